@@ -1,0 +1,40 @@
+# The two commands a new machine needs are `make run` and `make test`; every target builds .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= embedtrail.db
+PORT ?= 8001
+
+.PHONY: run test lint bench install browser clean docs
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/embedtrail ingest --db $(DB) samples/
+	$(BIN)/embedtrail stats --db $(DB)
+	$(BIN)/embedtrail serve --db $(DB) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check tracker scrapers db tests benchmarks
+	$(BIN)/ruff format --check tracker scrapers db tests benchmarks
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/cog -r README.md docs/cli-reference.md
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

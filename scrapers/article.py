@@ -1,0 +1,208 @@
+"""Reads what a page says about itself: title, canonical URL, site name, author, published time, language,
+and the publisher's own social handles (whose links are never citations).
+
+Sources, best first: JSON-LD (``NewsArticle`` and friends, inside ``@graph`` too), Open Graph and
+``article:*`` properties, common meta tags, ``<time datetime>``, ``<html lang>``, ``<title>``; for plain
+text, the header lines (``date``, ``url``, ``title``, ``author``, ``site``, ``language``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .document import ParsedDocument
+from .records import ArticleMeta
+from .times import parse_date
+
+__all__ = ["scan_article"]
+
+_ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "webpage",
+     "opinionnewsarticle", "liveblogposting", "scholarlyarticle", "techarticle", "report", "backgroundnewsarticle"}
+)
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "date", "pubdate", "publishdate",
+    "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+    "article.published", "published_time", "og:published_time", "cxenseparse:recs:publishtime",
+)
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_HANDLE = re.compile(r"@?([A-Za-z0-9_]{1,15})$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _jsonld_objects(doc: ParsedDocument) -> Iterator[dict[str, Any]]:
+    for node in doc.tagged("script"):
+        kind = node.tag.get("type")
+        if not isinstance(kind, str) or "ld+json" not in kind.lower():
+            continue
+        raw = node.tag.string or node.tag.get_text()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:
+                data = json.loads(_TRAILING_COMMA.sub(r"\1", raw.replace("\n", " ")))
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def _name(value: object) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(dict.fromkeys(names)) or None
+    if isinstance(value, dict):
+        return _clean(value.get("name"))
+    return _clean(value)
+
+
+def _meta(doc: ParsedDocument) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in doc.tagged("meta"):
+        attrs = node.tag.attrs
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        content = attrs.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
+
+
+def _handles(meta: dict[str, str]) -> tuple[str, ...]:
+    handles = []
+    for key in ("twitter:site", "twitter:creator"):
+        value = meta.get(key)
+        match = _HANDLE.search(value.strip()) if value else None
+        if match:
+            handles.append(match.group(1).lower())
+    return tuple(dict.fromkeys(handles))
+
+
+def _scan_text_article(doc: ParsedDocument) -> ArticleMeta:
+    headers = doc.headers
+    url = headers.get("url") or doc.url
+    published = parse_date(headers.get("date"))
+    title = headers.get("title")
+    if title is None and doc.blocks:
+        lead = doc.blocks[0].text
+        title = lead if len(lead) <= 200 else None
+    return ArticleMeta(
+        url=url,
+        canonical_url=headers.get("url"),
+        site_name=headers.get("site"),
+        title=title,
+        author=headers.get("author"),
+        published_at=published,
+        published_at_source="text_header" if published else None,
+        language=headers.get("language"),
+    )
+
+
+def scan_article(doc: ParsedDocument) -> ArticleMeta:
+    """Article metadata from the page's JSON-LD, meta tags and markup (or a text dump's header lines)."""
+    if doc.kind == "text":
+        return _scan_text_article(doc)
+    meta = _meta(doc)
+    title = author = published = canonical = site = language = None
+    published_source = None
+    for obj in _jsonld_objects(doc):
+        types = _types(obj)
+        if not types & _ARTICLE_TYPES:
+            if "organization" in types or "newsmediaorganization" in types:
+                site = site or _clean(obj.get("name"))
+            continue
+        title = title or _clean(obj.get("headline")) or _clean(obj.get("name"))
+        author = author or _name(obj.get("author"))
+        date = parse_date(_clean(obj.get("datePublished")) or _clean(obj.get("dateCreated")))
+        if date and not published:
+            published, published_source = date, "json_ld"
+        publisher = obj.get("publisher")
+        site = site or (_name(publisher) if publisher else None)
+        language = language or _clean(obj.get("inLanguage"))
+        entity = obj.get("mainEntityOfPage")
+        if isinstance(entity, dict):
+            entity = entity.get("@id")
+        canonical = canonical or (_clean(entity) if isinstance(entity, str) and entity.startswith("http") else None)
+    title = title or _clean(meta.get("og:title")) or _clean(meta.get("twitter:title"))
+    if not title:
+        for node in doc.tagged("title"):
+            title = _clean(node.tag.get_text())
+            break
+    if not published:
+        for key in _PUBLISHED_META:
+            date = parse_date(meta.get(key))
+            if date:
+                published, published_source = date, "meta"
+                break
+    if not published:
+        for node in doc.tagged("time"):
+            value = node.tag.get("datetime")
+            date = parse_date(value) if isinstance(value, str) else None
+            if date:
+                published, published_source = date, "time_element"
+                break
+    if not author:
+        for key in _AUTHOR_META:
+            value = _clean(meta.get(key))
+            if value and not value.startswith("http"):
+                author = value
+                break
+    for node in doc.tagged("link"):
+        rel = node.tag.get("rel")
+        rels = rel if isinstance(rel, list) else [rel]
+        href = node.tag.get("href")
+        if "canonical" in rels and isinstance(href, str) and href.strip():
+            canonical = doc.absolute(href)
+            break
+    canonical = canonical or _clean(meta.get("og:url"))
+    site = _clean(meta.get("og:site_name")) or site or _clean(meta.get("application-name"))
+    if not language:
+        for node in doc.tagged("html"):
+            value = node.tag.get("lang") or node.tag.get("xml:lang")
+            language = _clean(value) if isinstance(value, str) else None
+            break
+    language = language or _clean(meta.get("og:locale")) or _clean(meta.get("content-language"))
+    if language:
+        language = language.replace("_", "-")
+        language = language if _LANG.match(language) else None
+        if language:
+            head, _, tail = language.partition("-")
+            language = head.lower() + ("-" + tail.upper() if tail else "")
+    return ArticleMeta(
+        url=doc.url,
+        canonical_url=canonical,
+        site_name=site,
+        title=title,
+        author=author,
+        published_at=published,
+        published_at_source=published_source,
+        language=language,
+        publisher_handles=_handles(meta),
+    )
+

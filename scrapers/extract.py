@@ -1,0 +1,192 @@
+"""Runs every scraper over one parsed document and merges what they report into one ``Extraction``.
+
+Order: article metadata; each platform module's embed scan; the URL walk (links, iframes, placeholders,
+routed by host); flattened posts in prose; prose mentions; verification notes, each tied to the nearest
+preceding mention or post unless its sentence names another. A post seen several times in one article is
+one post and one embed (its strongest form: an embed beats a link, a link beats a line of text).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from types import ModuleType
+
+from .article import scan_article
+from .document import BOILERPLATE, ParsedDocument
+from .links import Router, scan_links
+from .notes import scan_notes
+from .records import (
+    Account,
+    Embed,
+    Extraction,
+    Found,
+    Mention,
+    Post,
+    PostRef,
+    VerificationNote,
+    better_posted_at,
+)
+from .registry import PLATFORMS
+from .text import scan_mentions
+
+__all__ = ["METHOD_STRENGTH", "extract", "merge_posts"]
+
+# Lower is stronger: what an embed row reports when a post appears several ways in one article.
+METHOD_STRENGTH = {
+    "blockquote": 0, "iframe": 1, "amp": 2, "script": 3, "embed": 4, "placeholder": 5, "object": 6,
+    "video": 7, "link": 8, "text": 9,
+}
+_ROUTERS: dict[tuple[ModuleType, ...], Router] = {}
+
+
+def _router(platforms: tuple[ModuleType, ...]) -> Router:
+    router = _ROUTERS.get(platforms)
+    if router is None:
+        router = _ROUTERS[platforms] = Router(platforms)
+    return router
+
+
+def merge_posts(current: Post, other: Post) -> Post:
+    """Combine two sightings of one post: keep known fields, fill missing ones, take the better time."""
+    posted_at, source = better_posted_at(
+        (current.posted_at, current.posted_at_source), (other.posted_at, other.posted_at_source)
+    )
+    return replace(
+        current,
+        url=current.url or other.url,
+        native_id=current.native_id or other.native_id,
+        author_handle=current.author_handle or other.author_handle,
+        author_name=current.author_name or other.author_name,
+        text=current.text or other.text,
+        posted_at=posted_at,
+        posted_at_source=source,
+        media=tuple(dict.fromkeys(current.media + other.media)),
+    )
+
+
+def _account(platform: str, handle: str, name: str | None = None, url: str | None = None) -> Account:
+    handle = handle.lstrip("@")
+    return Account(id=f"{platform}:{handle.lower()}", platform=platform, handle=handle, name=name, url=url)
+
+
+def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) -> Extraction:
+    """Everything ``doc`` cites, as records. Pure: the same document always gives the same extraction."""
+    modules = tuple(platforms) if platforms is not None else PLATFORMS
+    meta = scan_article(doc)
+    publisher = set(meta.publisher_handles)
+    found: list[Found] = []
+    account_refs: list[PostRef] = []
+    if doc.kind == "html":
+        for module in modules:
+            found.extend(module.scan(doc))
+        for sighting, ref in scan_links(doc, _router(modules)):
+            if sighting is None:
+                if (ref.handle or "").lower() not in publisher:
+                    account_refs.append(ref)
+            else:
+                found.append(sighting)
+    text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
+    for index, block in enumerate(doc.blocks):
+        if block.zone == BOILERPLATE or not block.text:
+            continue
+        for scan_text in text_scanners:
+            found.extend(scan_text(block, index))
+
+    posts: dict[str, Post] = {}
+    best: dict[str, Found] = {}
+    for sighting in found:
+        post = sighting.post
+        posts[post.id] = merge_posts(posts[post.id], post) if post.id in posts else post
+        chosen = best.get(post.id)
+        if chosen is None or (METHOD_STRENGTH.get(sighting.method, 5), sighting.position) < (
+            METHOD_STRENGTH.get(chosen.method, 5),
+            chosen.position,
+        ):
+            best[post.id] = sighting
+    embeds = tuple(
+        Embed(post_id, sighting.method, sighting.position, sighting.context or _first_context(found, post_id))
+        for post_id, sighting in sorted(best.items(), key=lambda item: item[1].position)
+    )
+
+    # Spans of posts written inside paragraphs, so that mentions and notes can be tied to them.
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for sighting in found:
+        if sighting.block is None:
+            continue
+        if sighting.span is not None:
+            spans[sighting.block].append((sighting.span[0], sighting.span[1], sighting.post.id))
+        elif sighting.method == "blockquote":
+            spans[sighting.block].append((0, len(doc.blocks[sighting.block].text), sighting.post.id))
+    mention_hits = scan_mentions(doc.blocks, modules, spans)
+    mentions = tuple(hit[0] for hit in mention_hits)
+    notes = tuple(_notes(doc, found, mention_hits))
+
+    accounts: dict[str, Account] = {}
+    for post in posts.values():
+        if post.author_handle and post.kind != "account":
+            account = _account(post.platform, post.author_handle, post.author_name)
+            accounts.setdefault(account.id, account)
+    for ref in account_refs:
+        account = _account(ref.platform, ref.handle or ref.native_id, url=ref.url)
+        accounts.setdefault(account.id, account)
+    ordered = tuple(posts[e.post_id] for e in embeds)
+    return Extraction(
+        article=meta, posts=ordered, embeds=embeds, mentions=mentions, notes=notes,
+        accounts=tuple(accounts.values()),
+    )
+
+
+def _first_context(found: list[Found], post_id: str) -> str | None:
+    for sighting in found:
+        if sighting.post.id == post_id and sighting.context:
+            return sighting.context
+    return None
+
+
+def _notes(
+    doc: ParsedDocument, found: list[Found], mention_hits: list[tuple[Mention, int, int]]
+) -> list[VerificationNote]:
+    """Tie each verification sentence to what it is about: a mention or post its sentence names, else the
+    nearest mention or post before (or inside) it."""
+    # Candidates keyed by document order: (block or element position, offset within the block).
+    candidates: list[tuple[tuple[int, int], int | None, str | None, tuple[str, ...]]] = []
+    for index, (mention, block, offset) in enumerate(mention_hits):
+        names = tuple(n for n in (mention.source_name,) if n)
+        candidates.append(((doc.blocks[block].position, offset), index, mention.post_id, names))
+    for sighting in found:
+        if sighting.block is not None:
+            key = (doc.blocks[sighting.block].position, sighting.span[0] if sighting.span else 0)
+        else:
+            key = (sighting.position, 0)
+        post = sighting.post
+        names = tuple(n for n in (post.author_handle, post.author_name) if n)
+        candidates.append((key, None, post.id, names))
+    candidates.sort(key=lambda c: (c[0], c[1] is None))
+    notes: list[VerificationNote] = []
+    seen: set[tuple[str, str | None]] = set()
+    for hit, block in scan_notes(doc.blocks):
+        if (hit.sentence, hit.verifier) in seen:
+            continue
+        seen.add((hit.sentence, hit.verifier))
+        position = doc.blocks[block].position
+        limit = (position, hit.start + len(hit.sentence))
+        before = [c for c in candidates if c[0] <= limit]
+        named = [c for c in candidates if c[3] and any(_names_in(n, hit.sentence) for n in c[3])]
+        chosen = (named or before or [None])[-1]
+        mention_index = chosen[1] if chosen else None
+        post_id = chosen[2] if chosen else None
+        notes.append(
+            VerificationNote(
+                verifier=hit.verifier, verdict=hit.verdict, sentence=hit.sentence, position=position,
+                post_id=post_id, mention_index=mention_index,
+            )
+        )
+    return notes
+
+
+def _names_in(name: str, sentence: str) -> bool:
+    name = name.replace("’", "'")
+    sentence = sentence.replace("’", "'")
+    return len(name) > 2 and (name in sentence or ("@" + name) in sentence)

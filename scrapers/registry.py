@@ -1,0 +1,24 @@
+"""The registry of platform modules: the one place that names them.
+
+Each module exposes ``NAME``, ``HOSTS`` (domains it owns, or None when it recognises URLs by shape on any
+host), ``post_ref(url)`` and ``scan(doc)``, and optionally ``scan_text(block)`` for posts written out in
+prose. Adding a platform is adding a module and one entry here.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import telegram, twitter, youtube
+
+__all__ = ["PLATFORMS", "by_name"]
+
+PLATFORMS: tuple[ModuleType, ...] = (telegram, twitter, youtube)
+
+
+def by_name(name: str) -> ModuleType:
+    """The platform module called ``name``; raises KeyError for an unknown name."""
+    for module in PLATFORMS:
+        if module.NAME == name:
+            return module
+    raise KeyError(name)

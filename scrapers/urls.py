@@ -1,0 +1,142 @@
+"""URL canonicalisation every platform module relies on.
+
+Pure string work: split a URL once (``split``), lower-case the host, drop ``www.``/``m.`` where a platform
+module asks for it, strip tracking parameters, and unwrap link shims (Facebook's ``l.php``, Google's
+``/url?q=``) so that a post linked through one is still recognised.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+__all__ = [
+    "TRACKING_PARAMETERS",
+    "SplitUrl",
+    "canonical_article_url",
+    "host_matches",
+    "split",
+    "strip_tracking",
+    "unwrap",
+]
+
+TRACKING_PARAMETERS = frozenset(
+    {
+        "ref_src", "ref_url", "s", "t", "si", "feature", "igshid", "igsh", "utm_source", "utm_medium",
+        "utm_campaign", "utm_term", "utm_content", "utm_name", "fbclid", "gclid", "mc_cid", "mc_eid",
+        "ref", "src", "cmpid", "smid", "xmt", "mibextid", "rdt", "share_id", "_ga", "ocid", "cid",
+        "ito", "taid", "__twitter_impression", "sr_share", "rss", "partner", "amp",
+    }
+)
+_SHIMS = {
+    "l.facebook.com": "u",
+    "lm.facebook.com": "u",
+    "www.google.com": "q",
+    "google.com": "q",
+    "t.umblr.com": "z",
+    "href.li": "",
+    "out.reddit.com": "url",
+}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitUrl:
+    """A URL split once: lower-case host without ``www.``, path, query pairs and fragment."""
+
+    url: str
+    scheme: str
+    host: str
+    path: str
+    query: str
+    fragment: str
+
+    def param(self, name: str) -> str | None:
+        """First value of query parameter ``name``."""
+        for key, value in parse_qsl(self.query, keep_blank_values=True):
+            if key == name:
+                return value
+        return None
+
+
+def split(url: str) -> SplitUrl | None:
+    """Split an absolute http(s) URL; protocol-relative URLs get ``https``. Returns None for anything else."""
+    url = html.unescape(url.strip())
+    if url.startswith("//"):
+        url = "https:" + url
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    return SplitUrl(url, parts.scheme.lower(), host, parts.path or "/", parts.query, parts.fragment)
+
+
+def host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
+    """True when ``host`` is one of ``domains`` or a subdomain of one."""
+    if host in domains:
+        return True
+    dot = host.find(".")
+    while dot != -1:
+        if host[dot + 1 :] in domains:
+            return True
+        dot = host.find(".", dot + 1)
+    return False
+
+
+def unwrap(url: str, depth: int = 3) -> str:
+    """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
+    for _ in range(depth):
+        parts = split(url)
+        if parts is None:
+            return url
+        key = _SHIMS.get(parts.host)
+        if key is None:
+            return url
+        if key == "":
+            target = parts.query or parts.path.lstrip("/")
+        else:
+            target = parts.param(key) or ""
+        target = unquote(target) if "%" in target and "://" not in target else target
+        if not target or not _SCHEME.match(target):
+            return url
+        url = target
+    return url
+
+
+def strip_tracking(url: str) -> str:
+    """Drop tracking query parameters and the fragment; keep everything else as given."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in TRACKING_PARAMETERS
+             and not k.lower().startswith("utm_")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def canonical_article_url(url: str) -> str:
+    """Canonical form of an article URL used for its id: scheme and host lower-cased, default port and
+    fragment dropped, tracking parameters stripped. File URLs are returned unchanged."""
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    netloc = host
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
+    if ":" in host:
+        netloc = f"[{host}]" + (f":{port}" if port else "")
+    return strip_tracking(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, "")))

@@ -1,0 +1,86 @@
+"""Pulls YouTube videos out of a parsed page: every URL form (watch, youtu.be, embed, nocookie, shorts, live,
+/v/, thumbnails), ``lite-youtube`` and ``amp-youtube`` elements, and lazy-loading facades.
+
+Playlists, channels and live-stream slots name no single video and are not posts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from .document import BOILERPLATE, ParsedDocument
+from .records import Found, Post, PostRef
+from .urls import split
+
+__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
+
+NAME = "youtube"
+# How prose names the platform ("a Telegram channel", "posted on X").
+PROSE_NAMES = ("YouTube",)
+HOSTS = frozenset(
+    {
+        "youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be", "youtube-nocookie.com",
+        "youtubekids.com", "youtube.googleapis.com", "i.ytimg.com", "i1.ytimg.com", "i2.ytimg.com",
+        "i3.ytimg.com", "i4.ytimg.com", "img.youtube.com",
+    }
+)
+_ID = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
+_PATH_ID = re.compile(r"^/(?:embed|v|e|shorts|live)/(?!videoseries|live_stream)" + _ID)
+_THUMB = re.compile(r"^/vi(?:_webp)?/" + _ID)
+_SHORT = re.compile(r"^/" + _ID)
+_VALID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_QUERY_V = re.compile(r"(?:^|[&;?!])v=" + _ID)
+
+
+def video_url(native_id: str) -> str:
+    """Canonical watch URL."""
+    return f"https://www.youtube.com/watch?v={native_id}"
+
+
+def _ref(native: str) -> PostRef:
+    return PostRef(NAME, native, "video", video_url(native))
+
+
+def post_ref(url: str) -> PostRef | None:
+    """Map any YouTube URL form to its 11-character video id; channels and playlists map to None."""
+    parts = split(url)
+    if parts is None:
+        return None
+    host = parts.host
+    if host not in HOSTS and not host.endswith(".youtube.com"):
+        return None
+    path = parts.path
+    if host == "youtu.be":
+        match = _SHORT.match(path)
+        return _ref(match.group("id")) if match else None
+    if host.endswith("ytimg.com") or host == "img.youtube.com":
+        match = _THUMB.match(path)
+        return _ref(match.group("id")) if match else None
+    match = _PATH_ID.match(path)
+    if match:
+        return _ref(match.group("id"))
+    lowered = path.lower().rstrip("/")
+    if lowered in {"/watch", "/movie", "/watch_popup", "/watch.php", ""} or lowered.startswith("/watch"):
+        match = _QUERY_V.search(parts.query) or _QUERY_V.search(parts.fragment.lstrip("!"))
+        if match:
+            return _ref(match.group("id"))
+    if lowered == "/attribution_link":
+        target = parts.param("u")
+        if target:
+            return post_ref("https://www.youtube.com" + unquote(target))
+    return None
+
+
+def scan(doc: ParsedDocument) -> Iterator[Found]:
+    """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]`` and
+    facades carrying ``data-id`` next to a YouTube ``data-src``."""
+    for node in doc.tagged("lite-youtube", "amp-youtube"):
+        if node.zone == BOILERPLATE:
+            continue
+        value = node.tag.get("videoid") or node.tag.get("data-videoid")
+        if isinstance(value, str) and _VALID.match(value):
+            ref = _ref(value)
+            method = "amp" if node.tag.name.startswith("amp-") else "embed"
+            yield Found(Post(ref.id, NAME, "video", ref.url, value), method, node.position, doc.block_text(node), block=node.block)
