@@ -26,6 +26,7 @@ from .records import (
     Post,
     PostRef,
     VerificationNote,
+    account_id,
     better_posted_at,
 )
 from .registry import PLATFORMS
@@ -68,7 +69,7 @@ def merge_posts(current: Post, other: Post) -> Post:
 
 def _account(platform: str, handle: str, name: str | None = None, url: str | None = None) -> Account:
     handle = handle.lstrip("@")
-    return Account(id=f"{platform}:{handle.lower()}", platform=platform, handle=handle, name=name, url=url)
+    return Account(id=account_id(platform, handle), platform=platform, handle=handle, name=name, url=url)
 
 
 def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) -> Extraction:

@@ -21,6 +21,7 @@ __all__ = [
     "Post",
     "PostRef",
     "VerificationNote",
+    "account_id",
     "article_id",
     "better_posted_at",
     "embed_id",
@@ -48,6 +49,11 @@ def post_id(platform: str, native_id: str) -> str:
 def article_id(url: str) -> str:
     """Stable article id: 16 hex digits of the sha256 of the article's (canonicalised) URL."""
     return short_hash(url)
+
+
+def account_id(platform: str, handle: str) -> str:
+    """Account id ``platform:handle``; handles are compared without case and without a leading ``@``."""
+    return f"{platform}:{handle.lstrip('@').lower()}"
 
 
 def embed_id(article: str, post: str) -> str:

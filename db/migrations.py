@@ -1,0 +1,215 @@
+"""The database schema, as an ordered set of sqlite-utils migrations: the only place tables are defined.
+
+Never edit a migration that has shipped; add a new one. ``migrate(db)`` brings any embedtrail database (or a
+new empty file) up to date and is called by every command that opens one. The schema is the project's
+public data contract; README.md ("Data model") documents every table and column.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+__all__ = ["FTS_TABLES", "migrate", "migrations"]
+
+migrations = Migrations("embedtrail")
+
+# Columns each table's full-text index covers (kept current by triggers).
+FTS_TABLES = {
+    "posts": ["text", "author_name", "author_handle"],
+    "articles": ["title", "site_name", "author", "url"],
+    "verification_notes": ["sentence", "verifier"],
+    "mentions": ["sentence", "source_name", "source_description"],
+}
+
+
+@migrations(transactional=False)
+def m001_wal(db: Database) -> None:
+    # WAL lets Datasette read while ingest and refresh write; it cannot be switched inside a transaction.
+    db.enable_wal()
+
+
+@migrations()
+def m002_core_tables(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": str,
+            "url": str,
+            "canonical_url": str,
+            "site_name": str,
+            "title": str,
+            "author": str,
+            "published_at": str,
+            "published_at_source": str,
+            "language": str,
+            "first_seen_at": str,
+            "last_fetched_at": str,
+        },
+        pk="id",
+        not_null={"url", "first_seen_at"},
+    )
+    db["captures"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "url": str,
+            "final_url": str,
+            "fetched_at": str,
+            "http_status": int,
+            "content_type": str,
+            "bytes": int,
+            "sha256": str,
+            "origin": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "url", "fetched_at", "sha256", "origin"},
+    )
+    db["accounts"].create(
+        {
+            "id": str,
+            "platform": str,
+            "handle": str,
+            "name": str,
+            "url": str,
+            "platform_id": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        not_null={"platform", "handle", "first_seen_at"},
+    )
+    db["posts"].create(
+        {
+            "id": str,
+            "platform": str,
+            "kind": str,
+            "url": str,
+            "native_id": str,
+            "account_id": str,
+            "author_handle": str,
+            "author_name": str,
+            "text": str,
+            "posted_at": str,
+            "posted_at_source": str,
+            "media": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "status": str,
+            "status_checked_at": str,
+            "status_changed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("account_id", "accounts", "id")],
+        not_null={"platform", "kind", "first_seen_at", "status"},
+        defaults={"status": "unchecked", "media": "[]"},
+    )
+    db["embeds"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "post_id": str,
+            "method": str,
+            "position": int,
+            "context": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("post_id", "posts", "id")],
+        not_null={"article_id", "post_id", "method", "first_seen_at"},
+    )
+    db["mentions"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "post_id": str,
+            "kind": str,
+            "platform": str,
+            "source_name": str,
+            "source_description": str,
+            "sentence": str,
+            "position": int,
+            "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("post_id", "posts", "id")],
+        not_null={"article_id", "kind", "sentence", "first_seen_at"},
+    )
+    db["verification_notes"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "post_id": str,
+            "mention_id": str,
+            "verifier": str,
+            "verdict": str,
+            "sentence": str,
+            "position": int,
+            "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("post_id", "posts", "id"),
+            ("mention_id", "mentions", "id"),
+        ],
+        not_null={"article_id", "verdict", "sentence", "first_seen_at"},
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "command": str,
+            "arguments": str,
+            "started_at": str,
+            "finished_at": str,
+            "exit_code": int,
+            "counts": str,
+            "errors": str,
+        },
+        pk="id",
+        not_null={"command", "started_at"},
+    )
+    # Old ids of posts merged into another (a text-only tweet later resolved to its status id): lookups by
+    # the old id still find the post.
+    db["post_aliases"].create(
+        {"alias": str, "post_id": str, "reason": str, "created_at": str},
+        pk="alias",
+        foreign_keys=[("post_id", "posts", "id")],
+        not_null={"post_id", "created_at"},
+    )
+
+
+@migrations()
+def m003_indexes(db: Database) -> None:
+    db.index_foreign_keys()
+    db["captures"].create_index(["article_id", "sha256"], unique=True)
+    db["articles"].create_index(["url"])
+    db["articles"].create_index(["site_name"])
+    db["articles"].create_index(["published_at"])
+    db["posts"].create_index(["platform", "status"])
+    db["posts"].create_index(["status"])
+    db["posts"].create_index(["status_changed_at"])
+    db["posts"].create_index(["first_seen_at"])
+    db["posts"].create_index(["posted_at"])
+    db["posts"].create_index(["author_handle"])
+    db["embeds"].create_index(["article_id", "post_id"], unique=True)
+    db["embeds"].create_index(["method"])
+    db["mentions"].create_index(["kind"])
+    db["verification_notes"].create_index(["verdict"])
+    db["runs"].create_index(["started_at"])
+
+
+@migrations()
+def m004_full_text(db: Database) -> None:
+    for table, columns in FTS_TABLES.items():
+        db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+def migrate(db: Database) -> None:
+    """Apply every pending migration, and set the connection pragmas embedtrail relies on."""
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 30000")
+    migrations.apply(db)

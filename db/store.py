@@ -1,0 +1,301 @@
+"""All writes to the embedtrail database: one article's extraction in one transaction, and run records.
+
+``save_extraction`` upserts the article, its capture (only when the content is new), accounts, posts,
+embeds, mentions and verification notes inside a single ``db.atomic()``, so a crash or a bad page never
+leaves an article half-written. Re-saving identical content changes nothing but ``last_fetched_at`` and
+``last_seen_at``. Known values are never overwritten with unknown ones; posting times are only replaced by
+better-sourced ones; ids that were merged into another post (``post_aliases``) resolve to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from scrapers.records import (
+    Capture,
+    Extraction,
+    Post,
+    account_id,
+    article_id,
+    better_posted_at,
+    embed_id,
+    mention_id,
+    note_id,
+)
+from scrapers.urls import canonical_article_url
+
+from .migrations import migrate
+
+__all__ = ["SaveResult", "article_key", "finish_run", "open_database", "save_extraction", "start_run"]
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) an embedtrail database and bring its schema up to date."""
+    db = Database(str(path))
+    migrate(db)
+    return db
+
+
+def article_key(url: str) -> str:
+    """The id of the article at ``url``."""
+    return article_id(canonical_article_url(url))
+
+
+@dataclass
+class SaveResult:
+    """What one save changed: new rows per table, and whether the capture was new content."""
+
+    article_id: str
+    new_article: bool = False
+    new_capture: bool = False
+    new: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: str, amount: int = 1) -> None:
+        self.new[table] = self.new.get(table, 0) + amount
+
+
+def _existing(db: Database, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = list(dict.fromkeys(ids))
+    rows: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(f"select * from [{table}] where id in ({marks})", chunk):
+            rows[row["id"]] = row
+    return rows
+
+
+def _aliases(db: Database, ids: Iterable[str]) -> dict[str, str]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {row["alias"]: row["post_id"] for row in db.query(
+        f"select alias, post_id from post_aliases where alias in ({marks})", ids)}
+
+
+def _merge_post_row(row: dict[str, Any] | None, post: Post, now: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": post.id,
+        "platform": post.platform,
+        "kind": post.kind,
+        "url": post.url,
+        "native_id": post.native_id,
+        "account_id": account_id(post.platform, post.author_handle) if post.author_handle else None,
+        "author_handle": post.author_handle,
+        "author_name": post.author_name,
+        "text": post.text,
+        "posted_at": post.posted_at,
+        "posted_at_source": post.posted_at_source,
+        "media": json.dumps(list(post.media)),
+        "last_seen_at": now,
+    }
+    if row is None:
+        record["first_seen_at"] = now
+        record["status"] = "unchecked"
+        return record
+    for key in ("url", "native_id", "account_id", "author_handle", "author_name", "text"):
+        if row.get(key) is not None:
+            record[key] = row[key]
+    record["posted_at"], record["posted_at_source"] = better_posted_at(
+        (row.get("posted_at"), row.get("posted_at_source")), (post.posted_at, post.posted_at_source)
+    )
+    try:
+        known = json.loads(row.get("media") or "[]")
+    except ValueError:
+        known = []
+    record["media"] = json.dumps(list(dict.fromkeys([*known, *post.media])))
+    return record
+
+
+def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
+    """Write one document's capture and extraction in one transaction; returns what was new."""
+    meta = extraction.article
+    article = article_key(meta.url)
+    result = SaveResult(article)
+    with db.atomic():
+        existing_article = _existing(db, "articles", [article]).get(article)
+        values = {
+            "url": meta.url,
+            "canonical_url": meta.canonical_url,
+            "site_name": meta.site_name,
+            "title": meta.title,
+            "author": meta.author,
+            "published_at": meta.published_at,
+            "published_at_source": meta.published_at_source,
+            "language": meta.language,
+        }
+        if existing_article is None:
+            db["articles"].insert(
+                {"id": article, **values, "first_seen_at": now, "last_fetched_at": capture.fetched_at}, pk="id"
+            )
+            result.new_article = True
+            result.count("articles")
+        else:
+            update = {k: v for k, v in values.items() if v is not None and k != "url"}
+            last = existing_article.get("last_fetched_at")
+            update["last_fetched_at"] = max(capture.fetched_at, last) if last else capture.fetched_at
+            db["articles"].update(article, update)
+
+        known_capture = list(
+            db.query(
+                "select id from captures where article_id = ? and sha256 = ?", [article, capture.sha256]
+            )
+        )
+        if not known_capture:
+            db["captures"].insert(
+                {
+                    "article_id": article,
+                    "url": capture.url,
+                    "final_url": capture.final_url,
+                    "fetched_at": capture.fetched_at,
+                    "http_status": capture.http_status,
+                    "content_type": capture.content_type,
+                    "bytes": capture.bytes,
+                    "sha256": capture.sha256,
+                    "origin": capture.origin,
+                }
+            )
+            result.new_capture = True
+            result.count("captures")
+
+        accounts = _existing(db, "accounts", [a.id for a in extraction.accounts])
+        for account in extraction.accounts:
+            row = accounts.get(account.id)
+            if row is None:
+                db["accounts"].insert(
+                    {
+                        "id": account.id,
+                        "platform": account.platform,
+                        "handle": account.handle,
+                        "name": account.name,
+                        "url": account.url,
+                        "platform_id": account.platform_id,
+                        "first_seen_at": now,
+                        "last_seen_at": now,
+                    },
+                    pk="id",
+                )
+                result.count("accounts")
+            else:
+                update = {"last_seen_at": now}
+                for key in ("name", "url", "platform_id"):
+                    value = getattr(account, key)
+                    if row.get(key) is None and value is not None:
+                        update[key] = value
+                db["accounts"].update(account.id, update)
+
+        aliases = _aliases(db, [p.id for p in extraction.posts])
+        resolved = {p.id: aliases.get(p.id, p.id) for p in extraction.posts}
+        posts = _existing(db, "posts", resolved.values())
+        for post in extraction.posts:
+            target = resolved[post.id]
+            row = posts.get(target)
+            record = _merge_post_row(row, post, now)
+            record["id"] = target
+            if record.get("account_id") and record["account_id"] not in accounts:
+                # An author account not in this extraction's accounts: create it so the foreign key holds.
+                handle = record.get("author_handle") or record["account_id"].split(":", 1)[1]
+                db["accounts"].insert(
+                    {"id": record["account_id"], "platform": post.platform, "handle": handle,
+                     "name": post.author_name, "first_seen_at": now, "last_seen_at": now},
+                    pk="id", ignore=True,
+                )
+            if row is None:
+                db["posts"].insert(record, pk="id")
+                result.count("posts")
+                posts[target] = record
+            else:
+                db["posts"].update(target, {k: v for k, v in record.items() if k != "id"})
+
+        embed_ids = {e.post_id: embed_id(article, resolved.get(e.post_id, e.post_id)) for e in extraction.embeds}
+        embeds = _existing(db, "embeds", embed_ids.values())
+        for embed in extraction.embeds:
+            identifier = embed_ids[embed.post_id]
+            record = {
+                "id": identifier,
+                "article_id": article,
+                "post_id": resolved.get(embed.post_id, embed.post_id),
+                "method": embed.method,
+                "position": embed.position,
+                "context": embed.context,
+                "last_seen_at": now,
+            }
+            if identifier in embeds:
+                db["embeds"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+            else:
+                db["embeds"].insert({**record, "first_seen_at": now}, pk="id")
+                result.count("embeds")
+
+        mention_ids = [
+            mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions
+        ]
+        mentions = _existing(db, "mentions", mention_ids)
+        for identifier, mention in zip(mention_ids, extraction.mentions, strict=True):
+            record = {
+                "id": identifier,
+                "article_id": article,
+                "post_id": resolved.get(mention.post_id, mention.post_id) if mention.post_id else None,
+                "kind": mention.kind,
+                "platform": mention.platform,
+                "source_name": mention.source_name,
+                "source_description": mention.source_description,
+                "sentence": mention.sentence,
+                "position": mention.position,
+                "last_seen_at": now,
+            }
+            if identifier in mentions:
+                db["mentions"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+            else:
+                db["mentions"].insert({**record, "first_seen_at": now}, pk="id")
+                result.count("mentions")
+
+        note_ids = [note_id(article, n.sentence, n.verifier) for n in extraction.notes]
+        notes = _existing(db, "verification_notes", note_ids)
+        for identifier, note in zip(note_ids, extraction.notes, strict=True):
+            about_mention = mention_ids[note.mention_index] if note.mention_index is not None else None
+            record = {
+                "id": identifier,
+                "article_id": article,
+                "post_id": resolved.get(note.post_id, note.post_id) if note.post_id else None,
+                "mention_id": about_mention,
+                "verifier": note.verifier,
+                "verdict": note.verdict,
+                "sentence": note.sentence,
+                "position": note.position,
+                "last_seen_at": now,
+            }
+            if identifier in notes:
+                db["verification_notes"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+            else:
+                db["verification_notes"].insert({**record, "first_seen_at": now}, pk="id")
+                result.count("verification_notes")
+    return result
+
+
+def start_run(db: Database, command: str, arguments: list[str], now: str) -> int:
+    """Record the start of a command run; returns the run id."""
+    with db.atomic():
+        table = db["runs"].insert(
+            {"command": command, "arguments": json.dumps(arguments), "started_at": now,
+             "counts": "{}", "errors": "[]"}
+        )
+    return int(table.last_pk)
+
+
+def finish_run(
+    db: Database, run: int, now: str, counts: dict[str, Any], errors: list[dict[str, str]], exit_code: int
+) -> None:
+    """Record how a run ended: its counts, each failure (source and reason) and its exit code."""
+    with db.atomic():
+        db["runs"].update(
+            run,
+            {"finished_at": now, "counts": json.dumps(counts, sort_keys=True), "errors": json.dumps(errors),
+             "exit_code": exit_code},
+        )

@@ -1,0 +1,170 @@
+"""Configuration: one object built from defaults, a TOML file and environment variables.
+
+The file is ``--config PATH``, else ``$EMBEDTRAIL_CONFIG``, else ``embedtrail.toml`` in the working
+directory (a missing default file is fine; a missing explicit one is an error). Tables: ``[endpoints]``
+(every external endpoint, so tests and operators can point them elsewhere), ``[limits]`` (politeness),
+``[fetch]`` (HTTP client limits), ``[serve]`` (Datasette). Every key and its default is defined here,
+once, and documented in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_CONFIG_NAME",
+    "DEFAULT_ENDPOINTS",
+    "Config",
+    "ConfigError",
+    "Endpoints",
+    "FetchConfig",
+    "Limits",
+    "ServeConfig",
+    "load_config",
+]
+
+DEFAULT_CONFIG_NAME = "embedtrail.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing, unreadable, or holds an unknown key or a wrong type."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Base URLs of every external service embedtrail calls."""
+
+    twitter_oembed: str = "https://publish.twitter.com/oembed"
+    twitter_syndication: str = "https://cdn.syndication.twimg.com/tweet-result"
+    youtube_oembed: str = "https://www.youtube.com/oembed"
+    vimeo_oembed: str = "https://vimeo.com/api/oembed.json"
+    tiktok_oembed: str = "https://www.tiktok.com/oembed"
+    dailymotion_oembed: str = "https://www.dailymotion.com/services/oembed"
+    telegram: str = "https://t.me"
+    bluesky: str = "https://public.api.bsky.app/xrpc"
+    wayback_available: str = "https://archive.org/wayback/available"
+    wayback_save: str = "https://web.archive.org/save"
+    twitter_pic: str = "https://pic.twitter.com"
+    twitter_tco: str = "https://t.co"
+
+
+DEFAULT_ENDPOINTS = Endpoints()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Politeness settings for refresh checks."""
+
+    concurrency: int = 16
+    per_host_concurrency: int = 4
+    min_interval_per_host: float = 0.0
+    max_retries: int = 3
+    retry_backoff: float = 1.0
+    retry_backoff_max: float = 60.0
+    max_retry_after: float = 900.0
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """HTTP client settings shared by every fetch."""
+
+    timeout: float = 20.0
+    connect_timeout: float = 10.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 10
+    max_connections: int = 32
+    per_host_connections: int = 4
+    allow_private: bool = False
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Datasette settings used by ``embedtrail serve`` and ``embedtrail publish``."""
+
+    secret: str | None = None
+    sql_time_limit_ms: int = 1000
+    max_returned_rows: int = 1000
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration; ``source`` names the file it came from, if any."""
+
+    endpoints: Endpoints = field(default_factory=Endpoints)
+    limits: Limits = field(default_factory=Limits)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The configuration as plain tables (what ``embedtrail config`` prints)."""
+        data = asdict(self)
+        data.pop("source")
+        return data
+
+
+_SECTIONS: dict[str, type] = {"endpoints": Endpoints, "limits": Limits, "fetch": FetchConfig, "serve": ServeConfig}
+
+
+def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -> Any:
+    if "bool" in annotation:
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"[{section}] {key} must be true or false")
+    if "int" in annotation and "float" not in annotation:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ConfigError(f"[{section}] {key} must be an integer")
+    if "float" in annotation:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise ConfigError(f"[{section}] {key} must be a number")
+    if isinstance(value, str):
+        return value
+    if value is None and default is None:
+        return None
+    raise ConfigError(f"[{section}] {key} must be a string")
+
+
+def _section(name: str, values: dict[str, Any]) -> Any:
+    cls = _SECTIONS[name]
+    known = {f.name: f for f in fields(cls)}
+    defaults = cls()
+    updates: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown key [{name}] {key}; known keys: {', '.join(sorted(known))}")
+        updates[key] = _coerce(name, key, value, getattr(defaults, key), str(known[key].type))
+    return replace(defaults, **updates)
+
+
+def load_config(path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Build the effective configuration.
+
+    ``path`` (``--config``) wins over ``$EMBEDTRAIL_CONFIG``, which wins over ``./embedtrail.toml``. An
+    explicit path that does not exist raises ConfigError; so do unknown keys and wrong types.
+    """
+    env = os.environ if environ is None else environ
+    explicit = path is not None or bool(env.get("EMBEDTRAIL_CONFIG"))
+    chosen = Path(path) if path is not None else Path(env.get("EMBEDTRAIL_CONFIG") or DEFAULT_CONFIG_NAME)
+    if not chosen.exists():
+        if explicit:
+            raise ConfigError(f"config file not found: {chosen}")
+        return Config()
+    try:
+        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read config file {chosen}: {error}") from error
+    sections: dict[str, Any] = {}
+    for name, values in data.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"unknown table [{name}] in {chosen}; known tables: {', '.join(_SECTIONS)}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{name}] in {chosen} must be a table")
+        sections[name] = _section(name, values)
+    return Config(**sections, source=str(chosen))
