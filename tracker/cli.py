@@ -1,0 +1,243 @@
+"""The ``embedtrail`` command line: parses options, calls the pipeline modules, reports results.
+
+Every command takes ``--db PATH`` (default ``$EMBEDTRAIL_DB``, else ``embedtrail.db``); commands that loop
+take ``-s/--silent`` and draw progress only on a terminal. Exit codes: 0 success, 1 some sources or checks
+failed (each printed with its reason and recorded in ``runs``), 2 usage error, 3 database locked by
+another run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlite_utils import Database
+
+from db.store import finish_run, open_database, start_run
+
+from .config import Config, ConfigError, load_config
+
+__all__ = ["cli"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EXIT_FAILURES = 1
+EXIT_LOCKED = 3
+
+
+def db_option(fn: F) -> F:
+    """``--db PATH``, shared by every command."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        envvar="EMBEDTRAIL_DB",
+        default="embedtrail.db",
+        show_default=True,
+        show_envvar=True,
+        help="SQLite database file",
+    )(fn)
+
+
+def config_option(fn: F) -> F:
+    """``--config PATH``: the TOML configuration file."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="TOML configuration file (default: $EMBEDTRAIL_CONFIG, else ./embedtrail.toml if present)",
+    )(fn)
+
+
+def silent_option(fn: F) -> F:
+    """``-s/--silent``: no progress, no summary (for cron)."""
+    return click.option("-s", "--silent", is_flag=True, help="No progress bar and no summary line (for cron)")(fn)
+
+
+def _load_config(path: str | None) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+
+
+@contextmanager
+def _database(path: str) -> Iterator[Database]:
+    """Open the database (running migrations) and close it when the command ends."""
+    try:
+        db = open_database(path)
+    except Exception as error:  # sqlite3.DatabaseError and OSError alike: say which file and why
+        raise click.ClickException(f"cannot open database {path}: {error}") from error
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; nothing otherwise or when silent."""
+
+    def __init__(self, total: int, label: str, silent: bool) -> None:
+        self.enabled = not silent and sys.stderr.isatty() and total > 1
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr) if self.enabled else None
+        if self.bar is not None:
+            self.bar.__enter__()
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="embedtrail")
+def cli() -> None:
+    """embedtrail: keep the trail of the social-media posts and videos that news articles cite.
+
+    Ingest articles, re-check what they cite, and publish the log with Datasette.
+    """
+
+
+def _read_source_file(path: str) -> list[str]:
+    stream = sys.stdin if path == "-" else None
+    try:
+        text = stream.read() if stream else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise click.UsageError(f"cannot read --from-file {path}: {error.strerror or error}") from error
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--from-file", "from_file", metavar="FILE", help="Read one source per line from FILE ('-' for stdin)")
+@click.option("--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Extraction worker processes (default: CPUs)")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@db_option
+@config_option
+@silent_option
+def ingest(
+    sources: tuple[str, ...],
+    from_file: str | None,
+    allow_private: bool,
+    workers: int | None,
+    as_json: bool,
+    db_path: str,
+    config_path: str | None,
+    silent: bool,
+) -> None:
+    """Extract the posts and videos that articles cite, and log them.
+
+    A SOURCE is an http(s) URL, a saved .html/.htm page, a plain-text article (.txt) or a directory of
+    them (searched recursively). Exit code 0 when every source succeeded, 1 when some failed.
+    """
+    from dataclasses import replace
+
+    from .ingest import expand_sources, ingest_sync, utc_now
+
+    items = list(sources)
+    if from_file:
+        items.extend(_read_source_file(from_file))
+    if not items:
+        raise click.UsageError("give at least one SOURCE or --from-file")
+    config = _load_config(config_path)
+    if allow_private:
+        config = replace(config, fetch=replace(config.fetch, allow_private=True))
+    with _database(db_path) as db:
+        run = start_run(db, "ingest", list(sys.argv[1:]), utc_now())
+        expanded, _ = expand_sources(items)
+        bar = _Progress(len(expanded), "Ingesting", silent)
+
+        def progress(source: str, error: str | None) -> None:
+            bar.advance()
+            if error and not silent:
+                click.echo(f"failed: {source}: {error}", err=True)
+
+        try:
+            report = ingest_sync(db, items, config, progress=progress, workers=workers)
+        finally:
+            bar.close()
+        errors = [{"source": f.source, "reason": f.reason} for f in report.failures]
+        code = EXIT_FAILURES if report.failures else 0
+        finish_run(db, run, utc_now(), report.counts(), errors, code)
+    if as_json:
+        click.echo(json.dumps({**report.counts(), "errors": errors}, indent=2))
+    elif not silent:
+        click.echo(report.summary())
+    if code:
+        click.get_current_context().exit(code)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON")
+@db_option
+def stats(as_json: bool, db_path: str) -> None:
+    """Print row counts per table, and posts per platform and per status."""
+    from db.stats import collect_stats
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
+    with _database(db_path) as db:
+        data = collect_stats(db)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    click.echo("tables:")
+    for table, count in data["tables"].items():
+        click.echo(f"  {table:<20} {count:>8}")
+    click.echo("posts by platform:")
+    for platform, count in data["platforms"].items():
+        click.echo(f"  {platform:<20} {count:>8}")
+    click.echo("posts by status:")
+    for status, count in data["statuses"].items():
+        click.echo(f"  {status:<20} {count:>8}")
+
+
+@cli.command(name="config")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON instead of TOML")
+@config_option
+def show_config(as_json: bool, config_path: str | None) -> None:
+    """Print the effective configuration (defaults overlaid with the config file)."""
+    config = _load_config(config_path)
+    data = config.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"# source: {config.source or 'defaults (no config file)'}")
+    for section, values in data.items():
+        click.echo(f"\n[{section}]")
+        for key, value in values.items():
+            if value is None:
+                click.echo(f"# {key} is unset")
+            else:
+                click.echo(f"{key} = {json.dumps(value)}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on")
+@db_option
+@config_option
+def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
+    """Serve the database with Datasette, with embedtrail's metadata, canned queries and plugin.
+
+    The database stays live: ingest and refresh can write while it serves.
+    """
+    from .serve import serve_forever
+
+    config = _load_config(config_path)
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
+    with _database(db_path):
+        pass  # bring the schema up to date before Datasette reads it
+    click.echo(f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail", err=True)
+    serve_forever(db_path, host=host, port=port, config=config.serve)

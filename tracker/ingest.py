@@ -1,0 +1,213 @@
+"""The ingest pipeline: sources → documents → parse and extract (off the event loop) → one transaction per
+article.
+
+Fetching is async and overlaps network waits across many URLs; parsing and extraction run in a worker pool
+(processes for large batches, so both cores are used; a thread for small ones, so start-up stays cheap);
+the event loop's thread is the single writer. A source that fails is recorded with its reason and the run
+goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from db.store import save_extraction
+from scrapers import extract, parse_html, parse_text
+from scrapers.document import decode_html
+from scrapers.records import Extraction
+
+from .config import Config
+from .sources import SOURCES, Document, Failure, SourceContext, module_for
+
+__all__ = ["IngestReport", "extract_document", "ingest", "ingest_sync", "utc_now"]
+
+# Below this many documents a process pool costs more to start than it saves.
+PROCESS_POOL_THRESHOLD = 24
+# Documents in flight at once: bounds memory whatever the number of sources.
+MAX_IN_FLIGHT = 64
+
+
+def utc_now() -> str:
+    """Now, as ISO 8601 UTC to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class IngestReport:
+    """What a run did: sources tried, documents saved, new rows per table, and each failure."""
+
+    sources: int = 0
+    documents: int = 0
+    saved: int = 0
+    unchanged: int = 0
+    new: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def counts(self) -> dict[str, Any]:
+        """Counts for the ``runs`` table and ``--json`` output."""
+        return {
+            "sources": self.sources,
+            "documents": self.documents,
+            "saved": self.saved,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "new": dict(sorted(self.new.items())),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        """One line for the end of a run."""
+        new = ", ".join(f"{count} {table}" for table, count in sorted(self.new.items()) if count) or "nothing"
+        return (
+            f"ingested {self.documents} document{'s' if self.documents != 1 else ''} from {self.sources} "
+            f"source{'s' if self.sources != 1 else ''}: {self.saved} saved ({self.unchanged} unchanged), "
+            f"{self.failed} failed; new: {new}; {self.seconds:.1f}s"
+        )
+
+
+def extract_document(kind: str, body: bytes, url: str, content_type: str | None) -> Extraction:
+    """Parse and extract one document. Runs in a worker; top-level so a process pool can pickle it."""
+    if kind == "text":
+        text, _encoding = decode_html(body, content_type)
+        return extract(parse_text(text, url))
+    return extract(parse_html(body, url, content_type))
+
+
+def _article_url(document: Document, extraction: Extraction) -> str:
+    """The URL an article is known by: where the web answered from; for a saved file, the URL the page
+    declares (canonical link, og:url, or a text dump's ``url`` line), else the file's URI."""
+    if document.capture.origin != "file":
+        return document.url
+    for candidate in (extraction.article.url, extraction.article.canonical_url):
+        if candidate and candidate.lower().startswith(("http://", "https://")):
+            return candidate
+    return document.url
+
+
+def _executor(count: int, workers: int | None) -> Executor:
+    cpus = os.cpu_count() or 1
+    if workers == 1 or (workers is None and (count < PROCESS_POOL_THRESHOLD or cpus < 2)):
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedtrail-extract")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["scrapers", "tracker.ingest"])
+    return ProcessPoolExecutor(max_workers=workers or cpus, mp_context=context)
+
+
+def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
+    """Expand directories into files; a source no input kind reads becomes a Failure."""
+    expanded: list[str] = []
+    failures: list[Failure] = []
+    for source in sources:
+        source = source.strip()
+        if not source:
+            continue
+        try:
+            module = module_for(source)
+        except ValueError as error:
+            failures.append(Failure(source, str(error)))
+            continue
+        items = module.expand(source)
+        if not items:
+            failures.append(Failure(source, "directory holds no .html, .htm or .txt files"))
+        expanded.extend(items)
+    return list(dict.fromkeys(expanded)), failures
+
+
+async def ingest(
+    db: Database,
+    sources: Iterable[str],
+    config: Config,
+    *,
+    now: Callable[[], str] = utc_now,
+    progress: Callable[[str, str | None], None] | None = None,
+    workers: int | None = None,
+    transport: Any = None,
+) -> IngestReport:
+    """Ingest ``sources`` into ``db``. ``progress(source, error)`` is called as each source finishes."""
+    started = time.perf_counter()
+    expanded, failures = expand_sources(sources)
+    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
+    for failure in failures:
+        if progress:
+            progress(failure.source, failure.reason)
+    needs_web = any(module_for(s) is not SOURCES[-1] for s in expanded)
+    fetcher = None
+    if needs_web:
+        from .fetch import Fetcher, settings_from_config
+
+        fetcher = Fetcher(settings_from_config(config.fetch), transport=transport)
+    context = SourceContext(fetcher=fetcher, max_bytes=config.fetch.max_bytes, now=now)
+    loop = asyncio.get_running_loop()
+    executor = _executor(len(expanded), workers)
+    gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+    async def one(source: str) -> None:
+        async with gate:
+            error: str | None = None
+            try:
+                async for item in module_for(source).read(source, context):
+                    if isinstance(item, Failure):
+                        report.failures.append(item)
+                        error = item.reason
+                        continue
+                    report.documents += 1
+                    try:
+                        extraction = await loop.run_in_executor(
+                            executor, extract_document, item.kind, item.body, item.url, item.capture.content_type
+                        )
+                    except Exception as exc:  # a scraper bug on one page must not stop the run
+                        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+                        report.failures.append(Failure(item.source, reason))
+                        error = reason
+                        continue
+                    article_url = _article_url(item, extraction)
+                    extraction = replace(extraction, article=replace(extraction.article, url=article_url))
+                    try:
+                        result = save_extraction(db, item.capture, extraction, now())
+                    except Exception as exc:  # recorded per source; the transaction was rolled back
+                        reason = f"database write failed: {type(exc).__name__}: {exc}"
+                        report.failures.append(Failure(item.source, reason))
+                        error = reason
+                        continue
+                    report.saved += 1
+                    if not result.new_capture:
+                        report.unchanged += 1
+                    for table, count in result.new.items():
+                        report.new[table] = report.new.get(table, 0) + count
+            except Exception as exc:  # an input module failing on one source
+                reason = f"{type(exc).__name__}: {exc}"
+                report.failures.append(Failure(source, reason))
+                error = reason
+            if progress:
+                progress(source, error)
+
+    try:
+        if fetcher is not None:
+            async with fetcher:
+                await asyncio.gather(*(one(source) for source in expanded))
+        else:
+            await asyncio.gather(*(one(source) for source in expanded))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_sync(db: Database, sources: Iterable[str], config: Config, **options: Any) -> IngestReport:
+    """``ingest`` for callers without an event loop (the CLI, tests, benchmarks)."""
+    return asyncio.run(ingest(db, sources, config, **options))

@@ -1,0 +1,60 @@
+"""Reads saved article pages (``.html``, ``.htm``) and plain-text article dumps (``.txt``) from disk,
+alone or from a directory walked recursively in a stable order.
+
+A file's URL is its ``file://`` URI until the page itself says better (its canonical URL, or a text dump's
+``url`` header line); that decision is the pipeline's.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from .base import Document, Failure, SourceContext, make_capture
+
+__all__ = ["EXTENSIONS", "NAME", "claims", "expand", "read"]
+
+NAME = "file"
+EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text"}
+
+
+def claims(source: str) -> bool:
+    """Anything that is not a URL is a path."""
+    return "://" not in source
+
+
+def expand(source: str) -> list[str]:
+    """A directory becomes its article files (recursively, sorted); a file stays itself."""
+    path = Path(source)
+    if path.is_dir():
+        return [
+            str(p) for p in sorted(path.rglob("*"))
+            if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
+        ]
+    return [source]
+
+
+async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
+    """Yield the file as a Document, or a Failure saying why it cannot be read."""
+    path = Path(source)
+    kind = EXTENSIONS.get(path.suffix.lower())
+    if not path.exists():
+        yield Failure(source, "no such file or directory")
+        return
+    if kind is None:
+        yield Failure(source, f"unsupported file type {path.suffix or '(none)'}: expected .html, .htm or .txt")
+        return
+    try:
+        size = path.stat().st_size
+        if size > context.max_bytes:
+            yield Failure(source, f"too_large: {size} bytes is over the {context.max_bytes} byte limit")
+            return
+        body = path.read_bytes()
+    except OSError as error:
+        yield Failure(source, f"cannot read file: {error.strerror or error}")
+        return
+    uri = path.resolve().as_uri()
+    content_type = mimetypes.guess_type(path.name)[0] or ("text/html" if kind == "html" else "text/plain")
+    capture = make_capture(uri, uri, context.now(), body, "file", content_type=content_type)
+    yield Document(source, uri, body, kind, capture)
