@@ -1,0 +1,161 @@
+"""The command line: ingest, stats, config; exit codes, --from-file, --silent, --db and $EMBEDTRAIL_DB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlite_utils import Database
+
+from tracker.cli import cli
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def counts(db_path: str) -> dict[str, int]:
+    db = Database(db_path)
+    return {t: db[t].count for t in ("articles", "captures", "posts", "embeds", "mentions", "verification_notes",
+                                       "accounts")}
+
+
+def test_ingest_samples_then_again_changes_no_counts(db_path: str, samples_dir: Path) -> None:
+    code, out, err = run("ingest", "--db", db_path, str(samples_dir))
+    assert code == 0, err
+    assert out.startswith("ingested 9 documents from 9 sources: 9 saved")
+    first = counts(db_path)
+    assert first["articles"] == 9 and first["captures"] == 9 and first["posts"] >= 40
+    code, out, _ = run("ingest", "--db", db_path, str(samples_dir))
+    assert code == 0
+    assert "(9 unchanged)" in out and "new: nothing" in out
+    assert counts(db_path) == first
+
+
+def test_seed_acceptance_through_the_cli(db_path: str, seed_file: Path) -> None:
+    code, _, err = run("ingest", "--db", db_path, str(seed_file))
+    assert code == 0, err
+    db = Database(db_path)
+    (article,) = db["articles"].rows
+    assert article["published_at"] == "2023-05-03"
+    posts = {p["author_handle"]: p for p in db["posts"].rows}
+    assert set(posts) == {"ANI", "Gerashchenko_en"}
+    ani = posts["ANI"]
+    assert ani["platform"] == "twitter" and ani["author_name"] == "ANI"
+    assert ani["posted_at"] == "2023-05-03" and ani["posted_at_source"] == "text"
+    assert ani["text"].startswith("#WATCH | Russia today alleged")
+    assert json.loads(ani["media"]) == ["https://pic.twitter.com/tiXGUoLREi"]
+    anton = posts["Gerashchenko_en"]
+    assert anton["author_name"] == "Anton Gerashchenko"
+    assert json.loads(anton["media"]) == ["https://pic.twitter.com/w7Bv1jQzYk"]
+    mentions = {m["source_name"]: m for m in db["mentions"].rows}
+    assert mentions["Russia's RT news"]["kind"] == "video"
+    assert mentions["Russia's RT news"]["post_id"] == ani["id"]
+    baza = mentions["Baza"]
+    assert baza["kind"] == "video" and baza["platform"] == "telegram"
+    assert baza["source_description"].startswith("a Telegram channel with links to Russia")
+    (note,) = db["verification_notes"].rows
+    assert note["verifier"] == "Reuters" and note["verdict"] == "unverified"
+    assert note["mention_id"] == baza["id"]
+    before = counts(db_path)
+    assert run("ingest", "--db", db_path, str(seed_file))[0] == 0
+    assert counts(db_path) == before
+
+
+def test_bad_sources_are_reported_recorded_and_do_not_stop_the_rest(db_path: str, tmp_path: Path,
+                                                                    seed_file: Path) -> None:
+    unsupported = tmp_path / "notes.pdf"
+    unsupported.write_bytes(b"%PDF-1.4")
+    missing = tmp_path / "missing.html"
+    code, out, err = run("ingest", "--db", db_path, str(missing), str(unsupported), str(seed_file))
+    assert code == 1
+    assert f"failed: {missing}: no such file or directory" in err
+    assert f"failed: {unsupported}: unsupported file type .pdf" in err
+    assert "1 saved" in out and "2 failed" in out
+    db = Database(db_path)
+    assert db["articles"].count == 1
+    run_row = next(iter(db["runs"].rows))
+    assert run_row["exit_code"] == 1 and run_row["finished_at"]
+    reasons = {e["source"]: e["reason"] for e in json.loads(run_row["errors"])}
+    assert reasons[str(missing)] == "no such file or directory"
+    assert json.loads(run_row["counts"])["failed"] == 2
+
+
+def test_from_file_and_stdin(db_path: str, tmp_path: Path, samples_dir: Path) -> None:
+    listing = tmp_path / "sources.txt"
+    listing.write_text(f"# the seed\n{samples_dir / 'seed-kremlin-drones.txt'}\n\n{samples_dir / 'vox-1.html'}\n")
+    code, out, _ = run("ingest", "--db", db_path, "--from-file", str(listing))
+    assert code == 0 and "2 saved" in out
+    code, out, _ = run("ingest", "--db", db_path, "--from-file", "-", input=f"{samples_dir / 'nj-1.html'}\n")
+    assert code == 0 and "1 saved" in out
+    assert Database(db_path)["articles"].count == 3
+
+
+def test_usage_errors_exit_2(db_path: str, tmp_path: Path) -> None:
+    code, _, err = run("ingest", "--db", db_path)
+    assert code == 2 and "give at least one SOURCE" in err
+    code, _, err = run("ingest", "--db", db_path, "--from-file", str(tmp_path / "nope.txt"), "x.html")
+    assert code == 2 and "cannot read --from-file" in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[endpoints]\nno_such_key = 1\n")
+    code, _, err = run("config", "--config", str(bad))
+    assert code == 2 and "unknown key [endpoints] no_such_key" in err
+
+
+def test_silent_prints_nothing_and_json_summary(db_path: str, seed_file: Path) -> None:
+    code, out, err = run("ingest", "--silent", "--db", db_path, str(seed_file))
+    assert (code, out, err) == (0, "", "")
+    code, out, _ = run("ingest", "--json", "--db", db_path, str(seed_file))
+    data = json.loads(out)
+    assert code == 0 and data["saved"] == 1 and data["unchanged"] == 1 and data["errors"] == []
+
+
+def test_db_from_environment(tmp_path: Path, seed_file: Path) -> None:
+    target = tmp_path / "from-env.db"
+    code, _, _ = run("ingest", str(seed_file), env={"EMBEDTRAIL_DB": str(target)})
+    assert code == 0 and Database(str(target))["articles"].count == 1
+
+
+def test_stats_text_and_json(db_path: str, samples_dir: Path) -> None:
+    run("ingest", "--db", db_path, str(samples_dir))
+    code, out, _ = run("stats", "--db", db_path, "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["tables"]["articles"] == 9
+    assert data["statuses"] == {"unchecked": data["tables"]["posts"]}
+    assert set(data["platforms"]) >= {"twitter", "youtube"}
+    code, out, _ = run("stats", "--db", db_path)
+    assert code == 0 and "posts by platform:" in out and "twitter" in out
+
+
+def test_stats_without_database_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("stats", "--db", str(tmp_path / "none.db"))
+    assert code == 1 and "no database at" in err
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path, seed_file: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not sqlite" * 100)
+    code, _, err = run("ingest", "--db", str(broken), str(seed_file))
+    assert code == 1 and f"cannot open database {broken}" in err
+
+
+def test_config_prints_defaults_and_file_values(tmp_path: Path) -> None:
+    code, out, _ = run("config", env={"EMBEDTRAIL_CONFIG": ""})
+    assert code == 0 and 'twitter_oembed = "https://publish.twitter.com/oembed"' in out
+    custom = tmp_path / "embedtrail.toml"
+    custom.write_text('[endpoints]\nyoutube_oembed = "http://127.0.0.1:9/oembed"\n[limits]\nconcurrency = 8\n')
+    code, out, _ = run("config", "--json", "--config", str(custom))
+    data = json.loads(out)
+    assert data["endpoints"]["youtube_oembed"] == "http://127.0.0.1:9/oembed"
+    assert data["limits"]["concurrency"] == 8
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Usage:" in out

@@ -1,0 +1,156 @@
+"""db.store: one transaction per article, idempotent re-saves, merging sightings, aliases, rollback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlite_utils import Database
+
+from db.store import article_key, open_database, save_extraction
+from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Mention, Post, VerificationNote
+
+NOW = "2026-01-01T00:00:00Z"
+LATER = "2026-01-02T00:00:00Z"
+
+
+def capture(sha: str = "a" * 64, url: str = "https://news.example/a") -> Capture:
+    return Capture(url, url, NOW, 200, "text/html", 10, sha, "http")
+
+
+def tweet(**fields: object) -> Post:
+    values: dict[str, object] = {"id": "twitter:1653711338587779072", "platform": "twitter", "kind": "post",
+                                 "url": "https://x.com/ANI/status/1653711338587779072",
+                                 "native_id": "1653711338587779072"}
+    values.update(fields)
+    return Post(**values)  # type: ignore[arg-type]
+
+
+def extraction(*posts: Post, url: str = "https://news.example/a", title: str | None = "Title") -> Extraction:
+    return Extraction(
+        article=ArticleMeta(url=url, title=title),
+        posts=posts,
+        embeds=tuple(Embed(p.id, "blockquote", i, "context") for i, p in enumerate(posts)),
+        mentions=(Mention("video", "(Video: RT)", 1, "RT", post_id=posts[0].id if posts else None),),
+        notes=(VerificationNote("Reuters", "unverified", "Reuters could not verify it.", 2, mention_index=0),),
+    )
+
+
+def test_new_database_has_the_contract_and_wal(db_path: str) -> None:
+    db = open_database(db_path)
+    assert db.journal_mode == "wal"
+    contract = {
+        "articles": ["id", "url", "canonical_url", "site_name", "title", "author", "published_at", "language",
+                     "first_seen_at", "last_fetched_at"],
+        "captures": ["id", "article_id", "url", "final_url", "fetched_at", "http_status", "content_type", "bytes",
+                     "sha256", "origin"],
+        "posts": ["id", "platform", "kind", "url", "native_id", "author_handle", "author_name", "text", "posted_at",
+                  "posted_at_source", "media", "first_seen_at", "last_seen_at", "status", "status_checked_at",
+                  "status_changed_at"],
+        "accounts": ["id", "platform", "handle", "name", "url", "first_seen_at"],
+        "embeds": ["id", "article_id", "post_id", "method", "position", "context", "first_seen_at", "last_seen_at"],
+        "mentions": ["id", "article_id", "post_id", "kind", "platform", "source_name", "source_description",
+                     "sentence"],
+        "verification_notes": ["id", "article_id", "post_id", "mention_id", "verifier", "verdict", "sentence"],
+        "runs": ["id", "command", "started_at", "finished_at", "counts", "errors"],
+    }
+    for table, columns in contract.items():
+        assert set(columns) <= set(db[table].columns_dict), table
+    for table in ("posts", "articles", "verification_notes"):
+        assert db[table].detect_fts() == f"{table}_fts"
+    for table in ("captures", "embeds", "mentions", "verification_notes", "posts"):
+        indexed = {tuple(i.columns) for i in db[table].indexes}
+        for fk in db[table].foreign_keys:
+            assert any(cols[0] == fk.column for cols in indexed), (table, fk.column)
+
+
+def test_migrating_twice_is_a_no_op(db_path: str) -> None:
+    open_database(db_path).close()
+    db = open_database(db_path)
+    assert db["_sqlite_migrations"].count == len({r["name"] for r in db["_sqlite_migrations"].rows})
+
+
+def test_save_is_idempotent_but_touches_last_seen(db_path: str) -> None:
+    db = open_database(db_path)
+    first = save_extraction(db, capture(), extraction(tweet()), NOW)
+    assert first.new_article and first.new_capture
+    assert first.new == {"articles": 1, "captures": 1, "posts": 1, "embeds": 1, "mentions": 1,
+                         "verification_notes": 1}
+    second = save_extraction(db, capture(), extraction(tweet()), LATER)
+    assert not second.new_article and not second.new_capture and second.new == {}
+    post = db["posts"].get("twitter:1653711338587779072")
+    assert (post["first_seen_at"], post["last_seen_at"]) == (NOW, LATER)
+    embed = next(iter(db["embeds"].rows))
+    assert (embed["first_seen_at"], embed["last_seen_at"]) == (NOW, LATER)
+    assert db["captures"].count == 1
+    note = next(iter(db["verification_notes"].rows))
+    mention = next(iter(db["mentions"].rows))
+    assert note["mention_id"] == mention["id"] and mention["post_id"] == post["id"]
+    assert list(db.query("PRAGMA foreign_key_check")) == []
+
+
+def test_new_content_adds_a_capture(db_path: str) -> None:
+    db = open_database(db_path)
+    save_extraction(db, capture("a" * 64), extraction(tweet()), NOW)
+    result = save_extraction(db, capture("b" * 64), extraction(tweet()), LATER)
+    assert result.new_capture and db["captures"].count == 2
+    assert db["articles"].get(article_key("https://news.example/a"))["last_fetched_at"] == NOW
+
+
+def test_sightings_fill_gaps_but_never_erase(db_path: str) -> None:
+    db = open_database(db_path)
+    save_extraction(db, capture(), extraction(tweet(author_handle="ANI", text="first text", media=("m1",))), NOW)
+    save_extraction(
+        db, capture("c" * 64, "https://other.example/b"),
+        extraction(tweet(author_name="ANI", text=None, media=("m2",)), url="https://other.example/b"), LATER,
+    )
+    post = db["posts"].get("twitter:1653711338587779072")
+    assert post["author_handle"] == "ANI" and post["author_name"] == "ANI" and post["text"] == "first text"
+    assert json.loads(post["media"]) == ["m1", "m2"]
+    assert post["account_id"] == "twitter:ani"
+    assert db["embeds"].count == 2
+
+
+def test_better_posting_time_wins(db_path: str) -> None:
+    db = open_database(db_path)
+    save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-03", posted_at_source="text")), NOW)
+    save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-03T10:00:00.000Z",
+                                                    posted_at_source="snowflake")), NOW)
+    save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-04", posted_at_source="embed_footer")), NOW)
+    post = db["posts"].get("twitter:1653711338587779072")
+    assert (post["posted_at"], post["posted_at_source"]) == ("2023-05-03T10:00:00.000Z", "snowflake")
+
+
+def test_aliases_send_later_sightings_to_the_merged_post(db_path: str) -> None:
+    db = open_database(db_path)
+    save_extraction(db, capture(), extraction(tweet()), NOW)
+    db["post_aliases"].insert({"alias": "twitter:pic-tiXGUoLREi", "post_id": "twitter:1653711338587779072",
+                               "reason": "short link resolved", "created_at": NOW})
+    text_only = Post("twitter:pic-tiXGUoLREi", "twitter", "post", "https://pic.twitter.com/tiXGUoLREi", None,
+                     author_handle="ANI")
+    save_extraction(db, capture("d" * 64, "https://seed.example/"), extraction(text_only, url="https://seed.example/"),
+                    LATER)
+    assert [r["id"] for r in db["posts"].rows] == ["twitter:1653711338587779072"]
+    assert {r["post_id"] for r in db["embeds"].rows} == {"twitter:1653711338587779072"}
+
+
+def test_a_failure_mid_save_leaves_nothing_half_written(db_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_database(db_path)
+    save_extraction(db, capture(), extraction(tweet()), NOW)
+    before = {t: db[t].count for t in db.table_names() if not t.endswith(("_fts", "_data", "_idx", "_docsize",
+                                                                            "_config"))}
+    original = Database.__getitem__
+
+    def failing(self: Database, name: str):  # type: ignore[no-untyped-def]
+        if name == "embeds":
+            raise RuntimeError("disk on fire")
+        return original(self, name)
+
+    monkeypatch.setattr(Database, "__getitem__", failing)
+    other = tweet(id="twitter:20", native_id="20", url="https://x.com/jack/status/20")
+    with pytest.raises(RuntimeError):
+        save_extraction(db, capture("e" * 64, "https://news.example/new"),
+                        extraction(other, url="https://news.example/new"), LATER)
+    monkeypatch.setattr(Database, "__getitem__", original)
+    after = {t: db[t].count for t in before}
+    assert after == before
