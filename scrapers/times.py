@@ -1,4 +1,5 @@
-"""Turns the dates pages print ("May 3, 2023", "2023-05-03T10:00:00+02:00", "3 mai 2023") into ISO 8601.
+"""Turns the dates pages print ("May 3, 2023", "2023-05-03T10:00:00+02:00", "3 mai 2023", "3. Mai 2023",
+"Wed, 03 May 2023 10:00:00 +0000", "2023年5月3日") into ISO 8601.
 
 Times with a zone become UTC ``YYYY-MM-DDTHH:MM:SSZ``; a bare day stays ``YYYY-MM-DD`` (its zone is
 unknown, so converting it would invent precision). Pure functions, no clock.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 __all__ = ["MONTHS", "format_utc", "parse_date", "snowflake_time"]
 
@@ -33,11 +35,25 @@ for _number, _names in enumerate(
         MONTHS.setdefault(_name, _number)
 
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_MDY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I)
-_DMY = re.compile(rf"\b(?P<day>\d{{1,2}})(?:er|\.|º|°)?\s+(?:de\s+)?(?P<month>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})\b", re.I)
-_ISO = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
+# Every pattern below is anchored on digits or a month name and has bounded repetition, so a search over
+# a long string stays linear (dates are also parsed out of prose).
+_MDY = re.compile(
+    rf"\b(?P<month>{_MONTH_NAMES})\.?\s{{1,3}}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<year>\d{{4}})\b", re.I
 )
+_DMY = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.|º|°)?\s{{1,3}}(?:de\s|of\s)?\s?(?P<month>{_MONTH_NAMES})\.?,?"
+    rf"\s{{1,3}}(?:de\s{{1,3}})?(?P<year>\d{{4}})\b",
+    re.I,
+)
+# 03.05.2023 (German, Czech, Russian) is day first; slashed dates are left alone (3/5 or 5/3 is a guess).
+_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
+_CJK = re.compile(r"(?P<year>\d{4})\s?年\s?(?P<month>\d{1,2})\s?月\s?(?P<day>\d{1,2})\s?日")
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|[A-Z]{1,5})$")
+_ISO = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<fraction>\.\d+)?\s?(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
+)
+# Longer values are not dates but text; parse_date reads only the start of them.
+_MAX_DATE_TEXT = 300
 _TWITTER_EPOCH_MS = 1288834974657
 # The last status id issued before snowflake ids (2010-11-04); lower ids carry no time.
 _LAST_PRE_SNOWFLAKE_ID = 29700859247
@@ -71,34 +87,35 @@ def _valid(year: int, month: int, day: int) -> str | None:
 
 
 def parse_date(value: str | None) -> str | None:
-    """Parse an ISO timestamp or a written date into ISO 8601 (UTC when the zone is known)."""
+    """Parse an ISO timestamp, an RFC 2822 date, a Unix time or a written date (English, French, German,
+    Spanish, Italian, Portuguese, Czech, Russian month names; CJK digits) into ISO 8601.
+
+    Returns ``YYYY-MM-DDTHH:MM:SSZ`` when the zone is known, ``YYYY-MM-DDTHH:MM:SS`` for a local time,
+    ``YYYY-MM-DD`` for a bare day, None for anything else (including impossible dates such as Feb 30).
+    """
     if not value:
         return None
-    value = value.strip()
+    value = value.strip()[:_MAX_DATE_TEXT]
     iso = _ISO.search(value)
     if iso:
-        date, time, tz = iso.group("date"), iso.group("time"), iso.group("tz")
-        if time and tz:
-            tz = "+00:00" if tz in {"Z", "UTC", "GMT"} else tz
-            if len(tz) == 5:
-                tz = tz[:3] + ":" + tz[3:]
-            try:
-                moment = datetime.fromisoformat(f"{date}T{time}{tz}")
-            except ValueError:
-                return _valid(*map(int, date.split("-")))
+        return _from_iso(iso)
+    if _RFC2822.match(value):
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
             return format_utc(moment)
-        if time:
-            try:
-                return datetime.fromisoformat(f"{date}T{time}").strftime("%Y-%m-%dT%H:%M:%S")
-            except ValueError:
-                return _valid(*map(int, date.split("-")))
-        return _valid(*map(int, date.split("-")))
     for pattern in (_MDY, _DMY):
         match = pattern.search(value)
         if match:
             month = MONTHS.get(match.group("month").lower().rstrip("."))
             if month:
                 return _valid(int(match.group("year")), month, int(match.group("day")))
+    for pattern in (_DOTTED, _CJK):
+        match = pattern.search(value)
+        if match:
+            return _valid(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     if value.isdigit() and len(value) in (10, 13):
         seconds = int(value) / (1000 if len(value) == 13 else 1)
         try:
@@ -106,3 +123,20 @@ def parse_date(value: str | None) -> str | None:
         except (OverflowError, OSError, ValueError):
             return None
     return None
+
+
+def _from_iso(iso: re.Match[str]) -> str | None:
+    date, time, tz = iso.group("date"), iso.group("time"), iso.group("tz")
+    day = _valid(*map(int, date.split("-")))
+    if day is None or not time:
+        return day
+    # Nanosecond fractions (some CMSs print nine digits) are more than datetime takes; seconds are enough.
+    try:
+        if tz:
+            tz = "+00:00" if tz in {"Z", "UTC", "GMT"} else tz
+            if len(tz) == 5:
+                tz = tz[:3] + ":" + tz[3:]
+            return format_utc(datetime.fromisoformat(f"{date}T{time}{tz}"))
+        return datetime.fromisoformat(f"{date}T{time}").strftime("%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return day

@@ -47,16 +47,37 @@ _HANDLE = re.compile(r"^/@?(?P<handle>[A-Za-z0-9_]{1,15})/?$")
 _EMBED_ID = re.compile(r"[?&#]id=(\d{1,20})")
 _DATE_TAIL = re.compile(r"\s*(?P<date>[^()]*?\d{4})\s*$")
 
-# The flattened form: text, optional media/short links, a dash, "Name (@handle)", a written date.
-_FLAT = re.compile(
-    r"(?P<body>.*?)\s*(?:(?P<links>(?:(?:https?://)?(?:pic\.(?:twitter|x)\.com|t\.co)/[A-Za-z0-9]+\s*)+))?"
-    r"\s*(?:—|–|&mdash;|-{1,2})\s*(?P<name>[^()\n—–]{1,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)\s*"
-    r"(?P<date>(?:[A-Za-zÀ-ÿ]+\.?\s+\d{1,2},?\s+\d{4})|(?:\d{1,2}\.?\s+[A-Za-zÀ-ÿ]+\.?\s+\d{4})|(?:\d{4}-\d{2}-\d{2}))",
-    re.S,
-)
 _SHORT = re.compile(r"(?:https?://)?(?P<host>pic\.(?:twitter|x)\.com|t\.co)/(?P<code>[A-Za-z0-9]+)")
-# Prose glued to the tweet text when a page was flattened: a sentence end followed by no space.
-_GLUED = re.compile(r"[.!?…][\"”’)]?(?=[“\"‘A-Z#@])")
+# The flattened form, read from its end: "(@handle)" and a written date anchor each post; the dash, the
+# author's name, the trailing media/short/status links and the text are then found by looking back from
+# the anchor within bounded windows, so a paragraph is scanned once whatever it holds (no lazy ``.*?``
+# that a long paragraph without a byline would make quadratic).
+_FLAT_DATE = (
+    r"(?:[^\W\d_]{3,12}\.?\s{1,3}\d{1,2}(?:st|nd|rd|th)?,?\s{1,3}\d{4}"  # May 3, 2023 / May 3 2023
+    # 3 May 2023 / 3. Mai 2023 / 3 de mayo de 2023
+    r"|\d{1,2}(?:\.|st|nd|rd|th|er)?\s{1,3}(?:de\s{1,3})?[^\W\d_]{3,12}\.?,?\s{1,3}(?:de\s{1,3})?\d{4}"
+    r"|\d{4}-\d{2}-\d{2}"  # 2023-05-03
+    r"|\d{1,2}\.\d{1,2}\.\d{4}"  # 03.05.2023
+    r"|\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日)"  # 2023年5月3日
+)
+_FLAT_ANCHOR = re.compile(rf"\(@(?P<handle>[A-Za-z0-9_]{{1,15}})\)\s{{0,3}}(?P<date>{_FLAT_DATE})")
+# What separates the text from the byline: an em or en dash (spaced or not), its HTML entity, or a spaced
+# hyphen ("Jean-Pierre" keeps its hyphen).
+_FLAT_DASH = re.compile(r"—|–|―|&mdash;|&#8212;|&ndash;|(?<!\S)--?(?=\s)")
+_FLAT_LINK = re.compile(
+    r"(?:https?://)?(?:(?P<host>pic\.twitter\.com|pic\.x\.com|t\.co)/(?P<code>[A-Za-z0-9]{1,40})"
+    r"|(?<![\w-])(?P<status>(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/[A-Za-z0-9_]{1,15}/status(?:es)?/\d{1,20}"
+    r"[^\s<>()\"“”]{0,200}))"
+)
+_FLAT_AFTER_DATE = re.compile(r"\s{0,3}[(<]?(?P<url>https?://[^\s<>()\"“”]{1,300})")
+# How far back from "(@" the dash may be (a display name is at most 50 characters), and how far back from
+# the dash trailing links may start.
+_FLAT_NAME_WINDOW = 120
+_FLAT_LINK_WINDOW = 600
+# Prose glued to a tweet when a page was flattened: "... last night.“As a result ..." - a sentence end with
+# no space before an opening quote or a capitalised word. A closing straight quote ("men." — N. K.) is not
+# an opening one, so a straight quote counts only when a capital follows it.
+_GLUED = re.compile(r"(?<=[a-z0-9)\]])[.!?…][”’)]*(?=[“‘]|\"[A-Z#@]|[A-Z#@][a-z])")
 
 
 def status_url(native_id: str, handle: str | None = None) -> str:
@@ -186,44 +207,131 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
                     doc.block_text(node), block=node.block)
 
 
-def _flat_post(block: TextBlock, index: int, match: re.Match[str]) -> Found:
-    body = match.group("body")
-    start = match.start("body") + len(body) - len(body.lstrip())
-    glued = list(_GLUED.finditer(body))
-    if glued:
-        start = match.start("body") + glued[-1].end()
-        body = body[glued[-1].end() :]
-    body = body.strip()
-    handle = match.group("handle")
-    links = [m for m in _SHORT.finditer(match.group("links") or "")]
-    media = tuple(f"https://{m.group('host')}/{m.group('code')}" for m in links if m.group("host").startswith("pic."))
-    if links:
-        first = links[0]
-        prefix = "pic" if first.group("host").startswith("pic.") else "tco"
-        native = f"{prefix}-{first.group('code')}"
+def _flat_links(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """The links written just before ``hi`` (only whitespace between them and up to ``hi``), in order."""
+    start = max(lo, hi - _FLAT_LINK_WINDOW)
+    links = list(_FLAT_LINK.finditer(text, start, hi))
+    trailing: list[re.Match[str]] = []
+    end = hi
+    for link in reversed(links):
+        if text[link.end() : end].strip():
+            break
+        trailing.append(link)
+        end = link.start()
+    trailing.reverse()
+    return trailing
+
+
+def _flat_status(url: str) -> PostRef | None:
+    ref = post_ref(url if url.startswith(("http://", "https://")) else "https://" + url)
+    return ref if ref is not None and ref.kind == "post" else None
+
+
+def _status_anchors(block: TextBlock) -> dict[str, list[PostRef]]:
+    """Status links of an HTML paragraph keyed by their text: a flattened tweet whose date is still a link
+    (``<a href=".../status/1">May 3, 2023</a>``) gets its real id from it."""
+    if block.node is None:
+        return {}
+    anchors: dict[str, list[PostRef]] = {}
+    for anchor in block.node.tag.find_all("a", href=True):
+        href = anchor.get("href")
+        ref = _flat_status(href) if isinstance(href, str) else None
+        if ref is not None:
+            anchors.setdefault(" ".join(anchor.get_text(" ").split()), []).append(ref)
+    return anchors
+
+
+def _flat_post(
+    block: TextBlock, index: int, anchor: re.Match[str], lo: int, anchors: dict[str, list[PostRef]]
+) -> Found | None:
+    """The flattened tweet ending at ``anchor`` whose text starts no earlier than ``lo``, or None when what
+    precedes the anchor is not a byline."""
+    text = block.text
+    day = parse_date(anchor.group("date"))
+    if day is None:
+        return None
+    at = anchor.start()
+    dashes = list(_FLAT_DASH.finditer(text, max(lo, at - _FLAT_NAME_WINDOW), at))
+    if not dashes:
+        return None
+    dash = dashes[-1]
+    name = " ".join(text[dash.end() : at].split())
+    if len(name) > 80 or any(mark in name for mark in ("(", ")", "http", "pic.", "—", "–")):
+        return None
+    handle = anchor.group("handle")
+    end = anchor.end()
+    links = _flat_links(text, lo, dash.start())
+    body_end = links[0].start() if links else dash.start()
+    body_start = lo
+    # Only prose paragraphs can hold prose before a tweet; a blockquote holds the tweet alone.
+    if block.node is None or block.node.tag.name != "blockquote":
+        glued = [m.end() for m in _GLUED.finditer(text, lo, body_end)]
+        if glued:
+            body_start = glued[-1]
+    body = " ".join(text[body_start:body_end].split())
+    body_start += len(text[body_start:body_end]) - len(text[body_start:body_end].lstrip())
+
+    status: PostRef | None = None
+    for link in links:
+        if link.group("status"):
+            status = _flat_status(link.group("status"))
+            if status is not None:
+                break
+    after = _FLAT_AFTER_DATE.match(text, end)
+    if after is not None:
+        ref = _flat_status(after.group("url"))
+        if ref is not None:
+            status = status or ref
+            end = after.end()
+    if status is None and anchors.get(anchor.group("date")):
+        status = anchors[anchor.group("date")].pop(0)
+
+    pics = [m for m in links if (m.group("host") or "").startswith("pic.")]
+    media = tuple(dict.fromkeys(f"https://{m.group('host')}/{m.group('code')}" for m in pics))
+    if status is not None:
+        post = _status_post(
+            status, author_name=name or None, author_handle=handle, text=body or None, media=media or None,
+            posted_at=day, posted_at_source="text",
+        )
     else:
-        native = f"text-{short_hash(handle.lower(), body, length=12)}"
-    day = parse_date(match.group("date"))
-    post = Post(
-        id=post_id(NAME, native),
-        platform=NAME,
-        kind="post",
-        url=f"https://{links[0].group('host')}/{links[0].group('code')}" if links else None,
-        native_id=None,
-        author_handle=handle,
-        author_name=match.group("name").strip(),
-        text=body or None,
-        posted_at=day,
-        posted_at_source="text" if day else None,
-        media=media,
-    )
-    return Found(post, "text", block.position, block.text, span=(start, match.end()), block=index)
+        # A media link is the tweet's own; a t.co link may wrap a URL several tweets share, so it is second.
+        short = [m for m in links if m.group("host")]
+        short.sort(key=lambda m: not m.group("host").startswith("pic."))
+        if short:
+            first = short[0]
+            prefix = "pic" if first.group("host").startswith("pic.") else "tco"
+            native = f"{prefix}-{first.group('code')}"
+            url: str | None = f"https://{first.group('host')}/{first.group('code')}"
+        else:
+            native = f"text-{short_hash(handle.lower(), body, length=12)}"
+            url = None
+        post = Post(
+            id=post_id(NAME, native),
+            platform=NAME,
+            kind="post",
+            url=url,
+            native_id=None,
+            author_handle=handle,
+            author_name=name or None,
+            text=body or None,
+            posted_at=day,
+            posted_at_source="text",
+            media=media,
+        )
+    return Found(post, "text", block.position, block.text, span=(body_start, end), block=index)
 
 
 def scan_text(block: TextBlock, index: int) -> Iterator[Found]:
-    """Flattened tweets in one paragraph of prose (text dumps and pages whose embeds lost their markup)."""
+    """Flattened tweets in one paragraph of prose (text dumps, and pages whose embeds lost their markup):
+    "text [pic.twitter.com/… | t.co/… | status URL] — Name (@handle) May 3, 2023", one or several per
+    paragraph, dates in the languages tweet widgets print. Linear in the paragraph's length."""
     text = block.text
     if "(@" not in text:
         return
-    for match in _FLAT.finditer(text):
-        yield _flat_post(block, index, match)
+    anchors = _status_anchors(block)
+    lo = 0
+    for anchor in _FLAT_ANCHOR.finditer(text):
+        found = _flat_post(block, index, anchor, lo, anchors)
+        if found is not None and found.span is not None:
+            lo = found.span[1]
+            yield found
