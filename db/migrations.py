@@ -213,3 +213,80 @@ def migrate(db: Database) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     migrations.apply(db)
+
+
+# --- refresh: status checks, confirmation, back-off, archive snapshots, removed embeds ---
+
+
+@migrations()
+def m005_checks(db: Database) -> None:
+    # One row per observation of a post by a checker; ``id`` is the check's unique key, so a result applied
+    # twice (a queue re-delivering it) is recorded once.
+    db["checks"].create(
+        {
+            "id": str,
+            "post_id": str,
+            "checked_at": str,
+            "checker": str,
+            "status": str,
+            "http_status": int,
+            "detail": str,
+            "elapsed_ms": int,
+            "url": str,
+            "excerpt": str,
+            "body_sha256": str,
+            "outcome": str,
+            "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "posts", "id"), ("run_id", "runs", "id")],
+        not_null={"post_id", "checked_at", "checker", "status"},
+    )
+    db["checks"].create_index(["post_id", "checked_at"])
+    db["checks"].create_index(["status"])
+    db["checks"].create_index(["outcome"])
+    db["checks"].create_index(["run_id"])
+    posts = db["posts"]
+    for column, kind in (
+        ("status_detail", str),
+        ("pending_status", str),  # a gone status seen once, awaiting a confirming second check
+        ("pending_since", str),
+        ("next_check_at", str),
+        ("unchanged_checks", int),
+        ("check_errors", int),
+        ("last_available_at", str),
+        ("archive_url", str),
+        ("archive_captured_at", str),
+        ("archive_checked_at", str),
+    ):
+        posts.add_column(column, kind)
+    db.execute("update posts set unchanged_checks = 0, check_errors = 0")
+    posts.create_index(["next_check_at"])
+    posts.create_index(["status_checked_at"])
+    for column in ("archive_url", "archive_captured_at", "archive_checked_at"):
+        db["articles"].add_column(column, str)
+    db["articles"].create_index(["last_fetched_at"])
+    db["accounts"].add_column("status", str)
+    db["accounts"].add_column("status_checked_at", str)
+    db["embeds"].add_column("removed_at", str)
+
+
+@migrations()
+def m006_gone_posts(db: Database) -> None:
+    # Posts once seen available and now (confirmed) gone, with the articles citing them.
+    db.create_view(
+        "gone_posts",
+        """
+        select
+          posts.id as post_id, posts.platform, posts.url, posts.author_handle, posts.status,
+          posts.status_detail, posts.status_changed_at, posts.last_available_at, posts.archive_url,
+          count(distinct embeds.article_id) as citing_articles,
+          json_group_array(distinct articles.url) as article_urls
+        from posts
+          left join embeds on embeds.post_id = posts.id
+          left join articles on articles.id = embeds.article_id
+        where posts.last_available_at is not null
+          and posts.status in ('deleted', 'protected', 'suspended', 'restricted', 'not_found')
+        group by posts.id
+        """,
+    )

@@ -1,0 +1,79 @@
+"""Status checkers, one module per platform, and the registry that names them.
+
+Each module exposes ``NAME``, ``PLATFORMS`` (the post platforms it checks), ``build(target, endpoints)`` →
+``Request | None`` and a pure ``classify(response)`` → ``CheckResult``; a module may add
+``check(target, http, endpoints)`` when one request is not enough (Twitter asks oEmbed for a second
+opinion). ``wayback`` is separate: snapshots are not statuses. The status vocabulary is ``STATUSES`` (see
+``db.checks`` for what each means and the confirmation rule).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from db.checks import GONE_STATUSES, STATUSES
+from tracker.config import Endpoints
+
+from . import bluesky, dailymotion, generic, mastodon, telegram, tiktok, twitter, vimeo, wayback, youtube
+from .base import Checked, Http, Request, Response, Target
+
+__all__ = [
+    "CHECKERS",
+    "GONE_STATUSES",
+    "STATUSES",
+    "Checked",
+    "Http",
+    "Request",
+    "Response",
+    "Target",
+    "by_name",
+    "for_target",
+    "run_check",
+    "wayback",
+]
+
+# The only list of checkers; ``generic`` last, as the fallback.
+CHECKERS: tuple[ModuleType, ...] = (
+    twitter,
+    youtube,
+    vimeo,
+    tiktok,
+    dailymotion,
+    telegram,
+    bluesky,
+    mastodon,
+    generic,
+)
+
+
+def by_name(name: str) -> ModuleType:
+    """The checker called ``name``; KeyError for an unknown name."""
+    for module in CHECKERS:
+        if name == module.NAME:
+            return module
+    raise KeyError(name)
+
+
+def for_target(target: Target) -> ModuleType | None:
+    """The checker for ``target``'s platform; ``generic`` for other platforms with a URL, except those
+    with no anonymous check; None when nothing can check it."""
+    for module in CHECKERS:
+        if target.platform in module.PLATFORMS:
+            return module
+    if target.platform in generic.EXCLUDED_PLATFORMS or target.kind == "account":
+        return None
+    return generic if generic.build(target, Endpoints()) is not None else None
+
+
+async def run_check(module: ModuleType, target: Target, http: Http, endpoints: Endpoints) -> Checked | None:
+    """Check ``target`` with ``module``: its own ``check`` if it has one, else one request classified.
+    Returns None when the module cannot build a request for this target."""
+    custom = getattr(module, "check", None)
+    if custom is not None:
+        checked: Checked | None = await custom(target, http, endpoints)
+        return checked
+    request = module.build(target, endpoints)
+    if request is None:
+        return None
+    response = await http.send(request)
+    return Checked(module.classify(response), response.url, response.elapsed_ms)
