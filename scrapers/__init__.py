@@ -7,7 +7,6 @@ import logging
 
 from .document import ParsedDocument, parse_html, parse_text
 from .extract import extract
-from .registry import PLATFORMS, by_name
 from .records import (
     Account,
     ArticleMeta,
@@ -20,6 +19,7 @@ from .records import (
     PostRef,
     VerificationNote,
 )
+from .registry import PLATFORMS, by_name
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -41,4 +41,3 @@ __all__ = [
     "parse_html",
     "parse_text",
 ]
-

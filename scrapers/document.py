@@ -12,11 +12,12 @@ from __future__ import annotations
 import codecs
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import PageElement
 
 __all__ = [
     "BOILERPLATE",
@@ -53,32 +54,251 @@ URL_ATTRIBUTES = (
     "data-text-post-permalink",
     "cite",
 )
+_URL_ATTRIBUTE_SET = frozenset(URL_ATTRIBUTES)
 
-_BOILERPLATE_TAGS = frozenset({"header", "nav", "footer", "aside", "form", "menu", "dialog"})
-_BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
-# Class/id words that mark page chrome. Matched against whole words of class and id values (split on
-# -, _, space and camelCase), so "social-share" matches "share" but "shared-content" does not match "share".
-_BOILERPLATE_WORDS = frozenset(
+# How an element opens a zone. Chrome and content markers nest: the nearest one wins, so an article body
+# inside a layout wrapper called "l-sidebar-fixed" is content again, and a share bar inside the body is chrome
+# again.
+# Strong markers are unambiguous; weak ones (layout words such as "sidebar", "widget", "ad") yield to a strong
+# content marker below them, and a weak chrome word is ignored on an element that also says it holds an embed
+# ("social-media-embed", "sdc-article-tweet").
+_STRONG_CONTENT = 1
+_WEAK_CONTENT = 2
+_STRONG_CHROME = 3
+_WEAK_CHROME = 4
+_EMBED = 6  # the element holds an embed: cancels weak chrome words on the same element
+_HEADER = (
+    5  # page header outside the article, the article's own header (headline, lead image credit) inside it
+)
+
+# Internal zone states carried down the walk; the public zone is CONTENT, BOILERPLATE or NEUTRAL.
+_S_NEUTRAL = 0
+_S_CONTENT = 1
+_S_WEAK_CHROME = 2
+_S_STRONG_CHROME = 3
+_PUBLIC_ZONE = (NEUTRAL, CONTENT, BOILERPLATE, BOILERPLATE)
+
+_TAG_OPENERS = {
+    "nav": _STRONG_CHROME,
+    "footer": _STRONG_CHROME,
+    "menu": _STRONG_CHROME,
+    "dialog": _STRONG_CHROME,
+    "aside": _WEAK_CHROME,
+    "header": _HEADER,
+    "article": _WEAK_CONTENT,
+    "main": _WEAK_CONTENT,
+}
+_ROLE_OPENERS = {
+    "navigation": _STRONG_CHROME,
+    "contentinfo": _STRONG_CHROME,
+    "search": _STRONG_CHROME,
+    "menu": _STRONG_CHROME,
+    "menubar": _STRONG_CHROME,
+    "banner": _HEADER,
+    "complementary": _WEAK_CHROME,
+    "main": _WEAK_CONTENT,
+    "article": _WEAK_CONTENT,
+    "dialog": _STRONG_CHROME,
+    "alertdialog": _STRONG_CHROME,
+}
+# Class/id words that mark page chrome. Matched against whole words of class and id values (split on -, _,
+# space and camelCase), so "social-share" matches "share" but "shared-content" does not match "share".
+_STRONG_CHROME_WORDS = frozenset(
     {
-        "share", "sharing", "shares", "sharebar", "sharetools", "social", "socials", "follow", "followus",
-        "related", "recommended", "recirc", "recirculation", "trending", "popular", "mostread", "outbrain",
-        "taboola", "sidebar", "rail", "widget", "widgets", "footer", "nav", "navbar", "navigation", "menu",
-        "breadcrumb", "breadcrumbs", "comments", "comment", "disqus", "cookie", "cookies", "consent",
-        "gdpr", "newsletter", "subscribe", "subscription", "promo", "advert", "advertisement", "ads", "ad",
-        "sponsored", "bio", "author", "byline", "masthead", "header", "banner", "signup", "paywall",
-        "toolbar", "toolbox", "tools", "pagination", "secondary", "feed", "livefeed", "latest",
+        "share",
+        "sharing",
+        "shares",
+        "sharebar",
+        "sharetools",
+        "sharelinks",
+        "sharebuttons",
+        "socialshare",
+        "addthis",
+        "shariff",
+        "sharethis",
+        "comments",
+        "comment",
+        "commentlist",
+        "disqus",
+        "breadcrumb",
+        "breadcrumbs",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "paywall",
+        "outbrain",
+        "taboola",
+        "trc",
+        "related",
+        "recommended",
+        "recommendations",
+        "recirc",
+        "recirculation",
+        "trending",
+        "popular",
+        "mostread",
+        "mostpopular",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "submenu",
+        "footer",
+        "bio",
+        "byline",
+        "bylines",
+        "author",
+        "authors",
+        "respond",
+        "replies",
+        "pagination",
+        "pager",
+        "masthead",
     }
 )
-# Words that keep an element in play even when a chrome word also appears ("social-media-embed").
-_EMBED_WORDS = frozenset({"embed", "embedded", "tweet", "twitter", "instagram", "youtube", "video", "oembed"})
+_WEAK_CHROME_WORDS = frozenset(
+    {
+        "sidebar",
+        "rail",
+        "widget",
+        "widgets",
+        "social",
+        "socials",
+        "follow",
+        "followus",
+        "promo",
+        "advert",
+        "advertisement",
+        "ads",
+        "ad",
+        "sponsored",
+        "toolbar",
+        "toolbox",
+        "tools",
+        "secondary",
+        "feed",
+        "livefeed",
+        "latest",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "teaser",
+        "teasers",
+        "banner",
+    }
+)
+_HEADER_WORDS = frozenset({"header", "topbar"})
+# Words that make a chrome word describe layout ("nav-padding", "has-sidebar", "sticky-nav-offset").
+_LAYOUT_WORDS = frozenset(
+    {
+        "padding",
+        "margin",
+        "offset",
+        "spacing",
+        "spacer",
+        "below",
+        "above",
+        "aligned",
+        "enabled",
+        "has",
+        "with",
+        "no",
+        "without",
+        "layout",
+        "fixed",
+        "sticky",
+        "width",
+        "height",
+        "is",
+    }
+)
+_POST_CLASS_MARKERS = frozenset({"hentry", "status-publish", "type-post", "type-page"})
+_TAXONOMY_PREFIXES = ("author-", "category-", "tag-", "format-", "post-format-")
+# Words that keep an element in play even when a weak chrome word also appears ("social-media-embed").
+_EMBED_WORDS = frozenset(
+    {"embed", "embedded", "embeds", "oembed", "tweet", "twitter", "instagram", "youtube", "video", "iframely"}
+)
+# An article body is a container noun next to a body noun ("entry-content", "article__body", "cuerpo__nota"),
+# or one of the run-together names.
+_CONTAINER_WORDS = frozenset(
+    {
+        "article",
+        "entry",
+        "post",
+        "story",
+        "nota",
+        "noticia",
+        "artikel",
+        "articulo",
+        "news",
+        "blog",
+        "the",
+        "main",
+        "content",
+    }
+)
+_BODY_WORDS = frozenset(
+    {
+        "body",
+        "content",
+        "text",
+        "fulltext",
+        "cuerpo",
+        "corpo",
+        "inhalt",
+        "texte",
+        "contenu",
+        "copy",
+        "mainbody",
+    }
+)
 _CONTENT_WORDS = frozenset(
-    {"articlebody", "article-body", "entry-content", "post-content", "story-body", "article-content",
-     "story-content", "post-body", "content-body", "articletext", "article-text", "body-text", "rich-text"}
+    {
+        "articlebody",
+        "articletext",
+        "articlecontent",
+        "storybody",
+        "storytext",
+        "storycontent",
+        "postbody",
+        "postcontent",
+        "entrycontent",
+        "entrytext",
+        "bodytext",
+        "richtext",
+        "thecontent",
+        "fulltext",
+        "artikeltext",
+    }
 )
 _BLOCK_TAGS = frozenset(
-    {"p", "li", "blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "pre", "td", "caption"}
+    {
+        "p",
+        "li",
+        "blockquote",
+        "figcaption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dd",
+        "dt",
+        "pre",
+        "td",
+        "caption",
+    }
 )
-_SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"})
+_SKIP_TEXT_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"}
+)
+_CARRIER_TAGS = frozenset({"iframe", "blockquote", "embed", "object", "video", "amp-iframe", "amp-twitter"})
+_UNZONED_TAGS = frozenset({"html", "body", "head"})
+# Elements whose children are not walked at all: text-only elements, and SVG drawings (thousands of paths).
+_LEAF_TAGS = frozenset({"script", "style", "svg", "math", "title", "textarea"})
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
@@ -101,7 +321,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     charset detection. A declared charset that cannot decode the bytes is treated as a lie and skipped.
     Never raises: undecodable bytes become U+FFFD.
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             return body.decode(name, errors="replace").lstrip("\ufeff"), name
     declared: list[str] = []
@@ -213,37 +437,104 @@ class ParsedDocument:
         return self.blocks[node.block].text
 
 
-def _words(value: str) -> set[str]:
-    return {w.lower() for w in _WORD_SPLIT.split(value) if w}
+def _words(value: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD_SPLIT.split(value) if w)
 
 
-def _classify(tag: Tag) -> str | None:
-    """Zone an element opens: CONTENT for article bodies, BOILERPLATE for chrome, None to inherit."""
-    name = tag.name
-    attrs = tag.attrs
-    classes = attrs.get("class") or ()
-    ident = attrs.get("id") or ""
-    itemprop = attrs.get("itemprop") or ""
-    if itemprop == "articleBody" or name == "article":
-        return CONTENT
-    lowered = {c.lower() for c in classes}
-    if lowered & _CONTENT_WORDS or (isinstance(ident, str) and ident.lower() in _CONTENT_WORDS):
-        return CONTENT
-    if name in _BOILERPLATE_TAGS:
-        return BOILERPLATE
-    role = attrs.get("role")
-    if isinstance(role, str) and role.lower() in _BOILERPLATE_ROLES:
-        return BOILERPLATE
-    if not classes and not ident:
-        return None
-    words: set[str] = set()
-    for value in classes:
-        words |= _words(value)
-    if isinstance(ident, str) and ident:
-        words |= _words(ident)
-    if words & _BOILERPLATE_WORDS and not words & _EMBED_WORDS:
-        return BOILERPLATE
+def _value_verdict(value: str) -> int | None:
+    """What one class value (or id) says about its element's zone."""
+    words = _words(value)
+    if words & _STRONG_CHROME_WORDS:
+        # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
+        # which a content marker below may override.
+        return _WEAK_CHROME if words & _LAYOUT_WORDS else _STRONG_CHROME
+    if words & _CONTENT_WORDS or (
+        words & _CONTAINER_WORDS and words & _BODY_WORDS and len(words & (_CONTAINER_WORDS | _BODY_WORDS)) > 1
+    ):
+        return _STRONG_CONTENT
+    if words & _EMBED_WORDS:
+        return _EMBED
+    if words & _WEAK_CHROME_WORDS:
+        return _WEAK_CHROME
+    if words & _HEADER_WORDS:
+        return _HEADER
     return None
+
+
+def _combine(verdicts: list[int | None]) -> int | None:
+    """One verdict for an element from its class values: strong chrome, then content, then an embed marker
+    (which cancels weak chrome on the same element), then weak chrome, then header."""
+    for wanted in (_STRONG_CHROME, _STRONG_CONTENT):
+        if wanted in verdicts:
+            return wanted
+    if _EMBED in verdicts:
+        return None
+    for wanted in (_WEAK_CHROME, _HEADER):
+        if wanted in verdicts:
+            return wanted
+    return None
+
+
+# Verdicts per distinct class list and id. Pages repeat the same class lists thousands of times, so the word
+# splitting runs once per distinct value. Bounded so that a long-running process cannot grow it forever.
+_VERDICTS: dict[tuple[str, ...], int | None] = {}
+_VERDICTS_MAX = 50_000
+
+
+def _words_verdict(values: tuple[str, ...]) -> int | None:
+    verdict = _VERDICTS.get(values, -1)
+    if verdict != -1:
+        return verdict
+    kept = values
+    if _POST_CLASS_MARKERS.intersection(values):
+        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones.
+        kept = tuple(v for v in values if not v.startswith(_TAXONOMY_PREFIXES))
+    verdict = _combine([_value_verdict(value) for value in kept])
+    if len(_VERDICTS) >= _VERDICTS_MAX:
+        _VERDICTS.clear()
+    _VERDICTS[values] = verdict
+    return verdict
+
+
+def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
+    """How an element opens a zone (a ``_STRONG_*``/``_WEAK_*``/``_HEADER`` code), or None to inherit."""
+    if attrs.get("itemprop") == "articleBody":
+        return _STRONG_CONTENT
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    values: tuple[str, ...] = tuple(classes) if isinstance(classes, list) and classes else ()
+    if isinstance(ident, str) and ident:
+        values += (ident,)
+    by_words = _words_verdict(values) if values else None
+    if by_words == _WEAK_CHROME and name in _CARRIER_TAGS:
+        by_words = None  # <iframe id="twitter-widget-0">: an embed's own class or id describes the embed
+    if by_words in (_STRONG_CHROME, _STRONG_CONTENT):
+        return by_words
+    by_tag = _TAG_OPENERS.get(name)
+    if by_tag is not None and by_tag != _WEAK_CONTENT:
+        return by_tag
+    role = attrs.get("role")
+    if isinstance(role, str):
+        by_role = _ROLE_OPENERS.get(role.lower())
+        if by_role is not None:
+            return by_role
+    return by_words if by_words is not None else by_tag
+
+
+def _enter(state: int, opener: int | None) -> int:
+    """The zone state inside an element, from its parent's state and what the element opens."""
+    if opener is None:
+        return state
+    if opener == _STRONG_CHROME:
+        return _S_STRONG_CHROME
+    if opener == _STRONG_CONTENT:
+        return state if state == _S_STRONG_CHROME else _S_CONTENT
+    if opener == _WEAK_CONTENT:
+        return _S_CONTENT if state == _S_NEUTRAL else state
+    if opener == _HEADER:
+        # The article's own header (headline, lead image and its credit) is part of the article.
+        return state if state == _S_CONTENT else max(state, _S_WEAK_CHROME)
+    return max(state, _S_WEAK_CHROME)
 
 
 class _Walker:
@@ -256,53 +547,66 @@ class _Walker:
 
     def walk(self, root: Tag) -> None:
         doc = self.doc
-        # stack items: (tag, zone, enclosing block index)
-        stack: list[tuple[Tag, str, int | None]] = [(root, NEUTRAL, None)]
-        pending_blocks: list[tuple[int, Tag, Node]] = []
+        by_tag = doc.nodes_by_tag
+        by_class = doc.nodes_by_class
+        by_attribute = doc.nodes_by_attribute
+        urls = doc.urls
+        blocks = doc.blocks
+        absolute = doc.absolute
+        url_attributes = _URL_ATTRIBUTE_SET
+        position = self.position
+        # stack items: (tag, zone state, enclosing block index)
+        stack: list[tuple[Tag, int, int | None]] = [(root, _S_NEUTRAL, None)]
+        pending_blocks: list[tuple[int, Tag]] = []
         while stack:
-            tag, zone, block = stack.pop()
-            opened = _classify(tag)
-            if opened == CONTENT and zone != BOILERPLATE:
-                zone = CONTENT
-                doc.has_content_root = True
-            elif opened == BOILERPLATE:
-                zone = BOILERPLATE
-            self.position += 1
-            node = Node(tag, zone, self.position, block)
+            tag, state, block = stack.pop()
             name = tag.name
-            doc.nodes_by_tag[name].append(node)
             attrs = tag.attrs
-            for cls in attrs.get("class") or ():
-                doc.nodes_by_class[cls].append(node)
-            for attr, value in attrs.items():
-                if attr.startswith("data-") or attr in {"videoid", "cite"}:
-                    doc.nodes_by_attribute[attr].append(node)
-                if attr in URL_ATTRIBUTES and isinstance(value, str) and value:
-                    if attr == "href" and name in {"link", "base"}:
-                        continue
-                    doc.urls.append(UrlRef(doc.absolute(value), attr, node))
-            if name in _BLOCK_TAGS and block is None and name not in _SKIP_TEXT_TAGS:
-                block = len(doc.blocks)
-                doc.blocks.append(TextBlock("", self.position, zone, node))
+            if name in _UNZONED_TAGS:
+                pass  # <body class="single right-sidebar nav-below-header"> describes the page, not a zone
+            elif attrs:
+                state = _enter(state, _opener(name, attrs))
+            elif name in _TAG_OPENERS:
+                state = _enter(state, _TAG_OPENERS[name])
+            if state == _S_CONTENT:
+                doc.has_content_root = True
+            position += 1
+            zone = _PUBLIC_ZONE[state]
+            node = Node(tag, zone, position, block)
+            by_tag[name].append(node)
+            if attrs:
+                for attr, value in attrs.items():
+                    if attr == "class":
+                        for cls in value:
+                            by_class[cls].append(node)
+                    elif attr.startswith("data-") or attr == "videoid":
+                        by_attribute[attr].append(node)
+                    if attr in url_attributes and isinstance(value, str) and value:
+                        if attr == "cite":
+                            by_attribute[attr].append(node)
+                        elif attr == "href" and name in {"link", "base"}:
+                            continue
+                        urls.append(UrlRef(absolute(value), attr, node))
+            if block is None and name in _BLOCK_TAGS:
+                block = len(blocks)
+                blocks.append(TextBlock("", position, zone, node))
                 node.block = block
-                pending_blocks.append((block, tag, node))
-            if name in _SKIP_TEXT_TAGS and name != "noscript" and name != "iframe":
-                if name == "script" or name == "template":
-                    doc.nodes_by_tag.setdefault(name, [])
+                pending_blocks.append((block, tag))
+            if name in _LEAF_TAGS:
                 continue
-            children = tag.contents
-            for child in reversed(children):
-                if isinstance(child, Tag):
-                    stack.append((child, zone, block))
-                elif isinstance(child, Comment):
-                    doc.comments.append((str(child), self.position))
-        for index, tag, _node in pending_blocks:
-            doc.blocks[index].text = _block_text(tag)
+            for child in reversed(tag.contents):
+                if type(child) is Tag:
+                    stack.append((child, state, block))
+                elif type(child) is Comment:
+                    doc.comments.append((str(child), position))
+        self.position = position
+        for index, tag in pending_blocks:
+            blocks[index].text = _block_text(tag)
 
 
 def _block_text(tag: Tag) -> str:
     parts: list[str] = []
-    stack: list[Tag | NavigableString] = [tag]
+    stack: list[PageElement] = [tag]
     while stack:
         item = stack.pop()
         if isinstance(item, Tag):
@@ -312,8 +616,8 @@ def _block_text(tag: Tag) -> str:
                 parts.append(" ")
                 continue
             stack.extend(reversed(item.contents))
-        elif not isinstance(item, Comment):
-            parts.append(str(item))
+        elif isinstance(item, str) and not isinstance(item, Comment):
+            parts.append(item)
     return _SPACE.sub(" ", "".join(parts)).strip()
 
 
@@ -341,7 +645,9 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
 
 
 _TEXT_HEADER = re.compile(r"^\s*(date|url|title|author|site|language|lang|published)\s*[:=]?\s+(\S.*)$", re.I)
-_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s*(.*)$")
+_DATE_PREFIX = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\s*(.*)$"
+)
 
 
 def parse_text(text: str, url: str) -> ParsedDocument:

@@ -15,7 +15,7 @@ from types import ModuleType
 
 from .article import scan_article
 from .document import BOILERPLATE, ParsedDocument
-from .links import Router, scan_links
+from .links import Router, scan_links, scan_raw
 from .notes import scan_notes
 from .records import (
     Account,
@@ -36,8 +36,16 @@ __all__ = ["METHOD_STRENGTH", "extract", "merge_posts"]
 
 # Lower is stronger: what an embed row reports when a post appears several ways in one article.
 METHOD_STRENGTH = {
-    "blockquote": 0, "iframe": 1, "amp": 2, "script": 3, "embed": 4, "placeholder": 5, "object": 6,
-    "video": 7, "link": 8, "text": 9,
+    "blockquote": 0,
+    "iframe": 1,
+    "amp": 2,
+    "script": 3,
+    "embed": 4,
+    "placeholder": 5,
+    "object": 6,
+    "video": 7,
+    "link": 8,
+    "text": 9,
 }
 _ROUTERS: dict[tuple[ModuleType, ...], Router] = {}
 
@@ -88,12 +96,14 @@ def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) 
                     account_refs.append(ref)
             else:
                 found.append(sighting)
+        found.extend(scan_raw(doc, _router(modules)))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
+    in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):
         if block.zone == BOILERPLATE or not block.text:
             continue
         for scan_text in text_scanners:
-            found.extend(scan_text(block, index))
+            found.extend(_fold_into_embed(sighting, in_blocks) for sighting in scan_text(block, index))
 
     posts: dict[str, Post] = {}
     best: dict[str, Found] = {}
@@ -134,9 +144,44 @@ def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) 
         accounts.setdefault(account.id, account)
     ordered = tuple(posts[e.post_id] for e in embeds)
     return Extraction(
-        article=meta, posts=ordered, embeds=embeds, mentions=mentions, notes=notes,
+        article=meta,
+        posts=ordered,
+        embeds=embeds,
+        mentions=mentions,
+        notes=notes,
         accounts=tuple(accounts.values()),
     )
+
+
+def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:
+    """Markup sightings (not prose) per text block, for recognising an embed's own text read as prose."""
+    by_block: dict[int, list[Found]] = defaultdict(list)
+    for sighting in found:
+        if sighting.block is not None and sighting.method not in {"text", "link"}:
+            by_block[sighting.block].append(sighting)
+    return by_block
+
+
+def _fold_into_embed(sighting: Found, in_blocks: dict[int, list[Found]]) -> Found:
+    """A flattened post read from the text of a block that holds an embed of the same platform is that embed's
+    own text ("… — Name (@handle) May 3, 2023" inside a tweet blockquote), not a second post: give it the
+    embed's post, keeping what the prose adds (name, text). Where a block holds several embeds, the author
+    handle decides; an unmatched one stays as it is."""
+    if sighting.block is None or sighting.span is None:
+        return sighting
+    post = sighting.post
+    same = [f for f in in_blocks.get(sighting.block, ()) if f.post.platform == post.platform]
+    if len(same) > 1:
+        handle = (post.author_handle or "").lower()
+        same = [f for f in same if (f.post.author_handle or "").lower() == handle]
+    if len(same) != 1:
+        return sighting
+    embed = same[0].post
+    merged = replace(
+        merge_posts(embed, replace(post, id=embed.id, url=None, native_id=None)),
+        author_handle=embed.author_handle or post.author_handle,
+    )
+    return replace(sighting, post=merged)
 
 
 def _first_context(found: list[Found], post_id: str) -> str | None:
@@ -175,13 +220,18 @@ def _notes(
         limit = (position, hit.start + len(hit.sentence))
         before = [c for c in candidates if c[0] <= limit]
         named = [c for c in candidates if c[3] and any(_names_in(n, hit.sentence) for n in c[3])]
-        chosen = (named or before or [None])[-1]
+        pool = named or before
+        chosen = pool[-1] if pool else None
         mention_index = chosen[1] if chosen else None
         post_id = chosen[2] if chosen else None
         notes.append(
             VerificationNote(
-                verifier=hit.verifier, verdict=hit.verdict, sentence=hit.sentence, position=position,
-                post_id=post_id, mention_index=mention_index,
+                verifier=hit.verifier,
+                verdict=hit.verdict,
+                sentence=hit.sentence,
+                position=position,
+                post_id=post_id,
+                mention_index=mention_index,
             )
         )
     return notes

@@ -9,6 +9,8 @@ dropped here, so platform modules never need to know about page layout.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator, Sequence
 from types import ModuleType
 
@@ -16,7 +18,7 @@ from .document import BOILERPLATE, CONTENT, NEUTRAL, ParsedDocument, UrlRef
 from .records import Found, Post, PostRef
 from .urls import host_matches, split, unwrap
 
-__all__ = ["METHOD_BY_TAG", "Router", "scan_links"]
+__all__ = ["METHOD_BY_TAG", "RAW_CARRIERS", "Router", "scan_links", "scan_raw"]
 
 METHOD_BY_TAG = {
     "a": "link",
@@ -73,7 +75,15 @@ class Router:
         return None
 
 
-_SHARE_PATHS = ("/intent/", "/share", "/sharer", "/home?status", "/dialog/", "/plugins/like", "/plugins/share")
+_SHARE_PATHS = (
+    "/intent/",
+    "/share",
+    "/sharer",
+    "/home?status",
+    "/dialog/",
+    "/plugins/like",
+    "/plugins/share",
+)
 
 
 def _is_share(url: str) -> bool:
@@ -114,3 +124,38 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, method, ref_url.node.position, context, block=ref_url.node.block), ref
+
+
+# Elements whose text is markup or code rather than prose: consent managers park the embed's HTML in a
+# <textarea> or a <script type="text/plain">, and some publishers render embeds from an inline script
+# (polygraph.info: renderExternalContent("https://www.youtube.com/embed/ID")).
+RAW_CARRIERS = ("script", "textarea")
+_RAW_URL = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s\"'<>\\`]*)?")
+
+
+def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """Posts named by URLs written inside scripts and textareas that sit in the article body.
+
+    Only carriers in the article's own content count: page-level JSON state, analytics and widget loaders live
+    outside it, and repeat what the markup shows (the merge counts a post once in any case). A URL here is an
+    embed's source, so the method is ``script`` (``embed`` for a textarea's parked markup).
+    """
+    for node in doc.tagged(*RAW_CARRIERS):
+        if node.zone != CONTENT:
+            continue
+        text = node.tag.string
+        if not text or "//" not in text:
+            continue
+        if "\\/" in text:
+            text = text.replace("\\/", "/")  # JSON-escaped slashes
+        if "&" in text:
+            text = html.unescape(text)
+        method = "script" if node.tag.name == "script" else "embed"
+        seen: set[str] = set()
+        for match in _RAW_URL.finditer(text):
+            ref = router.ref(doc.absolute(match.group(0)))
+            if ref is None or ref.kind == "account" or ref.id in seen or _is_share(match.group(0)):
+                continue
+            seen.add(ref.id)
+            post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+            yield Found(post, method, node.position, doc.block_text(node), block=node.block)

@@ -1,4 +1,4 @@
-"""The records every stage passes along: scrapers return them, ``db`` stores them, nothing invents its own dicts.
+"""The records every stage passes along: scrapers return them, ``db`` stores them, nobody invents dicts.
 
 Records are frozen dataclasses. Ids are computed here and in the platform modules (see ``post_id`` and
 ``article_id``), never re-derived in SQL or in ``db``.

@@ -9,16 +9,48 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import telegram, twitter, youtube
+from . import (
+    bluesky,
+    dailymotion,
+    facebook,
+    instagram,
+    mastodon,
+    reddit,
+    rumble,
+    streamable,
+    telegram,
+    threads,
+    tiktok,
+    twitter,
+    vimeo,
+    vkvideo,
+    youtube,
+)
 
 __all__ = ["PLATFORMS", "by_name"]
 
-PLATFORMS: tuple[ModuleType, ...] = (telegram, twitter, youtube)
+PLATFORMS: tuple[ModuleType, ...] = (
+    bluesky,
+    dailymotion,
+    facebook,
+    instagram,
+    mastodon,
+    reddit,
+    rumble,
+    streamable,
+    telegram,
+    threads,
+    tiktok,
+    twitter,
+    vimeo,
+    vkvideo,
+    youtube,
+)
 
 
 def by_name(name: str) -> ModuleType:
     """The platform module called ``name``; raises KeyError for an unknown name."""
     for module in PLATFORMS:
-        if module.NAME == name:
+        if name == module.NAME:
             return module
     raise KeyError(name)

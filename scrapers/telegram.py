@@ -23,8 +23,27 @@ HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 _POST = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{2,31})/(?P<id>\d{1,10})/?$")
 _CHANNEL = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{3,31})/?$")
 _WIDGET = re.compile(r"^(?P<channel>[A-Za-z][A-Za-z0-9_]{2,31})/(?P<id>\d{1,10})$")
-_RESERVED = frozenset({"s", "c", "joinchat", "addstickers", "addemoji", "share", "proxy", "socks", "iv", "login",
-                       "addlist", "boost", "setlanguage", "confirmphone", "contact", "bg", "addtheme"})
+_RESERVED = frozenset(
+    {
+        "s",
+        "c",
+        "joinchat",
+        "addstickers",
+        "addemoji",
+        "share",
+        "proxy",
+        "socks",
+        "iv",
+        "login",
+        "addlist",
+        "boost",
+        "setlanguage",
+        "confirmphone",
+        "contact",
+        "bg",
+        "addtheme",
+    }
+)
 
 
 def post_url(channel: str, message: str) -> str:
@@ -60,6 +79,8 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             continue
         channel, message = match.group("channel"), match.group("id")
         native = f"{channel.lower()}/{message}"
-        post = Post(f"{NAME}:{native}", NAME, "post", post_url(channel, message), native, author_handle=channel)
+        post = Post(
+            f"{NAME}:{native}", NAME, "post", post_url(channel, message), native, author_handle=channel
+        )
         method = "script" if node.tag.name == "script" else "blockquote"
         yield Found(post, method, node.position, doc.block_text(node), block=node.block)

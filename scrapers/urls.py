@@ -24,10 +24,42 @@ __all__ = [
 
 TRACKING_PARAMETERS = frozenset(
     {
-        "ref_src", "ref_url", "s", "t", "si", "feature", "igshid", "igsh", "utm_source", "utm_medium",
-        "utm_campaign", "utm_term", "utm_content", "utm_name", "fbclid", "gclid", "mc_cid", "mc_eid",
-        "ref", "src", "cmpid", "smid", "xmt", "mibextid", "rdt", "share_id", "_ga", "ocid", "cid",
-        "ito", "taid", "__twitter_impression", "sr_share", "rss", "partner", "amp",
+        "ref_src",
+        "ref_url",
+        "s",
+        "t",
+        "si",
+        "feature",
+        "igshid",
+        "igsh",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "utm_name",
+        "fbclid",
+        "gclid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "src",
+        "cmpid",
+        "smid",
+        "xmt",
+        "mibextid",
+        "rdt",
+        "share_id",
+        "_ga",
+        "ocid",
+        "cid",
+        "ito",
+        "taid",
+        "__twitter_impression",
+        "sr_share",
+        "rss",
+        "partner",
+        "amp",
     }
 )
 _SHIMS = {
@@ -101,10 +133,7 @@ def unwrap(url: str, depth: int = 3) -> str:
         key = _SHIMS.get(parts.host)
         if key is None:
             return url
-        if key == "":
-            target = parts.query or parts.path.lstrip("/")
-        else:
-            target = parts.param(key) or ""
+        target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
         target = unquote(target) if "%" in target and "://" not in target else target
         if not target or not _SCHEME.match(target):
             return url
@@ -118,8 +147,11 @@ def strip_tracking(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in TRACKING_PARAMETERS
-             and not k.lower().startswith("utm_")]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMETERS and not k.lower().startswith("utm_")
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 

@@ -21,9 +21,19 @@ NAME = "youtube"
 PROSE_NAMES = ("YouTube",)
 HOSTS = frozenset(
     {
-        "youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be", "youtube-nocookie.com",
-        "youtubekids.com", "youtube.googleapis.com", "i.ytimg.com", "i1.ytimg.com", "i2.ytimg.com",
-        "i3.ytimg.com", "i4.ytimg.com", "img.youtube.com",
+        "youtube.com",
+        "m.youtube.com",
+        "music.youtube.com",
+        "youtu.be",
+        "youtube-nocookie.com",
+        "youtubekids.com",
+        "youtube.googleapis.com",
+        "i.ytimg.com",
+        "i1.ytimg.com",
+        "i2.ytimg.com",
+        "i3.ytimg.com",
+        "i4.ytimg.com",
+        "img.youtube.com",
     }
 )
 _ID = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
@@ -83,4 +93,10 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         if isinstance(value, str) and _VALID.match(value):
             ref = _ref(value)
             method = "amp" if node.tag.name.startswith("amp-") else "embed"
-            yield Found(Post(ref.id, NAME, "video", ref.url, value), method, node.position, doc.block_text(node), block=node.block)
+            yield Found(
+                Post(ref.id, NAME, "video", ref.url, value),
+                method,
+                node.position,
+                doc.block_text(node),
+                block=node.block,
+            )

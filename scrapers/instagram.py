@@ -1,0 +1,104 @@
+"""Pulls Instagram posts out of a parsed page: ``instagram-media`` blockquotes (``data-instgrm-permalink``),
+their rendered iframes (``/p/<code>/embed``), ``amp-instagram[data-shortcode]`` and ``/p/``, ``/reel/``,
+``/tv/`` links. See docs/platforms.md §4.
+
+Profile links are recorded as accounts; stories expire within a day and are not posts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .document import ParsedDocument
+from .records import Found, PostRef
+from .sightings import anchor_ref, attribute, in_play, sighting
+from .urls import split
+
+__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
+
+NAME = "instagram"
+# How prose names the platform ("a Telegram channel", "posted on X").
+PROSE_NAMES = ("Instagram",)
+HOSTS = frozenset({"instagram.com", "m.instagram.com", "instagr.am", "ddinstagram.com"})
+_POST = re.compile(
+    r"^/(?:(?!share/|p/|reels?/|tv/|stories/)[A-Za-z0-9_.]+/)?(?:p|tv|reels?)/(?P<code>[A-Za-z0-9_-]{5,})"
+)
+_SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,}$")
+_PROFILE = re.compile(r"^/(?P<handle>[A-Za-z0-9_.]{1,30})/?$")
+_RESERVED = frozenset(
+    {
+        "p",
+        "tv",
+        "reel",
+        "reels",
+        "stories",
+        "explore",
+        "accounts",
+        "about",
+        "developer",
+        "legal",
+        "direct",
+        "share",
+        "web",
+        "embed.js",
+        "static",
+        "emails",
+        "privacy",
+        "terms",
+        "press",
+        "api",
+        "oauth",
+        "session",
+        "challenge",
+        "directory",
+        "topics",
+        "locations",
+        "tags",
+        "instagram",
+    }
+)
+# "A post shared by Lady Gaga (@ladygaga)": the author line of the pasted embed.
+_SHARED_BY = re.compile(r"\(@(?P<handle>[A-Za-z0-9_.]{1,30})\)")
+
+
+def post_url(code: str) -> str:
+    """Canonical URL of a post."""
+    return f"https://www.instagram.com/p/{code}/"
+
+
+def post_ref(url: str) -> PostRef | None:
+    """Map an Instagram URL to a post shortcode (kind ``post``) or a profile (kind ``account``)."""
+    parts = split(url)
+    if parts is None or parts.host not in HOSTS:
+        return None
+    match = _POST.match(parts.path)
+    if match:
+        code = match.group("code")
+        return PostRef(NAME, code, "post", post_url(code))
+    profile = _PROFILE.match(parts.path)
+    if profile and profile.group("handle").lower() not in _RESERVED:
+        handle = profile.group("handle")
+        return PostRef(NAME, "@" + handle.lower(), "account", f"https://www.instagram.com/{handle}/", handle)
+    return None
+
+
+def scan(doc: ParsedDocument) -> Iterator[Found]:
+    """Pasted embeds (with the author line "A post shared by Name (@handle)") and AMP elements."""
+    for node in in_play(doc.classed("instagram-media")):
+        if node.tag.name != "blockquote":
+            continue  # rendered iframes carry the post in their src, which the URL walk reads
+        permalink = attribute(node, "data-instgrm-permalink")
+        ref = post_ref(doc.absolute(permalink)) if permalink else None
+        if ref is None or ref.kind == "account":
+            ref = anchor_ref(doc, node, post_ref)
+        if ref is None:
+            continue
+        text = node.tag.get_text(" ", strip=True)
+        # The author line comes last, after a caption that may itself mention people as "(@someone)".
+        bylines = _SHARED_BY.findall(text)
+        yield sighting(doc, node, ref, "blockquote", author_handle=bylines[-1] if bylines else None)
+    for node in in_play(doc.tagged("amp-instagram")):
+        code = attribute(node, "data-shortcode")
+        if code and _SHORTCODE.match(code):
+            yield sighting(doc, node, PostRef(NAME, code, "post", post_url(code)), "amp")

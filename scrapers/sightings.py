@@ -1,0 +1,66 @@
+"""Small helpers platform modules share for turning an element they recognised into a ``Found`` sighting.
+
+They read only the element and its own subtree (never the whole page), so a platform's ``scan`` stays a
+lookup in the walk's indexes plus a little local reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from bs4 import Tag
+
+from .document import BOILERPLATE, Node, ParsedDocument
+from .records import Found, Post, PostRef
+
+__all__ = ["anchor_ref", "attribute", "in_play", "post_of", "sighting"]
+
+
+def post_of(ref: PostRef, **fields: object) -> Post:
+    """The ``Post`` a reference names, with extra known fields (author name, text, ...)."""
+    values: dict[str, object] = {
+        "id": ref.id,
+        "platform": ref.platform,
+        "kind": ref.kind,
+        "url": ref.url,
+        "native_id": ref.native_id,
+        "author_handle": ref.handle,
+    }
+    values.update({key: value for key, value in fields.items() if value is not None})
+    return Post(**values)  # type: ignore[arg-type]
+
+
+def sighting(doc: ParsedDocument, node: Node, ref: PostRef, method: str, **fields: object) -> Found:
+    """A sighting of ``ref`` carried by ``node`` in the way ``method`` names."""
+    return Found(post_of(ref, **fields), method, node.position, doc.block_text(node), block=node.block)
+
+
+def attribute(node: Node, *names: str) -> str | None:
+    """The first of ``names`` the element carries as a non-empty string, stripped."""
+    for name in names:
+        value = node.tag.attrs.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def in_play(nodes: Iterator[Node], tags: frozenset[str] | None = None) -> Iterator[Node]:
+    """The nodes outside page chrome (and, if given, with one of ``tags``)."""
+    for node in nodes:
+        if node.zone != BOILERPLATE and (tags is None or node.tag.name in tags):
+            yield node
+
+
+def anchor_ref(
+    doc: ParsedDocument, node: Node, post_ref: Callable[[str], PostRef | None], last: bool = False
+) -> PostRef | None:
+    """The first (or last) link inside the element that names a post, as ``post_ref`` reads it."""
+    anchors = node.tag.find_all("a", href=True)
+    for anchor in reversed(anchors) if last else anchors:
+        if not isinstance(anchor, Tag):
+            continue
+        href = anchor.get("href")
+        ref = post_ref(doc.absolute(href)) if isinstance(href, str) else None
+        if ref is not None and ref.kind != "account":
+            return ref
+    return None

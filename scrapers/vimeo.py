@@ -1,0 +1,97 @@
+"""Pulls Vimeo videos out of a parsed page: ``player.vimeo.com/video/<id>`` iframes, ``amp-vimeo`` and
+``lite-vimeo`` elements, and ``vimeo.com/<id>`` links (channels, groups, albums and showcases included).
+See docs/platforms.md §7.
+
+An unlisted video's hash (``/<id>/<hash>`` or ``?h=<hash>``) is kept in the post URL, since the video cannot
+be reached without it; the id alone names the post. Showcases, albums and on-demand pages are collections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .document import ParsedDocument
+from .records import Found, PostRef
+from .sightings import attribute, in_play, sighting
+from .urls import split
+
+__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
+
+NAME = "vimeo"
+# How prose names the platform ("a Telegram channel", "posted on X").
+PROSE_NAMES = ("Vimeo",)
+HOSTS = frozenset({"vimeo.com", "player.vimeo.com"})
+# The greedy prefix makes the last numeric segment the id, so album/showcase/channel ids before it are
+# skipped.
+_VIDEO = re.compile(r"^/(?:[^?#]*/)?(?P<id>\d{5,12})(?:/(?P<hash>[0-9a-f]{10}))?/?$")
+_COLLECTION = re.compile(r"^/(?:showcase|album|ondemand|channels|groups|event|categories)/[^/]+/?$", re.I)
+_VALID = re.compile(r"^\d{5,12}$")
+_PROFILE = re.compile(r"^/(?P<handle>[A-Za-z][A-Za-z0-9_]{2,40})/?$")
+_RESERVED = frozenset(
+    {
+        "channels",
+        "groups",
+        "album",
+        "showcase",
+        "ondemand",
+        "categories",
+        "watch",
+        "join",
+        "log_in",
+        "login",
+        "upload",
+        "features",
+        "pricing",
+        "help",
+        "about",
+        "blog",
+        "jobs",
+        "search",
+        "settings",
+        "home",
+        "create",
+        "api",
+        "legal",
+        "privacy",
+        "terms",
+        "cookie_policy",
+        "enterprise",
+        "solutions",
+        "stock",
+        "live",
+        "event",
+    }
+)
+
+
+def video_url(native: str, unlisted_hash: str | None = None) -> str:
+    """Canonical URL of a video (with its unlisted hash, when it has one)."""
+    return f"https://vimeo.com/{native}" + (f"/{unlisted_hash}" if unlisted_hash else "")
+
+
+def post_ref(url: str) -> PostRef | None:
+    """Map a Vimeo URL to a video id (kind ``video``) or a user (kind ``account``)."""
+    parts = split(url)
+    if parts is None or parts.host not in HOSTS:
+        return None
+    path = parts.path
+    match = _VIDEO.match(path)
+    if match and not _COLLECTION.match(path):
+        native = match.group("id")
+        unlisted = match.group("hash") or parts.param("h")
+        return PostRef(NAME, native, "video", video_url(native, unlisted))
+    profile = _PROFILE.match(path) if parts.host == "vimeo.com" else None
+    if profile and profile.group("handle").lower() not in _RESERVED:
+        handle = profile.group("handle")
+        return PostRef(NAME, "@" + handle.lower(), "account", f"https://vimeo.com/{handle}", handle)
+    return None
+
+
+def scan(doc: ParsedDocument) -> Iterator[Found]:
+    """Elements whose id is not in a URL: ``amp-vimeo[data-videoid]`` and ``lite-vimeo[videoid]``."""
+    for node in in_play(doc.tagged("amp-vimeo", "lite-vimeo")):
+        native = attribute(node, "data-videoid", "videoid")
+        if native and _VALID.match(native):
+            method = "amp" if node.tag.name == "amp-vimeo" else "embed"
+            yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), method)

@@ -1,0 +1,174 @@
+"""Scores the extractor against the labelled corpus in ``tests/fixtures`` and prints what it missed.
+
+``evaluate()`` parses every saved page once, extracts, and compares the post ids (accounts aside) with the
+hand-checked labels: micro precision/recall overall and per platform, and whether the extractor's method
+agrees with the label's (label ``embed`` ⇔ our method is neither ``link`` nor ``text``).
+``tests/test_corpus.py`` pins floors on these numbers; ``python -m tests.corpus_report`` prints the per-page
+table of misses and false positives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import scrapers
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = FIXTURES / "pages"
+LABELS = FIXTURES / "labels.json"
+FLOORS = FIXTURES / "corpus_floors.json"
+# Methods that mean "linked from the text" rather than embedded.
+LINK_METHODS = frozenset({"link", "text"})
+
+
+def load_labels() -> list[dict[str, Any]]:
+    """The labelled pages, as stored in ``labels.json``."""
+    pages: list[dict[str, Any]] = json.loads(LABELS.read_text(encoding="utf-8"))["pages"]
+    return pages
+
+
+def page_url(label: dict[str, Any]) -> str:
+    """The page's own URL from its label, else a ``file:`` URI of the fixture (relative links resolve)."""
+    url = label.get("url")
+    return url if isinstance(url, str) and url else (PAGES / label["file"]).resolve().as_uri()
+
+
+def digest(name: str) -> str:
+    """sha256 of a fixture page's bytes."""
+    return hashlib.sha256((PAGES / name).read_bytes()).hexdigest()
+
+
+@dataclass
+class PageResult:
+    """What the extractor got right and wrong on one page."""
+
+    file: str
+    expected: dict[str, str]  # post id -> labelled method
+    got: dict[str, str]  # post id -> our method
+    seconds: float = 0.0
+
+    @property
+    def missed(self) -> list[str]:
+        return sorted(set(self.expected) - set(self.got))
+
+    @property
+    def extra(self) -> list[str]:
+        return sorted(set(self.got) - set(self.expected))
+
+    @property
+    def method_disagreements(self) -> list[str]:
+        out = []
+        for post, label_method in self.expected.items():
+            ours = self.got.get(post)
+            if ours is not None and (label_method == "embed") != (ours not in LINK_METHODS):
+                out.append(f"{post} label={label_method} ours={ours}")
+        return sorted(out)
+
+
+@dataclass
+class Score:
+    """Micro counts for one slice (all posts or one platform)."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_positives + self.false_negatives
+        return self.true_positives / labelled if labelled else 1.0
+
+
+@dataclass
+class Report:
+    """The whole corpus scored."""
+
+    pages: list[PageResult]
+    overall: Score = field(default_factory=Score)
+    platforms: dict[str, Score] = field(default_factory=dict)
+    labelled: Counter[str] = field(default_factory=Counter)
+    method_agreement: float = 1.0
+
+
+def _platform(post: str) -> str:
+    return post.split(":", 1)[0]
+
+
+def evaluate() -> Report:
+    """Parse, extract and score every labelled page."""
+    results: list[PageResult] = []
+    for label in load_labels():
+        body = (PAGES / label["file"]).read_bytes()
+        started = time.perf_counter()
+        extraction = scrapers.extract(scrapers.parse_html(body, page_url(label)))
+        seconds = time.perf_counter() - started
+        methods = {embed.post_id: embed.method for embed in extraction.embeds}
+        got = {post.id: methods.get(post.id, "?") for post in extraction.posts if post.kind != "account"}
+        expected = {post["id"]: post["method"] for post in label["posts"]}
+        results.append(PageResult(label["file"], expected, got, seconds))
+    report = Report(results)
+    agreed = compared = 0
+    for page in results:
+        for post in set(page.expected) | set(page.got):
+            score = report.platforms.setdefault(_platform(post), Score())
+            if post in page.expected:
+                report.labelled[_platform(post)] += 1
+            for target in (score, report.overall):
+                if post in page.expected and post in page.got:
+                    target.true_positives += 1
+                elif post in page.expected:
+                    target.false_negatives += 1
+                else:
+                    target.false_positives += 1
+        both = len(set(page.expected) & set(page.got))
+        compared += both
+        agreed += both - len(page.method_disagreements)
+    report.method_agreement = agreed / compared if compared else 1.0
+    return report
+
+
+def format_report(report: Report) -> str:
+    """The per-page table of misses, false positives and method disagreements, then the scores."""
+    lines = [f"{'page':32} {'lab':>4} {'got':>4} {'ms':>6}  problems"]
+    for page in report.pages:
+        problems = [f"MISS {p}" for p in page.missed] + [f"EXTRA {p}" for p in page.extra]
+        problems += [f"METHOD {d}" for d in page.method_disagreements]
+        lines.append(
+            f"{page.file:32} {len(page.expected):4} {len(page.got):4} {page.seconds * 1000:6.1f}  "
+            + ("; ".join(problems) if problems else "ok")
+        )
+    lines.append("")
+    overall = report.overall
+    lines.append(
+        f"overall  precision {overall.precision:.4f}  recall {overall.recall:.4f}  "
+        f"(tp {overall.true_positives}, fp {overall.false_positives}, fn {overall.false_negatives})"
+    )
+    for name, score in sorted(report.platforms.items()):
+        lines.append(
+            f"  {name:12} labelled {report.labelled[name]:3}  precision {score.precision:.4f}  "
+            f"recall {score.recall:.4f}  (fp {score.false_positives}, fn {score.false_negatives})"
+        )
+    lines.append(f"method agreement {report.method_agreement:.4f}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Print the report; exit status 0."""
+    print(format_report(evaluate()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
