@@ -194,8 +194,13 @@ def _first_context(found: list[Found], post_id: str) -> str | None:
 def _notes(
     doc: ParsedDocument, found: list[Found], mention_hits: list[tuple[Mention, int, int]]
 ) -> list[VerificationNote]:
-    """Tie each verification sentence to what it is about: a mention or post its sentence names, else the
-    nearest mention or post before (or inside) it."""
+    """Tie each verification sentence to what it is about: the nearest mention or post before (or inside)
+    it that the sentence names, else the nearest before it, else the first named after it.
+
+    A sentence about "the claims" or "it" rather than about material (``NoteHit.about == "context"``) is a
+    note only when a mention or post sits in its paragraph or the one before: far from any cited material,
+    "could not verify the reports" is about the story, not about a post.
+    """
     # Candidates keyed by document order: (block or element position, offset within the block).
     candidates: list[tuple[tuple[int, int], int | None, str | None, tuple[str, ...]]] = []
     for index, (mention, block, offset) in enumerate(mention_hits):
@@ -215,26 +220,44 @@ def _notes(
     for hit, block in scan_notes(doc.blocks):
         if (hit.sentence, hit.verifier) in seen:
             continue
-        seen.add((hit.sentence, hit.verifier))
         position = doc.blocks[block].position
         limit = (position, hit.start + len(hit.sentence))
         before = [c for c in candidates if c[0] <= limit]
+        if hit.about != "material":
+            floor = (_previous_block_position(doc, block), 0)
+            if not any(floor <= c[0] for c in before):
+                continue
+        seen.add((hit.sentence, hit.verifier))
         named = [c for c in candidates if c[3] and any(_names_in(n, hit.sentence) for n in c[3])]
-        pool = named or before
-        chosen = pool[-1] if pool else None
-        mention_index = chosen[1] if chosen else None
-        post_id = chosen[2] if chosen else None
+        named_before = [c for c in named if c[0] <= limit]
+        if named_before:
+            chosen = named_before[-1]
+        elif before:
+            chosen = before[-1]
+        elif named:
+            chosen = named[0]
+        else:
+            chosen = None
         notes.append(
             VerificationNote(
                 verifier=hit.verifier,
                 verdict=hit.verdict,
                 sentence=hit.sentence,
                 position=position,
-                post_id=post_id,
-                mention_index=mention_index,
+                post_id=chosen[2] if chosen else None,
+                mention_index=chosen[1] if chosen else None,
             )
         )
     return notes
+
+
+def _previous_block_position(doc: ParsedDocument, block: int) -> int:
+    """Position of the paragraph before ``block`` that has text outside page chrome (or of ``block``)."""
+    for index in range(block - 1, -1, -1):
+        previous = doc.blocks[index]
+        if previous.text and previous.zone != BOILERPLATE:
+            return previous.position
+    return doc.blocks[block].position
 
 
 def _names_in(name: str, sentence: str) -> bool:

@@ -2,9 +2,12 @@
 verify the video's authenticity", "geolocated by BBC Verify", "the footage has not been independently
 verified") and records who says so (the verifier) and what they conclude (the verdict).
 
-Verdicts: ``unverified`` (could not verify / not independently verified), ``verified`` (verified,
-geolocated, authenticated, confirmed as genuine), ``disputed`` (fake, doctored, debunked, misleading,
-fact-checked as false). Which mention or post a note is about is decided in ``extract``.
+Verdicts: ``unverified`` (could not verify / not independently verified / unconfirmed), ``verified``
+(verified, geolocated, authenticated, confirmed as genuine), ``disputed`` (fake, doctored, debunked, old
+footage, taken out of context, fact-checked). A note must be about cited material: a sentence that names
+material ("the video", "the footage's authenticity") is one; a sentence about claims, reports or "it" is
+one only when ``extract`` finds a mention or post close before it; "officials could not confirm the death
+toll" is none. Which mention or post a note is about is decided in ``extract``.
 """
 
 from __future__ import annotations
@@ -16,86 +19,200 @@ from dataclasses import dataclass
 from .document import BOILERPLATE, TextBlock
 from .text import sentences
 
-__all__ = ["VERDICTS", "NoteHit", "classify_sentence", "scan_notes"]
+__all__ = ["ABOUT", "VERDICTS", "NoteHit", "classify_sentence", "scan_notes"]
 
 VERDICTS = ("unverified", "verified", "disputed")
+# What a note's sentence is about: ``material`` (it names a video, photo, post ...) or ``context`` (a claim,
+# a report, "it"), which only counts next to cited material.
+ABOUT = ("material", "context")
 
-_VERIFIER = r"(?P<verifier>(?:[A-Z][\w&’'.-]*|AP|AFP|BBC|CNN|NBC|ABC|CBS)(?:\s+(?:[A-Z][\w&’'.-]*|of|for|News))*)"
-_MATERIAL = (
-    r"video|videos|footage|clip|image|images|photo|photos|photograph|picture|pictures|post|posts|tweet|tweets|"
-    r"recording|audio|authenticity|claim|claims|account|accounts|report|reports|content|material|it|them|"
-    r"messages?|statement|location|details|veracity|provenance|origin|origins"
+# A verifier is a run of capitalised words ("Reuters", "The Associated Press", "BBC Verify"); the run is
+# bounded so that a long run of capitals cannot make the search quadratic.
+_VERIFIER = r"(?P<verifier>(?:The\s+)?[A-Z][\w&’'.-]{0,30}(?:\s+(?:[A-Z][\w&’'.-]{0,30}|of|for)){0,5})"
+_NEGATION = (
+    r"(?:could\s+not|couldn['’]t|cannot|can\s+not|can['’]t|(?:was|were|is|are|has\s+been|have\s+been)\s+unable\s+to|"
+    r"(?:has|have|had)\s+not\s+been\s+able\s+to|(?:was|were)\s+not\s+able\s+to|did\s+not|didn['’]t|"
+    r"(?:has|have|had)\s+not|(?:has|have|had)n['’]t|(?:is|are)\s+not\s+able\s+to)"
 )
-_NEGATION = r"(?:could\s+not|couldn['’]t|cannot|can\s*not|can['’]t|was\s+unable\s+to|were\s+unable\s+to|is\s+unable\s+to|" \
-    r"are\s+unable\s+to|has\s+not\s+been\s+able\s+to|have\s+not\s+been\s+able\s+to|did\s+not|didn['’]t|has\s+not|" \
-    r"have\s+not|had\s+not|was\s+not\s+able\s+to|were\s+not\s+able\s+to)"
-_ADVERB = r"(?:\s+(?:immediately|independently|yet|fully|separately|itself|themselves|so\s+far))*"
+_ADVERB = (
+    r"(?:\s+(?:immediately|independently|yet|fully|separately|itself|themselves|so\s+far|definitively)){0,3}"
+)
+_NOT_ACCOUNT = r"(?!\s+(?:accounts?|badges?|users?|profiles?|checks?|checkmarks?|handles?|pages?|status)\b)"
+_STRONG = (
+    r"videos?|footage|clips?|images?|photos?|photographs?|pictures?|posts?|tweets?|recordings?|audio|"
+    r"livestreams?|screenshots?|screengrabs?|authenticity|veracity|provenance|geolocation"
+)
+_STRONG_RE = re.compile(rf"\b(?:{_STRONG})\b", re.I)
+# Context words: claims and reports are cited material only when a mention or post is close by.
+_WEAK_RE = re.compile(
+    r"\b(?:claims?|reports?|statements?|messages?|allegations?|assertions?)\b"
+    r"|\b(?:verify|confirm|authenticate|geolocate)\s+(?:it|them|this|these|those)\b"
+    r"|^(?:It|This|They|These|Those)\s+(?:could|can|has|have|had|was|were|is|are|cannot|couldn['’]t)\b",
+    re.I,
+)
+_DISPUTED_WORDS = (
+    r"fact[- ]?check(?:ed|ers?|ing|s)?|debunk(?:ed|s|ing)?|doctored|digitally\s+(?:altered|manipulated)|"
+    r"deep\s?fakes?|fabricated|old\s+(?:footage|video|videos|images?|photos?)|(?:taken|shown|presented)\s+out\s+of\s+"
+    r"context|recycled|misattributed|photoshopped|miscaptioned"
+)
+_DISPUTED_NEGATED = re.compile(
+    r"(?:\bnot|n['’]t|\bno\s+(?:signs?|evidence|indication)\s+(?:of|that)|\bnever)\s+(?:\w+\s+){0,2}$", re.I
+)
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "unverified",
-        re.compile(rf"{_VERIFIER}\s+{_NEGATION}{_ADVERB}\s+(?:verify|verified|authenticate|independently\s+verify)\b"),
-    ),
-    (
-        "unverified",
         re.compile(
-            rf"{_VERIFIER}\s+{_NEGATION}{_ADVERB}\s+(?:confirm|confirmed)\s+(?:the\s+|its\s+|their\s+|that\s+)?"
-            rf"(?:\w+['’]s\s+)?(?:{_MATERIAL})\b"
+            rf"(?:{_VERIFIER}\s+)?\b{_NEGATION}{_ADVERB}\s+(?:verify|verified|authenticate|authenticated|geolocate|"
+            rf"geolocated|independently\s+verify|confirm\s+the\s+authenticity)\b"
         ),
     ),
     (
         "unverified",
         re.compile(
-            rf"\b(?:has|have|had|could|can|was|were|is|are)\s+not\s+(?:yet\s+)?(?:been|be)\s+(?:independently\s+|immediately\s+)?"
-            rf"(?:verified|authenticated|confirmed)(?:\s+by\s+{_VERIFIER})?"
+            rf"(?:{_VERIFIER}\s+)?\b{_NEGATION}{_ADVERB}\s+(?:confirm|confirmed)\s+(?:the\s+|its\s+|their\s+|that\s+the\s+)?"
+            rf"(?:\w+['’]s\s+)?(?i:{_STRONG})\b",
         ),
     ),
-    ("unverified", re.compile(rf"\b(?:unverified|unconfirmed)\b(?:.*?\bby\s+{_VERIFIER})?", re.I)),
+    (
+        "unverified",
+        re.compile(
+            r"(?:\b(?:has|have|had|could|can|was|were|is|are|would)\s+not|\bcannot|\b(?:can|could|has|have|had|was|"
+            r"were|is|are)n['’]t)\s+(?:yet\s+|immediately\s+)?(?:be|been)\s+(?:(?:independently|immediately|yet|fully)\s+)?"
+            rf"(?:verified|authenticated|confirmed|geolocated)(?:\s+(?:independently|immediately))?(?:\s+by\s+{_VERIFIER})?"
+        ),
+    ),
+    (
+        "unverified",
+        re.compile(
+            r"\b(?:not|n['’]t)\s+(?:been\s+)?(?:possible|able)\s+to\s+(?:independently\s+|immediately\s+)?"
+            r"(?:verify|confirm|authenticate|geolocate)|\bno\s+way\s+(?:to|of)\s+(?:independently\s+)?"
+            r"(?:verify|verifying|confirm|confirming|authenticate|authenticating)",
+            re.I,
+        ),
+    ),
+    (
+        "unverified",
+        re.compile(
+            rf"\b(?i:unverified|unconfirmed|unauthenticated){_NOT_ACCOUNT}(?:[^.]{{0,80}}?\bby\s+(?:the\s+)?{_VERIFIER})?"
+        ),
+    ),
+    (
+        "disputed",
+        re.compile(rf"\b(?i:{_DISPUTED_WORDS})\b(?:[^.]{{0,80}}?\bby\s+(?:the\s+)?{_VERIFIER})?"),
+    ),
     (
         "disputed",
         re.compile(
-            rf"\b(?:fact[- ]check(?:ed|ers?)?|debunked|doctored|manipulated|fabricated|fake|deepfake|misleading|"
-            rf"digitally\s+altered|old\s+footage|taken\s+out\s+of\s+context|recycled)\b(?:.*?\bby\s+{_VERIFIER})?",
+            rf"\b(?:{_STRONG})\s+(?:is|was|were|are|appears?\s+to\s+(?:be|have\s+been)|seems?\s+to\s+be|has\s+been|"
+            r"had\s+been|may\s+have\s+been|turned\s+out\s+to\s+be)\s+(?:a\s+|an\s+)?(?:fake|manipulated|misleading|false|"
+            r"altered|edited|staged|fabricated|doctored|inauthentic|not\s+authentic|not\s+genuine|from\s+(?:a\s+)?"
+            r"(?:different|previous|earlier|another))\b"
+            rf"|\b(?:fake|manipulated|misleading|doctored|altered|fabricated|staged)\s+(?:{_STRONG})\b"
+            r"|\b(?:question(?:ed|s|ing)?|cast\s+doubts?\s+on|disputed?|challenged?)\s+(?:the\s+)?(?:\w+['’]s\s+)?"
+            r"(?:authenticity|veracity)",
             re.I,
         ),
     ),
     (
         "verified",
         re.compile(
-            rf"\b(?:verified|geolocated|authenticated|geo-located)\s+by\s+{_VERIFIER}"
+            rf"\b(?:verified|geolocated|geo-located|authenticated)\s+(?:independently\s+)?by\s+(?:the\s+)?{_VERIFIER}"
         ),
     ),
     (
         "verified",
         re.compile(
-            rf"{_VERIFIER}\s+(?:has\s+|have\s+|had\s+|was\s+able\s+to\s+|were\s+able\s+to\s+|independently\s+)*"
-            rf"(?:verified|geolocated|geo-located|authenticated|verify|confirmed\s+the\s+authenticity)\b"
+            rf"{_VERIFIER}\s+(?:(?:has|have|had|was\s+able\s+to|were\s+able\s+to|independently|also|since|later)\s+)"
+            rf"{{0,3}}(?:verified|geolocated|geo-located|authenticated|verify|geolocate|confirmed\s+the\s+authenticity)"
+            rf"\b{_NOT_ACCOUNT}"
         ),
     ),
     (
         "verified",
-        re.compile(r"\b(?:has|have|had|was|were)\s+(?:been\s+)?(?:independently\s+)?(?:verified|geolocated|authenticated)\b"),
+        re.compile(
+            r"\b(?:has|have|had|was|were)\s+(?:been\s+)?(?:independently\s+)?(?:verified|geolocated|authenticated)\b"
+            + _NOT_ACCOUNT
+        ),
+    ),
+    (
+        "verified",
+        re.compile(
+            rf"\b(?:{_STRONG})\s+(?:is|was|were|are|appears?\s+to\s+be)\s+(?:authentic|genuine)\b", re.I
+        ),
     ),
 )
 _CUES = re.compile(
-    r"verif|geolocat|geo-locat|authentic|fact[- ]check|debunk|doctored|manipulated|fabricated|fake|misleading|"
-    r"unconfirmed|confirm|digitally altered|out of context|recycled",
+    r"verif|geolocat|geo-locat|authentic|fact[- ]?check|debunk|doctored|manipulated|fabricated|fake|"
+    r"misleading|unconfirmed|confirm|altered|out of context|recycled|misattributed|photoshopped|miscaptioned|"
+    r"staged|genuine|"
+    r"old footage|old video|edited|veracity",
     re.I,
 )
-_NOT_A_VERIFIER = frozenset(
-    {"it", "this", "that", "the", "they", "we", "he", "she", "which", "who", "police", "officials", "but", "however",
-     "and", "a", "an", "its", "there", "these", "those", "authorities"}
+# Who says a disputed verdict when no "by X" names them: the sentence's subject ("AFP Fact Check found ...").
+_SUBJECT = re.compile(
+    rf"^{_VERIFIER}(?:['’]s\s+(?:fact[- ]?check\w*|analysis|investigation|team|reporters))?"
+    r"\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?:found|said|says|concluded|determined|established|reported|noted|showed|shown|confirmed|verified|geolocated|"
+    r"debunked|rated|analysed|analyzed)\b"
 )
-_MATERIAL_RE = re.compile(rf"\b(?:{_MATERIAL})\b", re.I)
+_NOT_A_VERIFIER = frozenset(
+    {
+        "it",
+        "this",
+        "that",
+        "the",
+        "they",
+        "we",
+        "he",
+        "she",
+        "which",
+        "who",
+        "police",
+        "officials",
+        "but",
+        "however",
+        "and",
+        "a",
+        "an",
+        "its",
+        "there",
+        "these",
+        "those",
+        "authorities",
+        "meanwhile",
+        "although",
+        "though",
+        "while",
+        "still",
+        "so",
+        "yet",
+        "when",
+        "if",
+        "in",
+        "on",
+        "at",
+        "as",
+        "i",
+        "you",
+        "our",
+        "their",
+        "his",
+        "her",
+    }
+)
+_ALIASES = {"AP": "The Associated Press", "Associated Press": "The Associated Press"}
 
 
 @dataclass(frozen=True, slots=True)
 class NoteHit:
-    """A verification sentence found in a block: verdict, verifier, sentence, offset within the block."""
+    """A verification sentence found in a block: verdict, verifier, sentence, offset within the block, and
+    whether the sentence names material itself (``about`` is one of ``ABOUT``)."""
 
     verdict: str
     verifier: str | None
     sentence: str
     start: int
+    about: str = "material"
 
 
 def _clean_verifier(value: str | None) -> str | None:
@@ -103,28 +220,56 @@ def _clean_verifier(value: str | None) -> str | None:
         return None
     value = value.replace("’", "'").strip(" .,;:")
     words = value.split()
-    while words and words[0].lower() in _NOT_A_VERIFIER:
+    while (
+        words
+        and words[0].lower() in _NOT_A_VERIFIER
+        and not (words[0] == "The" and len(words) > 1 and words[1][:1].isupper())
+    ):
         words.pop(0)
-    while words and words[-1].lower() in {"of", "for", "news"} and len(words) > 1 and words[-1] != "News":
+    while len(words) > 1 and words[-1] in {"of", "for"}:
         words.pop()
     value = " ".join(words)
+    if value.endswith("'s"):
+        value = value[:-2]
     if not value or value.lower() in _NOT_A_VERIFIER or len(value) > 60:
         return None
-    return value
+    # "The BBC" and "BBC" are one verifier; the press agency is known by its full name.
+    bare = value[4:] if value.startswith("The ") and value[4:] in {"BBC", "AP", "CNN", "AFP"} else value
+    return _ALIASES.get(bare, bare)
+
+
+def _about(sentence: str) -> str | None:
+    if _STRONG_RE.search(sentence):
+        return "material"
+    if _WEAK_RE.search(sentence):
+        return "context"
+    return None
 
 
 def classify_sentence(sentence: str) -> tuple[str, str | None] | None:
-    """``(verdict, verifier)`` when ``sentence`` states a verification status, else None."""
+    """``(verdict, verifier)`` when ``sentence`` states the verification status of material or of a claim,
+    else None (``scan_notes`` also reports whether the sentence names the material itself)."""
+    found = _classify(sentence)
+    return (found[0], found[1]) if found else None
+
+
+def _classify(sentence: str) -> tuple[str, str | None, str] | None:
     if not _CUES.search(sentence):
         return None
+    about = _about(sentence)
+    if about is None:
+        return None
     for verdict, pattern in _RULES:
-        match = pattern.search(sentence)
-        if match is None:
-            continue
-        if verdict == "disputed" and not _MATERIAL_RE.search(sentence):
-            continue
-        verifier = _clean_verifier(match.groupdict().get("verifier"))
-        return verdict, verifier
+        for match in pattern.finditer(sentence):
+            if verdict == "disputed" and _DISPUTED_NEGATED.search(
+                sentence, max(0, match.start() - 40), match.start()
+            ):
+                continue
+            verifier = _clean_verifier(match.groupdict().get("verifier"))
+            if verifier is None and verdict != "unverified":
+                subject = _SUBJECT.match(sentence)
+                verifier = _clean_verifier(subject.group("verifier")) if subject else None
+            return verdict, verifier, about
     return None
 
 
@@ -134,6 +279,7 @@ def scan_notes(blocks: Sequence[TextBlock]) -> Iterator[tuple[NoteHit, int]]:
         if block.zone == BOILERPLATE or not block.text or not _CUES.search(block.text):
             continue
         for sentence in sentences(block.text):
-            result = classify_sentence(sentence.text)
+            result = _classify(sentence.text)
             if result is not None:
-                yield NoteHit(result[0], result[1], sentence.text, sentence.start), index
+                verdict, verifier, about = result
+                yield NoteHit(verdict, verifier, sentence.text, sentence.start, about), index
