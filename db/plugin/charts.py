@@ -1,0 +1,295 @@
+"""Attrition charts as inline SVG built on the server: no script, no other host, readable without JavaScript.
+
+Three charts: posts cited per day (or week, or month, depending on the span) with how many of them are
+gone now; the share of checked posts that are gone, by platform; and the share gone by the age of the
+citing article when the post was checked. The SQL readers are async (Datasette ``Database``); the SVG
+builders are pure and escape every label.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from db.checks import ERROR, UNCHECKED
+
+__all__ = [
+    "AGE_BUCKETS",
+    "AgeShare",
+    "CitedBucket",
+    "PlatformShare",
+    "age_attrition",
+    "age_svg",
+    "cited_per_bucket",
+    "cited_svg",
+    "platform_attrition",
+    "platform_svg",
+]
+
+# Age of the citing article when a post was checked, in months: [low, high) and the label shown.
+AGE_BUCKETS: tuple[tuple[float, float, str], ...] = (
+    (0, 1, "< 1 month"),
+    (1, 3, "1–3 months"),
+    (3, 6, "3–6 months"),
+    (6, 12, "6–12 months"),
+    (12, 24, "1–2 years"),
+    (24, 60, "2–5 years"),
+    (60, 10_000, "5+ years"),
+)
+# Answers that say nothing about the post itself; they are left out of every share.
+_UNINFORMATIVE = (UNCHECKED, ERROR)
+_DAYS_PER_MONTH = 30.4375
+# Citation dates that start with a year; anything else (a stray text header) cannot be placed on the axis.
+_DATE_GLOB = "'[0-9][0-9][0-9][0-9]-*'"
+
+_GONE_COLOUR = "#b3261e"
+_CITED_COLOUR = "#7a9cc6"
+_TEXT_COLOUR = "#222"
+
+
+@dataclass(frozen=True)
+class CitedBucket:
+    """Posts first cited in one day, week or month, and how many of them are gone now."""
+
+    label: str
+    cited: int
+    gone: int
+
+
+@dataclass(frozen=True)
+class PlatformShare:
+    """One platform's cited posts, how many have been checked, and how many of those are gone."""
+
+    platform: str
+    cited: int
+    checked: int
+    gone: int
+
+    @property
+    def share(self) -> float:
+        return self.gone / self.checked if self.checked else 0.0
+
+
+@dataclass(frozen=True)
+class AgeShare:
+    """Posts checked when their citing article was in one age bucket, and how many were gone then."""
+
+    label: str
+    checked: int
+    gone: int
+
+    @property
+    def share(self) -> float:
+        return self.gone / self.checked if self.checked else 0.0
+
+
+# The date a post was cited: the citing article's publication date, else when embedtrail first saw it there.
+_CITED_SQL = """
+select e.post_id as post_id, min(substr(coalesce(a.published_at, e.first_seen_at), 1, 10)) as cited_on
+from embeds e join articles a on a.id = e.article_id
+group by e.post_id
+"""
+
+
+def _bucket_expression(first: str, last: str) -> tuple[str, str]:
+    """SQL that maps ``cited_on`` to its bucket, and the bucket's name, chosen from the span of the data."""
+    try:
+        span = (date.fromisoformat(last) - date.fromisoformat(first)).days
+    except ValueError:
+        span = 10_000
+    if span <= 92:
+        return "cited_on", "day"
+    if span <= 3 * 365:
+        # Weeks start on Monday: step back to the previous Monday (or stay on it).
+        return "date(cited_on, '-6 days', 'weekday 1')", "week"
+    return "substr(cited_on, 1, 7)", "month"
+
+
+async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, list[CitedBucket]]:
+    """Posts by the day (week, month) they were first cited, with how many are gone now; (unit, buckets)."""
+    bounds = (
+        await database.execute(
+            f"select min(cited_on), max(cited_on) from ({_CITED_SQL}) where cited_on glob {_DATE_GLOB}"
+        )
+    ).first()
+    if bounds is None or bounds[0] is None:
+        return "day", []
+    expression, unit = _bucket_expression(bounds[0], bounds[1])
+    rows = await database.execute(
+        f"""
+        select {expression} as bucket, count(*) as cited,
+               sum(p.status in (select value from json_each(:gone))) as gone
+        from ({_CITED_SQL}) c join posts p on p.id = c.post_id
+        where cited_on glob {_DATE_GLOB}
+        group by bucket order by bucket
+        """,
+        {"gone": json.dumps(list(gone))},
+    )
+    return unit, [CitedBucket(str(row[0]), int(row[1]), int(row[2] or 0)) for row in rows.rows]
+
+
+async def platform_attrition(database: Any, gone: tuple[str, ...]) -> list[PlatformShare]:
+    """Per platform: cited posts, checked posts (an informative answer) and gone posts, most cited first."""
+    rows = await database.execute(
+        """
+        select p.platform, count(*) as cited,
+               sum(p.status not in (select value from json_each(:skip))) as checked,
+               sum(p.status in (select value from json_each(:gone))) as gone
+        from posts p
+        where exists (select 1 from embeds e where e.post_id = p.id)
+        group by p.platform order by cited desc, p.platform
+        """,
+        {"gone": json.dumps(list(gone)), "skip": json.dumps(list(_UNINFORMATIVE))},
+    )
+    return [PlatformShare(str(row[0]), int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows.rows]
+
+
+async def age_attrition(
+    database: Any, gone: tuple[str, ...], *, with_checks: bool, with_outcomes: bool = False
+) -> list[AgeShare]:
+    """Share of checked posts that were gone, by the age of the citing article when they were checked.
+
+    With the ``checks`` table every check counts (a post contributes to each age bucket once, with the last
+    check in it); without it, each post's latest status counts once, at the age of its last check. With
+    ``checks.outcome``, a gone answer still awaiting its confirming check (outcome ``pending``) is left out,
+    as refresh leaves it out of the post's status: no false obituaries.
+    """
+    if with_checks:
+        unconfirmed = "and coalesce(c.outcome, '') != 'pending'" if with_outcomes else ""
+        observations = f"""
+            select c.post_id, c.status, c.checked_at from checks c
+            where c.status not in (select value from json_each(:skip)) {unconfirmed}
+        """
+    else:
+        observations = """
+            select p.id as post_id, p.status, p.status_checked_at as checked_at from posts p
+            where p.status_checked_at is not null and p.status not in (select value from json_each(:skip))
+        """
+    buckets = " ".join(
+        f"when months < {high} then {index}" for index, (_low, high, _label) in enumerate(AGE_BUCKETS)
+    )
+    rows = await database.execute(
+        f"""
+        with cited as ({_CITED_SQL}),
+        aged as (
+          select o.post_id, o.status, o.checked_at,
+                 (julianday(o.checked_at) - julianday(cited.cited_on)) / {_DAYS_PER_MONTH} as months
+          from ({observations}) o join cited on cited.post_id = o.post_id
+          where julianday(o.checked_at) is not null and julianday(cited.cited_on) is not null
+        ),
+        bucketed as (
+          select post_id, status, checked_at, case when months < 0 then null {buckets} end as bucket
+          from aged
+        ),
+        latest as (
+          select bucket, status,
+                 row_number() over (partition by post_id, bucket order by checked_at desc) as n
+          from bucketed where bucket is not null
+        )
+        select bucket, count(*) as checked, sum(status in (select value from json_each(:gone))) as gone
+        from latest where n = 1 group by bucket order by bucket
+        """,
+        {"gone": json.dumps(list(gone)), "skip": json.dumps(list(_UNINFORMATIVE))},
+    )
+    found = {int(row[0]): (int(row[1]), int(row[2] or 0)) for row in rows.rows}
+    return [
+        AgeShare(label, *found.get(index, (0, 0))) for index, (_low, _high, label) in enumerate(AGE_BUCKETS)
+    ]
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="et-chart" role="img" viewBox="0 0 {w} {h}" '
+        'width="100%" style="max-width:{w}px" preserveAspectRatio="xMinYMin meet"><title>{t}</title>{b}</svg>'
+    ).format(w=width, h=height, t=title, b=Markup("".join(body)))
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 11, extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{_TEXT_COLOUR}"{extra}>{escape(text)}</text>'
+    )
+
+
+def cited_svg(unit: str, buckets: list[CitedBucket]) -> Markup:
+    """Stacked bars: posts cited per bucket, the part gone now in red; one ``<title>`` tooltip per bar."""
+    if not buckets:
+        return Markup('<p class="et-none">No citations yet.</p>')
+    left, bottom, top, plot_height = 44, 46, 12, 220
+    bar = max(3.0, min(24.0, 900 / len(buckets)))
+    width = int(left + bar * len(buckets) + 20)
+    height = top + plot_height + bottom
+    peak = max(b.cited for b in buckets) or 1
+    body: list[str] = []
+    for tick in (0, peak / 2, peak):
+        y = top + plot_height - plot_height * tick / peak
+        body.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        body.append(_text(left - 6, y + 4, f"{tick:,.0f}", anchor="end"))
+    label_every = max(1, len(buckets) // 12)
+    for index, item in enumerate(buckets):
+        x = left + index * bar
+        cited_h = plot_height * item.cited / peak
+        gone_h = plot_height * item.gone / peak
+        tooltip = escape(f"{unit} {item.label}: {item.cited:,} cited, {item.gone:,} gone now")
+        body.append(
+            f"<g><title>{tooltip}</title>"
+            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - cited_h:.1f}" width="{bar - 1:.1f}" '
+            f'height="{cited_h:.1f}" fill="{_CITED_COLOUR}"/>'
+            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - gone_h:.1f}" width="{bar - 1:.1f}" '
+            f'height="{gone_h:.1f}" fill="{_GONE_COLOUR}"/></g>'
+        )
+        if index % label_every == 0:
+            body.append(_text(x + bar / 2, top + plot_height + 14, item.label, anchor="middle", size=10))
+    body.append(_text(left, height - 8, f"Posts cited per {unit}; red: gone now", size=11))
+    return _svg(width, height, f"Posts cited per {unit}, and how many are gone now", body)
+
+
+def _share_rows(title: str, rows: list[tuple[str, float, str]]) -> Markup:
+    """Horizontal bars, one per row: (label, share 0..1, caption)."""
+    if not rows:
+        return Markup('<p class="et-none">Nothing checked yet.</p>')
+    label_width, bar_width, row_height = 150, 420, 26
+    width = label_width + bar_width + 230
+    height = row_height * len(rows) + 10
+    body: list[str] = []
+    for index, (label, share, caption) in enumerate(rows):
+        y = 5 + index * row_height
+        body.append(_text(label_width - 8, y + 16, label, anchor="end"))
+        body.append(
+            f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" fill="#eee"/>'
+        )
+        body.append(
+            f"<g><title>{escape(f'{label}: {caption}')}</title>"
+            f'<rect x="{label_width}" y="{y + 4}" width="{bar_width * share:.1f}" height="{row_height - 8}" '
+            f'fill="{_GONE_COLOUR}"/></g>'
+        )
+        body.append(_text(label_width + bar_width + 8, y + 16, caption))
+    return _svg(width, height, title, body)
+
+
+def platform_svg(shares: list[PlatformShare]) -> Markup:
+    """Share of checked posts gone, one bar per platform."""
+    rows = [
+        (s.platform, s.share, f"{s.share:.0%} gone ({s.gone:,} of {s.checked:,} checked, {s.cited:,} cited)")
+        for s in shares
+    ]
+    return _share_rows("Share of checked posts gone, by platform", rows)
+
+
+def age_svg(shares: list[AgeShare]) -> Markup:
+    """Share of checked posts gone, one bar per age of the citing article at check time."""
+    rows = [
+        (
+            s.label,
+            s.share,
+            f"{s.share:.0%} gone ({s.gone:,} of {s.checked:,} checked)" if s.checked else "no checks",
+        )
+        for s in shares
+    ]
+    if not any(s.checked for s in shares):
+        rows = []
+    return _share_rows("Share of checked posts gone, by age of the citing article", rows)

@@ -1,0 +1,128 @@
+"""The plugin's own pages: a post's provenance, the attrition charts, the stylesheet, robots.txt.
+
+Each is an async view returning ``Response.html(await datasette.render_template(...))``. Pages load nothing
+from another host: no script, iframe or image; charts are inline SVG drawn on the server.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+from urllib.parse import unquote
+
+from datasette import NotFound
+from datasette.utils.asgi import Response
+
+from db.checks import GONE_STATUSES
+
+from ._hookimpl import hookimpl
+from ._html import provenance_path
+from .charts import (
+    age_attrition,
+    age_svg,
+    cited_per_bucket,
+    cited_svg,
+    platform_attrition,
+    platform_svg,
+)
+from .provenance import load_trail, resolve_alias
+from .schema import DATABASE_NAME, database_schema
+
+__all__ = ["register_routes"]
+
+CHARTS_PATH = "/-/embedtrail/charts"
+CSS_PATH = "/-/embedtrail/embedtrail.css"
+# Public snapshots are for volunteers, not for search engines: crawling every facet link would also cost the
+# host far more than the people it serves.
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
+def _database(datasette: Any) -> Any:
+    try:
+        return datasette.get_database(DATABASE_NAME)
+    except KeyError:
+        raise NotFound(f"No database named {DATABASE_NAME}") from None
+
+
+async def _ensure_can_view(datasette: Any, request: Any, table: str) -> None:
+    # Most specific first: Datasette stops at the first permission that gives a definite answer.
+    await datasette.ensure_permissions(
+        request.actor,
+        [("view-table", (DATABASE_NAME, table)), ("view-database", DATABASE_NAME), "view-instance"],
+    )
+
+
+async def provenance_page(datasette: Any, request: Any) -> Response:
+    """``/-/provenance/<post_id>``: every article, credit, note, archive copy and check of one post."""
+    post_id = unquote(request.url_vars["post_id"])
+    await _ensure_can_view(datasette, request, "posts")
+    database = _database(datasette)
+    schema = await database_schema(database)
+    trail = await load_trail(database, post_id, schema)
+    if trail is None:
+        merged_into = await resolve_alias(database, post_id)
+        if merged_into is not None:
+            return Response.redirect(provenance_path(merged_into, datasette.setting("base_url") or "/"))
+        raise NotFound(f"No post with id {post_id}")
+    context = {
+        "trail": trail,
+        "post": trail.post,
+        "post_id": post_id,
+        "database": DATABASE_NAME,
+        "gone_statuses": sorted(GONE_STATUSES),
+        "css_path": CSS_PATH,
+        "charts_path": CHARTS_PATH,
+    }
+    return Response.html(
+        await datasette.render_template("embedtrail_provenance.html", context, request=request)
+    )
+
+
+async def charts_page(datasette: Any, request: Any) -> Response:
+    """``/-/embedtrail/charts``: posts cited over time and how many are gone, by platform and by age."""
+    await _ensure_can_view(datasette, request, "posts")
+    database = _database(datasette)
+    schema = await database_schema(database)
+    gone = tuple(sorted(GONE_STATUSES))
+    unit, buckets = await cited_per_bucket(database, gone)
+    platforms = await platform_attrition(database, gone)
+    ages = await age_attrition(
+        database, gone, with_checks="checks" in schema, with_outcomes="checks.outcome" in schema
+    )
+    context = {
+        "database": DATABASE_NAME,
+        "css_path": CSS_PATH,
+        "unit": unit,
+        "buckets": buckets,
+        "platforms": platforms,
+        "ages": ages,
+        "cited_chart": cited_svg(unit, buckets),
+        "platform_chart": platform_svg(platforms),
+        "age_chart": age_svg(ages),
+        "with_checks": "checks" in schema,
+        "gone_statuses": gone,
+    }
+    return Response.html(await datasette.render_template("embedtrail_charts.html", context, request=request))
+
+
+async def stylesheet(request: Any) -> Response:
+    """The plugin's stylesheet (served by a route so its URL does not depend on how the plugin was loaded)."""
+    css = (files("db.plugin") / "static" / "embedtrail.css").read_text(encoding="utf-8")
+    return Response(css, content_type="text/css; charset=utf-8", headers={"cache-control": "max-age=3600"})
+
+
+async def robots(request: Any) -> Response:
+    """``/robots.txt`` that keeps crawlers out."""
+    return Response.text(ROBOTS_TXT)
+
+
+@hookimpl
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    """The plugin's pages."""
+    return [
+        # Post ids hold ":" and "/" (telegram:channel/123): take the rest of the path, percent-decoded.
+        (r"^/-/provenance/(?P<post_id>.+)$", provenance_page),
+        (r"^/-/embedtrail/charts$", charts_page),
+        (r"^/-/embedtrail/embedtrail\.css$", stylesheet),
+        (r"^/robots\.txt$", robots),
+    ]

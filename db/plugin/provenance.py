@@ -1,0 +1,125 @@
+"""Gathers the whole trail of one post for the provenance page: the post, every article that carried it,
+the sources credited, verification notes, its archive snapshot and its check history.
+
+Reads only; uses the optional schema (``checks``, archive columns, ``embeds.removed_at``) when the database
+has it. Returns plain dicts for the template, which escapes everything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import Schema
+
+__all__ = ["Trail", "load_trail", "resolve_alias"]
+
+# The longest check history the page shows; older checks stay in the checks table.
+MAX_CHECKS = 500
+
+
+@dataclass
+class Trail:
+    """Everything the provenance page shows about one post."""
+
+    post: dict[str, Any]
+    account: dict[str, Any] | None = None
+    media: list[str] = field(default_factory=list)
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] | None = None
+    has_archive: bool = False
+    has_removed_at: bool = False
+
+
+async def _rows(database: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    results = await database.execute(sql, params)
+    return [dict(zip(results.columns, row, strict=True)) for row in results.rows]
+
+
+async def resolve_alias(database: Any, post_id: str) -> str | None:
+    """The post an old (merged) id now refers to, or None when ``post_id`` is no alias."""
+    row = (await database.execute("select post_id from post_aliases where alias = ?", [post_id])).first()
+    return None if row is None else str(row[0])
+
+
+def _media(value: Any) -> list[str]:
+    try:
+        items = json.loads(value) if isinstance(value, str) else []
+    except ValueError:
+        return []
+    return [str(item) for item in items if isinstance(item, str) and item] if isinstance(items, list) else []
+
+
+async def load_trail(database: Any, post_id: str, schema: Schema) -> Trail | None:
+    """The trail of ``post_id``, or None when no such post exists."""
+    posts = await _rows(database, "select * from posts where id = :id", {"id": post_id})
+    if not posts:
+        return None
+    post = posts[0]
+    trail = Trail(
+        post=post,
+        media=_media(post.get("media")),
+        has_archive="posts.archive_url" in schema,
+        has_removed_at="embeds.removed_at" in schema,
+    )
+    if post.get("account_id"):
+        accounts = await _rows(database, "select * from accounts where id = :id", {"id": post["account_id"]})
+        trail.account = accounts[0] if accounts else None
+    trail.aliases = await _rows(
+        database,
+        "select alias, reason, created_at from post_aliases where post_id = :id order by created_at",
+        {"id": post_id},
+    )
+    article_archive = (
+        "a.archive_url as article_archive_url"
+        if "articles.archive_url" in schema
+        else "null as article_archive_url"
+    )
+    removed = "e.removed_at" if trail.has_removed_at else "null as removed_at"
+    trail.embeds = await _rows(
+        database,
+        f"""
+        select e.method, e.position, e.context, e.first_seen_at, e.last_seen_at, {removed},
+               a.id as article_id, a.title, a.site_name, a.author, a.url as article_url, a.published_at,
+               {article_archive}
+        from embeds e join articles a on a.id = e.article_id
+        where e.post_id = :id
+        order by coalesce(a.published_at, e.first_seen_at), a.id
+        """,
+        {"id": post_id},
+    )
+    trail.mentions = await _rows(
+        database,
+        """
+        select m.id, m.kind, m.platform, m.source_name, m.source_description, m.sentence, m.first_seen_at,
+               a.id as article_id, a.title, a.site_name, a.url as article_url, a.published_at
+        from mentions m join articles a on a.id = m.article_id
+        where m.post_id = :id
+        order by coalesce(a.published_at, m.first_seen_at), m.position
+        """,
+        {"id": post_id},
+    )
+    trail.notes = await _rows(
+        database,
+        """
+        select n.verifier, n.verdict, n.sentence, n.first_seen_at, n.mention_id,
+               a.id as article_id, a.title, a.site_name, a.url as article_url, a.published_at
+        from verification_notes n join articles a on a.id = n.article_id
+        where n.post_id = :id or n.mention_id in (select id from mentions where post_id = :id)
+        order by coalesce(a.published_at, n.first_seen_at), n.position
+        """,
+        {"id": post_id},
+    )
+    if "checks" in schema:
+        trail.checks = await _rows(
+            database,
+            f"""
+            select * from checks where post_id = :id order by checked_at desc limit {MAX_CHECKS}
+            """,
+            {"id": post_id},
+        )
+    return trail
