@@ -1,0 +1,337 @@
+"""Serves an embedtrail database with Datasette, and publishes read-only snapshots of it for public instances.
+
+``make_datasette`` builds the app for ``embedtrail serve``: the live database stays mutable (opened read-only
+by Datasette, while ingest and refresh write to it in WAL mode), is always named ``embedtrail`` whatever its
+file is called, and gets the packaged ``metadata.yaml``. ``serve`` runs that app with uvicorn. ``publish``
+writes a consistent snapshot (``VACUUM INTO``) with its metadata and a README saying how to serve it
+immutable or hand it to ``datasette publish`` / ``datasette package``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shlex
+import socket
+import sqlite3
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+from datasette.app import Database, Datasette
+from datasette.plugins import pm
+
+from tracker.config import ServeConfig
+
+from . import plugin
+from .plugin.schema import DATABASE_NAME, resolve_queries, sqlite_schema
+
+__all__ = [
+    "DATABASE_NAME",
+    "PLUGIN_INSTALL",
+    "SNAPSHOT_NAME",
+    "PublishResult",
+    "datasette_settings",
+    "load_metadata",
+    "make_datasette",
+    "make_server",
+    "publish",
+    "serve",
+    "serve_command",
+]
+
+SNAPSHOT_NAME = "embedtrail.db"
+METADATA_NAME = "metadata.yaml"
+README_NAME = "README.md"
+# What `datasette publish` / `datasette package` must install on the host for the provenance pages, charts,
+# cell rendering and robots.txt (the metadata and queries work without it).
+PLUGIN_INSTALL = "embedtrail @ git+https://github.com/embedtrail/embedtrail"
+# Tables whose row counts a publish reports.
+_COUNTED_TABLES = ("articles", "posts", "embeds", "mentions", "verification_notes", "accounts", "checks")
+
+
+def load_metadata() -> dict[str, Any]:
+    """The packaged ``db/metadata.yaml`` as a fresh dict (callers may change it)."""
+    text = (files("db") / METADATA_NAME).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError("db/metadata.yaml must hold a mapping")
+    return data
+
+
+def _merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``overrides`` into a copy of ``base``; mappings merge, everything else replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _without_write_queries(metadata: dict[str, Any]) -> dict[str, Any]:
+    # embedtrail's Datasette never writes: a writable canned query from an override would be the only write
+    # endpoint Datasette 0.65 has, so none is let through.
+    for database in (metadata.get("databases") or {}).values():
+        queries = database.get("queries") if isinstance(database, dict) else None
+        if isinstance(queries, dict):
+            for name in [n for n, q in queries.items() if isinstance(q, dict) and q.get("write")]:
+                del queries[name]
+    return metadata
+
+
+def datasette_settings(config: ServeConfig, *, immutable: bool) -> dict[str, Any]:
+    """Datasette settings for a live (mutable) or published (immutable) instance."""
+    return {
+        "sql_time_limit_ms": config.sql_time_limit_ms,
+        "max_returned_rows": config.max_returned_rows,
+        # Downloading the whole file only makes sense (and Datasette only allows it) for a frozen snapshot.
+        "allow_download": immutable,
+    }
+
+
+def _ensure_plugin_registered() -> None:
+    # The entry point registers the plugin when embedtrail is installed; a checkout run without installing
+    # (or a test that unregistered it) still gets the provenance pages.
+    if not pm.is_registered(plugin) and pm.get_plugin("embedtrail") is None:
+        pm.register(plugin, name="embedtrail")
+
+
+def make_datasette(
+    db_path: str | os.PathLike[str],
+    *,
+    immutable: bool = False,
+    config: ServeConfig | None = None,
+    metadata_overrides: Mapping[str, Any] | None = None,
+) -> Datasette:
+    """A Datasette app serving ``db_path`` under the name ``embedtrail`` with the packaged metadata.
+
+    ``immutable=False`` (``embedtrail serve``) opens the live file read-only, so writers keep working in WAL
+    mode and new rows, tables and columns show up on the next request. ``immutable=True`` is for snapshots
+    that never change (faster counts, downloads allowed). ``metadata_overrides`` is deep-merged over the
+    packaged metadata. Raises FileNotFoundError when ``db_path`` does not exist; Datasette would otherwise
+    fail on the first request.
+    """
+    path = Path(db_path).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"database not found: {db_path}")
+    config = config or ServeConfig()
+    metadata = load_metadata()
+    if metadata_overrides:
+        metadata = _merge(metadata, metadata_overrides)
+    metadata = _without_write_queries(metadata)
+    _ensure_plugin_registered()
+    datasette = Datasette(
+        files=[],
+        metadata=metadata,
+        settings=datasette_settings(config, immutable=immutable),
+        secret=config.secret,
+        cors=False,
+    )
+    # Datasette names a database after its file's stem; add it by hand so any file is served as "embedtrail"
+    # and every URL in the metadata, queries and plugin holds. With no files Datasette adds an in-memory
+    # "_memory" database, which volunteers have no use for.
+    datasette.add_database(Database(datasette, path=str(path), is_mutable=not immutable), name=DATABASE_NAME)
+    if "_memory" in datasette.databases:
+        datasette.remove_database("_memory")
+    return datasette
+
+
+def make_server(
+    datasette: Datasette, *, host: str = "127.0.0.1", port: int = 8001, log_level: str = "info"
+) -> uvicorn.Server:
+    """A uvicorn server for ``datasette``; call ``.run()`` (blocking) or ``.run(sockets=[sock])``."""
+    return uvicorn.Server(
+        uvicorn.Config(datasette.app(), host=host, port=port, log_level=log_level, lifespan="on")
+    )
+
+
+def serve(
+    datasette: Datasette, *, host: str = "127.0.0.1", port: int = 8001, log_level: str = "info"
+) -> None:
+    """Serve ``datasette`` on ``host:port`` until interrupted (Ctrl-C); blocks.
+
+    Raises OSError when the port is taken, before uvicorn starts.
+    """
+    # Fail with a plain error instead of uvicorn's log line and sys.exit when the port is busy.
+    with closing(
+        socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    ) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    make_server(datasette, host=host, port=port, log_level=log_level).run()
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What ``publish`` wrote and how to serve it."""
+
+    directory: Path
+    database: Path
+    metadata: Path
+    readme: Path
+    command: tuple[str, ...]
+    settings: dict[str, Any]
+    counts: dict[str, int] = field(default_factory=dict)
+    queries: tuple[str, ...] = ()
+
+    @property
+    def command_line(self) -> str:
+        """``command`` as one shell-quoted line."""
+        return shlex.join(self.command)
+
+
+def serve_command(settings: Mapping[str, Any], *, database: str = SNAPSHOT_NAME) -> tuple[str, ...]:
+    """``datasette serve`` arguments that serve a published snapshot immutable with ``settings``.
+
+    The secret is not among them: Datasette reads it from ``$DATASETTE_SECRET``.
+    """
+    command = ["datasette", "serve", "-i", database, "-m", METADATA_NAME]
+    for key, value in settings.items():
+        shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        command += ["--setting", key, shown]
+    return tuple(command)
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    """Dumps multi-line strings (the SQL) as literal blocks, so the published metadata stays readable."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_LiteralDumper.add_representer(str, _str_presenter)
+
+
+def _snapshot(source: Path, target: Path) -> None:
+    """Copy ``source`` into a new file ``target`` in one read transaction (consistent while others write)."""
+    with closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as conn:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("VACUUM INTO ?", [str(target)])
+    with closing(sqlite3.connect(target)) as snap:
+        # Immutable readers ignore WAL files, and a snapshot is never written again: keep it one file.
+        snap.execute("PRAGMA journal_mode = DELETE")
+        verdict = snap.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"snapshot failed its integrity check: {verdict}")
+
+
+def _readme(
+    result_settings: Mapping[str, Any], command: Sequence[str], counts: Mapping[str, int], taken: str
+) -> str:
+    settings_args = " ".join(
+        f"--setting {key} {('on' if v else 'off') if isinstance(v, bool) else v}"
+        for key, v in result_settings.items()
+    )
+    extra = shlex.quote(settings_args)
+    lines = [
+        "# embedtrail snapshot",
+        "",
+        f"A read-only copy of an embedtrail database, taken {taken} with SQLite `VACUUM INTO` (one",
+        "consistent transaction), and the Datasette metadata that describes it.",
+        "",
+        "| table | rows |",
+        "| --- | ---: |",
+        *(f"| {table} | {count:,} |" for table, count in counts.items()),
+        "",
+        "## Serve it",
+        "",
+        "Install the embedtrail plugin for the provenance pages, charts and robots.txt, then serve the file",
+        "immutable (`-i`). Set `DATASETTE_SECRET` to the `[serve] secret` of embedtrail's configuration so",
+        "signed cookies survive restarts; it is not written into this directory.",
+        "",
+        "```sh",
+        f"pip install 'datasette>=0.65,<0.66' '{PLUGIN_INSTALL}'",
+        f"DATASETTE_SECRET=... {shlex.join(command)}",
+        "```",
+        "",
+        "## Hand it to `datasette publish` or `datasette package`",
+        "",
+        "Both serve the file immutable already; pass the same settings and install the plugin on the host:",
+        "",
+        "```sh",
+        f"datasette publish cloudrun {SNAPSHOT_NAME} -m {METADATA_NAME} --install '{PLUGIN_INSTALL}' \\",
+        f'    --extra-options {extra} --secret "$DATASETTE_SECRET"',
+        f"datasette package {SNAPSHOT_NAME} -m {METADATA_NAME} --install '{PLUGIN_INSTALL}' \\",
+        f'    --extra-options {extra} --secret "$DATASETTE_SECRET"',
+        "```",
+        "",
+        "Without the plugin, add `--install datasette-block-robots` to keep crawlers out.",
+        "",
+        "The instance has no write endpoints: Datasette 0.65 only writes through writable canned queries,",
+        "and the metadata defines none. The pages load nothing from other hosts.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def publish(
+    db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], config: ServeConfig | None = None
+) -> PublishResult:
+    """Write a public snapshot of ``db_path`` into ``out_dir``: ``embedtrail.db``, ``metadata.yaml``, README.
+
+    The database is copied with ``VACUUM INTO`` (consistent even while another process writes), switched out
+    of WAL, integrity-checked and made read-only (mode 0444); it replaces an earlier ``embedtrail.db`` only
+    once complete. The metadata holds exactly the canned queries the snapshot's schema supports. The secret
+    is never written. Raises FileNotFoundError for a missing ``db_path``, sqlite3.DatabaseError for an
+    unreadable one.
+    """
+    source = Path(db_path).resolve()
+    if not source.is_file():
+        raise FileNotFoundError(f"database not found: {db_path}")
+    config = config or ServeConfig()
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / SNAPSHOT_NAME
+    partial = directory / f".{SNAPSHOT_NAME}.partial-{os.getpid()}"
+    partial.unlink(missing_ok=True)
+    try:
+        _snapshot(source, partial)
+        with closing(sqlite3.connect(f"{partial.resolve().as_uri()}?mode=ro", uri=True)) as snap:
+            schema = sqlite_schema(snap)
+            counts = {
+                table: int(snap.execute(f"select count(*) from [{table}]").fetchone()[0])
+                for table in _COUNTED_TABLES
+                if table in schema
+            }
+        partial.chmod(0o444)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+    metadata = _without_write_queries(load_metadata())
+    database = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {})
+    plugin_config = metadata.setdefault("plugins", {}).setdefault("embedtrail", {})
+    queries = resolve_queries(database.get("queries"), plugin_config.pop("schema_queries", None), schema)
+    database["queries"] = queries
+    metadata_path = directory / METADATA_NAME
+    metadata_path.write_text(
+        "# Datasette metadata for this embedtrail snapshot (generated by embedtrail publish).\n"
+        + yaml.dump(metadata, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=110),
+        encoding="utf-8",
+    )
+
+    settings = datasette_settings(config, immutable=True)
+    command = serve_command(settings)
+    taken = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    readme = directory / README_NAME
+    readme.write_text(_readme(settings, command, counts, taken), encoding="utf-8")
+    return PublishResult(
+        directory=directory,
+        database=target,
+        metadata=metadata_path,
+        readme=readme,
+        command=command,
+        settings=settings,
+        counts=counts,
+        queries=tuple(queries),
+    )
