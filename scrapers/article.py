@@ -2,43 +2,99 @@
 and the publisher's own social handles (whose links are never citations).
 
 Sources, best first: JSON-LD (``NewsArticle`` and friends, inside ``@graph`` too), Open Graph and
-``article:*`` properties, common meta tags, ``<time datetime>``, ``<html lang>``, ``<title>``; for plain
-text, the header lines (``date``, ``url``, ``title``, ``author``, ``site``, ``language``).
+``article:*`` properties, common meta tags (``content`` or ``value``, multi-valued ``itemprop``),
+``<time datetime>`` (the one marked ``datePublished``/``pubdate`` first, then one in the article rather
+than in page chrome), hAtom ``published`` microformats, ``<html lang>``, ``<title>``; for plain text, the
+header lines (``date``, ``url``, ``title``, ``author``, ``site``, ``language``).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .document import ParsedDocument
+from .document import BOILERPLATE, Node, ParsedDocument
 from .records import ArticleMeta
 from .times import parse_date
 
 __all__ = ["scan_article"]
 
 _ARTICLE_TYPES = frozenset(
-    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "webpage",
-     "opinionnewsarticle", "liveblogposting", "scholarlyarticle", "techarticle", "report", "backgroundnewsarticle"}
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "webpage",
+        "opinionnewsarticle",
+        "liveblogposting",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "backgroundnewsarticle",
+        "claimreview",
+        "videoobject",
+        "socialmediaposting",
+    }
 )
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "date", "pubdate", "publishdate",
-    "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
-    "article.published", "published_time", "og:published_time", "cxenseparse:recs:publishtime",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published_time",
+    "og:published_time",
+    "cxenseparse:recs:publishtime",
+    "article:published",
+    "datecreated",
+    "date_published",
+    "publication_date",
+    "pub_date",
+    "dc.date.created",
+    "article_date_original",
+    "original-publish-date",
+    "parsely-pub-date",
 )
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _HANDLE = re.compile(r"@?([A-Za-z0-9_]{1,15})$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.I)
 
 
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    value = " ".join(value.split())
+    # JSON-LD is often written with HTML entities in it ("Bike &amp; Style"); BeautifulSoup has already
+    # decoded attribute values once, and a second decoding of plain text changes nothing.
+    value = " ".join(html.unescape(value).split())
     return value or None
+
+
+def _author(value: str | None) -> str | None:
+    """A byline as a name: without "By ", and without the outlet after a bar ("Amy K | NJ Advance Media")."""
+    if not value or value.startswith("http"):
+        return None
+    value = _BYLINE_PREFIX.sub("", value.split(" | ")[0]).strip()
+    return value or None
+
+
+def _site(value: str | None) -> str | None:
+    """A site name; a URL given as a name says nothing the page URL does not."""
+    return None if not value or value.startswith("http") else value
 
 
 def _jsonld_objects(doc: ParsedDocument) -> Iterator[dict[str, Any]]:
@@ -87,11 +143,50 @@ def _meta(doc: ParsedDocument) -> dict[str, str]:
     found: dict[str, str] = {}
     for node in doc.tagged("meta"):
         attrs = node.tag.attrs
-        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
         content = attrs.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
-            found.setdefault(key.strip().lower(), content.strip())
+        if not isinstance(content, str):
+            content = attrs.get("value")  # some saved pages (and CMSs) write value= instead of content=
+        if not isinstance(content, str) or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = attrs.get(attribute)
+            # itemprop may name several properties ("datePublished dateCreated").
+            for word in key.split() if isinstance(key, str) else ():
+                found.setdefault(word.strip().lower(), content.strip())
     return found
+
+
+def _time_published(doc: ParsedDocument) -> tuple[str | None, str | None]:
+    """The publication time printed in the markup: a ``<time>`` marked as the publication date, then
+    hAtom's ``published``, then the first ``<time>`` in the article, then the first anywhere."""
+    times = list(doc.tagged("time"))
+    marked = [
+        n
+        for n in times
+        if "datepublished" in str(n.tag.get("itemprop", "")).lower() or n.tag.has_attr("pubdate")
+    ]
+    for node in marked:
+        date = _node_date(node)
+        if date:
+            return date, "time_element"
+    for node in doc.classed("dt-published", "published"):
+        date = _node_date(node)
+        if date:
+            return date, "microformat"
+    content = [n for n in times if n.zone != BOILERPLATE]
+    for node in content + [n for n in times if n.zone == BOILERPLATE]:
+        date = _node_date(node)
+        if date:
+            return date, "time_element"
+    return None, None
+
+
+def _node_date(node: Node) -> str | None:
+    for attribute in ("datetime", "content", "title"):
+        value = node.tag.get(attribute)
+        if isinstance(value, str) and value.strip():
+            return parse_date(value)
+    return parse_date(node.tag.get_text(" ", strip=True)[:100]) if node.tag.name == "time" else None
 
 
 def _handles(meta: dict[str, str]) -> tuple[str, ...]:
@@ -109,6 +204,8 @@ def _scan_text_article(doc: ParsedDocument) -> ArticleMeta:
     url = headers.get("url") or doc.url
     published = parse_date(headers.get("date"))
     title = headers.get("title")
+    # A text dump without a title line starts with its headline (or its lead); a long first paragraph is
+    # body text, not a title.
     if title is None and doc.blocks:
         lead = doc.blocks[0].text
         title = lead if len(lead) <= 200 else None
@@ -117,7 +214,7 @@ def _scan_text_article(doc: ParsedDocument) -> ArticleMeta:
         canonical_url=headers.get("url"),
         site_name=headers.get("site"),
         title=title,
-        author=headers.get("author"),
+        author=_author(headers.get("author")),
         published_at=published,
         published_at_source="text_header" if published else None,
         language=headers.get("language"),
@@ -135,20 +232,23 @@ def scan_article(doc: ParsedDocument) -> ArticleMeta:
         types = _types(obj)
         if not types & _ARTICLE_TYPES:
             if "organization" in types or "newsmediaorganization" in types:
-                site = site or _clean(obj.get("name"))
+                site = site or _site(_clean(obj.get("name")))
             continue
         title = title or _clean(obj.get("headline")) or _clean(obj.get("name"))
-        author = author or _name(obj.get("author"))
+        author = author or _author(_name(obj.get("author")))
         date = parse_date(_clean(obj.get("datePublished")) or _clean(obj.get("dateCreated")))
         if date and not published:
             published, published_source = date, "json_ld"
         publisher = obj.get("publisher")
-        site = site or (_name(publisher) if publisher else None)
-        language = language or _clean(obj.get("inLanguage"))
+        site = site or (_site(_name(publisher)) if publisher else None)
+        # inLanguage is a code, or a Language object with a name ("en" or {"name": "en"}).
+        language = language or _name(obj.get("inLanguage"))
         entity = obj.get("mainEntityOfPage")
         if isinstance(entity, dict):
             entity = entity.get("@id")
-        canonical = canonical or (_clean(entity) if isinstance(entity, str) and entity.startswith("http") else None)
+        canonical = canonical or (
+            _clean(entity) if isinstance(entity, str) and entity.startswith("http") else None
+        )
     title = title or _clean(meta.get("og:title")) or _clean(meta.get("twitter:title"))
     if not title:
         for node in doc.tagged("title"):
@@ -161,17 +261,11 @@ def scan_article(doc: ParsedDocument) -> ArticleMeta:
                 published, published_source = date, "meta"
                 break
     if not published:
-        for node in doc.tagged("time"):
-            value = node.tag.get("datetime")
-            date = parse_date(value) if isinstance(value, str) else None
-            if date:
-                published, published_source = date, "time_element"
-                break
+        published, published_source = _time_published(doc)
     if not author:
         for key in _AUTHOR_META:
-            value = _clean(meta.get(key))
-            if value and not value.startswith("http"):
-                author = value
+            author = _author(_clean(meta.get(key)))
+            if author:
                 break
     for node in doc.tagged("link"):
         rel = node.tag.get("rel")
@@ -181,7 +275,7 @@ def scan_article(doc: ParsedDocument) -> ArticleMeta:
             canonical = doc.absolute(href)
             break
     canonical = canonical or _clean(meta.get("og:url"))
-    site = _clean(meta.get("og:site_name")) or site or _clean(meta.get("application-name"))
+    site = _site(_clean(meta.get("og:site_name"))) or site or _site(_clean(meta.get("application-name")))
     if not language:
         for node in doc.tagged("html"):
             value = node.tag.get("lang") or node.tag.get("xml:lang")
@@ -205,4 +299,3 @@ def scan_article(doc: ParsedDocument) -> ArticleMeta:
         language=language,
         publisher_handles=_handles(meta),
     )
-

@@ -27,7 +27,8 @@ for _number, _names in enumerate(
         "september sep sept septembre septiembre setiembre settembre setembro září сентябрь сентября",
         "october oct octobre oktober okt octubre ottobre outubro říjen října октябрь октября",
         "november nov novembre noviembre novembro listopad listopadu ноябрь ноября",
-        "december dec décembre decembre dezember dez diciembre dic dicembre dezembro prosinec prosince декабрь декабря",
+        "december dec décembre decembre dezember dez diciembre dic dicembre dezembro prosinec prosince "
+        "декабрь декабря",
     ),
     start=1,
 ):
@@ -38,7 +39,8 @@ _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=
 # Every pattern below is anchored on digits or a month name and has bounded repetition, so a search over
 # a long string stays linear (dates are also parsed out of prose).
 _MDY = re.compile(
-    rf"\b(?P<month>{_MONTH_NAMES})\.?\s{{1,3}}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<year>\d{{4}})\b", re.I
+    rf"\b(?P<month>{_MONTH_NAMES})\.?\s{{1,3}}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<year>\d{{4}})\b",
+    re.I,
 )
 _DMY = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.|º|°)?\s{{1,3}}(?:de\s|of\s)?\s?(?P<month>{_MONTH_NAMES})\.?,?"
@@ -48,9 +50,12 @@ _DMY = re.compile(
 # 03.05.2023 (German, Czech, Russian) is day first; slashed dates are left alone (3/5 or 5/3 is a guess).
 _DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\b")
 _CJK = re.compile(r"(?P<year>\d{4})\s?年\s?(?P<month>\d{1,2})\s?月\s?(?P<day>\d{1,2})\s?日")
-_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|[A-Z]{1,5})$")
+_RFC2822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|[A-Z]{1,5})$"
+)
 _ISO = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<fraction>\.\d+)?\s?(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<fraction>\.\d+)?\s?(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
 )
 # Longer values are not dates but text; parse_date reads only the start of them.
 _MAX_DATE_TEXT = 300
