@@ -27,11 +27,12 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import brotli
+import brotli  # type: ignore[import-untyped]
 import pytest
 import zstandard
 
 __all__ = [
+    "PAGE",
     "LocalServer",
     "Reply",
     "Route",

@@ -460,6 +460,11 @@ async def _read_body(response: httpx.Response, limit: int, *, truncate: bool) ->
 
     Raises _TooLarge (or, with ``truncate``, returns the first ``limit`` bytes) and _DecodeFailed.
     """
+    if response.is_stream_consumed:
+        # Only in-memory responses (httpx.MockTransport in tests) arrive already read, and decoded by httpx.
+        if len(response.content) > limit and not truncate:
+            raise _TooLarge(f"more than {limit} bytes")
+        return response.content[:limit]
     try:
         chain = _Chain(response.headers.get("content-encoding", ""))
         parts: list[bytes] = []
