@@ -404,3 +404,12 @@ def test_exports_sorted() -> None:
         return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
     assert checkers.__all__ == sorted(checkers.__all__, key=key)
+
+
+def test_twitter_status_post_from_short_link_destination() -> None:
+    row = twitter.status_post("https://twitter.com/ANI/status/1653711338587779072/photo/1")
+    assert row is not None
+    assert row["id"] == "twitter:1653711338587779072"
+    assert row["author_handle"] == "ANI" and row["posted_at_source"] == "snowflake"
+    assert twitter.status_post("https://buff.ly/2uSOHDs") is None
+    assert twitter.status_post(None) is None

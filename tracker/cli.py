@@ -241,3 +241,112 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
         pass  # bring the schema up to date before Datasette reads it
     click.echo(f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail", err=True)
     serve_forever(db_path, host=host, port=port, config=config.serve)
+
+
+# --- refresh and doctor ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1), default=None, help="Check at most N posts (and N articles)")
+@click.option("--platform", "platforms", multiple=True, metavar="NAME", help="Only this platform (repeat)")
+@click.option("--post", "post_ids", multiple=True, metavar="ID", help="Check this post now (repeatable)")
+@click.option("--older-than", "older_than", metavar="DURATION", help="Unchecked for DURATION (30m, 6h, 2d)")
+@click.option("--all", "everything", is_flag=True, help="Every post, ignoring the schedule")
+@click.option("--articles", is_flag=True, help="Also re-fetch due articles and mark embeds they dropped")
+@click.option("--archive", is_flag=True, help="Also look up and request Wayback snapshots (rate limited)")
+@click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@db_option
+@config_option
+@silent_option
+def refresh(
+    limit: int | None,
+    platforms: tuple[str, ...],
+    post_ids: tuple[str, ...],
+    older_than: str | None,
+    everything: bool,
+    articles: bool,
+    archive: bool,
+    allow_private: bool,
+    as_json: bool,
+    db_path: str,
+    config_path: str | None,
+    silent: bool,
+) -> None:
+    """Re-check the status of due posts and record what changed.
+
+    Never-checked posts go first, then the oldest checks; unchanged posts back off up to a ceiling. A post
+    only counts as gone after a second check confirms it. Exit code 0 when every check got an answer, 1
+    when some failed, 3 when another refresh holds the database. SIGTERM finishes in-flight checks first.
+    """
+    from dataclasses import replace
+
+    from .lock import DatabaseLock, LockHeld
+    from .refresh import RefreshOptions, parse_duration, refresh_sync, utc_now
+
+    if everything and older_than:
+        raise click.UsageError("--all and --older-than do not combine")
+    try:
+        older = parse_duration(older_than) if older_than else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--older-than") from error
+    config = _load_config(config_path)
+    if allow_private:
+        config = replace(config, fetch=replace(config.fetch, allow_private=True))
+    lock = DatabaseLock(db_path)
+    try:
+        lock.acquire()
+    except LockHeld as held:
+        click.echo(f"Error: {held}", err=True)
+        click.get_current_context().exit(EXIT_LOCKED)
+    try:
+        with _database(db_path) as db:
+            run = start_run(db, "refresh", list(sys.argv[1:]), utc_now())
+            options = RefreshOptions(
+                limit=limit, platforms=platforms, post_ids=post_ids, older_than=older, everything=everything,
+                articles=articles, archive=archive, run_id=run,
+            )
+            report = refresh_sync(db, config, options, handle_signals=True)
+            code = EXIT_FAILURES if report.errors else 0
+            finish_run(db, run, utc_now(), report.counts(), report.errors, code)
+    finally:
+        lock.release()
+    if as_json:
+        click.echo(json.dumps({**report.counts(), "error_list": report.errors}, indent=2))
+    elif not silent:
+        for failure in report.errors[:20]:
+            subject = failure.get("post") or failure.get("article")
+            click.echo(f"failed: {subject}: {failure['reason']}", err=True)
+        click.echo(report.summary())
+    if code:
+        click.get_current_context().exit(code)
+
+
+@cli.command()
+@click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON")
+@config_option
+def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
+    """Check every checker against its canary post ([canaries] in the config) and say which work.
+
+    Exit code 1 when one is broken: the platform changed its answers, or blocks us.
+    """
+    import asyncio
+    from dataclasses import asdict, replace
+
+    from .refresh import doctor as run_doctor
+
+    config = _load_config(config_path)
+    if allow_private:
+        config = replace(config, fetch=replace(config.fetch, allow_private=True))
+    results = asyncio.run(run_doctor(config))
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        for r in results:
+            state = "ok" if r.ok else "BROKEN"
+            line = f"{r.checker:<12} {state:<7} {r.status:<10} {r.elapsed_ms:>6} ms  {r.detail}  <{r.url}>"
+            click.echo(line)
+    broken = [r.checker for r in results if not r.ok]
+    if broken:
+        raise click.ClickException(f"broken: {', '.join(broken)}")

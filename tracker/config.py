@@ -20,9 +20,11 @@ __all__ = [
     "DEFAULT_ENDPOINTS",
     "Config",
     "ConfigError",
+    "CanaryConfig",
     "Endpoints",
     "FetchConfig",
     "Limits",
+    "RefreshConfig",
     "ServeConfig",
     "load_config",
 ]
@@ -92,6 +94,41 @@ class ServeConfig:
 
 
 @dataclass(frozen=True)
+class RefreshConfig:
+    """Scheduling of ``embedtrail refresh`` (seconds): back-off for unchanged posts, confirmation of gone
+    statuses, article re-fetches and the Save Page Now budget."""
+
+    base_interval: float = 6 * 3600.0
+    backoff_factor: float = 2.0
+    max_interval: float = 30 * 86400.0
+    changed_interval: float = 3600.0
+    recent_change: float = 3 * 86400.0
+    confirm_after: float = 1800.0
+    error_interval: float = 3600.0
+    article_interval: float = 86400.0
+    archive_min_interval: float = 30.0
+    archive_max_per_run: int = 20
+    archive_access_key: str | None = None
+    archive_secret_key: str | None = None
+
+
+@dataclass(frozen=True)
+class CanaryConfig:
+    """Posts ``embedtrail doctor`` expects each checker to find available (an empty string skips one)."""
+
+    twitter: str = "https://x.com/jack/status/20"
+    youtube: str = "https://www.youtube.com/watch?v=jNQXAC9IVRw"
+    vimeo: str = "https://vimeo.com/76979871"
+    tiktok: str = "https://www.tiktok.com/@scout2015/video/6718335390845095173"
+    dailymotion: str = "https://www.dailymotion.com/video/x7tgad0"
+    telegram: str = "https://t.me/durov/43"
+    bluesky: str = "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3l6oveex3ii2l"
+    mastodon: str = "https://mastodon.social/@Gargron/1"
+    generic: str = "https://example.com/"
+    wayback: str = "https://example.com/"
+
+
+@dataclass(frozen=True)
 class Config:
     """The effective configuration; ``source`` names the file it came from, if any."""
 
@@ -99,6 +136,8 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    refresh: RefreshConfig = field(default_factory=RefreshConfig)
+    canaries: CanaryConfig = field(default_factory=CanaryConfig)
     source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -108,7 +147,8 @@ class Config:
         return data
 
 
-_SECTIONS: dict[str, type] = {"endpoints": Endpoints, "limits": Limits, "fetch": FetchConfig, "serve": ServeConfig}
+_SECTIONS: dict[str, type] = {"endpoints": Endpoints, "limits": Limits, "fetch": FetchConfig, "serve": ServeConfig,
+                              "refresh": RefreshConfig, "canaries": CanaryConfig}
 
 
 def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -> Any:

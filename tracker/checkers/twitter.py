@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from db.checks import ERROR, CheckResult
 from scrapers import twitter as platform
+from scrapers.times import snowflake_time
 from tracker.config import Endpoints
 
 from .base import Checked, Http, Request, Response, Target, json_body, result, strip_tags, transient
@@ -34,6 +35,7 @@ __all__ = [
     "needs_resolution",
     "resolve_location",
     "status_id",
+    "status_post",
     "syndication_token",
 ]
 
@@ -288,6 +290,25 @@ def resolve_location(response: Response) -> str | None:
         if match:
             return match.group(1).replace("\\/", "/").strip()
     return None
+
+
+def status_post(location: str | None) -> dict[str, Any] | None:
+    """The posts row a short link's destination names (id, url, native id, handle, snowflake time), or None
+    when it is not a Twitter status."""
+    ref = platform.post_ref(location) if location else None
+    if ref is None or ref.kind != "post":
+        return None
+    posted = snowflake_time(ref.native_id)
+    return {
+        "id": ref.id,
+        "platform": ref.platform,
+        "kind": "post",
+        "url": ref.url,
+        "native_id": ref.native_id,
+        "author_handle": ref.handle,
+        "posted_at": posted,
+        "posted_at_source": "snowflake" if posted else None,
+    }
 
 
 async def check(target: Target, http: Http, endpoints: Endpoints) -> Checked | None:
