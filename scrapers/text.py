@@ -106,7 +106,7 @@ _EMBED_CHROME = re.compile(
 )
 _CAPTION_LINE = re.compile(rf"{_KIND}\s{{0,3}}(?:(?i:credit)\s{{0,3}})?:")
 _COURTESY = re.compile(rf"\b{_KIND}\s{{1,3}}(?i:courtesy\s{{1,3}}of|credit:?)\s{{1,3}}")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]{0,3}\s+(?=[\"“‘(]?[A-Z0-9À-ÝА-ЯЁ])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[\"”’)]{0,3})\s+(?=[\"“‘(]?[A-Z0-9À-ÝА-ЯЁ])")
 _LAST_WORD = re.compile(r"(\S{1,20})$")
 # Words after which a full stop does not end a sentence ("Nov. 15", "Mr. Putin", "U.S. officials").
 _ABBREVIATIONS = frozenset(
@@ -319,7 +319,8 @@ def sentences(text: str) -> list[Sentence]:
             last = word.group(1).lstrip('("“‘').rstrip(".").lower()
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha() and word.group(1)[-1] == "."):
                 continue
-        piece = text[start : match.start()].strip()
+        # Closing quotes and brackets belong to the sentence they close.
+        piece = text[start : match.end("close")].strip()
         if piece:
             found.append(Sentence(piece, start + (len(text[start:]) - len(text[start:].lstrip()))))
         start = match.end()
