@@ -268,7 +268,8 @@ def _readme(
         "Without the plugin, add `--install datasette-block-robots` to keep crawlers out.",
         "",
         "The instance has no write endpoints: Datasette 0.65 only writes through writable canned queries,",
-        "and the metadata defines none. The pages load nothing from other hosts.",
+        "the metadata defines none, and the plugin answers 405 to any method but GET, HEAD and OPTIONS.",
+        "Its pages load nothing from other hosts (a Content-Security-Policy says so to the browser too).",
         "",
     ]
     return "\n".join(lines)

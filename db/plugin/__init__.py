@@ -2,17 +2,16 @@
 
 Registered through the ``datasette`` entry point ``embedtrail = "db.plugin"``. Datasette registers this
 module, so the hook implementations of each concern module are imported here by name: ``pages`` (routes),
-``render``
-(render_cell), ``queries`` (canned_queries), ``navigation`` (stylesheet and menu), ``headers`` (security
-headers) and ``startup`` (Jinja filters, connection pragmas, startup check).
+``render`` (render_cell), ``queries`` (canned_queries), ``navigation`` (stylesheet and menu), ``security``
+(read-only methods, security headers) and ``startup`` (Jinja filters, connection pragmas, startup check).
 """
 
-from .headers import asgi_wrapper
 from .navigation import extra_css_urls, menu_links
 from .pages import register_routes
 from .queries import canned_queries
 from .render import render_cell
 from .schema import DATABASE_NAME
+from .security import asgi_wrapper
 from .startup import prepare_connection, prepare_jinja2_environment, startup
 
 __all__ = [

@@ -1,9 +1,15 @@
-"""Adds security headers to every response, so a public instance cannot be made to load or leak anything.
+"""Keeps every instance read-only and self-contained: security headers on each response, and no method but
+GET, HEAD and OPTIONS.
 
 The Content-Security-Policy allows the instance's own origin only: even if some page ever echoed stored
 text as markup, the browser would not fetch a third-party script, image or frame.
 ``Referrer-Policy: no-referrer`` keeps the instance (and the post a volunteer was studying) out of the
 Referer header when they follow a link to a platform.
+
+embedtrail's Datasette never writes (ingest and refresh write to SQLite directly), so POST, PUT, PATCH and
+DELETE are answered 405 before Datasette sees them. Datasette 0.65's only write path, writable canned
+queries, is closed even if a metadata override defined one, and a POST to a read-only canned query gets a
+clean 405 instead of Datasette's 500.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from typing import Any
 
 from ._hookimpl import hookimpl
 
-__all__ = ["SECURITY_HEADERS", "asgi_wrapper"]
+__all__ = ["ALLOWED_METHODS", "SECURITY_HEADERS", "asgi_wrapper"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,10 +43,22 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+ALLOWED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _method_not_allowed(send: Send) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD, OPTIONS")]
+    await send({"type": "http.response.start", "status": 405, "headers": [*headers, *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": b"This embedtrail instance is read-only.\n"})
+
+
 def _with_headers(app: App) -> App:
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") != "http":
             await app(scope, receive, send)
+            return
+        if str(scope.get("method", "GET")).upper() not in ALLOWED_METHODS:
+            await _method_not_allowed(send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -58,5 +76,5 @@ def _with_headers(app: App) -> App:
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
-    """Wrap Datasette's ASGI app so every HTTP response carries SECURITY_HEADERS."""
+    """Wrap Datasette's ASGI app: read-only methods only, and SECURITY_HEADERS on every response."""
     return _with_headers
