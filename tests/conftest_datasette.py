@@ -1,0 +1,302 @@
+"""Builds realistic embedtrail databases for the Datasette tests, from pages copied into fixtures/datasette/.
+
+``build_database`` runs the real pipeline (``scrapers.parse_html``/``parse_text`` → ``scrapers.extract`` →
+``db.save_extraction``) over four saved pages and the seed article, adds hostile posts whose every field
+carries an XSS payload, then records a check history with the real refresh functions. A "base" database stops
+before the refresh migrations (no ``checks``, archive columns, ``embeds.removed_at`` or ``gone_posts``), as an
+older embedtrail left it, so tests cover both schemas. Nothing here reads outside ``tests/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+import scrapers
+from db import open_database, save_extraction
+from db.checks import (
+    ArchiveRecord,
+    Check,
+    CheckResult,
+    Policy,
+    apply_check,
+    record_archive,
+    update_removed_embeds,
+)
+from db.migrations import migrations
+from scrapers.records import (
+    Account,
+    ArticleMeta,
+    Capture,
+    Embed,
+    Extraction,
+    Mention,
+    Post,
+    VerificationNote,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "datasette"
+
+# Saved page → (its URL, how many days before "now" it was ingested).
+PAGES = {
+    "mashable-1.html": ("http://mashable.com/2014/12/22/stansted-power-outage/", 40),
+    "apartmenttherapy-1.html": (
+        "http://www.apartmenttherapy.com/knockyoursocksoff-interactive-childrens-books-holiday-gift-guide-"
+        "from-apartment-therapy-213998",
+        30,
+    ),
+    "9to5mac-1.html": ("https://9to5mac.com/2019/11/18/macbook-deals-airpods-more/", 20),
+    "hertha-blog-1.html": ("http://www.hertha-blog.de/der-lange-und-die-alte-dame.html", 10),
+}
+SEED = "seed-kremlin-drones.txt"
+SEED_URL = "https://news.example.com/2023/05/03/kremlin-drones"
+
+# The seed's posts and credits, as the extractor finds them.
+ANI_POST = "twitter:pic-tiXGUoLREi"
+GERASHCHENKO_POST = "twitter:pic-w7Bv1jQzYk"
+
+# A post whose every stored field is hostile. Pages must show all of it as inert text.
+XSS_SCRIPT = '<script>alert("xss-script")</script>'
+XSS_IMG = '<img src=x onerror=alert("xss-img")>'
+XSS_JS_URL = 'javascript:alert("xss-js-url")'
+XSS_DATA_URL = "data:text/html,<script>alert('xss-data-url')</script>"
+XSS_POST = "twitter:990000000000000001"
+XSS_ODD_POST = "telegram:chan\"><svg onload=alert('xss-id')>/1"
+XSS_ARTICLE_URL = "https://xss.example/story"
+XSS_MARKERS = ("xss-script", "xss-img", "xss-js-url", "xss-data-url", "xss-id")
+
+# The first migration of the refresh change; a "base" database stops before it.
+REFRESH_MIGRATION = "m005_checks"
+# Confirm a gone status after half an hour, as the fixture's checks are an hour apart.
+POLICY = Policy(confirm_after=1800.0)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built database and the clock it was built with."""
+
+    path: Path
+    now: datetime
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a Z, as embedtrail stores times."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _capture(url: str, body: bytes, fetched_at: str, origin: str = "file") -> Capture:
+    return Capture(
+        url=url,
+        final_url=url,
+        fetched_at=fetched_at,
+        http_status=None,
+        content_type="text/html",
+        bytes=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        origin=origin,
+    )
+
+
+def _xss_extraction() -> Extraction:
+    account = Account(
+        id="twitter:xss_account", platform="twitter", handle="xss_account", name=XSS_IMG, url=XSS_JS_URL
+    )
+    hostile = Post(
+        id=XSS_POST,
+        platform="twitter",
+        kind="video",
+        url=XSS_JS_URL,
+        native_id="990000000000000001",
+        author_handle="xss_account",
+        author_name=XSS_IMG + XSS_SCRIPT,
+        text=f"{XSS_SCRIPT} {XSS_IMG} see {XSS_JS_URL} and {XSS_DATA_URL}",
+        posted_at="2023-05-03T10:00:00Z",
+        posted_at_source="api",
+        media=(XSS_DATA_URL, XSS_JS_URL, "https://media.example/clip.mp4"),
+    )
+    odd = Post(
+        id=XSS_ODD_POST, platform="telegram", kind="post", url=XSS_DATA_URL, native_id="chan/1", text=XSS_IMG
+    )
+    return Extraction(
+        article=ArticleMeta(
+            url=XSS_ARTICLE_URL,
+            site_name=XSS_SCRIPT,
+            title=f"Story {XSS_IMG}",
+            author=XSS_SCRIPT,
+            published_at="2023-05-04T08:00:00Z",
+            published_at_source="meta",
+        ),
+        posts=(hostile, odd),
+        embeds=(
+            Embed(post_id=XSS_POST, method="blockquote", position=1, context=f"Context {XSS_SCRIPT}"),
+            Embed(post_id=XSS_ODD_POST, method="link", position=2, context=XSS_IMG),
+        ),
+        mentions=(
+            Mention(
+                kind="video",
+                sentence=f"(Video: {XSS_IMG})",
+                position=3,
+                source_name=XSS_SCRIPT,
+                source_description=XSS_IMG,
+                platform="twitter",
+                post_id=XSS_POST,
+            ),
+            Mention(
+                kind="video", sentence=f"Footage credited to {XSS_SCRIPT}", position=4, source_name=XSS_IMG
+            ),
+        ),
+        notes=(
+            VerificationNote(
+                verifier=XSS_SCRIPT,
+                verdict="unverified",
+                sentence=f"{XSS_IMG} could not verify the video.",
+                position=5,
+                post_id=XSS_POST,
+            ),
+        ),
+        accounts=(account,),
+    )
+
+
+def _open(path: Path, schema: str) -> Database:
+    if schema == "current":
+        return open_database(path)
+    # The schema before the refresh change (m005 onwards): what an older embedtrail left behind.
+    db = Database(str(path))
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db, stop_before=REFRESH_MIGRATION)
+    return db
+
+
+def build_database(path: Path, now: datetime | None = None, *, schema: str = "current") -> Built:
+    """Build the test database at ``path``; returns it with the clock used (default: the real now).
+
+    ``schema="current"`` applies every migration and records checks, archive copies and a removed embed with
+    the real refresh functions (``db.checks``); ``schema="base"`` stops before the refresh migrations and sets
+    statuses by hand, as a database written by an older embedtrail would look.
+    """
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    db = _open(path, schema)
+    try:
+        for name, (url, days_ago) in PAGES.items():
+            body = (FIXTURES / name).read_bytes()
+            when = iso(now - timedelta(days=days_ago))
+            extraction = scrapers.extract(scrapers.parse_html(body, url))
+            save_extraction(db, _capture(url, body, when), extraction, when)
+        seed = (FIXTURES / SEED).read_bytes()
+        recent = iso(now - timedelta(hours=2))
+        extraction = scrapers.extract(scrapers.parse_text(seed.decode("utf-8"), SEED_URL))
+        save_extraction(db, _capture(SEED_URL, seed, recent, origin="text"), extraction, recent)
+        hostile = _xss_extraction()
+        save_extraction(db, _capture(XSS_ARTICLE_URL, b"xss", recent, origin="url"), hostile, recent)
+        if schema == "current":
+            _refresh(db, now)
+    finally:
+        db.close()
+    if schema != "current":
+        _set_statuses(path, now)
+    return Built(path, now)
+
+
+def _gone_candidates(conn: sqlite3.Connection | Database) -> list[str]:
+    sql = (
+        "select id from posts where platform = 'twitter' and id not like 'twitter:pic-%' and id != ? "
+        "order by id limit 4"
+    )
+    if isinstance(conn, Database):
+        return [row["id"] for row in conn.query(sql, [XSS_POST])]
+    return [row[0] for row in conn.execute(sql, [XSS_POST])]
+
+
+# Statuses given to the first four ordinary tweets, and to the seed's and the hostile posts.
+TWEET_STATUSES = ("deleted", "suspended", "not_found", "available")
+
+
+def _set_statuses(path: Path, now: datetime) -> None:
+    """Statuses as refresh would leave them, written by hand (the base schema has no checks table)."""
+    checked, changed = iso(now - timedelta(hours=1)), iso(now - timedelta(hours=3))
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "update posts set status = 'available', status_checked_at = ? where platform = 'youtube'",
+            [checked],
+        )
+        for status, post in zip(TWEET_STATUSES, _gone_candidates(conn), strict=False):
+            conn.execute(
+                "update posts set status = ?, status_checked_at = ?, status_changed_at = ? where id = ?",
+                [status, checked, changed, post],
+            )
+        for post in (XSS_POST, GERASHCHENKO_POST):
+            conn.execute(
+                "update posts set status = 'deleted', status_checked_at = ?, status_changed_at = ? "
+                "where id = ?",
+                [checked, changed, post],
+            )
+        conn.execute(
+            "update posts set status = 'error', status_checked_at = ? where id = ?", [checked, ANI_POST]
+        )
+
+
+def _check(db: Database, post: str, status: str, when: datetime, detail: str = "test") -> None:
+    key = f"{post}@{iso(when)}"
+    result = CheckResult(
+        status=status, detail=detail, http_status=200 if status == "available" else 404, excerpt=detail
+    )
+    apply_check(
+        db,
+        Check(
+            key=key,
+            post_id=post,
+            checker="oembed",
+            checked_at=iso(when),
+            result=result,
+            url=f"https://publish.example/oembed?id={post}",
+            elapsed_ms=120,
+        ),
+        POLICY,
+    )
+
+
+def _refresh(db: Database, now: datetime) -> None:
+    """A check history made by the real refresh functions: available, then gone, confirmed an hour on."""
+    day, hour = timedelta(days=1), timedelta(hours=1)
+    for post in [row["id"] for row in db.query("select id from posts where platform = 'youtube'")]:
+        _check(db, post, "available", now - hour)
+    gone = list(zip(TWEET_STATUSES, _gone_candidates(db), strict=False))
+    gone += [("deleted", XSS_POST), ("deleted", GERASHCHENKO_POST)]
+    for status, post in gone:
+        _check(db, post, "available", now - 5 * day)
+        if status != "available":
+            detail = f"tombstone {XSS_SCRIPT}" if post == XSS_POST else f"{status} (test)"
+            _check(db, post, status, now - 4 * hour, detail)
+            _check(db, post, status, now - 3 * hour, detail)
+    _check(db, ANI_POST, "error", now - hour, "timeout")
+    record_archive(db, ArchiveRecord("posts", XSS_POST, iso(now - 2 * day), XSS_JS_URL, iso(now - 2 * day)))
+    record_archive(
+        db,
+        ArchiveRecord(
+            "posts",
+            GERASHCHENKO_POST,
+            iso(now - 2 * day),
+            "https://web.archive.org/web/2023/https://pic.twitter.com/w7Bv1jQzYk",
+            iso(now - 2 * day),
+        ),
+    )
+    seed_article = next(db.query("select id from articles where url = ?", [SEED_URL]))["id"]
+    record_archive(
+        db,
+        ArchiveRecord(
+            "articles",
+            seed_article,
+            iso(now - day),
+            f"https://web.archive.org/web/2023/{SEED_URL}",
+            iso(now - day),
+        ),
+    )
+    # An edit of the seed article dropped the Gerashchenko tweet.
+    update_removed_embeds(db, seed_article, [ANI_POST], iso(now - hour))
