@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -295,6 +295,8 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TEXT_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"}
 )
+# Non-data attributes that platform modules and the raw-carrier scan look elements up by.
+_INDEXED_ATTRIBUTES = frozenset({"videoid", "srcdoc", "custom-element"})
 _CARRIER_TAGS = frozenset({"iframe", "blockquote", "embed", "object", "video", "amp-iframe", "amp-twitter"})
 _UNZONED_TAGS = frozenset({"html", "body", "head"})
 # Elements whose children are not walked at all: text-only elements, and SVG drawings (thousands of paths).
@@ -369,7 +371,9 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class UrlRef:
-    """A URL found in an attribute, resolved against the page URL."""
+    """A URL found in an attribute. Absolute and protocol-relative URLs are made absolute (``https:``);
+    relative ones are kept as written, since they point into the publisher's own site (resolve them with
+    ``ParsedDocument.absolute`` when needed) and resolving every one would cost more than the walk itself."""
 
     url: str
     attribute: str
@@ -461,7 +465,7 @@ def _value_verdict(value: str) -> int | None:
     return None
 
 
-def _combine(verdicts: list[int | None]) -> int | None:
+def _combine(verdicts: Collection[int | None]) -> int | None:
     """One verdict for an element from its class values: strong chrome, then content, then an embed marker
     (which cancels weak chrome on the same element), then weak chrome, then header."""
     for wanted in (_STRONG_CHROME, _STRONG_CONTENT):
@@ -475,24 +479,36 @@ def _combine(verdicts: list[int | None]) -> int | None:
     return None
 
 
-# Verdicts per distinct class list and id. Pages repeat the same class lists thousands of times, so the word
-# splitting runs once per distinct value. Bounded so that a long-running process cannot grow it forever.
-_VERDICTS: dict[tuple[str, ...], int | None] = {}
-_VERDICTS_MAX = 50_000
+# Verdicts per distinct class list and per id. Pages repeat the same class lists thousands of times, so the
+# word splitting runs once per distinct value. Bounded, so a long-running process cannot grow them forever.
+_CLASS_VERDICTS: dict[tuple[str, ...], frozenset[int | None]] = {}
+_ID_VERDICTS: dict[str, int | None] = {}
+_CACHE_MAX = 50_000
 
 
-def _words_verdict(values: tuple[str, ...]) -> int | None:
-    verdict = _VERDICTS.get(values, -1)
+def _class_verdicts(classes: tuple[str, ...]) -> frozenset[int | None]:
+    verdicts = _CLASS_VERDICTS.get(classes)
+    if verdicts is not None:
+        return verdicts
+    kept = classes
+    if _POST_CLASS_MARKERS.intersection(classes):
+        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones.
+        kept = tuple(v for v in classes if not v.startswith(_TAXONOMY_PREFIXES))
+    verdicts = frozenset(_value_verdict(value) for value in kept)
+    if len(_CLASS_VERDICTS) >= _CACHE_MAX:
+        _CLASS_VERDICTS.clear()
+    _CLASS_VERDICTS[classes] = verdicts
+    return verdicts
+
+
+def _id_verdict(ident: str) -> int | None:
+    verdict = _ID_VERDICTS.get(ident, -1)
     if verdict != -1:
         return verdict
-    kept = values
-    if _POST_CLASS_MARKERS.intersection(values):
-        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones.
-        kept = tuple(v for v in values if not v.startswith(_TAXONOMY_PREFIXES))
-    verdict = _combine([_value_verdict(value) for value in kept])
-    if len(_VERDICTS) >= _VERDICTS_MAX:
-        _VERDICTS.clear()
-    _VERDICTS[values] = verdict
+    verdict = _value_verdict(ident)
+    if len(_ID_VERDICTS) >= _CACHE_MAX:
+        _ID_VERDICTS.clear()
+    _ID_VERDICTS[ident] = verdict
     return verdict
 
 
@@ -502,10 +518,14 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         return _STRONG_CONTENT
     classes = attrs.get("class")
     ident = attrs.get("id")
-    values: tuple[str, ...] = tuple(classes) if isinstance(classes, list) and classes else ()
-    if isinstance(ident, str) and ident:
-        values += (ident,)
-    by_words = _words_verdict(values) if values else None
+    by_words: int | None = None
+    if isinstance(classes, list) and classes:
+        verdicts = _class_verdicts(tuple(classes))
+        if isinstance(ident, str) and ident:
+            verdicts = verdicts | {_id_verdict(ident)}
+        by_words = _combine(verdicts)
+    elif isinstance(ident, str) and ident:
+        by_words = _combine((_id_verdict(ident),))
     if by_words == _WEAK_CHROME and name in _CARRIER_TAGS:
         by_words = None  # <iframe id="twitter-widget-0">: an embed's own class or id describes the embed
     if by_words in (_STRONG_CHROME, _STRONG_CONTENT):
@@ -552,7 +572,6 @@ class _Walker:
         by_attribute = doc.nodes_by_attribute
         urls = doc.urls
         blocks = doc.blocks
-        absolute = doc.absolute
         url_attributes = _URL_ATTRIBUTE_SET
         position = self.position
         # stack items: (tag, zone state, enclosing block index)
@@ -579,14 +598,17 @@ class _Walker:
                     if attr == "class":
                         for cls in value:
                             by_class[cls].append(node)
-                    elif attr.startswith("data-") or attr == "videoid":
+                    elif attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES:
                         by_attribute[attr].append(node)
-                    if attr in url_attributes and isinstance(value, str) and value:
+                    if (attr in url_attributes or (attr[:5] == "data-" and attr[-4:] == "-src")) and (
+                        isinstance(value, str) and value
+                    ):
                         if attr == "cite":
                             by_attribute[attr].append(node)
                         elif attr == "href" and name in {"link", "base"}:
                             continue
-                        urls.append(UrlRef(absolute(value), attr, node))
+                        value = value.strip()
+                        urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
             if block is None and name in _BLOCK_TAGS:
                 block = len(blocks)
                 blocks.append(TextBlock("", position, zone, node))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 from types import ModuleType
 
 from .article import scan_article
 from .document import BOILERPLATE, ParsedDocument
-from .links import Router, scan_links, scan_raw
+from .links import Router, scan_bare, scan_links, scan_raw
 from .notes import scan_notes
 from .records import (
     Account,
@@ -90,13 +91,14 @@ def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) 
     if doc.kind == "html":
         for module in modules:
             found.extend(module.scan(doc))
-        for sighting, ref in scan_links(doc, _router(modules)):
+        router = _router(modules)
+        for sighting, ref in chain(scan_links(doc, router), scan_bare(doc, router)):
             if sighting is None:
                 if (ref.handle or "").lower() not in publisher:
                     account_refs.append(ref)
             else:
                 found.append(sighting)
-        found.extend(scan_raw(doc, _router(modules)))
+        found.extend(scan_raw(doc, router))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from types import ModuleType
 
-from .document import BOILERPLATE, CONTENT, NEUTRAL, ParsedDocument, UrlRef
+from .document import BOILERPLATE, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRef
 from .records import Found, Post, PostRef
-from .urls import host_matches, split, unwrap
+from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
 __all__ = ["METHOD_BY_TAG", "RAW_CARRIERS", "Router", "scan_links", "scan_raw"]
 
@@ -46,6 +47,21 @@ class Router:
             for host in getattr(platform, "HOSTS", None) or ():
                 self.by_host[host] = platform
         self.domains = frozenset(self.by_host)
+        self.prefix_matchers = tuple(
+            p.matches_host for p in platforms if getattr(p, "matches_host", None) is not None
+        )
+
+    def claims(self, url: str) -> bool:
+        """Cheap test, without splitting the URL, of whether any platform could recognise it: its host is
+        owned by a platform (or is a link shim), or a shape-recognised platform's own pre-check passes."""
+        host = quick_host(url)
+        if host is None:
+            return False
+        if host in self.by_host or host in SHIM_HOSTS or host_matches(host, self.domains):
+            return True
+        if any(matcher(host) for matcher in self.prefix_matchers):
+            return True
+        return any(getattr(p, "could_be", _always)(url) for p in self.shape_matchers)
 
     def ref(self, url: str) -> PostRef | None:
         """The post or account ``url`` names, if any platform recognises it."""
@@ -75,32 +91,69 @@ class Router:
         return None
 
 
-_SHARE_PATHS = (
-    "/intent/",
-    "/share",
-    "/sharer",
-    "/home?status",
-    "/dialog/",
-    "/plugins/like",
-    "/plugins/share",
+def _always(url: str) -> bool:
+    return True
+
+
+# First path segments of share, intent and dialog endpoints: a button that posts the article, never a citation
+# (twitter.com/intent/tweet, facebook.com/sharer/sharer.php, facebook.com/dialog/feed, t.me/share/url).
+_SHARE_SEGMENTS = frozenset(
+    {"intent", "share", "sharer", "sharer.php", "share.php", "dialog", "sharing", "sharearticle", "submit"}
 )
 
 
 def _is_share(url: str) -> bool:
-    lowered = url.lower()
-    return any(piece in lowered for piece in _SHARE_PATHS)
+    start = url.find("//")
+    slash = url.find("/", start + 2) if start != -1 else -1
+    if slash == -1:
+        return False
+    end = len(url)
+    for stop in "?#":
+        found = url.find(stop, slash)
+        if found != -1 and found < end:
+            end = found
+    path = url[slash:end].lower()
+    first = path[1:].split("/", 1)[0]
+    if first in _SHARE_SEGMENTS or (first == "i" and path.startswith("/i/intent/")):
+        return True
+    if path.startswith(("/plugins/like", "/plugins/share")):
+        return True
+    return path in {"/home", "/"} and "status=" in url[end:]
+
+
+# Classes that make a link a video facade (a thumbnail that becomes the player on click), i.e. an embed.
+_FACADE_WORDS = frozenset({"embed", "lazy", "facade", "lyte", "player", "ytp", "lightbox", "popup", "modal"})
+
+
+def _link_method(node_classes: object) -> str:
+    if isinstance(node_classes, list):
+        for value in node_classes:
+            if _FACADE_WORDS.intersection(value.lower().replace("_", "-").split("-")):
+                return "embed"
+    return "link"
 
 
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str) -> bool:
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
-    if method != "link":
+    if zone == CONTENT or method not in {"link", "embed"}:
         return True
-    if zone == CONTENT:
-        return True
-    # A link outside any recognised article body counts only when it sits in running text.
+    # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
+    # text of a page where no article body was recognised at all.
     return zone == NEUTRAL and not doc.has_content_root and ref.node.block is not None
+
+
+def _quoted(node: Node, depth: int = 8) -> bool:
+    """True when the element sits inside a blockquote: a profile linked from an embedded or quoted post (its
+    author, people it mentions) is that post's, not a citation by the article."""
+    parent = node.tag.parent
+    while parent is not None and depth > 0:
+        if parent.name == "blockquote":
+            return True
+        parent = parent.parent
+        depth -= 1
+    return False
 
 
 def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
@@ -110,15 +163,16 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
             continue
-        if method == "link" and ref_url.attribute != "href":
-            method = "placeholder"
-        if _is_share(ref_url.url):
+        if method == "link":
+            attribute = ref_url.attribute
+            method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag.get("class"))
+        if not router.claims(ref_url.url) or _is_share(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
         if ref is None or not _keep(doc, ref_url, method):
             continue
         if ref.kind == "account":
-            if method == "link":
+            if method == "link" and not _quoted(ref_url.node):
                 yield None, ref
             continue
         context = doc.block_text(ref_url.node)
@@ -133,17 +187,41 @@ RAW_CARRIERS = ("script", "textarea")
 _RAW_URL = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s\"'<>\\`]*)?")
 
 
+# Script types that hold data or parked markup rather than code.
+_INERT_SCRIPT_TYPES = frozenset(
+    {"text/plain", "text/template", "text/html", "text/x-template", "text/x-tmpl"}
+)
+
+
+def _raw_text(node: Node) -> str | None:
+    if node.tag.name == "iframe":
+        value = node.tag.get("srcdoc")
+        return value if isinstance(value, str) else None
+    return node.tag.string
+
+
+def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
+    if node.zone == CONTENT:
+        return True
+    if node.zone != NEUTRAL or doc.has_content_root:
+        return False
+    # Without a recognised article body, only carriers of parked markup count; page-level code does not.
+    kind = node.tag.get("type")
+    return node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES)
+
+
 def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
-    """Posts named by URLs written inside scripts and textareas that sit in the article body.
+    """Posts named by URLs written inside scripts, textareas and ``srcdoc`` attributes of the article body.
 
     Only carriers in the article's own content count: page-level JSON state, analytics and widget loaders live
     outside it, and repeat what the markup shows (the merge counts a post once in any case). A URL here is an
-    embed's source, so the method is ``script`` (``embed`` for a textarea's parked markup).
+    embed's source, so the method is ``script`` (``embed`` for a textarea's or srcdoc's parked markup).
     """
-    for node in doc.tagged(*RAW_CARRIERS):
-        if node.zone != CONTENT:
+    carriers = chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc"))
+    for node in carriers:
+        if not _raw_in_play(doc, node):
             continue
-        text = node.tag.string
+        text = _raw_text(node)
         if not text or "//" not in text:
             continue
         if "\\/" in text:
@@ -153,9 +231,62 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         method = "script" if node.tag.name == "script" else "embed"
         seen: set[str] = set()
         for match in _RAW_URL.finditer(text):
-            ref = router.ref(doc.absolute(match.group(0)))
+            ref = router.ref(doc.absolute(match.group(0))) if router.claims(match.group(0)) else None
             if ref is None or ref.kind == "account" or ref.id in seen or _is_share(match.group(0)):
                 continue
             seen.add(ref.id)
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
             yield Found(post, method, node.position, doc.block_text(node), block=node.block)
+
+
+# A URL written out in running text ("Source: https://youtu.be/…"), with or without its scheme.
+_BARE_URL = re.compile(r"(?<![\w/=\"'@.])(?:https?://|www\.)[^\s<>\"'«»“”‘’]+", re.I)
+_TRAILING = ".,;:!?)]}'\"»”’…"
+# Wrappers whose text is an embed's URL when the embed did not render (WordPress/Gutenberg, Jetpack).
+WRAPPER_CLASSES = ("wp-block-embed__wrapper", "embed-youtube", "embed-twitter", "embed-vimeo")
+
+
+def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
+    for match in _BARE_URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        if url[:4].lower() == "www.":
+            url = "https://" + url
+        if not router.claims(url) or _is_share(url):
+            continue
+        ref = router.ref(url)
+        if ref is not None:
+            yield ref
+
+
+def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
+    """Post URLs written out as text: a bare unlinked URL in a paragraph of the article (a ``link``), or the
+    URL an unrendered embed wrapper holds (an ``embed``). Yields ``(found, ref)`` like ``scan_links``;
+    accounts come with ``found`` None. Paragraphs holding an embedded post are skipped: URLs there are the
+    embedded post's own text, not the article's."""
+    for index, block in enumerate(doc.blocks):
+        text = block.text
+        if "://" not in text and "www." not in text:
+            continue
+        node = block.node
+        if node is None or not (
+            block.zone == CONTENT or (block.zone == NEUTRAL and not doc.has_content_root)
+        ):
+            continue
+        if node.tag.name == "blockquote" or node.tag.find("blockquote") is not None:
+            continue
+        for ref in _bare_refs(text, router):
+            if ref.kind == "account":
+                yield None, ref
+                continue
+            post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+            yield Found(post, "link", block.position, text, block=index), ref
+    for node in doc.classed(*WRAPPER_CLASSES):
+        if node.zone == BOILERPLATE:
+            continue
+        text = node.tag.get_text(" ", strip=True)
+        if not text or len(text) > 500:
+            continue
+        for ref in _bare_refs(text, router):
+            if ref.kind != "account":
+                post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+                yield Found(post, "embed", node.position, doc.block_text(node), block=node.block), ref

@@ -17,7 +17,7 @@ from .records import Found, PostRef
 from .sightings import attribute, in_play, sighting
 from .urls import split
 
-__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "status_url"]
+__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "could_be", "post_ref", "scan", "status_url"]
 
 NAME = "mastodon"
 # How prose names the platform ("a Telegram channel", "posted on X").
@@ -39,13 +39,18 @@ def status_url(host: str, native: str, user: str | None = None) -> str:
     return f"https://{host}/@{user}/{native}" if user else f"https://{host}/web/statuses/{native}"
 
 
+def could_be(url: str) -> bool:
+    """Cheap pre-check the URL router runs on every link no host-owning platform claimed."""
+    return "/@" in url or "/statuses/" in url
+
+
 def post_ref(url: str) -> PostRef | None:
     """Map a Mastodon-shaped status URL on any host to ``host/status`` (kind ``post``); None otherwise.
 
     Profiles (``/@user``) are not recognised: on an arbitrary host that shape is too common to mean Mastodon.
     """
-    if "/@" not in url and "/statuses/" not in url:
-        return None  # cheap rejection: this runs on every link no other platform claimed
+    if not could_be(url):
+        return None
     parts = split(url)
     if parts is None or parts.host in _NOT_MASTODON or parts.host.endswith(".medium.com"):
         return None

@@ -19,7 +19,7 @@ NAME = "streamable"
 # How prose names the platform ("a Telegram channel", "posted on X").
 PROSE_NAMES = ("Streamable",)
 HOSTS = frozenset({"streamable.com"})
-_VIDEO = re.compile(r"^/(?:(?:e|o|s|t)/)?(?P<code>[a-z0-9]{4,10})(?:/[^?#]*)?$", re.I)
+_VIDEO = re.compile(r"^/(?:(?:e|o|s|t)/)?(?P<code>[a-z0-9]{3,10})(?:/[^?#]*)?$", re.I)
 _RESERVED = frozenset(
     {
         "login",

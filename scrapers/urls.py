@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 __all__ = [
+    "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
     "SplitUrl",
     "canonical_article_url",
     "host_matches",
+    "quick_host",
     "split",
     "strip_tracking",
     "unwrap",
@@ -71,6 +73,7 @@ _SHIMS = {
     "href.li": "",
     "out.reddit.com": "url",
 }
+SHIM_HOSTS = frozenset(_SHIMS)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
 
 
@@ -110,6 +113,22 @@ def split(url: str) -> SplitUrl | None:
     if host.startswith("www."):
         host = host[4:]
     return SplitUrl(url, parts.scheme.lower(), host, parts.path or "/", parts.query, parts.fragment)
+
+
+def quick_host(url: str) -> str | None:
+    """The lower-case host of an absolute or protocol-relative URL, without ``www.`` and port; a cheap
+    pre-check (no unescaping, no validation) for deciding whether a URL is worth splitting at all."""
+    start = url.find("//")
+    if start == -1 or (start > 0 and url[start - 1] != ":") or start > 6:
+        return None
+    end = start + 2
+    length = len(url)
+    while end < length and url[end] not in "/?#:\\":
+        end += 1
+    host = url[start + 2 : end].lower()
+    if "@" in host:
+        host = host.rsplit("@", 1)[1]
+    return host[4:] if host.startswith("www.") else host
 
 
 def host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:

@@ -1,0 +1,634 @@
+"""Platform modules on tables of real inputs: URL forms to ids (from docs/platforms.md and the corpus), embed
+markup to sightings (snippet pages in ``tests/fixtures/snippets``), and page-chrome traps that must yield
+nothing. A last test checks that every registered platform is exercised by at least one fixture.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import scrapers
+from scrapers.links import Router
+from scrapers.registry import PLATFORMS, by_name
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SNIPPETS = FIXTURES / "snippets"
+ROUTER = Router(PLATFORMS)
+
+# (url, post id or None, kind) — kind "account" ids are platform:@handle.
+URL_CASES = [
+    # Twitter / X (platforms.md §1.2)
+    ("https://twitter.com/jack/status/20", "twitter:20", "post"),
+    ("https://x.com/jack/status/20?s=20&t=abc", "twitter:20", "post"),
+    ("https://mobile.twitter.com/jack/status/20", "twitter:20", "post"),
+    ("https://twitter.com/i/web/status/1742962207883710711", "twitter:1742962207883710711", "post"),
+    ("https://x.com/i/status/20", "twitter:20", "post"),
+    ("https://twitter.com/JDaugherty_/statuses/452481183213813760", "twitter:452481183213813760", "post"),
+    (
+        "https://x.com/ExtremeBlitz__/status/2023205364368351634/video/1",
+        "twitter:2023205364368351634",
+        "post",
+    ),
+    ("https://twitter.com/#!/jack/status/20", "twitter:20", "post"),
+    ("https://twitter.com/i/videos/tweet/560070183650213889", "twitter:560070183650213889", "post"),
+    (
+        "https://platform.twitter.com/embed/Tweet.html?dnt=false&id=1742962207883710711",
+        "twitter:1742962207883710711",
+        "post",
+    ),
+    ("https://fxtwitter.com/jack/status/20", "twitter:20", "post"),
+    ("https://twitter.com/realDonaldTrump", "twitter:@realdonaldtrump", "account"),
+    # YouTube (§2.2)
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=42s", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://music.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://youtu.be/dQw4w9WgXcQ?si=abc&t=10", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://www.youtube.com/embed/dQw4w9WgXcQ?start=5", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://www.youtube.com/shorts/a12CpYea0i4", "youtube:a12CpYea0i4", "video"),
+    ("https://www.youtube.com/live/jfKfPfyJRdk?feature=shared", "youtube:jfKfPfyJRdk", "video"),
+    ("http://www.youtube.com/v/dQw4w9WgXcQ?version=3", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://www.youtube.com/e/dQw4w9WgXcQ", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://www.youtube.com/watch#!v=dQw4w9WgXcQ", "youtube:dQw4w9WgXcQ", "video"),
+    (
+        "https://www.youtube.com/attribution_link?a=x&u=%2Fwatch%3Fv%3DdQw4w9WgXcQ%26feature%3Dshare",
+        "youtube:dQw4w9WgXcQ",
+        "video",
+    ),
+    ("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "youtube:dQw4w9WgXcQ", "video"),
+    ("https://img.youtube.com/vi_webp/dQw4w9WgXcQ/0.webp", "youtube:dQw4w9WgXcQ", "video"),
+    # Telegram (§3.2)
+    ("https://t.me/europa_press/613", "telegram:europa_press/613", "post"),
+    ("https://t.me/vorposte/29342?single", "telegram:vorposte/29342", "post"),
+    ("https://t.me/durov/43?embed=1&mode=tme", "telegram:durov/43", "post"),
+    ("https://t.me/s/durov/43", "telegram:durov/43", "post"),
+    ("https://telegram.me/durov/43", "telegram:durov/43", "post"),
+    ("https://telegram.dog/durov/43", "telegram:durov/43", "post"),
+    ("https://t.me/durov", "telegram:@durov", "account"),
+    # Instagram (§4.2)
+    ("https://www.instagram.com/p/CSpmSvAphdf/", "instagram:CSpmSvAphdf", "post"),
+    ("https://instagram.com/p/aye83DjauH/?foo=bar#abc", "instagram:aye83DjauH", "post"),
+    ("https://www.instagram.com/reel/Cxyz123abcd/?igsh=MWQ1ZGUxMzBkMA==", "instagram:Cxyz123abcd", "post"),
+    ("https://www.instagram.com/reels/Cxyz123abcd/", "instagram:Cxyz123abcd", "post"),
+    ("https://www.instagram.com/tv/B1abcDEF234/", "instagram:B1abcDEF234", "post"),
+    ("https://www.instagram.com/natgeo/p/CSpmSvAphdf/", "instagram:CSpmSvAphdf", "post"),
+    ("https://instagr.am/p/V8UMy0LjpX/", "instagram:V8UMy0LjpX", "post"),
+    ("https://www.instagram.com/p/B_fawQoFahE/embed/captioned/?cr=1&v=14", "instagram:B_fawQoFahE", "post"),
+    ("https://www.instagram.com/happy_dog_sunny/", "instagram:@happy_dog_sunny", "account"),
+    # TikTok (§5.2)
+    ("https://www.tiktok.com/@leenabhushan/video/6748451240264420610", "tiktok:6748451240264420610", "video"),
+    (
+        "https://www.tiktok.com/@user.name_1/video/7348705314746699054?is_from_webapp=1&sender_device=pc",
+        "tiktok:7348705314746699054",
+        "video",
+    ),
+    ("https://www.tiktok.com/@user/photo/7301234567890123456", "tiktok:7301234567890123456", "video"),
+    ("https://www.tiktok.com/embed/v2/6718335390845095173", "tiktok:6718335390845095173", "video"),
+    ("https://www.tiktok.com/share/video/6718335390845095173", "tiktok:6718335390845095173", "video"),
+    ("https://m.tiktok.com/v/6718335390845095173.html", "tiktok:6718335390845095173", "video"),
+    ("https://www.tiktok.com/@leenabhushan", "tiktok:@leenabhushan", "account"),
+    # Facebook (§6.2)
+    ("https://www.facebook.com/sesametheopossum/posts/1329405240877426", "facebook:1329405240877426", "post"),
+    (
+        "https://www.facebook.com/Meta/posts/pfbid02Zx0abcdefghijklmnop",
+        "facebook:pfbid02Zx0abcdefghijklmnop",
+        "post",
+    ),
+    (
+        "https://www.facebook.com/permalink.php?story_fbid=10158123456789012&id=100044123456789",
+        "facebook:10158123456789012",
+        "post",
+    ),
+    (
+        "https://www.facebook.com/story.php?story_fbid=10158123456789012&id=1",
+        "facebook:10158123456789012",
+        "post",
+    ),
+    ("https://www.facebook.com/gov.sg/videos/10154383743583686/", "facebook:10154383743583686", "post"),
+    ("https://www.facebook.com/watch/?v=1195289147628387", "facebook:1195289147628387", "post"),
+    ("https://www.facebook.com/watch/live/?v=1195289147628387", "facebook:1195289147628387", "post"),
+    ("https://www.facebook.com/video.php?v=1195289147628387", "facebook:1195289147628387", "post"),
+    ("https://www.facebook.com/reel/1195289147628387", "facebook:1195289147628387", "post"),
+    ("https://www.facebook.com/photo.php?fbid=10150123456789&set=a.1", "facebook:10150123456789", "post"),
+    ("https://www.facebook.com/photo/?fbid=10150123456789", "facebook:10150123456789", "post"),
+    (
+        "https://www.facebook.com/ExamplePage/photos/a.101.102/10150123456789/",
+        "facebook:10150123456789",
+        "post",
+    ),
+    ("https://www.facebook.com/groups/123456/posts/7890123456/", "facebook:7890123456", "post"),
+    ("https://www.facebook.com/groups/123456/permalink/7890123456/", "facebook:7890123456", "post"),
+    (
+        "https://m.facebook.com/story.php?story_fbid=10158123456789012&id=1",
+        "facebook:10158123456789012",
+        "post",
+    ),
+    ("https://de-de.facebook.com/Slate/posts/10152820738221438", "facebook:10152820738221438", "post"),
+    (
+        "https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2F20531316728%2Fposts%2F10154009990506729%2F&width=500",
+        "facebook:10154009990506729",
+        "post",
+    ),
+    ("https://www.facebook.com/parcoabruzzo/posts/2395361813834269", "facebook:2395361813834269", "post"),
+    ("https://www.facebook.com/ExampleNews", "facebook:@examplenews", "account"),
+    # Vimeo (§7.2)
+    ("https://vimeo.com/76979871", "vimeo:76979871", "video"),
+    ("https://vimeo.com/76979871/8272103f6e", "vimeo:76979871", "video"),
+    ("https://player.vimeo.com/video/76979871?h=8272103f6e", "vimeo:76979871", "video"),
+    ("https://vimeo.com/channels/staffpicks/76979871", "vimeo:76979871", "video"),
+    ("https://vimeo.com/groups/meetup/videos/76979871", "vimeo:76979871", "video"),
+    ("https://vimeo.com/album/2632481/video/76979871", "vimeo:76979871", "video"),
+    ("https://vimeo.com/showcase/2632481/video/76979871", "vimeo:76979871", "video"),
+    ("https://vimeo.com/user170863801/review/996447483/a316d6ed8d", "vimeo:996447483", "video"),
+    ("http://vimeo.com/7855429", "vimeo:7855429", "video"),
+    # Dailymotion (§8.2)
+    (
+        "http://www.dailymotion.com/video/x5kesuj_office-christmas-party-review-t-j-miller_news",
+        "dailymotion:x5kesuj",
+        "video",
+    ),
+    ("https://www.dailymotion.com/video/x7tgad0", "dailymotion:x7tgad0", "video"),
+    ("https://dai.ly/x7tgad0", "dailymotion:x7tgad0", "video"),
+    ("https://www.dailymotion.com/embed/video/x7tgad0?autoplay=1", "dailymotion:x7tgad0", "video"),
+    ("https://geo.dailymotion.com/player.html?video=xy0wd", "dailymotion:xy0wd", "video"),
+    ("https://geo.dailymotion.com/player/x1abc.html?video=x8xyz12", "dailymotion:x8xyz12", "video"),
+    ("http://www.dailymotion.com/swf/video/x9wjql", "dailymotion:x9wjql", "video"),
+    # Bluesky (§9.2)
+    (
+        "https://bsky.app/profile/blu3blue.bsky.social/post/3l4omssdl632g",
+        "bluesky:blu3blue.bsky.social/3l4omssdl632g",
+        "post",
+    ),
+    (
+        "https://bsky.app/profile/did:plc:vjug55kidv6sye7ykr5faxxn/post/3jzn6g7ixgq2y",
+        "bluesky:did:plc:vjug55kidv6sye7ykr5faxxn/3jzn6g7ixgq2y",
+        "post",
+    ),
+    (
+        "at://did:plc:cwx2zxldt3uxciob3nxzhkzr/app.bsky.feed.post/3lbx3zind3c2v",
+        "bluesky:did:plc:cwx2zxldt3uxciob3nxzhkzr/3lbx3zind3c2v",
+        "post",
+    ),
+    ("https://bsky.app/profile/emilyliu.me/post/3jzn6g7ixgq2y", "bluesky:emilyliu.me/3jzn6g7ixgq2y", "post"),
+    ("https://bsky.app/profile/emilyliu.me", "bluesky:@emilyliu.me", "account"),
+    # Mastodon (§10.2), recognised by shape on any host
+    (
+        "https://mastodon.social/@Gargron/109321313359102522",
+        "mastodon:mastodon.social/109321313359102522",
+        "post",
+    ),
+    (
+        "https://mastodon.social/users/Gargron/statuses/109321313359102522",
+        "mastodon:mastodon.social/109321313359102522",
+        "post",
+    ),
+    (
+        "https://mastodon.social/@Gargron@example.org/109321313359102523",
+        "mastodon:mastodon.social/109321313359102523",
+        "post",
+    ),
+    (
+        "https://mastodon.social/web/statuses/109321313359102522",
+        "mastodon:mastodon.social/109321313359102522",
+        "post",
+    ),
+    (
+        "https://mastodon.social/web/@Gargron/109321313359102522",
+        "mastodon:mastodon.social/109321313359102522",
+        "post",
+    ),
+    (
+        "https://mastodon.social/@Gargron/109321313359102522/embed",
+        "mastodon:mastodon.social/109321313359102522",
+        "post",
+    ),
+    (
+        "https://digitalcourage.social/@reticuleena/111045542523669432",
+        "mastodon:digitalcourage.social/111045542523669432",
+        "post",
+    ),
+    # Threads (§11.2)
+    ("https://www.threads.net/@zuck/post/C1234567890", "threads:C1234567890", "post"),
+    ("https://threads.com/@zuck/post/C1234567890?xmt=AQGz", "threads:C1234567890", "post"),
+    ("https://www.threads.net/t/C1234567890", "threads:C1234567890", "post"),
+    ("https://www.threads.com/@zuck", "threads:@zuck", "account"),
+    # Reddit (§12.2)
+    ("https://www.reddit.com/r/videos/comments/6rrwyj/that_small_heart_attack/", "reddit:6rrwyj", "post"),
+    ("https://old.reddit.com/r/ketamine/comments/degtjo/when_the_k_hits/", "reddit:degtjo", "post"),
+    ("https://new.reddit.com/r/x/comments/6rrwyj/", "reddit:6rrwyj", "post"),
+    ("https://www.reddit.com/comments/6rrwyj", "reddit:6rrwyj", "post"),
+    ("https://www.reddit.com/user/spez/comments/abc123/title/", "reddit:abc123", "post"),
+    ("https://www.reddit.com/r/godot/comments/1e9iyof/comment/leevgp2/", "reddit:1e9iyof", "post"),
+    ("https://redd.it/6rrwyj", "reddit:6rrwyj", "post"),
+    (
+        "https://www.redditmedia.com/r/a/comments/6rrwyj/slug/?ref_source=embed&embed=true",
+        "reddit:6rrwyj",
+        "post",
+    ),
+    ("https://www.reddit.com/user/spez/", "reddit:@spez", "account"),
+    # Rumble
+    ("https://rumble.com/embed/v1a2b3c/?pub=4", "rumble:v1a2b3c", "video"),
+    ("https://rumble.com/v2ea9qb-some-video-title.html", "rumble:v2ea9qb", "video"),
+    ("https://rumble.com/c/SomeChannel", "rumble:@somechannel", "account"),
+    # VK video
+    ("https://vk.com/video-22822305_456239018", "vkvideo:-22822305_456239018", "video"),
+    (
+        "https://vk.com/video_ext.php?oid=-22822305&id=456239018&hash=e037414127166efe",
+        "vkvideo:-22822305_456239018",
+        "video",
+    ),
+    ("https://vkvideo.ru/video123_456", "vkvideo:123_456", "video"),
+    ("https://vk.com/clip-1_2", "vkvideo:-1_2", "video"),
+    ("https://vk.com/wall-1_2?z=video-777_888%2Fabc", "vkvideo:-777_888", "video"),
+    # Streamable
+    ("https://streamable.com/moo", "streamable:moo", "video"),
+    ("https://streamable.com/e/dnd1", "streamable:dnd1", "video"),
+    ("https://streamable.com/o/dnd1", "streamable:dnd1", "video"),
+    # Link shims unwrap to the URL they carry
+    (
+        "https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DdQw4w9WgXcQ&h=AT0",
+        "youtube:dQw4w9WgXcQ",
+        "video",
+    ),
+]
+
+# URLs that name no post: collections, channels, shares, short links that need a redirect, other sites.
+NOT_POSTS = [
+    "https://www.youtube.com/playlist?list=PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs",
+    "https://www.youtube.com/embed/videoseries?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG",
+    "https://www.youtube.com/embed/live_stream?channel=UC4R8DWoMoI7CAwX8_LjQHig",
+    "https://www.youtube.com/c/9to5toys?sub_confirmation=1",
+    "https://twitter.com/hashtag/Berlin?src=hash",
+    "https://twitter.com/search?q=x",
+    "https://twitter.com/i/spaces/1YqKDqDXAbcJV",
+    "https://t.co/8zZ5zP1Oyc",
+    "https://pic.twitter.com/tiXGUoLREi",
+    "https://t.me/c/1234567890/55",
+    "https://t.me/joinchat/AbCdEf",
+    "https://www.instagram.com/explore/tags/cats/",
+    "https://www.instagram.com/stories/natgeo/3123456789012345678/",
+    "https://vm.tiktok.com/ZMeAbCdEf/",
+    "https://fb.watch/abcDEF123/",
+    "https://www.facebook.com/events/1796522527298459/",
+    "https://www.facebook.com/share/p/1AbCdEfGh/",
+    "https://www.dailymotion.com/playlist/xv4bw",
+    "https://vimeo.com/showcase/2632481",
+    "https://vimeo.com/ondemand/20704",
+    "https://www.reddit.com/r/news/",
+    "https://v.redd.it/abc123def",
+    "https://medium.com/@writer/123456789",
+    "https://example.com/news/2024/05/03/story.html",
+    "https://streamable.com/login",
+    "https://vk.com/wall-1_2",
+]
+
+
+@pytest.mark.parametrize(("url", "expected", "kind"), [c for c in URL_CASES if c[0].startswith("http")])
+def test_router_maps_url_forms(url: str, expected: str, kind: str) -> None:
+    ref = ROUTER.ref(url)
+    assert ref is not None, url
+    assert (ref.id, ref.kind) == (expected, kind)
+
+
+@pytest.mark.parametrize(("url", "expected", "kind"), [c for c in URL_CASES if "l.facebook.com" not in c[0]])
+def test_owning_module_maps_url_forms(url: str, expected: str, kind: str) -> None:
+    module = by_name(expected.split(":", 1)[0])
+    ref = module.post_ref(url)
+    assert ref is not None and ref.id == expected
+
+
+@pytest.mark.parametrize("url", NOT_POSTS)
+def test_urls_that_are_not_posts(url: str) -> None:
+    ref = ROUTER.ref(url)
+    assert ref is None or ref.kind == "account", (url, ref)
+
+
+# Snippet pages: every embed form a platform has, with chrome around it. Expected post ids and methods.
+SNIPPET_CASES: dict[str, dict[str, str]] = {
+    "twitter": {
+        "twitter:1679189879086018562": "blockquote",
+        "twitter:452481183213813760": "blockquote",
+        "twitter:1742962207883710711": "iframe",
+        "twitter:885634330868850689": "amp",
+        "twitter:2023205364368351634": "blockquote",
+        "twitter:1163535602798776321": "placeholder",
+        "twitter:20": "placeholder",
+        "twitter:1720918522082078752": "blockquote",
+        "twitter:1161360217671532544": "link",
+        "twitter:1111111111111111111": "link",
+    },
+    "youtube": {
+        "youtube:Zf5_Igx2wV8": "iframe",
+        "youtube:dQw4w9WgXcQ": "iframe",
+        "youtube:aqz-KE-bpKQ": "object",
+        "youtube:mGENRKrdoGY": "amp",
+        "youtube:ogfYd705cRs": "embed",
+        "youtube:AqzMjzQ9pH4": "iframe",
+        "youtube:TIGmU2wJm-A": "iframe",
+        "youtube:s2UlgG31C4g": "iframe",
+        "youtube:M7lc1UVf-VE": "iframe",
+        "youtube:9bZkp7q19f0": "embed",
+        "youtube:kJQP7kiw5Fk": "embed",
+        "youtube:GTt-fyhTCzE": "placeholder",
+        "youtube:Ms5oaY7biWM": "script",
+        "youtube:L_jWHffIx5E": "embed",
+        "youtube:NgbF86kNLgs": "link",
+        "youtube:a12CpYea0i4": "link",
+        "youtube:jNQXAC9IVRw": "link",
+    },
+    "instagram": {
+        "instagram:CSpmSvAphdf": "blockquote",
+        "instagram:Cxyz123abcd": "blockquote",
+        "instagram:B_fawQoFahE": "iframe",
+        "instagram:fBwFP": "amp",
+        "instagram:V8UMy0LjpX": "link",
+        "instagram:B1abcDEF234": "link",
+    },
+    "facebook": {
+        "facebook:10154009990506729": "blockquote",
+        "facebook:10153231379946729": "embed",
+        "facebook:10154383743583686": "iframe",
+        "facebook:1329405240877426": "amp",
+        "facebook:422572928569998": "link",
+        "facebook:10158000000000001": "link",
+        "facebook:1195289147628387": "link",
+    },
+    "vimeo": {
+        "vimeo:76979871": "iframe",
+        "vimeo:27246366": "amp",
+        "vimeo:364402896": "embed",
+        "vimeo:7855429": "link",
+        "vimeo:235352744": "link",
+    },
+    "dailymotion": {
+        "dailymotion:x7tgad0": "iframe",
+        "dailymotion:xy0wd": "iframe",
+        "dailymotion:x8abc12": "script",
+        "dailymotion:x2m8jpp": "amp",
+        "dailymotion:x9wjql": "object",
+        "dailymotion:x5kesuj": "link",
+        "dailymotion:x7tgaz1": "link",
+    },
+    "reddit": {
+        "reddit:7pfpeq": "blockquote",
+        "reddit:6rrwyj": "blockquote",
+        "reddit:1e9iyof": "iframe",
+        "reddit:degtjo": "placeholder",
+        "reddit:djzxq8": "link",
+        "reddit:abc123": "link",
+    },
+    "mastodon": {
+        "mastodon:mastodon.social/109321313359102522": "iframe",
+        "mastodon:fosstodon.org/112233445566778899": "blockquote",
+        "mastodon:digitalcourage.social/111045542523669432": "link",
+        "mastodon:mastodon.social/109321313359102600": "link",
+        "mastodon:chaos.social/109999999999999999": "link",
+    },
+    "telegram": {
+        "telegram:durov/43": "script",
+        "telegram:europa_press/613": "blockquote",
+        "telegram:vorposte/29342": "iframe",
+        "telegram:rybar/51200": "iframe",
+        "telegram:durov/44": "link",
+        "telegram:another_channel/7": "link",
+    },
+    "tiktok": {
+        "tiktok:7348705314746699054": "blockquote",
+        "tiktok:7301234567890123456": "blockquote",
+        "tiktok:6718335390845095173": "iframe",
+        "tiktok:7111111111111111111": "iframe",
+        "tiktok:6718335390845095999": "amp",
+        "tiktok:6718335390845095888": "amp",
+        "tiktok:6748451240264420610": "link",
+    },
+    "bluesky": {
+        "bluesky:did:plc:cwx2zxldt3uxciob3nxzhkzr/3lbx3zind3c2v": "blockquote",
+        "bluesky:did:plc:vjug55kidv6sye7ykr5faxxn/3jzn6g7ixgq2y": "iframe",
+        "bluesky:blu3blue.bsky.social/3l4omssdl632g": "link",
+    },
+    "threads": {
+        "threads:Cyh2ZNprQO2": "blockquote",
+        "threads:DAbc123XyZ9": "blockquote",
+        "threads:C1234567890": "link",
+        "threads:CuXFPIeLLod": "link",
+    },
+    "rumble": {"rumble:v1a2b3c": "iframe", "rumble:v2ea9qb": "link"},
+    "vkvideo": {
+        "vkvideo:-22822305_456239018": "iframe",
+        "vkvideo:-12345_67890": "link",
+        "vkvideo:123_456": "link",
+        "vkvideo:-1_2": "link",
+        "vkvideo:-777_888": "link",
+    },
+    "streamable": {"streamable:dnd1": "iframe", "streamable:moo": "link"},
+    "consent": {
+        "twitter:1455512589295816707": "embed",
+        "vimeo:235352744": "script",
+        "youtube:CMPLAZYVID1": "iframe",
+        "dailymotion:x8lite1": "iframe",
+    },
+}
+
+
+def _extract_file(path: Path) -> scrapers.Extraction:
+    return scrapers.extract(scrapers.parse_html(path.read_bytes(), f"https://example.com/{path.stem}"))
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPET_CASES))
+def test_snippet_pages(name: str) -> None:
+    extraction = _extract_file(SNIPPETS / f"{name}.html")
+    got = {embed.post_id: embed.method for embed in extraction.embeds}
+    assert got == SNIPPET_CASES[name]
+
+
+def test_every_snippet_page_has_a_table() -> None:
+    assert sorted(p.stem for p in SNIPPETS.glob("*.html")) == sorted(SNIPPET_CASES)
+
+
+@pytest.mark.parametrize(
+    ("name", "handle"),
+    [
+        ("twitter", "twitter:alleyco"),
+        ("twitter", "twitter:somereporter"),
+        ("instagram", "instagram:natgeo"),
+        ("instagram", "instagram:happy_dog_sunny"),
+        ("reddit", "reddit:dennisrieves"),
+        ("tiktok", "tiktok:leenabhushan"),
+        ("bluesky", "bluesky:emilyliu.me"),
+        ("threads", "threads:zuck"),
+        ("telegram", "telegram:durov"),
+    ],
+)
+def test_snippet_accounts(name: str, handle: str) -> None:
+    assert handle in {account.id for account in _extract_file(SNIPPETS / f"{name}.html").accounts}
+
+
+@pytest.mark.parametrize(
+    ("name", "absent"),
+    [
+        ("twitter", "twitter:examplenews"),  # the publisher's own account (twitter:site), in nav and footer
+        ("twitter", "twitter:authorname"),  # author bio
+        ("instagram", "instagram:examplenews"),  # header
+        ("facebook", "facebook:examplenews"),  # footer
+    ],
+)
+def test_chrome_accounts_are_not_citations(name: str, absent: str) -> None:
+    assert absent not in {account.id for account in _extract_file(SNIPPETS / f"{name}.html").accounts}
+
+
+def _post_ids(html: str, url: str = "https://news.example.com/2024/story") -> set[str]:
+    extraction = scrapers.extract(scrapers.parse_html(html.encode(), url))
+    return {post.id for post in extraction.posts if post.kind != "account"}
+
+
+ARTICLE = (
+    '<html><head>{head}</head><body>{chrome}<article><div class="entry-content"><p>Text.</p>{body}</div>'
+    "</article></body></html>"
+)
+
+# Markup that mentions a platform but cites nothing.
+TRAPS = [
+    # CSS-only class mentions
+    ("<style>.twitter-tweet{margin:auto} .instagram-media{max-width:540px}</style>", "", ""),
+    # widget loader config naming the classes
+    (
+        "",
+        "",
+        "<script>window.cfg = {selector: 'blockquote.twitter-tweet', "
+        "src: '//platform.twitter.com/widgets.js'}</script>",
+    ),
+    # share buttons carrying twitter-tweet classes
+    (
+        "",
+        '<div class="share"><a class="twitter-share-button twitter-tweet-button" href="https://twitter.com/intent/tweet?url=x">Tweet</a></div>',
+        "",
+    ),
+    (
+        "",
+        "",
+        '<p><a class="twitter-tweet-btn" href="https://twitter.com/share?url=https://news.example.com">Tweet</a></p>',
+    ),
+    # navigation, footer and a latest-tweets rail
+    ("", '<nav><a href="https://twitter.com/news/status/1000000000000000001">pinned</a></nav>', ""),
+    ("", '<footer><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">our channel</a></footer>', ""),
+    (
+        "",
+        '<aside class="sidebar"><blockquote class="twitter-tweet"><a href="https://twitter.com/news/status/1000000000000000002">x</a></blockquote></aside>',
+        "",
+    ),
+    # related-article rail and comments inside the article
+    (
+        "",
+        "",
+        '<div class="related-posts"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe></div>',
+    ),
+    (
+        "",
+        "",
+        '<ol class="comment-list"><li class="comment"><a href="https://youtu.be/dQw4w9WgXcQ">look</a></li></ol>',
+    ),
+    # author bio and cookie banner
+    (
+        "",
+        "",
+        '<div class="author-bio"><a href="https://twitter.com/writer/status/1000000000000000003">pinned</a></div>',
+    ),
+    (
+        "",
+        '<div id="cookie-notice" class="cookie-banner"><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">why</a></div>',
+        "",
+    ),
+    # playlists and channels are not posts
+    (
+        "",
+        "",
+        '<iframe src="https://www.youtube.com/embed/videoseries?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG"></iframe>',
+    ),
+    ("", "", '<a class="twitter-timeline" href="https://twitter.com/news">Tweets by news</a>'),
+    # the article's own lead video described in head metadata
+    ('<meta property="og:video" content="https://www.youtube.com/embed/dQw4w9WgXcQ">', "", ""),
+]
+
+
+@pytest.mark.parametrize(("head", "chrome", "body"), TRAPS)
+def test_traps_yield_no_posts(head: str, chrome: str, body: str) -> None:
+    assert _post_ids(ARTICLE.format(head=head, chrome=chrome, body=body)) == set()
+
+
+def test_json_repeat_counts_once_as_the_embed() -> None:
+    body = (
+        '<blockquote class="twitter-tweet"><p>t</p>&mdash; A (@a) <a href="https://twitter.com/a/status/1000000000000000004">'
+        'May 1, 2020</a></blockquote><script>var data = {"url": '
+        '"https:\\/\\/twitter.com\\/a\\/status\\/1000000000000000004"}</script>'
+    )
+    extraction = scrapers.extract(
+        scrapers.parse_html(ARTICLE.format(head="", chrome="", body=body).encode(), "https://n.example/a")
+    )
+    assert [(e.post_id, e.method) for e in extraction.embeds] == [
+        ("twitter:1000000000000000004", "blockquote")
+    ]
+
+
+def test_embed_in_a_layout_wrapper_named_sidebar_is_content() -> None:
+    # vox.com: the article body sits in <div class="l-sidebar-fixed">, a layout class, not a sidebar.
+    html = (
+        '<html><body><div class="l-sidebar-fixed l-segment"><div class="c-entry-content">'
+        '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe></div></div></body></html>'
+    )
+    assert _post_ids(html) == {"youtube:dQw4w9WgXcQ"}
+
+
+def test_share_bar_inside_the_article_is_chrome() -> None:
+    body = (
+        '<div class="social-share"><a href="https://www.facebook.com/Page/posts/1000000001">share</a></div>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == set()
+
+
+def test_flattened_tweet_text_inside_a_blockquote_is_the_same_post() -> None:
+    body = (
+        '<blockquote class="twitter-tweet"><p>Club statement pic.twitter.com/dUO6AJlMxR</p>&mdash; '
+        'Tottenham Hotspur (@SpursOfficial) <a href="https://twitter.com/SpursOfficial/status/1197040181657784320">'
+        "November 20, 2019</a>"
+        "</blockquote>"
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"twitter:1197040181657784320"}
+
+
+def _exercised_platforms() -> set[str]:
+    names = set()
+    labels = json.loads((FIXTURES / "labels.json").read_text(encoding="utf-8"))
+    for page in labels["pages"]:
+        names |= {post["id"].split(":", 1)[0] for post in page["posts"]}
+    for expected in SNIPPET_CASES.values():
+        names |= {post_id.split(":", 1)[0] for post_id in expected}
+    return names
+
+
+@pytest.mark.parametrize("module", PLATFORMS, ids=lambda m: m.NAME)
+def test_every_platform_is_exercised_by_a_fixture(module: ModuleType) -> None:
+    assert module.NAME in _exercised_platforms()
+
+
+@pytest.mark.parametrize("module", PLATFORMS, ids=lambda m: m.NAME)
+def test_platform_module_surface(module: ModuleType) -> None:
+    assert isinstance(module.NAME, str) and module.NAME
+    assert isinstance(module.PROSE_NAMES, tuple) and module.PROSE_NAMES
+    assert module.HOSTS is None or (isinstance(module.HOSTS, frozenset) and module.HOSTS)
+    assert callable(module.post_ref) and callable(module.scan)
+    assert module.__doc__ and module.__doc__.strip()
+    assert list(module.scan(scrapers.parse_html(b"<html><body></body></html>", "https://example.com/"))) == []
+
+
+def test_registry_names_are_unique_and_hosts_disjoint() -> None:
+    names = [module.NAME for module in PLATFORMS]
+    assert len(names) == len(set(names))
+    seen: dict[str, str] = {}
+    for module in PLATFORMS:
+        for host in module.HOSTS or ():
+            assert host not in seen, (host, seen.get(host), module.NAME)
+            seen[host] = module.NAME
