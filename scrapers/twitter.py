@@ -172,11 +172,15 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
     if byline:
         name, handle = byline.group("name").strip(), byline.group("handle")
     footer_day = parse_date(date_text) if date_text else None
-    post = _status_post(ref, author_name=name, author_handle=handle or ref.handle, text=text or None,
-                        media=_short_links(tag) or None)
+    fields: dict[str, object] = {
+        "author_name": name,
+        "author_handle": handle or ref.handle,
+        "text": text or None,
+        "media": _short_links(tag) or None,
+    }
+    post = _status_post(ref, **fields)
     if post.posted_at is None and footer_day:
-        post = _status_post(ref, author_name=name, author_handle=handle or ref.handle, text=text or None,
-                            media=_short_links(tag) or None, posted_at=footer_day, posted_at_source="embed_footer")
+        post = _status_post(ref, **fields, posted_at=footer_day, posted_at_source="embed_footer")
     return Found(post, "blockquote", node.position, text, block=node.block)
 
 
@@ -202,9 +206,13 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             if found is not None:
                 yield found
                 continue
-        method = "amp" if node.tag.name == "amp-twitter" else "iframe" if node.tag.name == "iframe" else "embed"
-        yield Found(_status_post(PostRef(NAME, native, "post", status_url(native))), method, node.position,
-                    doc.block_text(node), block=node.block)
+        method = _ID_CARRIER_METHODS.get(node.tag.name, "embed")
+        post = _status_post(PostRef(NAME, native, "post", status_url(native)))
+        yield Found(post, method, node.position, doc.block_text(node), block=node.block)
+
+
+# How an element that carries a tweet id attribute embeds it.
+_ID_CARRIER_METHODS = {"amp-twitter": "amp", "iframe": "iframe"}
 
 
 def _flat_links(text: str, lo: int, hi: int) -> list[re.Match[str]]:
