@@ -626,6 +626,22 @@ async def test_charts_count_gone_posts(ds: Datasette) -> None:
     assert ages[-1].label == "5+ years" and ages[-1].checked > 0
 
 
+@pytest.mark.parametrize(
+    ("unit", "first", "last", "expected"),
+    [
+        ("month", "2014-11", "2015-02", ["2014-11", "2014-12", "2015-01", "2015-02"]),
+        ("week", "2024-01-01", "2024-01-15", ["2024-01-01", "2024-01-08", "2024-01-15"]),
+        ("day", "2024-02-28", "2024-03-01", ["2024-02-28", "2024-02-29", "2024-03-01"]),
+    ],
+)
+def test_cited_buckets_stand_on_an_even_time_axis(
+    unit: str, first: str, last: str, expected: list[str]
+) -> None:
+    filled = charts.fill_gaps(unit, [charts.CitedBucket(first, 2, 1), charts.CitedBucket(last, 3, 0)])
+    assert [bucket.label for bucket in filled] == expected
+    assert sum(bucket.cited for bucket in filled) == 5
+
+
 def test_chart_svg_escapes_labels() -> None:
     svg = charts.cited_svg("day", [charts.CitedBucket('<script>alert("x")</script>', 3, 1)])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
@@ -704,8 +720,9 @@ async def test_payloads_are_shown_escaped_not_dropped(ds: Datasette) -> None:
     html = (await get(ds, f"/-/provenance/{XSS_POST}")).text
     assert "&lt;script&gt;alert(&#34;xss-script&#34;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(&#34;xss-img&#34;)&gt;" in html
-    assert '<span class="et-inert">javascript:alert(&#34;xss-js-url&#34;)</span>' in html
-    assert '<span class="et-inert">data:text/html,&lt;script&gt;' in html
+    inert = '<span class="et-inert" title="not a web link">'
+    assert inert + "javascript:alert(&#34;xss-js-url&#34;)</span>" in html
+    assert inert + "data:text/html,&lt;script&gt;" in html
     assert 'href="https://media.example/clip.mp4"' in html  # the one real URL is still a link
     assert 'href="https://xss.example/story"' in html
     table = (await get(ds, "/embedtrail/posts")).text

@@ -53,7 +53,9 @@ def link(url: object, text: object | None = None, *, css_class: str = "et-ext") 
     if not is_web_url(url):
         # Show what is stored, not the label: a volunteer should see that this "link" is not one.
         shown = label if url in (None, "") else url
-        return Markup('<span class="et-inert">{}</span>').format("" if shown is None else str(shown))
+        return Markup('<span class="et-inert" title="not a web link">{}</span>').format(
+            "" if shown is None else str(shown)
+        )
     return Markup('<a href="{}" class="{}" rel="nofollow noopener noreferrer">{}</a>').format(
         str(url), css_class, "" if label is None else str(label)
     )

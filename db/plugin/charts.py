@@ -9,8 +9,9 @@ builders are pure and escape every label.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -26,6 +27,7 @@ __all__ = [
     "age_svg",
     "cited_per_bucket",
     "cited_svg",
+    "fill_gaps",
     "platform_attrition",
     "platform_svg",
 ]
@@ -45,6 +47,8 @@ _UNINFORMATIVE = (UNCHECKED, ERROR)
 _DAYS_PER_MONTH = 30.4375
 # Citation dates that start with a year; anything else (a stray text header) cannot be placed on the axis.
 _DATE_GLOB = "'[0-9][0-9][0-9][0-9]-*'"
+# More bars than this would be thinner than a pixel; the data is then drawn without filling gaps.
+_MAX_BARS = 1200
 
 _GONE_COLOUR = "#b3261e"
 _CITED_COLOUR = "#7a9cc6"
@@ -129,7 +133,33 @@ async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, l
         """,
         {"gone": json.dumps(list(gone))},
     )
-    return unit, [CitedBucket(str(row[0]), int(row[1]), int(row[2] or 0)) for row in rows.rows]
+    found = [CitedBucket(str(row[0]), int(row[1]), int(row[2] or 0)) for row in rows.rows]
+    return unit, fill_gaps(unit, found)
+
+
+def _next_label(unit: str, label: str) -> str:
+    if unit == "month":
+        year, month = int(label[:4]), int(label[5:7])
+        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    step = timedelta(days=7 if unit == "week" else 1)
+    return (date.fromisoformat(label) + step).isoformat()
+
+
+def fill_gaps(unit: str, buckets: list[CitedBucket]) -> list[CitedBucket]:
+    """``buckets`` with an empty bucket for every day (week, month) between the first and the last, so
+    the bars stand on an even time axis. Labels that are not dates are returned as they are."""
+    if len(buckets) < 2:
+        return buckets
+    known = {bucket.label: bucket for bucket in buckets}
+    label, last = buckets[0].label, buckets[-1].label
+    filled: list[CitedBucket] = []
+    try:
+        while label <= last and len(filled) <= _MAX_BARS:
+            filled.append(known.get(label, CitedBucket(label, 0, 0)))
+            label = _next_label(unit, label)
+    except ValueError:
+        return buckets
+    return filled if len(filled) <= _MAX_BARS else buckets
 
 
 async def platform_attrition(database: Any, gone: tuple[str, ...]) -> list[PlatformShare]:
@@ -220,8 +250,9 @@ def cited_svg(unit: str, buckets: list[CitedBucket]) -> Markup:
     if not buckets:
         return Markup('<p class="et-none">No citations yet.</p>')
     left, bottom, top, plot_height = 44, 46, 12, 220
-    bar = max(3.0, min(24.0, 900 / len(buckets)))
-    width = int(left + bar * len(buckets) + 20)
+    bar = max(1.0, min(24.0, 900 / len(buckets)))
+    # Wide enough for the caption even with few bars.
+    width = int(max(left + bar * len(buckets) + 20, 420))
     height = top + plot_height + bottom
     peak = max(b.cited for b in buckets) or 1
     body: list[str] = []
@@ -229,7 +260,8 @@ def cited_svg(unit: str, buckets: list[CitedBucket]) -> Markup:
         y = top + plot_height - plot_height * tick / peak
         body.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         body.append(_text(left - 6, y + 4, f"{tick:,.0f}", anchor="end"))
-    label_every = max(1, len(buckets) // 12)
+    # One label per ~70 pixels, so dates never overlap.
+    label_every = max(1, math.ceil(70 / bar))
     for index, item in enumerate(buckets):
         x = left + index * bar
         cited_h = plot_height * item.cited / peak
@@ -242,7 +274,7 @@ def cited_svg(unit: str, buckets: list[CitedBucket]) -> Markup:
             f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - gone_h:.1f}" width="{bar - 1:.1f}" '
             f'height="{gone_h:.1f}" fill="{_GONE_COLOUR}"/></g>'
         )
-        if index % label_every == 0:
+        if index % label_every == 0 and x + bar / 2 + 30 < width:
             body.append(_text(x + bar / 2, top + plot_height + 14, item.label, anchor="middle", size=10))
     body.append(_text(left, height - 8, f"Posts cited per {unit}; red: gone now", size=11))
     return _svg(width, height, f"Posts cited per {unit}, and how many are gone now", body)
