@@ -406,6 +406,7 @@ class ParsedDocument:
     blocks: list[TextBlock] = field(default_factory=list)
     comments: list[tuple[str, int]] = field(default_factory=list)
     has_content_root: bool = False
+    base_url: str | None = None  # the page's <base href>, when it names an absolute URL
 
     def tagged(self, *names: str) -> Iterator[Node]:
         """Nodes with any of these tag names, in document order per name."""
@@ -423,14 +424,15 @@ class ParsedDocument:
             yield from self.nodes_by_attribute.get(name, ())
 
     def absolute(self, url: str) -> str:
-        """Resolve ``url`` against the page URL (protocol-relative URLs get https)."""
+        """Resolve ``url`` against the page's ``<base href>`` or URL (protocol-relative URLs get https)."""
         url = url.strip()
         if url.startswith("//"):
             return "https:" + url
-        if url.startswith(("http://", "https://")) or not self.url:
+        base = self.base_url or self.url
+        if url.startswith(("http://", "https://")) or not base:
             return url
         try:
-            return urljoin(self.url, url)
+            return urljoin(base, url)
         except ValueError:
             return url
 
@@ -609,6 +611,10 @@ class _Walker:
                             continue
                         value = value.strip()
                         urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
+            if name == "base" and doc.base_url is None:
+                href = attrs.get("href")
+                if isinstance(href, str) and href.startswith(("http://", "https://")):
+                    doc.base_url = href
             if block is None and name in _BLOCK_TAGS:
                 block = len(blocks)
                 blocks.append(TextBlock("", position, zone, node))
@@ -654,15 +660,9 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         text = text.replace("\x00", "")
     soup = BeautifulSoup(text, "lxml")
     doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding)
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag):
-        href = base.get("href")
-        if isinstance(href, str) and href.startswith(("http://", "https://")):
-            doc.url = urljoin(url, href) if url else href
-    root = soup.find("html") or soup
-    if isinstance(root, Tag):
-        _Walker(doc).walk(root)
-    doc.url = url
+    # The root is the <html> element among the top-level nodes (a doctype, comments and it), else the soup.
+    root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
+    _Walker(doc).walk(root)
     return doc
 
 
