@@ -26,7 +26,15 @@ def canned_queries(datasette: Any, database: str, actor: Any) -> Any:
         schema_queries = config.get("schema_queries")
         if not schema_queries:
             return {}
-        schema = await database_schema(datasette.get_database(database))
+        # Datasette asks for canned queries on every table page too: read only the columns queries require.
+        tables = {
+            requirement.split(".", 1)[0]
+            for query in schema_queries.values()
+            if isinstance(query, dict)
+            for requirement in query.get("requires", ())
+            if "." in requirement
+        }
+        schema = await database_schema(datasette.get_database(database), tables)
         return resolve_queries(None, schema_queries, schema)
 
     return inner

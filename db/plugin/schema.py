@@ -36,11 +36,14 @@ def _schema(columns: Mapping[str, Iterable[str]]) -> Schema:
     return frozenset(names)
 
 
-async def database_schema(database: Any) -> Schema:
-    """The schema of a Datasette ``Database`` (tables, views and their columns), read fresh each call."""
+async def database_schema(database: Any, columns_of: Iterable[str] | None = None) -> Schema:
+    """The schema of a Datasette ``Database``, read fresh each call: every table and view, and the columns
+    of those named in ``columns_of`` (default: all of them; one PRAGMA per table, so hooks that run on
+    every request name only the tables they ask about)."""
     names = list(await database.table_names()) + list(await database.view_names())
-    columns: dict[str, list[str]] = {}
-    for name in names:
+    wanted = set(names) if columns_of is None else set(columns_of) & set(names)
+    columns: dict[str, list[str]] = {name: [] for name in names}
+    for name in wanted:
         columns[name] = list(await database.table_columns(name))
     return _schema(columns)
 
