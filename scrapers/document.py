@@ -630,6 +630,21 @@ class _Walker:
         self.position = position
         for index, tag in pending_blocks:
             blocks[index].text = _block_text(tag)
+        if doc.has_content_root:
+            doc.has_content_root = _substantial_root(blocks)
+
+
+def _substantial_root(blocks: list[TextBlock]) -> bool:
+    """Whether the recognised article body holds a real share of the page's running text. A stray <article>
+    teaser or a one-line "entry-content" box must not make the rest of the page's prose count as outside the
+    article (links there are only read when no article body was recognised)."""
+    content = neutral = 0
+    for block in blocks:
+        if block.zone == CONTENT:
+            content += len(block.text)
+        elif block.zone == NEUTRAL:
+            neutral += len(block.text)
+    return content > 0 and content * 4 >= content + neutral
 
 
 def _block_text(tag: Tag) -> str:

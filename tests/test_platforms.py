@@ -632,3 +632,23 @@ def test_registry_names_are_unique_and_hosts_disjoint() -> None:
         for host in module.HOSTS or ():
             assert host not in seen, (host, seen.get(host), module.NAME)
             seen[host] = module.NAME
+
+
+def test_a_stray_article_teaser_does_not_hide_the_prose() -> None:
+    # An <article> teaser is a weak article marker; with so little text it must not make the real (unmarked)
+    # story body count as "outside the article", where links are ignored.
+    prose = "The minister answered critics in a long statement. " * 20
+    html = (
+        f'<html><body><div id="story"><p>{prose} He <a href="https://twitter.com/a/status/1000000000000000005">'
+        'said so</a>.</p></div><div class="more"><article><p>Another story</p></article></div></body></html>'
+    )
+    assert _post_ids(html) == {"twitter:1000000000000000005"}
+
+
+def test_links_outside_a_recognised_article_body_are_not_citations() -> None:
+    prose = "The minister answered critics in a long statement. " * 20
+    html = (
+        f'<html><body><div class="entry-content"><p>{prose}</p></div><div class="misc"><p>See '
+        '<a href="https://twitter.com/a/status/1000000000000000006">this</a></p></div></body></html>'
+    )
+    assert _post_ids(html) == set()
