@@ -116,6 +116,10 @@ def post_ref(url: str) -> PostRef | None:
     return None
 
 
+# The footer of a pasted tweet embed: "— Name (@handle)".
+_BYLINE = re.compile(r"[—–-]\s*(?P<name>[^()—–]{1,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)")
+
+
 def _status_post(ref: PostRef, **fields: object) -> Post:
     posted = snowflake_time(ref.native_id)
     values: dict[str, object] = {
@@ -168,7 +172,7 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
     text = paragraph.get_text(" ", strip=True) if isinstance(paragraph, Tag) else None
     full = tag.get_text(" ", strip=True)
     name = handle = None
-    byline = re.search(r"[—–-]\s*(?P<name>[^()—–]{1,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)", full)
+    byline = _BYLINE.search(full)
     if byline:
         name, handle = byline.group("name").strip(), byline.group("handle")
     footer_day = parse_date(date_text) if date_text else None
@@ -191,6 +195,18 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         if node.zone == BOILERPLATE or node.tag.name not in {"blockquote", "div"}:
             continue
         if node.tag.name == "blockquote":
+            found = _from_blockquote(doc, node)
+            if found is not None:
+                yield found
+    for node in doc.tagged("blockquote"):
+        # A pasted embed whose class was stripped (readability-style cleaners, AMP conversions, some CMSs)
+        # still reads "text — Name (@handle) <a href=…/status/…>date</a>".
+        classes = node.tag.get("class") or ()
+        if node.zone == BOILERPLATE or "twitter-tweet" in classes or "twitter-video" in classes:
+            continue
+        if node.tag.has_attr("data-tweet-id") or node.tag.has_attr("data-tweetid"):
+            continue
+        if "(@" in node.tag.get_text() and _BYLINE.search(node.tag.get_text(" ", strip=True)):
             found = _from_blockquote(doc, node)
             if found is not None:
                 yield found

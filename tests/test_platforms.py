@@ -652,3 +652,17 @@ def test_links_outside_a_recognised_article_body_are_not_citations() -> None:
         '<a href="https://twitter.com/a/status/1000000000000000006">this</a></p></div></body></html>'
     )
     assert _post_ids(html) == set()
+
+
+def test_a_tweet_blockquote_without_its_class_is_still_an_embed() -> None:
+    body = (
+        "<blockquote><p>Storm warning for the coast tonight.</p>&mdash; Weather Desk (@wxdesk) "
+        '<a href="https://twitter.com/wxdesk/status/1000000000000000007">May 1, 2020</a></blockquote>'
+        '<blockquote><p>A plain quotation, with a <a href="https://twitter.com/x/status/1000000000000000008">'
+        "source</a>.</p></blockquote>"
+    )
+    extraction = scrapers.extract(
+        scrapers.parse_html(ARTICLE.format(head="", chrome="", body=body).encode(), "https://n.example/a")
+    )
+    methods = {embed.post_id: embed.method for embed in extraction.embeds}
+    assert methods == {"twitter:1000000000000000007": "blockquote", "twitter:1000000000000000008": "link"}
