@@ -23,6 +23,7 @@ __all__ = [
     "BOILERPLATE",
     "CONTENT",
     "NEUTRAL",
+    "URL_ATTRIBUTES",
     "Node",
     "ParsedDocument",
     "TextBlock",

@@ -19,7 +19,15 @@ from .document import BOILERPLATE, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRe
 from .records import Found, Post, PostRef
 from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
-__all__ = ["METHOD_BY_TAG", "RAW_CARRIERS", "Router", "scan_links", "scan_raw"]
+__all__ = [
+    "METHOD_BY_TAG",
+    "RAW_CARRIERS",
+    "WRAPPER_CLASSES",
+    "Router",
+    "scan_bare",
+    "scan_links",
+    "scan_raw",
+]
 
 METHOD_BY_TAG = {
     "a": "link",

@@ -53,6 +53,8 @@ class PageResult:
     expected: dict[str, str]  # post id -> labelled method
     got: dict[str, str]  # post id -> our method
     seconds: float = 0.0
+    # Accounts the article cites in its body, as labelled ("platform:@handle"), and the ones we did not find.
+    accounts_missed: list[str] = field(default_factory=list)
 
     @property
     def missed(self) -> list[str]:
@@ -117,7 +119,9 @@ def evaluate() -> Report:
         methods = {embed.post_id: embed.method for embed in extraction.embeds}
         got = {post.id: methods.get(post.id, "?") for post in extraction.posts if post.kind != "account"}
         expected = {post["id"]: post["method"] for post in label["posts"]}
-        results.append(PageResult(label["file"], expected, got, seconds))
+        ours = {account.id for account in extraction.accounts}
+        missed = [a for a in label.get("accounts", []) if a.replace(":@", ":", 1).lower() not in ours]
+        results.append(PageResult(label["file"], expected, got, seconds, missed))
     report = Report(results)
     agreed = compared = 0
     for page in results:
@@ -145,6 +149,7 @@ def format_report(report: Report) -> str:
     for page in report.pages:
         problems = [f"MISS {p}" for p in page.missed] + [f"EXTRA {p}" for p in page.extra]
         problems += [f"METHOD {d}" for d in page.method_disagreements]
+        problems += [f"ACCOUNT MISS {a}" for a in page.accounts_missed]
         lines.append(
             f"{page.file:32} {len(page.expected):4} {len(page.got):4} {page.seconds * 1000:6.1f}  "
             + ("; ".join(problems) if problems else "ok")
