@@ -711,3 +711,35 @@ def test_interrupted_run_leaves_a_consistent_db_and_the_next_run_continues(
     assert f"checked {40 - done} posts" in out
     _consistent(db_path)
     assert {r["status"] for r in Database(db_path).query("select status from posts")} == {"available"}
+
+
+def test_doctor_reports_each_checker(fake: FakePlatform, tmp_path: Path) -> None:
+    canaries = (
+        f'[canaries]\nmastodon = "{fake.base}/@Gargron/1234567"\ngeneric = "{fake.base}/generic/page"\n'
+    )
+    config = write_config(fake, tmp_path, canaries)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["doctor", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    names = [line.split()[0] for line in lines]
+    assert names == [
+        "twitter",
+        "youtube",
+        "vimeo",
+        "tiktok",
+        "dailymotion",
+        "telegram",
+        "bluesky",
+        "mastodon",
+        "generic",
+        "wayback",
+    ]
+    assert all(line.split()[1] == "ok" for line in lines)
+    fake.set("vimeo", "76979871", "404")
+    result = runner.invoke(cli, ["doctor", "--config", str(config), "--json"])
+    assert result.exit_code == 1
+    assert "broken: vimeo" in result.output
+    config.write_text(config.read_text() + 'twitter = ""\n')
+    result = runner.invoke(cli, ["doctor", "--config", str(config)])
+    assert "twitter" not in result.output.split("\n")[0]
