@@ -31,7 +31,7 @@ def m001_wal(db: Database) -> None:
 
 @migrations()
 def m002_core_tables(db: Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": str,
             "url": str,
@@ -48,7 +48,7 @@ def m002_core_tables(db: Database) -> None:
         pk="id",
         not_null={"url", "first_seen_at"},
     )
-    db["captures"].create(
+    db.table("captures").create(
         {
             "id": int,
             "article_id": str,
@@ -65,7 +65,7 @@ def m002_core_tables(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "url", "fetched_at", "sha256", "origin"},
     )
-    db["accounts"].create(
+    db.table("accounts").create(
         {
             "id": str,
             "platform": str,
@@ -79,7 +79,7 @@ def m002_core_tables(db: Database) -> None:
         pk="id",
         not_null={"platform", "handle", "first_seen_at"},
     )
-    db["posts"].create(
+    db.table("posts").create(
         {
             "id": str,
             "platform": str,
@@ -104,7 +104,7 @@ def m002_core_tables(db: Database) -> None:
         not_null={"platform", "kind", "first_seen_at", "status"},
         defaults={"status": "unchecked", "media": "[]"},
     )
-    db["embeds"].create(
+    db.table("embeds").create(
         {
             "id": str,
             "article_id": str,
@@ -119,7 +119,7 @@ def m002_core_tables(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("post_id", "posts", "id")],
         not_null={"article_id", "post_id", "method", "first_seen_at"},
     )
-    db["mentions"].create(
+    db.table("mentions").create(
         {
             "id": str,
             "article_id": str,
@@ -137,7 +137,7 @@ def m002_core_tables(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("post_id", "posts", "id")],
         not_null={"article_id", "kind", "sentence", "first_seen_at"},
     )
-    db["verification_notes"].create(
+    db.table("verification_notes").create(
         {
             "id": str,
             "article_id": str,
@@ -158,7 +158,7 @@ def m002_core_tables(db: Database) -> None:
         ],
         not_null={"article_id", "verdict", "sentence", "first_seen_at"},
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "command": str,
@@ -174,7 +174,7 @@ def m002_core_tables(db: Database) -> None:
     )
     # Old ids of posts merged into another (a text-only tweet later resolved to its status id): lookups by
     # the old id still find the post.
-    db["post_aliases"].create(
+    db.table("post_aliases").create(
         {"alias": str, "post_id": str, "reason": str, "created_at": str},
         pk="alias",
         foreign_keys=[("post_id", "posts", "id")],
@@ -185,27 +185,27 @@ def m002_core_tables(db: Database) -> None:
 @migrations()
 def m003_indexes(db: Database) -> None:
     db.index_foreign_keys()
-    db["captures"].create_index(["article_id", "sha256"], unique=True)
-    db["articles"].create_index(["url"])
-    db["articles"].create_index(["site_name"])
-    db["articles"].create_index(["published_at"])
-    db["posts"].create_index(["platform", "status"])
-    db["posts"].create_index(["status"])
-    db["posts"].create_index(["status_changed_at"])
-    db["posts"].create_index(["first_seen_at"])
-    db["posts"].create_index(["posted_at"])
-    db["posts"].create_index(["author_handle"])
-    db["embeds"].create_index(["article_id", "post_id"], unique=True)
-    db["embeds"].create_index(["method"])
-    db["mentions"].create_index(["kind"])
-    db["verification_notes"].create_index(["verdict"])
-    db["runs"].create_index(["started_at"])
+    db.table("captures").create_index(["article_id", "sha256"], unique=True)
+    db.table("articles").create_index(["url"])
+    db.table("articles").create_index(["site_name"])
+    db.table("articles").create_index(["published_at"])
+    db.table("posts").create_index(["platform", "status"])
+    db.table("posts").create_index(["status"])
+    db.table("posts").create_index(["status_changed_at"])
+    db.table("posts").create_index(["first_seen_at"])
+    db.table("posts").create_index(["posted_at"])
+    db.table("posts").create_index(["author_handle"])
+    db.table("embeds").create_index(["article_id", "post_id"], unique=True)
+    db.table("embeds").create_index(["method"])
+    db.table("mentions").create_index(["kind"])
+    db.table("verification_notes").create_index(["verdict"])
+    db.table("runs").create_index(["started_at"])
 
 
 @migrations()
 def m004_full_text(db: Database) -> None:
     for table, columns in FTS_TABLES.items():
-        db[table].enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+        db.table(table).enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
 def migrate(db: Database) -> None:
@@ -222,7 +222,7 @@ def migrate(db: Database) -> None:
 def m005_checks(db: Database) -> None:
     # One row per observation of a post by a checker; ``id`` is the check's unique key, so a result applied
     # twice (a queue re-delivering it) is recorded once.
-    db["checks"].create(
+    db.table("checks").create(
         {
             "id": str,
             "post_id": str,
@@ -242,11 +242,11 @@ def m005_checks(db: Database) -> None:
         foreign_keys=[("post_id", "posts", "id"), ("run_id", "runs", "id")],
         not_null={"post_id", "checked_at", "checker", "status"},
     )
-    db["checks"].create_index(["post_id", "checked_at"])
-    db["checks"].create_index(["status"])
-    db["checks"].create_index(["outcome"])
-    db["checks"].create_index(["run_id"])
-    posts = db["posts"]
+    db.table("checks").create_index(["post_id", "checked_at"])
+    db.table("checks").create_index(["status"])
+    db.table("checks").create_index(["outcome"])
+    db.table("checks").create_index(["run_id"])
+    posts = db.table("posts")
     for column, kind in (
         ("status_detail", str),
         ("pending_status", str),  # a gone status seen once, awaiting a confirming second check
@@ -264,11 +264,11 @@ def m005_checks(db: Database) -> None:
     posts.create_index(["next_check_at"])
     posts.create_index(["status_checked_at"])
     for column in ("archive_url", "archive_captured_at", "archive_checked_at"):
-        db["articles"].add_column(column, str)
-    db["articles"].create_index(["last_fetched_at"])
-    db["accounts"].add_column("status", str)
-    db["accounts"].add_column("status_checked_at", str)
-    db["embeds"].add_column("removed_at", str)
+        db.table("articles").add_column(column, str)
+    db.table("articles").create_index(["last_fetched_at"])
+    db.table("accounts").add_column("status", str)
+    db.table("accounts").add_column("status_checked_at", str)
+    db.table("embeds").add_column("removed_at", str)
 
 
 @migrations()

@@ -8,7 +8,16 @@ from sqlite_utils import Database
 
 __all__ = ["STATS_TABLES", "collect_stats"]
 
-STATS_TABLES = ("articles", "captures", "posts", "accounts", "embeds", "mentions", "verification_notes", "runs")
+STATS_TABLES = (
+    "articles",
+    "captures",
+    "posts",
+    "accounts",
+    "embeds",
+    "mentions",
+    "verification_notes",
+    "runs",
+)
 
 
 def collect_stats(db: Database) -> dict[str, Any]:
@@ -17,7 +26,9 @@ def collect_stats(db: Database) -> dict[str, Any]:
     tables = {table: db[table].count for table in (*STATS_TABLES, "checks") if table in names}
     platforms = {
         row["platform"]: row["n"]
-        for row in db.query("select platform, count(*) as n from posts group by platform order by n desc, platform")
+        for row in db.query(
+            "select platform, count(*) as n from posts group by platform order by n desc, platform"
+        )
     }
     statuses = {
         row["status"]: row["n"]

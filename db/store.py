@@ -76,8 +76,10 @@ def _aliases(db: Database, ids: Iterable[str]) -> dict[str, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    return {row["alias"]: row["post_id"] for row in db.query(
-        f"select alias, post_id from post_aliases where alias in ({marks})", ids)}
+    return {
+        row["alias"]: row["post_id"]
+        for row in db.query(f"select alias, post_id from post_aliases where alias in ({marks})", ids)
+    }
 
 
 def _merge_post_row(row: dict[str, Any] | None, post: Post, now: str) -> dict[str, Any]:
@@ -132,8 +134,9 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
             "language": meta.language,
         }
         if existing_article is None:
-            db["articles"].insert(
-                {"id": article, **values, "first_seen_at": now, "last_fetched_at": capture.fetched_at}, pk="id"
+            db.table("articles").insert(
+                {"id": article, **values, "first_seen_at": now, "last_fetched_at": capture.fetched_at},
+                pk="id",
             )
             result.new_article = True
             result.count("articles")
@@ -141,15 +144,13 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
             update = {k: v for k, v in values.items() if v is not None and k != "url"}
             last = existing_article.get("last_fetched_at")
             update["last_fetched_at"] = max(capture.fetched_at, last) if last else capture.fetched_at
-            db["articles"].update(article, update)
+            db.table("articles").update(article, update)
 
         known_capture = list(
-            db.query(
-                "select id from captures where article_id = ? and sha256 = ?", [article, capture.sha256]
-            )
+            db.query("select id from captures where article_id = ? and sha256 = ?", [article, capture.sha256])
         )
         if not known_capture:
-            db["captures"].insert(
+            db.table("captures").insert(
                 {
                     "article_id": article,
                     "url": capture.url,
@@ -169,7 +170,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
         for account in extraction.accounts:
             row = accounts.get(account.id)
             if row is None:
-                db["accounts"].insert(
+                db.table("accounts").insert(
                     {
                         "id": account.id,
                         "platform": account.platform,
@@ -189,7 +190,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                     value = getattr(account, key)
                     if row.get(key) is None and value is not None:
                         update[key] = value
-                db["accounts"].update(account.id, update)
+                db.table("accounts").update(account.id, update)
 
         aliases = _aliases(db, [p.id for p in extraction.posts])
         resolved = {p.id: aliases.get(p.id, p.id) for p in extraction.posts}
@@ -202,19 +203,28 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
             if record.get("account_id") and record["account_id"] not in accounts:
                 # An author account not in this extraction's accounts: create it so the foreign key holds.
                 handle = record.get("author_handle") or record["account_id"].split(":", 1)[1]
-                db["accounts"].insert(
-                    {"id": record["account_id"], "platform": post.platform, "handle": handle,
-                     "name": post.author_name, "first_seen_at": now, "last_seen_at": now},
-                    pk="id", ignore=True,
+                db.table("accounts").insert(
+                    {
+                        "id": record["account_id"],
+                        "platform": post.platform,
+                        "handle": handle,
+                        "name": post.author_name,
+                        "first_seen_at": now,
+                        "last_seen_at": now,
+                    },
+                    pk="id",
+                    ignore=True,
                 )
             if row is None:
-                db["posts"].insert(record, pk="id")
+                db.table("posts").insert(record, pk="id")
                 result.count("posts")
                 posts[target] = record
             else:
-                db["posts"].update(target, {k: v for k, v in record.items() if k != "id"})
+                db.table("posts").update(target, {k: v for k, v in record.items() if k != "id"})
 
-        embed_ids = {e.post_id: embed_id(article, resolved.get(e.post_id, e.post_id)) for e in extraction.embeds}
+        embed_ids = {
+            e.post_id: embed_id(article, resolved.get(e.post_id, e.post_id)) for e in extraction.embeds
+        }
         embeds = _existing(db, "embeds", embed_ids.values())
         for embed in extraction.embeds:
             identifier = embed_ids[embed.post_id]
@@ -228,14 +238,12 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "last_seen_at": now,
             }
             if identifier in embeds:
-                db["embeds"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+                db.table("embeds").update(identifier, {k: v for k, v in record.items() if k != "id"})
             else:
-                db["embeds"].insert({**record, "first_seen_at": now}, pk="id")
+                db.table("embeds").insert({**record, "first_seen_at": now}, pk="id")
                 result.count("embeds")
 
-        mention_ids = [
-            mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions
-        ]
+        mention_ids = [mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions]
         mentions = _existing(db, "mentions", mention_ids)
         for identifier, mention in zip(mention_ids, extraction.mentions, strict=True):
             record = {
@@ -251,9 +259,9 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "last_seen_at": now,
             }
             if identifier in mentions:
-                db["mentions"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+                db.table("mentions").update(identifier, {k: v for k, v in record.items() if k != "id"})
             else:
-                db["mentions"].insert({**record, "first_seen_at": now}, pk="id")
+                db.table("mentions").insert({**record, "first_seen_at": now}, pk="id")
                 result.count("mentions")
 
         note_ids = [note_id(article, n.sentence, n.verifier) for n in extraction.notes]
@@ -272,9 +280,9 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "last_seen_at": now,
             }
             if identifier in notes:
-                db["verification_notes"].update(identifier, {k: v for k, v in record.items() if k != "id"})
+                db.table("verification_notes").update(identifier, {k: v for k, v in record.items() if k != "id"})
             else:
-                db["verification_notes"].insert({**record, "first_seen_at": now}, pk="id")
+                db.table("verification_notes").insert({**record, "first_seen_at": now}, pk="id")
                 result.count("verification_notes")
     return result
 
@@ -282,11 +290,16 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
 def start_run(db: Database, command: str, arguments: list[str], now: str) -> int:
     """Record the start of a command run; returns the run id."""
     with db.atomic():
-        table = db["runs"].insert(
-            {"command": command, "arguments": json.dumps(arguments), "started_at": now,
-             "counts": "{}", "errors": "[]"}
+        table = db.table("runs").insert(
+            {
+                "command": command,
+                "arguments": json.dumps(arguments),
+                "started_at": now,
+                "counts": "{}",
+                "errors": "[]",
+            }
         )
-    return int(table.last_pk)
+    return int(str(table.last_pk))
 
 
 def finish_run(
@@ -294,8 +307,12 @@ def finish_run(
 ) -> None:
     """Record how a run ended: its counts, each failure (source and reason) and its exit code."""
     with db.atomic():
-        db["runs"].update(
+        db.table("runs").update(
             run,
-            {"finished_at": now, "counts": json.dumps(counts, sort_keys=True), "errors": json.dumps(errors),
-             "exit_code": exit_code},
+            {
+                "finished_at": now,
+                "counts": json.dumps(counts, sort_keys=True),
+                "errors": json.dumps(errors),
+                "exit_code": exit_code,
+            },
         )

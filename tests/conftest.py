@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,5 @@ def close_all_databases(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Database, "__init__", tracking_init)
     yield
     for db in opened:
-        try:
+        with contextlib.suppress(Exception):
             db.close()
-        except Exception:
-            pass

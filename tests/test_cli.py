@@ -20,8 +20,10 @@ def run(*args: str, input: str | None = None, env: dict[str, str] | None = None)
 
 def counts(db_path: str) -> dict[str, int]:
     db = Database(db_path)
-    return {t: db[t].count for t in ("articles", "captures", "posts", "embeds", "mentions", "verification_notes",
-                                       "accounts")}
+    return {
+        t: db[t].count
+        for t in ("articles", "captures", "posts", "embeds", "mentions", "verification_notes", "accounts")
+    }
 
 
 def test_ingest_samples_then_again_changes_no_counts(db_path: str, samples_dir: Path) -> None:
@@ -66,8 +68,9 @@ def test_seed_acceptance_through_the_cli(db_path: str, seed_file: Path) -> None:
     assert counts(db_path) == before
 
 
-def test_bad_sources_are_reported_recorded_and_do_not_stop_the_rest(db_path: str, tmp_path: Path,
-                                                                    seed_file: Path) -> None:
+def test_bad_sources_are_reported_recorded_and_do_not_stop_the_rest(
+    db_path: str, tmp_path: Path, seed_file: Path
+) -> None:
     unsupported = tmp_path / "notes.pdf"
     unsupported.write_bytes(b"%PDF-1.4")
     missing = tmp_path / "missing.html"
@@ -87,7 +90,9 @@ def test_bad_sources_are_reported_recorded_and_do_not_stop_the_rest(db_path: str
 
 def test_from_file_and_stdin(db_path: str, tmp_path: Path, samples_dir: Path) -> None:
     listing = tmp_path / "sources.txt"
-    listing.write_text(f"# the seed\n{samples_dir / 'seed-kremlin-drones.txt'}\n\n{samples_dir / 'vox-1.html'}\n")
+    listing.write_text(
+        f"# the seed\n{samples_dir / 'seed-kremlin-drones.txt'}\n\n{samples_dir / 'vox-1.html'}\n"
+    )
     code, out, _ = run("ingest", "--db", db_path, "--from-file", str(listing))
     assert code == 0 and "2 saved" in out
     code, out, _ = run("ingest", "--db", db_path, "--from-file", "-", input=f"{samples_dir / 'nj-1.html'}\n")
@@ -148,7 +153,9 @@ def test_config_prints_defaults_and_file_values(tmp_path: Path) -> None:
     code, out, _ = run("config", env={"EMBEDTRAIL_CONFIG": ""})
     assert code == 0 and 'twitter_oembed = "https://publish.twitter.com/oembed"' in out
     custom = tmp_path / "embedtrail.toml"
-    custom.write_text('[endpoints]\nyoutube_oembed = "http://127.0.0.1:9/oembed"\n[limits]\nconcurrency = 8\n')
+    custom.write_text(
+        '[endpoints]\nyoutube_oembed = "http://127.0.0.1:9/oembed"\n[limits]\nconcurrency = 8\n'
+    )
     code, out, _ = run("config", "--json", "--config", str(custom))
     data = json.loads(out)
     assert data["endpoints"]["youtube_oembed"] == "http://127.0.0.1:9/oembed"

@@ -19,9 +19,13 @@ def capture(sha: str = "a" * 64, url: str = "https://news.example/a") -> Capture
 
 
 def tweet(**fields: object) -> Post:
-    values: dict[str, object] = {"id": "twitter:1653711338587779072", "platform": "twitter", "kind": "post",
-                                 "url": "https://x.com/ANI/status/1653711338587779072",
-                                 "native_id": "1653711338587779072"}
+    values: dict[str, object] = {
+        "id": "twitter:1653711338587779072",
+        "platform": "twitter",
+        "kind": "post",
+        "url": "https://x.com/ANI/status/1653711338587779072",
+        "native_id": "1653711338587779072",
+    }
     values.update(fields)
     return Post(**values)  # type: ignore[arg-type]
 
@@ -32,7 +36,9 @@ def extraction(*posts: Post, url: str = "https://news.example/a", title: str | N
         posts=posts,
         embeds=tuple(Embed(p.id, "blockquote", i, "context") for i, p in enumerate(posts)),
         mentions=(Mention("video", "(Video: RT)", 1, "RT", post_id=posts[0].id if posts else None),),
-        notes=(VerificationNote("Reuters", "unverified", "Reuters could not verify it.", 2, mention_index=0),),
+        notes=(
+            VerificationNote("Reuters", "unverified", "Reuters could not verify it.", 2, mention_index=0),
+        ),
     )
 
 
@@ -40,18 +46,78 @@ def test_new_database_has_the_contract_and_wal(db_path: str) -> None:
     db = open_database(db_path)
     assert db.journal_mode == "wal"
     contract = {
-        "articles": ["id", "url", "canonical_url", "site_name", "title", "author", "published_at", "language",
-                     "first_seen_at", "last_fetched_at"],
-        "captures": ["id", "article_id", "url", "final_url", "fetched_at", "http_status", "content_type", "bytes",
-                     "sha256", "origin"],
-        "posts": ["id", "platform", "kind", "url", "native_id", "author_handle", "author_name", "text", "posted_at",
-                  "posted_at_source", "media", "first_seen_at", "last_seen_at", "status", "status_checked_at",
-                  "status_changed_at"],
+        "articles": [
+            "id",
+            "url",
+            "canonical_url",
+            "site_name",
+            "title",
+            "author",
+            "published_at",
+            "language",
+            "first_seen_at",
+            "last_fetched_at",
+        ],
+        "captures": [
+            "id",
+            "article_id",
+            "url",
+            "final_url",
+            "fetched_at",
+            "http_status",
+            "content_type",
+            "bytes",
+            "sha256",
+            "origin",
+        ],
+        "posts": [
+            "id",
+            "platform",
+            "kind",
+            "url",
+            "native_id",
+            "author_handle",
+            "author_name",
+            "text",
+            "posted_at",
+            "posted_at_source",
+            "media",
+            "first_seen_at",
+            "last_seen_at",
+            "status",
+            "status_checked_at",
+            "status_changed_at",
+        ],
         "accounts": ["id", "platform", "handle", "name", "url", "first_seen_at"],
-        "embeds": ["id", "article_id", "post_id", "method", "position", "context", "first_seen_at", "last_seen_at"],
-        "mentions": ["id", "article_id", "post_id", "kind", "platform", "source_name", "source_description",
-                     "sentence"],
-        "verification_notes": ["id", "article_id", "post_id", "mention_id", "verifier", "verdict", "sentence"],
+        "embeds": [
+            "id",
+            "article_id",
+            "post_id",
+            "method",
+            "position",
+            "context",
+            "first_seen_at",
+            "last_seen_at",
+        ],
+        "mentions": [
+            "id",
+            "article_id",
+            "post_id",
+            "kind",
+            "platform",
+            "source_name",
+            "source_description",
+            "sentence",
+        ],
+        "verification_notes": [
+            "id",
+            "article_id",
+            "post_id",
+            "mention_id",
+            "verifier",
+            "verdict",
+            "sentence",
+        ],
         "runs": ["id", "command", "started_at", "finished_at", "counts", "errors"],
     }
     for table, columns in contract.items():
@@ -74,8 +140,14 @@ def test_save_is_idempotent_but_touches_last_seen(db_path: str) -> None:
     db = open_database(db_path)
     first = save_extraction(db, capture(), extraction(tweet()), NOW)
     assert first.new_article and first.new_capture
-    assert first.new == {"articles": 1, "captures": 1, "posts": 1, "embeds": 1, "mentions": 1,
-                         "verification_notes": 1}
+    assert first.new == {
+        "articles": 1,
+        "captures": 1,
+        "posts": 1,
+        "embeds": 1,
+        "mentions": 1,
+        "verification_notes": 1,
+    }
     second = save_extraction(db, capture(), extraction(tweet()), LATER)
     assert not second.new_article and not second.new_capture and second.new == {}
     post = db["posts"].get("twitter:1653711338587779072")
@@ -99,10 +171,14 @@ def test_new_content_adds_a_capture(db_path: str) -> None:
 
 def test_sightings_fill_gaps_but_never_erase(db_path: str) -> None:
     db = open_database(db_path)
-    save_extraction(db, capture(), extraction(tweet(author_handle="ANI", text="first text", media=("m1",))), NOW)
     save_extraction(
-        db, capture("c" * 64, "https://other.example/b"),
-        extraction(tweet(author_name="ANI", text=None, media=("m2",)), url="https://other.example/b"), LATER,
+        db, capture(), extraction(tweet(author_handle="ANI", text="first text", media=("m1",))), NOW
+    )
+    save_extraction(
+        db,
+        capture("c" * 64, "https://other.example/b"),
+        extraction(tweet(author_name="ANI", text=None, media=("m2",)), url="https://other.example/b"),
+        LATER,
     )
     post = db["posts"].get("twitter:1653711338587779072")
     assert post["author_handle"] == "ANI" and post["author_name"] == "ANI" and post["text"] == "first text"
@@ -114,9 +190,15 @@ def test_sightings_fill_gaps_but_never_erase(db_path: str) -> None:
 def test_better_posting_time_wins(db_path: str) -> None:
     db = open_database(db_path)
     save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-03", posted_at_source="text")), NOW)
-    save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-03T10:00:00.000Z",
-                                                    posted_at_source="snowflake")), NOW)
-    save_extraction(db, capture(), extraction(tweet(posted_at="2023-05-04", posted_at_source="embed_footer")), NOW)
+    save_extraction(
+        db,
+        capture(),
+        extraction(tweet(posted_at="2023-05-03T10:00:00.000Z", posted_at_source="snowflake")),
+        NOW,
+    )
+    save_extraction(
+        db, capture(), extraction(tweet(posted_at="2023-05-04", posted_at_source="embed_footer")), NOW
+    )
     post = db["posts"].get("twitter:1653711338587779072")
     assert (post["posted_at"], post["posted_at_source"]) == ("2023-05-03T10:00:00.000Z", "snowflake")
 
@@ -124,33 +206,58 @@ def test_better_posting_time_wins(db_path: str) -> None:
 def test_aliases_send_later_sightings_to_the_merged_post(db_path: str) -> None:
     db = open_database(db_path)
     save_extraction(db, capture(), extraction(tweet()), NOW)
-    db["post_aliases"].insert({"alias": "twitter:pic-tiXGUoLREi", "post_id": "twitter:1653711338587779072",
-                               "reason": "short link resolved", "created_at": NOW})
-    text_only = Post("twitter:pic-tiXGUoLREi", "twitter", "post", "https://pic.twitter.com/tiXGUoLREi", None,
-                     author_handle="ANI")
-    save_extraction(db, capture("d" * 64, "https://seed.example/"), extraction(text_only, url="https://seed.example/"),
-                    LATER)
+    db["post_aliases"].insert(
+        {
+            "alias": "twitter:pic-tiXGUoLREi",
+            "post_id": "twitter:1653711338587779072",
+            "reason": "short link resolved",
+            "created_at": NOW,
+        }
+    )
+    text_only = Post(
+        "twitter:pic-tiXGUoLREi",
+        "twitter",
+        "post",
+        "https://pic.twitter.com/tiXGUoLREi",
+        None,
+        author_handle="ANI",
+    )
+    save_extraction(
+        db,
+        capture("d" * 64, "https://seed.example/"),
+        extraction(text_only, url="https://seed.example/"),
+        LATER,
+    )
     assert [r["id"] for r in db["posts"].rows] == ["twitter:1653711338587779072"]
     assert {r["post_id"] for r in db["embeds"].rows} == {"twitter:1653711338587779072"}
 
 
-def test_a_failure_mid_save_leaves_nothing_half_written(db_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_mid_save_leaves_nothing_half_written(
+    db_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = open_database(db_path)
     save_extraction(db, capture(), extraction(tweet()), NOW)
-    before = {t: db[t].count for t in db.table_names() if not t.endswith(("_fts", "_data", "_idx", "_docsize",
-                                                                            "_config"))}
-    original = Database.__getitem__
+    before = {
+        t: db[t].count
+        for t in db.table_names()
+        if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
+    }
+    original = Database.table
 
     def failing(self: Database, name: str):  # type: ignore[no-untyped-def]
         if name == "embeds":
             raise RuntimeError("disk on fire")
         return original(self, name)
 
-    monkeypatch.setattr(Database, "__getitem__", failing)
+    monkeypatch.setattr(Database, "table", failing)
     other = tweet(id="twitter:20", native_id="20", url="https://x.com/jack/status/20")
     with pytest.raises(RuntimeError):
-        save_extraction(db, capture("e" * 64, "https://news.example/new"),
-                        extraction(other, url="https://news.example/new"), LATER)
-    monkeypatch.setattr(Database, "__getitem__", original)
+        save_extraction(
+            db,
+            capture("e" * 64, "https://news.example/new"),
+            extraction(other, url="https://news.example/new"),
+            LATER,
+        )
+    monkeypatch.setattr(Database, "table", original)
     after = {t: db[t].count for t in before}
     assert after == before

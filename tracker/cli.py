@@ -224,26 +224,57 @@ def show_config(as_json: bool, config_path: str | None) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on")
-@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on")
 @db_option
 @config_option
 def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
     """Serve the database with Datasette, with embedtrail's metadata, canned queries and plugin.
 
-    The database stays live: ingest and refresh can write while it serves.
+    The database stays live: ingest and refresh can write while it serves. It is always named
+    'embedtrail', so the posts table is at /embedtrail/posts.
     """
-    from .serve import serve_forever
+    from db.serving import make_datasette
+    from db.serving import serve as run_server
 
     config = _load_config(config_path)
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
     with _database(db_path):
         pass  # bring the schema up to date before Datasette reads it
-    click.echo(f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail", err=True)
-    serve_forever(db_path, host=host, port=port, config=config.serve)
+    datasette = make_datasette(db_path, immutable=False, config=config.serve)
+    click.echo(f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail (Ctrl-C to stop)", err=True)
+    try:
+        run_server(datasette, host=host, port=port, log_level="warning")
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
 
 
-# --- refresh and doctor ----------------------------------------------------------------------------------
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@db_option
+@config_option
+def publish(directory: str, db_path: str, config_path: str | None) -> None:
+    """Write a read-only snapshot of the database for a public instance into DIRECTORY.
+
+    DIRECTORY gets embedtrail.db (a consistent VACUUM INTO copy, safe while refresh writes), metadata.yaml
+    and a README with the command line that serves it immutable, or hands it to 'datasette publish' or
+    'datasette package'.
+    """
+    from db.serving import publish as write_snapshot
+
+    config = _load_config(config_path)
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
+    with _database(db_path):
+        pass  # a snapshot of an old schema would lack the published queries' tables
+    try:
+        result = write_snapshot(db_path, directory, config.serve)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot publish to {directory}: {error}") from error
+    counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
+    click.echo(f"Wrote {result.database} ({counts}), {result.metadata} and {result.readme}")
+    click.echo("Serve it with:")
+    click.echo(f"  cd {result.directory} && {result.command_line}")
 
 
 @cli.command()

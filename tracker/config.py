@@ -18,9 +18,9 @@ from typing import Any
 __all__ = [
     "DEFAULT_CONFIG_NAME",
     "DEFAULT_ENDPOINTS",
+    "CanaryConfig",
     "Config",
     "ConfigError",
-    "CanaryConfig",
     "Endpoints",
     "FetchConfig",
     "Limits",
@@ -147,8 +147,14 @@ class Config:
         return data
 
 
-_SECTIONS: dict[str, type] = {"endpoints": Endpoints, "limits": Limits, "fetch": FetchConfig, "serve": ServeConfig,
-                              "refresh": RefreshConfig, "canaries": CanaryConfig}
+_SECTIONS: dict[str, type] = {
+    "endpoints": Endpoints,
+    "limits": Limits,
+    "fetch": FetchConfig,
+    "serve": ServeConfig,
+    "refresh": RefreshConfig,
+    "canaries": CanaryConfig,
+}
 
 
 def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -> Any:

@@ -168,7 +168,12 @@ async def ingest(
                     report.documents += 1
                     try:
                         extraction = await loop.run_in_executor(
-                            executor, extract_document, item.kind, item.body, item.url, item.capture.content_type
+                            executor,
+                            extract_document,
+                            item.kind,
+                            item.body,
+                            item.url,
+                            item.capture.content_type,
                         )
                     except Exception as exc:  # a scraper bug on one page must not stop the run
                         reason = f"extraction failed: {type(exc).__name__}: {exc}"

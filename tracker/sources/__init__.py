@@ -8,7 +8,7 @@ from .base import Document, Failure, SourceContext, SourceModule, make_capture
 
 __all__ = ["SOURCES", "Document", "Failure", "SourceContext", "SourceModule", "make_capture", "module_for"]
 
-SOURCES: tuple[SourceModule, ...] = (web, files)  # type: ignore[assignment]
+SOURCES: tuple[SourceModule, ...] = (web, files)
 
 
 def module_for(source: str) -> SourceModule:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from scrapers.records import Capture
+from tracker.fetch import Fetched, FetchError
 
 __all__ = ["Document", "Failure", "SourceContext", "SourceModule", "make_capture"]
 
@@ -38,7 +39,7 @@ class Failure:
 class Fetching(Protocol):
     """The part of ``tracker.fetch.Fetcher`` that sources use."""
 
-    async def get(self, url: str) -> object: ...
+    async def get(self, url: str) -> Fetched | FetchError: ...
 
 
 @dataclass
@@ -63,7 +64,12 @@ class SourceModule(Protocol):
 
 
 def make_capture(
-    url: str, final_url: str, fetched_at: str, body: bytes, origin: str, http_status: int | None = None,
+    url: str,
+    final_url: str,
+    fetched_at: str,
+    body: bytes,
+    origin: str,
+    http_status: int | None = None,
     content_type: str | None = None,
 ) -> Capture:
     """A capture record for ``body``: size and sha256 computed here, once."""

@@ -29,7 +29,8 @@ def expand(source: str) -> list[str]:
     path = Path(source)
     if path.is_dir():
         return [
-            str(p) for p in sorted(path.rglob("*"))
+            str(p)
+            for p in sorted(path.rglob("*"))
             if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
         ]
     return [source]
@@ -43,7 +44,9 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
         yield Failure(source, "no such file or directory")
         return
     if kind is None:
-        yield Failure(source, f"unsupported file type {path.suffix or '(none)'}: expected .html, .htm or .txt")
+        yield Failure(
+            source, f"unsupported file type {path.suffix or '(none)'}: expected .html, .htm or .txt"
+        )
         return
     try:
         size = path.stat().st_size
