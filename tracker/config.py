@@ -76,11 +76,16 @@ class FetchConfig:
 
     timeout: float = 20.0
     connect_timeout: float = 10.0
+    # A deadline for a whole fetch, redirects included: the only defence against a server that trickles a
+    # byte just inside the read timeout, forever.
+    total_timeout: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 10
     max_connections: int = 32
     per_host_connections: int = 4
     allow_private: bool = False
+    # Ports a fetched URL may use (any port once allow_private is on, for tests and intranets).
+    allowed_ports: tuple[int, ...] = (80, 443, 8080, 8443)
     user_agent: str | None = None
 
 
@@ -158,6 +163,10 @@ _SECTIONS: dict[str, type] = {
 
 
 def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -> Any:
+    if "tuple" in annotation:
+        if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return tuple(value)
+        raise ConfigError(f"[{section}] {key} must be a list of integers")
     if "bool" in annotation:
         if isinstance(value, bool):
             return value
