@@ -280,7 +280,9 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "last_seen_at": now,
             }
             if identifier in notes:
-                db.table("verification_notes").update(identifier, {k: v for k, v in record.items() if k != "id"})
+                db.table("verification_notes").update(
+                    identifier, {k: v for k, v in record.items() if k != "id"}
+                )
             else:
                 db.table("verification_notes").insert({**record, "first_seen_at": now}, pk="id")
                 result.count("verification_notes")

@@ -36,9 +36,12 @@ def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Comm
 
 
 def test_cli_reference_is_current() -> None:
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", str(REFERENCE)], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, "docs/cli-reference.md is stale: run `make docs`\n" + result.stdout + result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", str(REFERENCE)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, (
+        "docs/cli-reference.md is stale: run `make docs`\n" + result.stdout + result.stderr
+    )
 
 
 @pytest.mark.parametrize(("name", "command"), commands(cli), ids=[name for name, _ in commands(cli)])
@@ -94,7 +97,7 @@ def test_every_module_opens_with_its_responsibility(name: str) -> None:
 
 @pytest.mark.parametrize("package", [scrapers, tracker, db], ids=lambda p: p.__name__)
 def test_package_exports_are_sorted_and_real(package: object) -> None:
-    exported = getattr(package, "__all__")
+    exported = package.__all__
 
     def isort_style(name: str) -> tuple[int, str]:
         # ruff's RUF022 order: CONSTANTS, then Classes, then functions, each alphabetical.
