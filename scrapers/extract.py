@@ -144,7 +144,7 @@ def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) 
     for ref in account_refs:
         account = _account(ref.platform, ref.handle or ref.native_id, url=ref.url)
         accounts.setdefault(account.id, account)
-    ordered = tuple(posts[e.post_id] for e in embeds)
+    ordered = tuple(_with_id_time(posts[e.post_id], modules) for e in embeds)
     return Extraction(
         article=meta,
         posts=ordered,
@@ -184,6 +184,21 @@ def _fold_into_embed(sighting: Found, in_blocks: dict[int, list[Found]]) -> Foun
         author_handle=embed.author_handle or post.author_handle,
     )
     return replace(sighting, post=merged)
+
+
+def _with_id_time(post: Post, modules: tuple[ModuleType, ...]) -> Post:
+    """Fill a post's time from its id where the platform encodes one (Twitter snowflakes), whichever
+    scraper found it: a plain link carries no time of its own, but its id does."""
+    if post.native_id is None or post.posted_at_source in {"api", "snowflake"}:
+        return post
+    for module in modules:
+        if post.platform == module.NAME:
+            time_from_id = getattr(module, "time_from_id", None)
+            posted = time_from_id(post.native_id) if time_from_id is not None else None
+            if posted:
+                return replace(post, posted_at=posted, posted_at_source="snowflake")
+            break
+    return post
 
 
 def _first_context(found: list[Found], post_id: str) -> str | None:

@@ -1,8 +1,9 @@
 """The registry of platform modules: the one place that names them.
 
 Each module exposes ``NAME``, ``HOSTS`` (domains it owns, or None when it recognises URLs by shape on any
-host), ``post_ref(url)`` and ``scan(doc)``, and optionally ``scan_text(block)`` for posts written out in
-prose. Adding a platform is adding a module and one entry here.
+host), ``post_ref(url)`` and ``scan(doc)``, and optionally ``scan_text(block, index)`` for posts written out
+in prose and ``time_from_id(native_id)`` where the platform's ids encode the posting time. Adding a
+platform is adding a module and one entry here.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from .records import Found, Post, PostRef, post_id, short_hash
 from .times import parse_date, snowflake_time
 from .urls import split
 
-__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "scan_text", "status_url"]
+__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "scan_text", "status_url", "time_from_id"]
 
 NAME = "twitter"
 # How prose names the platform ("a Telegram channel", "posted on X").
@@ -118,6 +118,11 @@ def post_ref(url: str) -> PostRef | None:
 
 # The footer of a pasted tweet embed: "— Name (@handle)".
 _BYLINE = re.compile(r"[—–-]\s*(?P<name>[^()—–]{1,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)")
+
+
+def time_from_id(native_id: str) -> str | None:
+    """Posting time encoded in a status id (snowflake), for ``extract`` to date posts found as plain links."""
+    return snowflake_time(native_id)
 
 
 def _status_post(ref: PostRef, **fields: object) -> Post:
