@@ -8,8 +8,10 @@ module) and the sentence. A mention needs a credited source or a named venue (a 
 media"); "the video shows ..." alone is not one, and neither is a photo credit to a news or picture agency.
 Also home of the sentence splitter the verification-note scraper shares.
 
-Every pattern here runs on every paragraph of every page, so each is anchored on a literal word and its
-repetitions are bounded: the work per paragraph stays linear in its length.
+Every pattern here could run on every paragraph of every page, so each is anchored on a literal word and its
+repetitions are bounded: the work per paragraph stays linear in its length. Most paragraphs name no material
+and no platform, and a plain substring test on the lower-cased text (``fold_for_search``) rules them out
+before any pattern runs; the patterns that open on a material word start where the first one can begin.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from types import ModuleType
 from .document import BOILERPLATE, TextBlock
 from .records import Mention
 
-__all__ = ["KINDS", "Sentence", "platform_named", "scan_mentions", "sentences"]
+__all__ = ["KINDS", "Sentence", "fold_for_search", "platform_named", "scan_mentions", "sentences"]
 
 # Material words and the mention kind they stand for.
 KINDS = {
@@ -69,8 +71,21 @@ _NOT_MATERIAL = (
     r"producers?|journalists?|evidence|surveillance|doorbell)\b)"
 )
 _KIND = rf"(?i:(?P<kind>{_KIND_WORDS})){_NOT_MATERIAL}"
+# The shortest material words no other one starts with ("video" for "videos", "photo" for "photograph"): every
+# match of ``_KIND`` begins with one of them, so a text holding none of them holds no material word.
+_MATERIAL_WORDS = frozenset(KINDS) - {"voice"}
+_KIND_STEMS = tuple(
+    sorted(k for k in _MATERIAL_WORDS if not any(o != k and k.startswith(o) for o in _MATERIAL_WORDS))
+)
+# Characters that Python's case-insensitive matching equates with an ASCII letter although ``str.lower`` does
+# not map them to it (dotted and dotless I, long s, the Kelvin sign); U+0130 also lengthens under ``lower``.
+# A text holding one is searched with the patterns alone.
+_CASEFOLD_ODD = ("\u0130", "\u0131", "\u017f", "\u212a")
 # Up to two words before the material word ("a short video", "a new audio recording").
 _KIND_SLOT = rf"(?:[\w’'-]{{1,25}}\s{{1,3}})??(?:(?P<adj>[\w’'-]{{1,25}})\s{{1,3}})??{_KIND}"
+# How far before its material word a match of a pattern that opens with ``_KIND_SLOT`` can start: two words of
+# at most 25 characters, each followed by at most three spaces.
+_KIND_SLOT_REACH = 2 * (25 + 3)
 _VERBS = (
     r"posted|posting|published|publishing|shared|sharing|released|releasing|uploaded|uploading|circulated|"
     r"circulating|aired|broadcast|put\s+out|distributed|tweeted|tweeting|streamed|livestreamed|obtained|"
@@ -564,16 +579,63 @@ def _credit_counts(kind: str, source: str | None, platform: str | None, venue: b
     return not _AGENCIES.search(source)
 
 
+def fold_for_search(text: str) -> str | None:
+    """``text`` lower-cased for substring tests that stand in for case-insensitive patterns, or None when
+    lower-casing is not faithful to them (a character that such a pattern equates with an ASCII letter but
+    ``str.lower`` does not, see ``_CASEFOLD_ODD``). Offsets in the result are offsets in ``text``."""
+    if not text.isascii() and any(odd in text for odd in _CASEFOLD_ODD):
+        return None
+    return text.lower()
+
+
+def _first_material(text: str) -> int | None:
+    """Where the first material word in ``text`` can start (0 when unknown), or None when it holds none."""
+    folded = fold_for_search(text)
+    if folded is None:
+        return 0
+    first = -1
+    for stem in _KIND_STEMS:
+        at = folded.find(stem)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first if first >= 0 else None
+
+
+# Pattern labels whose matches need no material word ("Kadyrov wrote on Telegram"): they need a platform name.
+_WORDLESS = frozenset({"said_on"})
+# Pattern labels whose matches open with ``_KIND_SLOT``, so cannot start more than ``_KIND_SLOT_REACH``
+# characters before the first material word.
+_OPEN_ON_KIND = frozenset({"material_venue", "material_by"})
+
+
 def _hits_in(block_text: str, platforms: Sequence[ModuleType], caption: bool) -> Iterator[_Hit]:
     venues = _venues(platforms)
+    # Every credit and every pattern but "said on <platform>" needs a material word; that one needs a
+    # platform's name as written. A block with neither (most of them) cannot hold a mention.
+    if _first_material(block_text) is None and not any(name in block_text for name in venues.names):
+        return
     for sentence in sentences(block_text):
         text = sentence.text
+        first = _first_material(text)
+        if first is None and not any(name in text for name in venues.names):
+            continue
         if _EMBED_CHROME.match(text):
             continue
-        for at, found in _credits_in(text, platforms, caption):
-            yield _Hit(*found, sentence.start + at, text, sentence.start)
+        if first is not None:
+            for at, found in _credits_in(text, platforms, caption):
+                yield _Hit(*found, sentence.start + at, text, sentence.start)
         for label, pattern in venues.patterns:
-            for match in pattern.finditer(text):
+            if first is None:
+                if label not in _WORDLESS:
+                    continue
+                matches = pattern.finditer(text)
+            elif label in _OPEN_ON_KIND:
+                # Searching from ``pos`` finds the same matches: none can start earlier, and look-behinds and
+                # ``\b`` still see the text before ``pos``.
+                matches = pattern.finditer(text, max(0, first - _KIND_SLOT_REACH))
+            else:
+                matches = pattern.finditer(text)
+            for match in matches:
                 read = _from_match(label, match, text, platforms)
                 if read is not None:
                     yield _Hit(*read, sentence.start + match.start(), text, sentence.start)
