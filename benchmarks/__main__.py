@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("extraction",)
+BENCHMARKS = ("extraction", "warc")
 
 
 def main(names: list[str]) -> None:

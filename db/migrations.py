@@ -290,3 +290,44 @@ def m006_gone_posts(db: Database) -> None:
         group by posts.id
         """,
     )
+
+
+# --- inputs volunteers already have: web archives, feeds and sitemaps, archived copies ---
+
+
+@migrations()
+def m020_archive_captures(db: Database) -> None:
+    # Where a capture read from a web archive came from, the HTTP headers it was served with (JSON object),
+    # and the payload digest the archive recorded (WARC-Payload-Digest), so a payload seen again under the
+    # same URL is not stored twice.
+    captures = db.table("captures")
+    for column in ("archive_file", "archive_record_id", "headers", "payload_digest"):
+        captures.add_column(column, str)
+    captures.create_index(["url", "payload_digest"])
+
+
+@migrations()
+def m021_sources(db: Database) -> None:
+    # Feeds and sitemaps a cron job re-reads: conditional-request validators and what they listed so far.
+    db.table("sources").create(
+        {
+            "url": str,
+            "kind": str,
+            "etag": str,
+            "last_modified": str,
+            "added_at": str,
+            "last_checked_at": str,
+            "last_status": str,
+            "items_seen": int,
+        },
+        pk="url",
+        not_null={"kind", "added_at"},
+        defaults={"items_seen": 0},
+    )
+    # One row per article URL a source listed and embedtrail saved: the next run fetches only new ones.
+    db.table("source_items").create(
+        {"source_url": str, "item_url": str, "published_at": str, "first_seen_at": str},
+        pk=("source_url", "item_url"),
+        foreign_keys=[("source_url", "sources", "url")],
+        not_null={"first_seen_at"},
+    )

@@ -116,6 +116,24 @@ def _merge_post_row(row: dict[str, Any] | None, post: Post, now: str) -> dict[st
     return record
 
 
+def _archive_columns(capture: Capture) -> dict[str, str]:
+    """The m020 capture columns that are set: web archive provenance, headers as one JSON object (names
+    lower-cased, repeated values joined by ``", "``) and the payload digest. Only set ones are written, so
+    a capture without them still saves into a database built before m020 (tests build such schemas)."""
+    columns: dict[str, str] = {}
+    if capture.headers is not None:
+        joined: dict[str, str] = {}
+        for name, value in capture.headers:
+            key = name.lower()
+            joined[key] = f"{joined[key]}, {value}" if key in joined else value
+        columns["headers"] = json.dumps(joined, ensure_ascii=False)
+    for name in ("archive_file", "archive_record_id", "payload_digest"):
+        value = getattr(capture, name)
+        if value is not None:
+            columns[name] = value
+    return columns
+
+
 def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
     """Write one document's capture and extraction in one transaction; returns what was new."""
     meta = extraction.article
@@ -149,6 +167,15 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
         known_capture = list(
             db.query("select id from captures where article_id = ? and sha256 = ?", [article, capture.sha256])
         )
+        if not known_capture and capture.payload_digest:
+            # An archive's payload digest covers the body as sent; the same URL and digest is the same copy
+            # even when the archive stored it with another transfer or content encoding.
+            known_capture = list(
+                db.query(
+                    "select id from captures where url = ? and payload_digest = ?",
+                    [capture.url, capture.payload_digest],
+                )
+            )
         if not known_capture:
             db.table("captures").insert(
                 {
@@ -161,6 +188,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                     "bytes": capture.bytes,
                     "sha256": capture.sha256,
                     "origin": capture.origin,
+                    **_archive_columns(capture),
                 }
             )
             result.new_capture = True

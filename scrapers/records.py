@@ -214,6 +214,11 @@ class Capture:
     bytes: int
     sha256: str
     origin: str
+    # Set for captures read from a web archive (origin ``warc``) or an archived copy (``wayback``).
+    archive_file: str | None = None
+    archive_record_id: str | None = None
+    headers: tuple[tuple[str, str], ...] | None = None
+    payload_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

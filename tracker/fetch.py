@@ -21,7 +21,7 @@ import ssl
 import time
 import zlib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "ERROR_BODY_BYTES",
     "ERROR_KINDS",
+    "BodyError",
     "ErrorKind",
     "FetchError",
     "FetchResult",
@@ -58,6 +59,7 @@ __all__ = [
     "Fetched",
     "Fetcher",
     "Hop",
+    "decode_capped",
     "fetch",
     "make_client",
     "parse_retry_after",
@@ -503,6 +505,44 @@ async def read_capped(response: httpx.Response, limit: int) -> bytes:
         return await _read_body(response, limit, truncate=True)
     except _DecodeFailed as error:
         raise httpx.DecodingError(str(error), request=response.request) from error
+
+
+class BodyError(ValueError):
+    """A body that decodes to more than its limit (``kind`` ``too_large``) or cannot be decoded
+    (``decompression``); raised by ``decode_capped``."""
+
+    def __init__(self, kind: ErrorKind, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind: ErrorKind = kind
+        self.detail = detail
+
+
+def decode_capped(chunks: Iterable[bytes], content_encoding: str | None, limit: int) -> bytes:
+    """Decode ``chunks`` of a body sent with ``content_encoding`` (``gzip``, ``br``, a comma list or None)
+    with the same bounded decoders as ``fetch``, and return at most ``limit`` decoded bytes.
+
+    For bodies that did not come over the wire here (a web archive's records, a gzipped sitemap), so that a
+    compression bomb in them stops at ``limit`` too. Raises ``BodyError`` past ``limit`` or on corrupt data.
+    """
+    try:
+        chain = _Chain(content_encoding or "")
+        parts: list[bytes] = []
+        total = 0
+
+        def keep(pieces: Iterator[bytes]) -> None:
+            nonlocal total
+            for piece in pieces:
+                total += len(piece)
+                if total > limit:
+                    raise BodyError("too_large", f"more than {limit} bytes")
+                parts.append(piece)
+
+        for chunk in chunks:
+            keep(chain.feed(chunk))
+        keep(chain.finish())
+    except _DECODE_ERRORS as error:
+        raise BodyError("decompression", f"{content_encoding}: {error}") from error
+    return b"".join(parts)
 
 
 # --- The client --------------------------------------------------------------------------------------------

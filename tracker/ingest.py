@@ -27,7 +27,7 @@ from scrapers.document import decode_html
 from scrapers.records import Extraction
 
 from .config import Config
-from .sources import SOURCES, Document, Failure, SourceContext, module_for
+from .sources import Document, Failure, SourceContext, module_for, needs_network
 
 __all__ = ["IngestReport", "extract_document", "ingest", "ingest_sync", "utc_now"]
 
@@ -52,6 +52,7 @@ class IngestReport:
     unchanged: int = 0
     new: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -67,16 +68,20 @@ class IngestReport:
             "unchanged": self.unchanged,
             "failed": self.failed,
             "new": dict(sorted(self.new.items())),
+            "skipped": dict(sorted(self.skipped.items())),
             "seconds": round(self.seconds, 3),
         }
 
     def summary(self) -> str:
         """One line for the end of a run."""
         new = ", ".join(f"{count} {table}" for table, count in sorted(self.new.items()) if count) or "nothing"
+        skipped = ", ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
         return (
             f"ingested {self.documents} document{'s' if self.documents != 1 else ''} from {self.sources} "
             f"source{'s' if self.sources != 1 else ''}: {self.saved} saved ({self.unchanged} unchanged), "
-            f"{self.failed} failed; new: {new}; {self.seconds:.1f}s"
+            f"{self.failed} failed; new: {new}"
+            + (f"; skipped: {skipped}" if skipped else "")
+            + f"; {self.seconds:.1f}s"
         )
 
 
@@ -123,7 +128,7 @@ def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
             continue
         items = module.expand(source)
         if not items:
-            failures.append(Failure(source, "directory holds no .html, .htm or .txt files"))
+            failures.append(Failure(source, "directory holds no .html, .htm, .txt or web archive files"))
         expanded.extend(items)
     return list(dict.fromkeys(expanded)), failures
 
@@ -137,21 +142,39 @@ async def ingest(
     progress: Callable[[str, str | None], None] | None = None,
     workers: int | None = None,
     transport: Any = None,
+    since: str | None = None,
+    wayback_fallback: bool = False,
 ) -> IngestReport:
-    """Ingest ``sources`` into ``db``. ``progress(source, error)`` is called as each source finishes."""
+    """Ingest ``sources`` into ``db``. ``progress(source, error)`` is called as each source finishes.
+
+    ``since`` (ISO 8601) skips feed and sitemap items published before it; ``wayback_fallback`` takes the
+    closest Wayback Machine snapshot of an article that answers 404/410 or cannot be fetched. Feeds and
+    sitemaps remember what they gave in the ``sources`` and ``source_items`` tables.
+    """
+    from db.sources import SourceMemory
+
     started = time.perf_counter()
     expanded, failures = expand_sources(sources)
     report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
     for failure in failures:
         if progress:
             progress(failure.source, failure.reason)
-    needs_web = any(module_for(s) is not SOURCES[-1] for s in expanded)
+    needs_web = any(needs_network(s) for s in expanded)
     fetcher = None
     if needs_web:
         from .fetch import Fetcher, settings_from_config
 
         fetcher = Fetcher(settings_from_config(config.fetch), transport=transport)
-    context = SourceContext(fetcher=fetcher, max_bytes=config.fetch.max_bytes, now=now)
+    memory = SourceMemory(db)
+    context = SourceContext(
+        fetcher=fetcher,
+        max_bytes=config.fetch.max_bytes,
+        now=now,
+        endpoints=config.endpoints,
+        state=memory,
+        since=since,
+        wayback_fallback=wayback_fallback,
+    )
     loop = asyncio.get_running_loop()
     executor = _executor(len(expanded), workers)
     gate = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -190,6 +213,9 @@ async def ingest(
                         error = reason
                         continue
                     report.saved += 1
+                    if item.listing is not None:
+                        listing = item.listing
+                        memory.saw(listing.source_url, listing.item_url, listing.published_at, now())
                     if not result.new_capture:
                         report.unchanged += 1
                     for table, count in result.new.items():
@@ -209,6 +235,7 @@ async def ingest(
             await asyncio.gather(*(one(source) for source in expanded))
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+    report.skipped = dict(context.skipped)
     report.seconds = time.perf_counter() - started
     return report
 

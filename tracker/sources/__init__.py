@@ -1,14 +1,26 @@
 """Input kinds: each module turns a source string into documents. ``SOURCES`` is the only list of them;
-the first module that claims a source reads it (web URLs before paths)."""
+the first module that claims a source reads it (web URLs before paths, archives before other files)."""
 
 from __future__ import annotations
 
-from . import files, web
-from .base import Document, Failure, SourceContext, SourceModule, make_capture
+from . import archives, files, web
+from .base import Document, Failure, Listing, SourceContext, SourceModule, SourceState, make_capture
 
-__all__ = ["SOURCES", "Document", "Failure", "SourceContext", "SourceModule", "make_capture", "module_for"]
+__all__ = [
+    "SOURCES",
+    "Document",
+    "Failure",
+    "Listing",
+    "SourceContext",
+    "SourceModule",
+    "SourceState",
+    "make_capture",
+    "module_for",
+    "needs_network",
+]
 
-SOURCES: tuple[SourceModule, ...] = (web, files)
+# Order matters only where two modules could claim a source: archives before plain files.
+SOURCES: tuple[SourceModule, ...] = (web, archives, files)
 
 
 def module_for(source: str) -> SourceModule:
@@ -17,3 +29,8 @@ def module_for(source: str) -> SourceModule:
         if module.claims(source):
             return module
     raise ValueError(f"no input kind reads {source!r}")
+
+
+def needs_network(source: str) -> bool:
+    """Whether reading ``source`` needs the HTTP client (a module says so with ``NETWORK = False``)."""
+    return bool(getattr(module_for(source), "NETWORK", True))

@@ -7,14 +7,36 @@ string into a stream of these. The pipeline never needs to know which module pro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from typing import Protocol
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from scrapers.records import Capture
+from tracker.config import DEFAULT_ENDPOINTS, Endpoints
 from tracker.fetch import Fetched, FetchError
 
-__all__ = ["Document", "Failure", "SourceContext", "SourceModule", "make_capture"]
+__all__ = [
+    "Document",
+    "Failure",
+    "Listing",
+    "SourceContext",
+    "SourceModule",
+    "SourceState",
+    "make_capture",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Where a document was listed: the feed or sitemap (``source_url``) and the item's URL as listed.
+
+    The pipeline marks the item seen once the article is saved, so a failed fetch is retried next run.
+    """
+
+    source_url: str
+    item_url: str
+    published_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +48,7 @@ class Document:
     body: bytes
     kind: str
     capture: Capture
+    listing: Listing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +62,55 @@ class Failure:
 class Fetching(Protocol):
     """The part of ``tracker.fetch.Fetcher`` that sources use."""
 
-    async def get(self, url: str) -> Fetched | FetchError: ...
+    async def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content_types: Collection[str] | None = None,
+    ) -> Fetched | FetchError: ...
+
+
+class SourceState(Protocol):
+    """What feeds and sitemaps remember between runs (``db.sources`` implements it over the database)."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of the last full read of ``url``."""
+        ...
+
+    def unseen(self, source_url: str, item_urls: Sequence[str]) -> list[str]:
+        """The ``item_urls`` not yet saved from ``source_url``, in their order."""
+        ...
+
+    def checked(
+        self, url: str, kind: str, etag: str | None, last_modified: str | None, status: str, now: str
+    ) -> None:
+        """Record a read of ``url``; validators are kept only when every item of the read was fetched."""
+        ...
 
 
 @dataclass
 class SourceContext:
-    """What a source module may use: the fetcher, the byte limit and the clock."""
+    """What a source module may use: the fetcher, the byte limit, the clock, and the run's options.
+
+    ``endpoints`` names the Wayback Machine; ``state`` remembers feeds and sitemaps (None: remember
+    nothing); ``since`` (ISO 8601) drops listed items published before it; ``wayback_fallback`` fetches the
+    closest archived copy of an article that answers 404/410 or cannot be fetched. ``skipped`` counts what
+    sources deliberately passed over (revisit records, non-HTML records, duplicates, old items), by reason.
+    """
 
     fetcher: Fetching | None
     max_bytes: int
     now: Callable[[], str]
+    endpoints: Endpoints = DEFAULT_ENDPOINTS
+    state: SourceState | None = None
+    since: str | None = None
+    wayback_fallback: bool = False
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count items passed over for ``reason`` (reported with the run, not as failures)."""
+        self.skipped[reason] += count
 
 
 class SourceModule(Protocol):
@@ -71,8 +133,10 @@ def make_capture(
     origin: str,
     http_status: int | None = None,
     content_type: str | None = None,
+    **archive: Any,
 ) -> Capture:
-    """A capture record for ``body``: size and sha256 computed here, once."""
+    """A capture record for ``body``: size and sha256 computed here, once. ``archive`` takes the optional
+    ``Capture`` fields (``archive_file``, ``archive_record_id``, ``headers``, ``payload_digest``)."""
     return Capture(
         url=url,
         final_url=final_url,
@@ -82,4 +146,5 @@ def make_capture(
         bytes=len(body),
         sha256=hashlib.sha256(body).hexdigest(),
         origin=origin,
+        **archive,
     )

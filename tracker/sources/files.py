@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .base import Document, Failure, SourceContext, make_capture
 
-__all__ = ["EXTENSIONS", "NAME", "claims", "expand", "read"]
+__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read"]
 
 NAME = "file"
+NETWORK = False
 EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text"}
 
 
@@ -25,13 +26,19 @@ def claims(source: str) -> bool:
 
 
 def expand(source: str) -> list[str]:
-    """A directory becomes its article files (recursively, sorted); a file stays itself."""
+    """A directory becomes its article files and the files another input kind claims (web archives),
+    recursively and sorted; a file stays itself."""
+    from . import SOURCES  # the registry imports this module first
+
+    others = [module for module in SOURCES if module.NAME != NAME]
     path = Path(source)
     if path.is_dir():
         return [
             str(p)
             for p in sorted(path.rglob("*"))
-            if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
+            if p.is_file()
+            and not p.name.startswith(".")
+            and (p.suffix.lower() in EXTENSIONS or any(m.claims(str(p)) for m in others))
         ]
     return [source]
 

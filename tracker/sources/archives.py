@@ -1,0 +1,274 @@
+"""Reads web archives volunteers already have: WARC files (``.warc``, ``.warc.gz``; ISO 28500) and WACZ
+packages (``.wacz``: Browsertrix, Webrecorder, ArchiveBox), streaming one record at a time with warcio.
+
+Each 2xx HTML ``response`` record is an article capture (origin ``warc``) known by its target URI, dated by
+its WARC-Date, with the record's HTTP status and headers. Revisit, request, metadata and non-HTML records,
+oversized bodies and repeats of a URL with the same payload digest are skipped and counted. A WACZ's page
+list (``pages/pages.jsonl``), when it has one, tells pages from the iframes and resources around them.
+Spec: https://iipc.github.io/warc-specifications/ and https://specs.webrecorder.net/wacz/1.1.1/
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
+from warcio.bufferedreaders import ChunkedDataReader  # type: ignore[import-untyped]
+from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
+
+from tracker.fetch import BodyError, decode_capped
+
+from .base import Document, Failure, SourceContext, make_capture
+
+__all__ = ["NAME", "NETWORK", "SUFFIXES", "claims", "expand", "read"]
+
+NAME = "warc"
+NETWORK = False
+SUFFIXES = (".warc", ".warc.gz", ".wacz")
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_READ_SIZE = 64 * 1024
+# WACZ page lists; extraPages.jsonl holds pages a crawl found but was not seeded with.
+_PAGE_LISTS = ("pages/pages.jsonl", "pages/extraPages.jsonl")
+
+
+def claims(source: str) -> bool:
+    """Paths ending in .warc, .warc.gz or .wacz."""
+    return "://" not in source and source.lower().endswith(SUFFIXES)
+
+
+def expand(source: str) -> list[str]:
+    """An archive is one source."""
+    return [source]
+
+
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    reason: str
+
+
+_Item = Document | Failure | _Skip
+
+
+async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
+    """Yield each HTML page capture in the archive as a Document; a Failure for an unreadable archive (or
+    WACZ member), after the records read before the damage."""
+    path = Path(source)
+    if not path.is_file():
+        yield Failure(source, "no such file" if not path.exists() else "not a file")
+        return
+    records = _read_wacz(source, path, context) if path.name.lower().endswith(".wacz") else None
+    if records is None:
+        records = _read_warc_file(source, path, context)
+    # warcio reads blocking files; each step runs in a thread so fetches of other sources keep going.
+    done = object()
+    while True:
+        item = await asyncio.to_thread(next, records, done)
+        if item is done:
+            return
+        if isinstance(item, _Skip):
+            context.skip(item.reason)
+        elif isinstance(item, Document | Failure):
+            yield item
+
+
+def _read_warc_file(source: str, path: Path, context: SourceContext) -> Iterator[_Item]:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        yield Failure(source, f"cannot read file: {error.strerror or error}")
+        return
+    with stream:
+        yield from _records(source, path.name, stream, context, pages=None, size=path.stat().st_size)
+
+
+def _read_wacz(source: str, path: Path, context: SourceContext) -> Iterator[_Item]:
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        yield Failure(source, f"not a WACZ (zip) file: {error}")
+        return
+    with package:
+        names = package.namelist()
+        members = sorted(
+            n for n in names if n.startswith("archive/") and n.lower().endswith((".warc", ".warc.gz"))
+        )
+        if not members:
+            yield Failure(source, "WACZ holds no archive/*.warc or archive/*.warc.gz member")
+            return
+        try:
+            pages = _page_urls(package, names)
+        except (zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as error:
+            yield Failure(source, f"unreadable WACZ page list: {error}")
+            pages = None
+        for member in members:
+            label = f"{path.name}#{member}"
+            try:
+                stream = package.open(member)
+            except (zipfile.BadZipFile, OSError, NotImplementedError) as error:
+                yield Failure(source, f"{member}: cannot open: {error}")
+                continue
+            with stream:
+                size = package.getinfo(member).file_size
+                yield from _records(source, label, stream, context, pages=pages, size=size)
+
+
+def _page_urls(package: zipfile.ZipFile, names: list[str]) -> set[str] | None:
+    """The page URLs a WACZ lists, or None when it lists none (then every HTML response is a page)."""
+    urls: set[str] = set()
+    found = False
+    for name in _PAGE_LISTS:
+        if name not in names:
+            continue
+        found = True
+        with package.open(name) as lines:
+            for line in io.TextIOWrapper(lines, encoding="utf-8"):
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+                    urls.add(entry["url"])
+    return urls if found else None
+
+
+def _records(
+    source: str,
+    archive_file: str,
+    stream: IO[bytes],
+    context: SourceContext,
+    *,
+    pages: set[str] | None,
+    size: int,
+) -> Iterator[_Item]:
+    """The items of one WARC stream; a damaged stream ends with a Failure naming the archive and offset."""
+    # Keys of (URL, payload digest) already yielded: 16 bytes each, so memory grows by ~100 bytes per page,
+    # not per byte of archive.
+    seen: set[bytes] = set()
+    records = ArchiveIterator(stream, no_record_parse=False, arc2warc=False)
+    try:
+        for record in records:
+            if record.format != "warc":
+                # warcio also reads ARC and is lenient about headers: text that is no WARC at all would
+                # otherwise pass as a stream of odd records.
+                yield Failure(
+                    source, f"{archive_file}: not a WARC file (record {records.offset} is not WARC/1.x)"
+                )
+                return
+            item = _item(source, archive_file, record, context, pages, seen)
+            # Read what the record left unread: a record shorter than its Content-Length is a truncated
+            # archive, whose last body must not pass as a whole page.
+            while record.raw_stream.read(_READ_SIZE):
+                pass
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                yield Failure(source, f"{archive_file}: damaged archive: record {record_id} is truncated")
+                return
+            yield item
+        if records.offset < size:
+            # warcio ends quietly at a record whose headers are cut off; the bytes it left say so.
+            yield Failure(
+                source,
+                f"{archive_file}: damaged archive: {size - records.offset} bytes after byte {records.offset} "
+                "are not a complete WARC record",
+            )
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+        offset = getattr(records, "offset", None)
+        where = f" near byte {offset}" if offset is not None else ""
+        yield Failure(source, f"{archive_file}: damaged archive{where}: {type(error).__name__}: {error}")
+
+
+def _item(
+    source: str,
+    archive_file: str,
+    record: Any,
+    context: SourceContext,
+    pages: set[str] | None,
+    seen: set[bytes],
+) -> _Item:
+    kind = record.rec_type
+    if kind == "revisit":
+        return _Skip("warc_revisit")
+    if kind != "response":
+        return _Skip("warc_not_response")
+    http = record.http_headers
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if http is None or not uri.lower().startswith(("http://", "https://")):
+        return _Skip("warc_not_http")
+    status = _status(http.get_statuscode())
+    if status is None or not 200 <= status < 300:
+        return _Skip("warc_not_ok")
+    content_type = http.get_header("Content-Type")
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        return _Skip("warc_not_html")
+    if pages is not None and uri not in pages:
+        return _Skip("warc_not_a_page")
+    digest = record.rec_headers.get_header("WARC-Payload-Digest")
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    try:
+        body = decode_capped(_payload(record), http.get_header("Content-Encoding"), context.max_bytes)
+    except BodyError as error:
+        if error.kind == "too_large":
+            return _Skip("warc_too_large")
+        return Failure(source, f"{archive_file} {record_id}: {error}")
+    if not mime and not _looks_like_html(body):
+        return _Skip("warc_not_html")
+    key = hashlib.blake2b(
+        f"{uri}\n{digest or hashlib.sha256(body).hexdigest()}".encode(), digest_size=16
+    ).digest()
+    if key in seen:
+        return _Skip("warc_duplicate")
+    seen.add(key)
+    capture = make_capture(
+        uri,
+        uri,
+        _iso(record.rec_headers.get_header("WARC-Date")) or context.now(),
+        body,
+        "warc",
+        status,
+        content_type,
+        archive_file=archive_file,
+        archive_record_id=record_id,
+        headers=tuple((str(name), str(value)) for name, value in http.headers),
+        payload_digest=digest,
+    )
+    return Document(source, uri, body, "html", capture)
+
+
+def _payload(record: Any) -> Iterable[bytes]:
+    """The entity body as stored: de-chunked, still content-encoded (decoded by ``decode_capped``)."""
+    raw: Any = record.raw_stream
+    if (record.http_headers.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        raw = ChunkedDataReader(raw, decomp_type=None)
+    while True:
+        chunk = raw.read(_READ_SIZE)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _status(code: object) -> int | None:
+    try:
+        return int(str(code))
+    except ValueError:
+        return None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _iso(warc_date: str | None) -> str | None:
+    """WARC-Date (``2024-03-01T12:00:00Z``, WARC 1.1 may add fractions of a second) to seconds."""
+    if not warc_date or len(warc_date) < 19:
+        return None
+    return warc_date[:19] + "Z"
