@@ -10,6 +10,7 @@ article dumps. No module re-parses a page or re-scans the raw HTML.
 from __future__ import annotations
 
 import codecs
+import gc
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
@@ -317,20 +318,42 @@ def _lookup_codec(name: str | None) -> str | None:
         return None
 
 
+def _sniff_utf16(body: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for UTF-16 without a byte-order mark, else None. Markup is mostly ASCII, so in
+    UTF-16 one byte of most pairs is NUL, always the same one of the two; pages in 8-bit charsets and UTF-8
+    hold no NUL at all, so they are never mistaken for it."""
+    sample = body[:2048]
+    if b"\x00" not in sample:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half // 5 and even * 20 <= odd:
+        return "utf-16-le"
+    if even >= half // 5 and odd * 20 <= even:
+        return "utf-16-be"
+    return None
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a page to text and return ``(text, encoding)``.
 
-    Order: byte-order mark, the HTTP ``charset``, ``<meta charset>`` in the first 4 KiB, strict UTF-8, then
-    charset detection. A declared charset that cannot decode the bytes is treated as a lie and skipped.
-    Never raises: undecodable bytes become U+FFFD.
+    Order: byte-order mark, UTF-16 without one (every other byte NUL), the HTTP ``charset``,
+    ``<meta charset>`` in the first 4 KiB, strict UTF-8, then charset detection. A declared charset that
+    cannot decode the bytes is treated as a lie and skipped. Never raises: undecodable bytes become U+FFFD.
     """
+    # UTF-32's marks first: the little-endian one begins with UTF-16's.
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if body.startswith(bom):
             return body.decode(name, errors="replace").lstrip("\ufeff"), name
+    sniffed = _sniff_utf16(body)
+    if sniffed is not None:
+        return body.decode(sniffed, errors="replace").lstrip("\ufeff"), sniffed
     declared: list[str] = []
     if content_type:
         match = _HTTP_CHARSET.search(content_type)
@@ -560,9 +583,41 @@ def _enter(state: int, opener: int | None) -> int:
     return max(state, _S_WEAK_CHROME)
 
 
+# ``_enter`` as a table: _ENTER[opener][state] is the state inside an element (opener None: inherit).
+_ENTER: dict[int | None, tuple[int, ...]] = {
+    opener: tuple(_enter(state, opener) for state in range(_S_STRONG_CHROME + 1))
+    for opener in (None, _STRONG_CONTENT, _WEAK_CONTENT, _STRONG_CHROME, _WEAK_CHROME, _HEADER, _EMBED)
+}
+_TAG_ENTER = {name: _ENTER[opener] for name, opener in _TAG_OPENERS.items()}
+_INHERIT = _ENTER[None]
+# What the walk does with an attribute, by name: index the element under it, read a URL from it, or both.
+_A_NONE = 0
+_A_CLASS = 1
+_A_INDEX = 2
+_A_URL = 3
+_A_INDEX_URL = 4
+_ATTRIBUTE_KINDS: dict[str, int] = {}
+
+
+def _attribute_kind(attr: str) -> int:
+    kind = _ATTRIBUTE_KINDS.get(attr)
+    if kind is not None:
+        return kind
+    if attr == "class":
+        kind = _A_CLASS
+    else:
+        indexed = attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES
+        url = attr in _URL_ATTRIBUTE_SET or (attr[:5] == "data-" and attr[-4:] == "-src")
+        kind = (_A_INDEX_URL if url else _A_INDEX) if indexed else (_A_URL if url else _A_NONE)
+    if len(_ATTRIBUTE_KINDS) < _CACHE_MAX:
+        _ATTRIBUTE_KINDS[attr] = kind
+    return kind
+
+
 class _Walker:
     """The one walk over a parsed tree. Recursion is replaced by an explicit stack so deep pages cannot
-    exhaust Python's recursion limit."""
+    exhaust Python's recursion limit. Inside a text block the block's strings ride on the same stack, so its
+    text is gathered in document order by this walk rather than by a second pass over the block."""
 
     def __init__(self, doc: ParsedDocument) -> None:
         self.doc = doc
@@ -575,64 +630,126 @@ class _Walker:
         by_attribute = doc.nodes_by_attribute
         urls = doc.urls
         blocks = doc.blocks
-        url_attributes = _URL_ATTRIBUTE_SET
+        comments = doc.comments
+        attribute_kinds = _ATTRIBUTE_KINDS
+        tag_enter = _TAG_ENTER
+        enter = _ENTER
+        public_zone = _PUBLIC_ZONE
+        block_tags = _BLOCK_TAGS
+        leaf_tags = _LEAF_TAGS
+        skip_text = _SKIP_TEXT_TAGS
+        unzoned = _UNZONED_TAGS
+        tag_type = Tag
+        comment_type = Comment
         position = self.position
-        # stack items: (tag, zone state, enclosing block index)
-        stack: list[tuple[Tag, int, int | None]] = [(root, _S_NEUTRAL, None)]
-        pending_blocks: list[tuple[int, Tag]] = []
+        content_seen = False
+        # Stack items: (element, zone state, enclosing block index, the block's text parts or None when this
+        # element's text does not count). Strings are pushed only while a block collects text.
+        stack: list[tuple[PageElement, int, int | None, list[str] | None]] = [(root, _S_NEUTRAL, None, None)]
+        pop = stack.pop
+        push = stack.append
+        texts: list[tuple[int, list[str]]] = []
         while stack:
-            tag, state, block = stack.pop()
+            tag, state, block, parts = pop()
+            if type(tag) is not tag_type and tag is not root:
+                if parts is not None:
+                    parts.append(tag)  # type: ignore[arg-type]  # a string of the block
+                continue
+            assert isinstance(tag, Tag)
             name = tag.name
             attrs = tag.attrs
-            if name in _UNZONED_TAGS:
+            if name in unzoned:
                 pass  # <body class="single right-sidebar nav-below-header"> describes the page, not a zone
             elif attrs:
-                state = _enter(state, _opener(name, attrs))
-            elif name in _TAG_OPENERS:
-                state = _enter(state, _TAG_OPENERS[name])
+                state = enter[_opener(name, attrs)][state]
+            else:
+                state = tag_enter.get(name, _INHERIT)[state]
             if state == _S_CONTENT:
-                doc.has_content_root = True
+                content_seen = True
             position += 1
-            zone = _PUBLIC_ZONE[state]
+            zone = public_zone[state]
             node = Node(tag, zone, position, block)
             by_tag[name].append(node)
             if attrs:
                 for attr, value in attrs.items():
-                    if attr == "class":
+                    kind = attribute_kinds.get(attr)
+                    if kind is None:
+                        kind = _attribute_kind(attr)
+                    if kind == _A_NONE:
+                        continue
+                    if kind == _A_CLASS:
                         for cls in value:
                             by_class[cls].append(node)
-                    elif attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES:
+                        continue
+                    if kind != _A_URL:
                         by_attribute[attr].append(node)
-                    if (attr in url_attributes or (attr[:5] == "data-" and attr[-4:] == "-src")) and (
-                        isinstance(value, str) and value
-                    ):
+                    if kind != _A_INDEX and isinstance(value, str) and value:
                         if attr == "cite":
-                            by_attribute[attr].append(node)
-                        elif attr == "href" and name in {"link", "base"}:
+                            by_attribute[attr].append(node)  # indexed only when it names something
+                        elif attr == "href" and (name == "link" or name == "base"):
                             continue
                         value = value.strip()
                         urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
-            if name == "base" and doc.base_url is None:
-                href = attrs.get("href")
-                if isinstance(href, str) and href.startswith(("http://", "https://")):
-                    doc.base_url = href
-            if block is None and name in _BLOCK_TAGS:
-                block = len(blocks)
-                blocks.append(TextBlock("", position, zone, node))
-                node.block = block
-                pending_blocks.append((block, tag))
-            if name in _LEAF_TAGS:
+                if name == "base" and doc.base_url is None:
+                    href = attrs.get("href")
+                    if isinstance(href, str) and href.startswith(("http://", "https://")):
+                        doc.base_url = href
+            if block is None:
+                if name in block_tags:
+                    block = len(blocks)
+                    blocks.append(TextBlock("", position, zone, node))
+                    node.block = block
+                    parts = []
+                    texts.append((block, parts))
+            elif parts is not None:
+                if name in skip_text:
+                    parts = None
+                elif name == "br":
+                    parts.append(" ")
+                    continue
+            if name in leaf_tags:
+                if parts is not None:
+                    _strings(tag, parts)  # <math>, <textarea>: not walked, but their text is the block's
                 continue
-            for child in reversed(tag.contents):
-                if type(child) is Tag:
-                    stack.append((child, state, block))
-                elif type(child) is Comment:
-                    doc.comments.append((str(child), position))
+            contents = tag.contents
+            if not contents:
+                continue
+            if parts is None:
+                for child in reversed(contents):
+                    kind_of = type(child)
+                    if kind_of is tag_type:
+                        push((child, state, block, None))
+                    elif kind_of is comment_type:
+                        comments.append((str(child), position))
+            else:
+                for child in reversed(contents):
+                    kind_of = type(child)
+                    if kind_of is comment_type:
+                        comments.append((str(child), position))
+                    else:
+                        push((child, state, block, parts))
         self.position = position
-        for index, tag in pending_blocks:
-            blocks[index].text = _block_text(tag)
-        if doc.has_content_root:
+        space = _SPACE
+        for index, collected in texts:
+            blocks[index].text = space.sub(" ", "".join(collected)).strip()
+        if content_seen:
             doc.has_content_root = _substantial_root(blocks)
+
+
+def _strings(tag: Tag, parts: list[str]) -> None:
+    """Append the strings under ``tag`` in document order, as a block's text reads them."""
+    stack: list[PageElement] = [tag]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tag):
+            if item is not tag and item.name in _SKIP_TEXT_TAGS:
+                continue
+            if item.name == "br":
+                parts.append(" ")
+                continue
+            stack.extend(reversed(item.contents))
+        elif isinstance(item, str) and not isinstance(item, Comment):
+            parts.append(item)
 
 
 def _substantial_root(blocks: list[TextBlock]) -> bool:
@@ -648,25 +765,10 @@ def _substantial_root(blocks: list[TextBlock]) -> bool:
     return content > 0 and content * 4 >= content + neutral
 
 
-def _block_text(tag: Tag) -> str:
-    parts: list[str] = []
-    stack: list[PageElement] = [tag]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Tag):
-            if item.name in _SKIP_TEXT_TAGS:
-                continue
-            if item.name == "br":
-                parts.append(" ")
-                continue
-            stack.extend(reversed(item.contents))
-        elif isinstance(item, str) and not isinstance(item, Comment):
-            parts.append(item)
-    return _SPACE.sub(" ", "".join(parts)).strip()
-
-
 def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> ParsedDocument:
-    """Parse an HTML page once and walk it once. ``url`` resolves relative links."""
+    """Parse an HTML page once and walk it once. ``url`` resolves relative links. Never raises on bad input:
+    undecodable bytes, lone surrogates and NUL bytes are replaced or dropped, and markup nested deeper than
+    the parser keeps is flattened by it (the walk itself uses no recursion)."""
     if isinstance(body, bytes):
         text, encoding = decode_html(body, content_type)
     else:
@@ -674,12 +776,33 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
     # NUL bytes make lxml stop early; they never carry meaning in HTML.
     if "\x00" in text:
         text = text.replace("\x00", "")
-    soup = BeautifulSoup(text, "lxml")
-    doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding)
-    # The root is the <html> element among the top-level nodes (a doctype, comments and it), else the soup.
-    root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
-    _Walker(doc).walk(root)
+    # The parser and the walk create a few objects per element and free none of them until the page is
+    # dropped. With the cyclic collector on, every few hundred allocations it re-examines the young part of
+    # the growing tree and now and then all of it: about a fifth of the parse time, for nothing, since
+    # nothing made here is garbage yet. So it is paused for the parse and the walk, and resumes (if it was
+    # running) before this returns; it then collects whatever was pending, as it would have anyway.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        soup = _soup(text)
+        doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding)
+        # The root is the <html> element among the top-level nodes (a doctype, comments, it), else the soup.
+        root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
+        _Walker(doc).walk(root)
+    finally:
+        if collecting:
+            gc.enable()
     return doc
+
+
+def _soup(text: str) -> BeautifulSoup:
+    try:
+        return BeautifulSoup(text, "lxml")
+    except UnicodeEncodeError:
+        # A str with lone surrogates (from a caller's lenient decoding) cannot be handed to libxml2: pair the
+        # surrogates that form characters and replace the rest with U+FFFD.
+        clean = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return BeautifulSoup(clean, "lxml")
 
 
 _TEXT_HEADER = re.compile(r"^\s*(date|url|title|author|site|language|lang|published)\s*[:=]?\s+(\S.*)$", re.I)

@@ -77,6 +77,11 @@ _MATERIAL_WORDS = frozenset(KINDS) - {"voice"}
 _KIND_STEMS = tuple(
     sorted(k for k in _MATERIAL_WORDS if not any(o != k and k.startswith(o) for o in _MATERIAL_WORDS))
 )
+# Each stem with the endings that complete it into a material word ("post": "", "s").
+_KIND_ENDINGS = tuple(
+    (stem, tuple(sorted(k[len(stem) :] for k in _MATERIAL_WORDS if k.startswith(stem))))
+    for stem in _KIND_STEMS
+)
 # Characters that Python's case-insensitive matching equates with an ASCII letter although ``str.lower`` does
 # not map them to it (dotted and dotless I, long s, the Kelvin sign); U+0130 also lengthens under ``lower``.
 # A text holding one is searched with the patterns alone.
@@ -594,10 +599,22 @@ def _first_material(text: str) -> int | None:
     if folded is None:
         return 0
     first = -1
-    for stem in _KIND_STEMS:
+    for stem, endings in _KIND_ENDINGS:
         at = folded.find(stem)
-        if at >= 0 and (first < 0 or at < first):
-            first = at
+        while at >= 0 and (first < 0 or at < first):
+            end = at + len(stem)
+            for ending in endings:
+                # The word must end there, as ``_KIND``'s look-ahead demands: no \w and no - after it.
+                after = end + len(ending)
+                if folded.startswith(ending, end) and (
+                    after == len(folded) or not (folded[after].isalnum() or folded[after] in "_-")
+                ):
+                    first = at
+                    break
+            else:
+                at = folded.find(stem, at + 1)
+                continue
+            break
     return first if first >= 0 else None
 
 

@@ -1,0 +1,237 @@
+"""The one parse and the one walk (``scrapers.document``): decoding of awkward bodies, pages that must not
+crash the parser or the walk, the text blocks the walk gathers, and the prefilters that let prose scrapers
+skip paragraphs without changing what they find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrapers import extract
+from scrapers.document import CONTENT, decode_html, parse_html
+from scrapers.notes import _CUE_WORDS, _CUES, _has_cue
+from scrapers.text import _KIND, _first_material, fold_for_search
+
+URL = "https://news.example/2023/05/03/story"
+RUSSIAN = (
+    "Видео опубликовал в Telegram канал Baza, связанный с силовыми структурами России. "
+    "Ролик показывает, как беспилотник пролетает над Кремлём. Источник: https://t.me/bazabazon/17843"
+)
+PAGE = f"<html><head><title>Новости</title></head><body><article><p>{RUSSIAN}</p></article></body></html>"
+
+
+def block_texts(body: bytes | str, content_type: str | None = None) -> list[str]:
+    return [block.text for block in parse_html(body, URL, content_type).blocks]
+
+
+def post_ids(body: bytes | str) -> set[str]:
+    return {post.id for post in extract(parse_html(body, URL)).posts}
+
+
+# -- decoding ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        (PAGE.encode("utf-16"), "utf-16"),  # with a byte-order mark
+        (PAGE.encode("utf-16-le"), "utf-16-le"),  # without one
+        (PAGE.encode("utf-16-be"), "utf-16-be"),
+        (PAGE.encode("utf-32"), "utf-32"),
+        (b"\xef\xbb\xbf" + PAGE.encode(), "utf-8"),
+        (PAGE.encode(), "utf-8"),
+    ],
+    ids=["utf-16-bom", "utf-16-le", "utf-16-be", "utf-32-bom", "utf-8-bom", "utf-8"],
+)
+def test_unicode_pages_with_and_without_byte_order_marks(body: bytes, encoding: str) -> None:
+    text, found = decode_html(body)
+    assert found == encoding
+    assert RUSSIAN in text and "\ufeff" not in text
+    assert block_texts(body) == [RUSSIAN]
+    assert post_ids(body) == {"telegram:bazabazon/17843"}
+
+
+@pytest.mark.parametrize("codec", ["windows-1251", "koi8-r"])
+@pytest.mark.parametrize("declared", ["meta", "http", "none"])
+def test_russian_pages_in_8_bit_charsets(codec: str, declared: str) -> None:
+    page = PAGE * 3  # enough text for detection when nothing is declared
+    content_type = None
+    if declared == "meta":
+        page = page.replace(
+            "<head>", f'<head><meta http-equiv="Content-Type" content="text/html; charset={codec}">', 1
+        )
+    elif declared == "http":
+        content_type = f"text/html; charset={codec}"
+    body = page.encode(codec)
+    text, _ = decode_html(body, content_type)
+    assert RUSSIAN in text
+    assert block_texts(body, content_type)[0] == RUSSIAN
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # <meta charset="utf-8"> on windows-1251 bytes: invalid UTF-8, so the declaration is a lie.
+        (PAGE.replace("<head>", '<head><meta charset="utf-8">').encode("windows-1251") * 3, None),
+        # The server says UTF-8, the bytes are KOI8-R.
+        (PAGE.encode("koi8-r") * 3, "text/html; charset=utf-8"),
+        # A page that claims UTF-16 but is plain ASCII (a common lie): read as what it is.
+        (
+            b'<html><head><meta charset="utf-16"></head><body><p>' + RUSSIAN.encode() + b"</p></body></html>",
+            None,
+        ),
+        # An unknown charset name is ignored.
+        (PAGE.encode(), "text/html; charset=x-no-such-charset"),
+    ],
+    ids=["meta-utf8-lie", "http-utf8-lie", "utf16-lie", "unknown-charset"],
+)
+def test_declared_charsets_that_lie(body: bytes, content_type: str | None) -> None:
+    assert block_texts(body, content_type)[0] == RUSSIAN
+
+
+def test_nul_bytes_are_dropped_not_an_early_end() -> None:
+    body = b"<html><body><p>a\x00b https://t.me/baza/1</p>\x00\x00<p>after the NULs</p></body></html>"
+    assert block_texts(body) == ["ab https://t.me/baza/1", "after the NULs"]
+    assert block_texts(body.decode()) == ["ab https://t.me/baza/1", "after the NULs"]
+
+
+def test_lone_surrogates_in_str_input() -> None:
+    # A caller that decoded with errors="surrogateescape" hands over unpaired surrogates; a pair stays one
+    # character.
+    body = "<html><body><p>bad \udcff byte, \ud83d\ude00 pair https://t.me/baza/2</p></body></html>"
+    assert block_texts(body) == ["bad \ufffd byte, \U0001f600 pair https://t.me/baza/2"]
+    assert post_ids(body) == {"telegram:baza/2"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_binary_garbage_parses_to_nothing_much(seed: int) -> None:
+    rng = random.Random(seed)
+    body = bytes(rng.randrange(256) for _ in range(50_000))
+    doc = parse_html(body, URL)
+    extract(doc)  # no exception is the point
+    assert doc.kind == "html"
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n", b"\x00\x00", b"\xff\xfe", "", "<", "<html"])
+def test_empty_and_truncated_bodies(body: bytes | str) -> None:
+    assert extract(parse_html(body, URL)).posts == ()
+
+
+def test_deeply_nested_markup_does_not_crash() -> None:
+    depth = 100_000
+    body = (
+        "<html><body>" + "<div>" * depth + "<p>Baza posted a video https://t.me/baza/3</p>" + "</div>" * depth
+    )
+    doc = parse_html(body + "</body></html>", URL)
+    assert [block.text for block in doc.blocks] == ["Baza posted a video https://t.me/baza/3"]
+    assert post_ids(body) == {"telegram:baza/3"}
+
+
+def test_deeply_nested_inline_markup_inside_a_paragraph() -> None:
+    depth = 20_000
+    body = "<p>start " + "<span>" * depth + "middle" + "</span>" * depth + " end</p>"
+    assert block_texts(body) == ["start middle end"]
+
+
+# -- the walk's text blocks ---------------------------------------------------------------------------
+
+
+def test_block_text_is_gathered_in_document_order() -> None:
+    body = (
+        "<html><body><article>"
+        "<p>one <b>two <i>three</i></b> four<br>five<!-- hidden --><script>var x = 1;</script>"
+        "<style>p{}</style><noscript>no <i>script</i></noscript><svg><text>drawn</text></svg>"
+        "<math><mi>x</mi></math> six <textarea>typed</textarea></p>"
+        "<ul><li>item <p>nested paragraph</p> tail</li></ul>"
+        "<blockquote><p>quoted</p><p>twice</p></blockquote>"
+        "</article></body></html>"
+    )
+    doc = parse_html(body, URL)
+    assert [(block.text, block.zone) for block in doc.blocks] == [
+        ("one two three four fivex six typed", CONTENT),  # no space is invented where markup had none
+        ("item nested paragraph tail", CONTENT),
+        ("quotedtwice", CONTENT),
+    ]
+    assert (" hidden ", doc.blocks[0].node.position if doc.blocks[0].node else 0) in doc.comments
+    # Nested paragraphs are indexed as elements and point to the block around them.
+    nested = [node for node in doc.tagged("p") if node.block == 1]
+    assert len(nested) == 1 and doc.block_text(nested[0]) == "item nested paragraph tail"
+
+
+def test_attributes_are_indexed_once_per_element() -> None:
+    body = (
+        '<div class="a b" data-src="//cdn.example/x.mp4" cite="" videoid="v1">'
+        '<blockquote cite="https://t.me/baza/4"></blockquote><link href="/style.css"><base href="https://b.example/">'
+        '<a href=" //t.me/baza/5 ">x</a></div>'
+    )
+    doc = parse_html(body, URL)
+    assert [n.tag.name for n in doc.classed("a", "b")] == ["div", "div"]
+    assert [n.tag.name for n in doc.with_attribute("data-src", "videoid", "cite")] == [
+        "div",
+        "div",
+        "blockquote",
+    ]
+    assert [(u.url, u.attribute) for u in doc.urls] == [
+        ("https://cdn.example/x.mp4", "data-src"),
+        ("https://t.me/baza/4", "cite"),
+        ("https://t.me/baza/5", "href"),
+    ]
+    assert doc.base_url == "https://b.example/"
+
+
+# -- prefilters: a skipped paragraph is one the patterns could not have matched ------------------------------
+
+_KIND_RE = re.compile(_KIND)
+_TRICKY = [
+    "He posted a video",
+    "posted",
+    "the Washington Post",
+    "VIDEO",
+    "Photographs.",
+    "video-game",
+    "videos_",
+    "xvideo",
+    "a ſcreenshot",  # long s: re's IGNORECASE equates it with s
+    "İmage",
+    "\u212aelvin",
+    "PHOTOS:",
+    "vlog\u00a0",
+    "a message, a statement",
+    "",
+]
+_PIECES = (
+    "video videos post posted Photo photograph IMAGE verif Geo-located FAKE confirm old footage é ß Σ . x"
+)
+_ALPHABET = st.sampled_from(
+    [*_PIECES.split(), "ſ", "İ", "ı", "\u212a", "-", "_", " ", "\u00a0", "fact check"]
+)
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_material_prefilter_never_skips_a_material_word(text: str) -> None:
+    first = _first_material(text)
+    match = _KIND_RE.search(text)
+    if match is not None:
+        assert first is not None and first <= match.start()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join))
+def test_prefilters_agree_with_the_patterns(text: str) -> None:
+    match = _KIND_RE.search(text)
+    first = _first_material(text)
+    if match is not None:
+        assert first is not None and first <= match.start()
+    assert _has_cue(text) == (_CUES.search(text) is not None)
+
+
+def test_fold_for_search_keeps_offsets() -> None:
+    assert fold_for_search("Video ſ") is None
+    for text in ["Видео VIDEO", "ÉCOLE Photo", "plain"]:
+        folded = fold_for_search(text)
+        assert folded is not None and len(folded) == len(text)
+    assert all(word == word.lower() for word in _CUE_WORDS)
