@@ -34,8 +34,8 @@ def _rss_mb() -> float:
 
 def generate(path: Path, size: int) -> int:
     """Write a WARC of about ``size`` bytes; returns the number of records."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+    from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+    from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
     def headers(content_type: str, *extra: tuple[str, str]) -> StatusAndHeaders:
         return StatusAndHeaders("200 OK", [("Content-Type", content_type), *extra], protocol="HTTP/1.1")
@@ -141,7 +141,7 @@ def bare(library: str, path: Path) -> dict[str, float]:
     count = 0
     with path.open("rb") as stream:
         if library == "warcio":
-            from warcio.archiveiterator import ArchiveIterator
+            from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 
             for record in ArchiveIterator(stream):
                 if record.http_headers is not None:
@@ -150,7 +150,7 @@ def bare(library: str, path: Path) -> dict[str, float]:
                     pass
                 count += 1
         else:
-            from fastwarc.warc import ArchiveIterator as FastIterator  # type: ignore[import-not-found]
+            from fastwarc.warc import ArchiveIterator as FastIterator  # type: ignore[import-not-found, unused-ignore]
 
             for fast in FastIterator(stream, parse_http=True, fsspec_args=False):
                 if fast.http_headers is not None:

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 from tests import servers
 from tests.servers import Reply, StartServer
@@ -310,7 +310,7 @@ def test_live_wget_capture_of_a_local_server(local_server: StartServer, tmp_path
 def test_warcio_capture_http_of_a_local_server(
     local_server: StartServer, tmp_path: Path, db_path: str
 ) -> None:
-    from warcio.capture_http import capture_http
+    from warcio.capture_http import capture_http  # type: ignore[import-untyped]
 
     server = local_server({"/story": Reply(body=TWEET_PAGE)})
     path = tmp_path / "captured.warc.gz"

@@ -125,8 +125,51 @@ def _read_source_file(path: str) -> list[str]:
 @db_option
 @config_option
 @silent_option
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="Ingest the new articles of this RSS or Atom feed (repeatable)",
+)
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL",
+    help="Ingest the new pages this sitemap or sitemap index lists (repeatable)",
+)
+@click.option(
+    "--sources",
+    "all_sources",
+    is_flag=True,
+    help="Also read every feed and sitemap 'embedtrail sources' remembers",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Skip feed and sitemap items published before DATE (2024-03-01 or an ISO time)",
+)
+@click.option(
+    "--wayback",
+    "wayback_urls",
+    multiple=True,
+    metavar="URL",
+    help="Ingest the closest Wayback Machine snapshot of this article (repeatable)",
+)
+@click.option(
+    "--wayback-fallback",
+    is_flag=True,
+    help="Read an article that answers 404/410 or cannot be fetched from its closest Wayback snapshot",
+)
 def ingest(
     sources: tuple[str, ...],
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    all_sources: bool,
+    since: str | None,
+    wayback_urls: tuple[str, ...],
+    wayback_fallback: bool,
     from_file: str | None,
     allow_private: bool,
     workers: int | None,
@@ -137,8 +180,10 @@ def ingest(
 ) -> None:
     """Extract the posts and videos that articles cite, and log them.
 
-    A SOURCE is an http(s) URL, a saved .html/.htm page, a plain-text article (.txt) or a directory of
-    them (searched recursively). Exit code 0 when every source succeeded, 1 when some failed.
+    A SOURCE is an http(s) URL, a saved .html/.htm page, a plain-text article (.txt), a web archive
+    (.warc, .warc.gz, .wacz) or a directory of them (searched recursively); feed:URL, sitemap:URL and
+    wayback:URL are the same as --feed, --sitemap and --wayback. Feeds and sitemaps are remembered, and
+    later runs fetch only the articles they did not give before. Exit code 0 when every source succeeded, 1 when some failed.
     """
     from dataclasses import replace
 
@@ -147,12 +192,26 @@ def ingest(
     items = list(sources)
     if from_file:
         items.extend(_read_source_file(from_file))
-    if not items:
-        raise click.UsageError("give at least one SOURCE or --from-file")
+    items.extend(f"feed:{url}" for url in feeds)
+    items.extend(f"sitemap:{url}" for url in sitemaps)
+    items.extend(f"wayback:{url}" for url in wayback_urls)
+    if not items and not all_sources:
+        raise click.UsageError(
+            "give at least one SOURCE, --from-file, --feed, --sitemap, --wayback or --sources"
+        )
+    since_value = _since_option(since)
     config = _load_config(config_path)
     if allow_private:
         config = replace(config, fetch=replace(config.fetch, allow_private=True))
     with _database(db_path) as db:
+        if all_sources:
+            from db.sources import list_sources
+
+            items.extend(f"{row['kind']}:{row['url']}" for row in list_sources(db))
+            if not items:
+                raise click.UsageError(
+                    "no feeds or sitemaps remembered: add one with 'embedtrail sources add'"
+                )
         run = start_run(db, "ingest", list(sys.argv[1:]), utc_now())
         expanded, _ = expand_sources(items)
         bar = _Progress(len(expanded), "Ingesting", silent)
@@ -163,7 +222,15 @@ def ingest(
                 click.echo(f"failed: {source}: {error}", err=True)
 
         try:
-            report = ingest_sync(db, items, config, progress=progress, workers=workers)
+            report = ingest_sync(
+                db,
+                items,
+                config,
+                progress=progress,
+                workers=workers,
+                since=since_value,
+                wayback_fallback=wayback_fallback,
+            )
         finally:
             bar.close()
         errors = [{"source": f.source, "reason": f.reason} for f in report.failures]
@@ -381,3 +448,83 @@ def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
     broken = [r.checker for r in results if not r.ok]
     if broken:
         raise click.ClickException(f"broken: {', '.join(broken)}")
+# --- inputs volunteers already have: remembered feeds and sitemaps ---
+
+
+def _since_option(value: str | None) -> str | None:
+    """``--since`` as ISO 8601 UTC (a bare date stays a date); a usage error if it is no date."""
+    if value is None:
+        return None
+    from scrapers.times import parse_date
+
+    parsed = parse_date(value) if value[:4].isdigit() else None
+    if parsed is None:
+        raise click.BadParameter(
+            f"{value!r} is not a date (2024-03-01 or 2024-03-01T12:00:00Z)", param_hint="--since"
+        )
+    return parsed if len(parsed) == 10 or parsed.endswith("Z") else parsed + "Z"
+
+
+@cli.group(name="sources")
+def sources_group() -> None:
+    """Remember feeds and sitemaps for 'embedtrail ingest --sources' (for a cron job)."""
+
+
+@sources_group.command(name="add")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["feed", "sitemap"]), required=True, help="What the URLs are")
+@db_option
+def sources_add(urls: tuple[str, ...], kind: str, db_path: str) -> None:
+    """Remember each URL as a feed or sitemap; 'ingest --sources' reads them all."""
+    from db.sources import add_source
+
+    from .ingest import utc_now
+
+    for url in urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
+    with _database(db_path) as db:
+        for url in urls:
+            added = add_source(db, url, kind, utc_now())
+            click.echo(f"{'added' if added else 'already there'}: {kind} {url}")
+
+
+@sources_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON")
+@db_option
+def sources_list(as_json: bool, db_path: str) -> None:
+    """List the remembered feeds and sitemaps, when each was last read and how many articles it gave."""
+    from db.sources import list_sources
+
+    with _database(db_path) as db:
+        rows = list_sources(db)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no feeds or sitemaps remembered")
+        return
+    for row in rows:
+        checked = row["last_checked_at"] or "never read"
+        status = row["last_status"] or "-"
+        click.echo(
+            f"{row['kind']:<8} {row['items_seen']:>6} items  {checked:<20}  {status:<12}  {row['url']}"
+        )
+
+
+@sources_group.command(name="remove")
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+def sources_remove(urls: tuple[str, ...], db_path: str) -> None:
+    """Forget each feed or sitemap URL and the articles it gave (the articles stay)."""
+    from db.sources import remove_source
+
+    missing = []
+    with _database(db_path) as db:
+        for url in urls:
+            if remove_source(db, url):
+                click.echo(f"removed: {url}")
+            else:
+                missing.append(url)
+    if missing:
+        raise click.ClickException(f"not a remembered source: {', '.join(missing)}")

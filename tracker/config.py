@@ -50,6 +50,8 @@ class Endpoints:
     bluesky: str = "https://public.api.bsky.app/xrpc"
     wayback_available: str = "https://archive.org/wayback/available"
     wayback_save: str = "https://web.archive.org/save"
+    # Snapshots named by the availability API are fetched from here (``/{timestamp}id_/{url}``).
+    wayback_replay: str = "https://web.archive.org/web"
     twitter_pic: str = "https://pic.twitter.com"
     twitter_tco: str = "https://t.co"
 

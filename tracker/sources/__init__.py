@@ -3,7 +3,7 @@ the first module that claims a source reads it (web URLs before paths, archives 
 
 from __future__ import annotations
 
-from . import archives, files, web
+from . import archives, feeds, files, sitemaps, wayback, web
 from .base import Document, Failure, Listing, SourceContext, SourceModule, SourceState, make_capture
 
 __all__ = [
@@ -19,8 +19,9 @@ __all__ = [
     "needs_network",
 ]
 
-# Order matters only where two modules could claim a source: archives before plain files.
-SOURCES: tuple[SourceModule, ...] = (web, archives, files)
+# Order matters only where two modules could claim a source: archives before plain files. Feeds,
+# sitemaps and archived copies are named by a prefix (``feed:URL``, ``sitemap:URL``, ``wayback:URL``).
+SOURCES: tuple[SourceModule, ...] = (web, feeds, sitemaps, wayback, archives, files)
 
 
 def module_for(source: str) -> SourceModule:
