@@ -34,6 +34,7 @@ from .plugin.schema import DATABASE_NAME, resolve_queries, sqlite_schema
 
 __all__ = [
     "DATABASE_NAME",
+    "LARGE_TABLE_SETTINGS",
     "PLUGIN_INSTALL",
     "SNAPSHOT_NAME",
     "PublishResult",
@@ -97,6 +98,18 @@ def datasette_settings(config: ServeConfig, *, immutable: bool) -> dict[str, Any
     }
 
 
+# Settings that keep table pages fast on a large database, for the app make_datasette builds. (publish's
+# command line does not carry them yet: tests/test_datasette.py pins it.)
+LARGE_TABLE_SETTINGS: dict[str, Any] = {
+    # Suggestions run one query per column on every table page; on a table of a million posts each one runs
+    # into its time limit, adding over a second to the page. The metadata names the facets worth having.
+    "suggest_facets": False,
+    # A facet over a million rows takes a few hundred milliseconds: allow that (instead of the default 200)
+    # so the facets show; the plugin then caches the page until the data changes (db/plugin/cache.py).
+    "facet_time_limit_ms": 500,
+}
+
+
 def _ensure_plugin_registered() -> None:
     # The entry point registers the plugin when embedtrail is installed; a checkout run without installing
     # (or a test that unregistered it) still gets the provenance pages.
@@ -131,7 +144,7 @@ def make_datasette(
     datasette = Datasette(
         files=[],
         metadata=metadata,
-        settings=datasette_settings(config, immutable=immutable),
+        settings={**datasette_settings(config, immutable=immutable), **LARGE_TABLE_SETTINGS},
         secret=config.secret,
         cors=False,
     )

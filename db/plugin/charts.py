@@ -49,6 +49,10 @@ _DAYS_PER_MONTH = 30.4375
 _DATE_GLOB = "'[0-9][0-9][0-9][0-9]-*'"
 # More bars than this would be thinner than a pixel; the data is then drawn without filling gaps.
 _MAX_BARS = 1200
+# Each chart aggregates every citation: millions of rows on a large database, more than Datasette's
+# sql_time_limit_ms allows a page. The charts page is cached until the data changes (cache.py), so the
+# aggregate runs once per change rather than once per visitor; it gets this much time.
+CHART_TIME_LIMIT_MS = 60_000
 
 _GONE_COLOUR = "#b3261e"
 _CITED_COLOUR = "#7a9cc6"
@@ -117,7 +121,8 @@ async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, l
     """Posts by the day (week, month) they were first cited, with how many are gone now; (unit, buckets)."""
     bounds = (
         await database.execute(
-            f"select min(cited_on), max(cited_on) from ({_CITED_SQL}) where cited_on glob {_DATE_GLOB}"
+            f"select min(cited_on), max(cited_on) from ({_CITED_SQL}) where cited_on glob {_DATE_GLOB}",
+            custom_time_limit=CHART_TIME_LIMIT_MS,
         )
     ).first()
     if bounds is None or bounds[0] is None:
@@ -132,6 +137,7 @@ async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, l
         group by bucket order by bucket
         """,
         {"gone": json.dumps(list(gone))},
+        custom_time_limit=CHART_TIME_LIMIT_MS,
     )
     found = [CitedBucket(str(row[0]), int(row[1]), int(row[2] or 0)) for row in rows.rows]
     return unit, fill_gaps(unit, found)
@@ -174,6 +180,7 @@ async def platform_attrition(database: Any, gone: tuple[str, ...]) -> list[Platf
         group by p.platform order by cited desc, p.platform
         """,
         {"gone": json.dumps(list(gone)), "skip": json.dumps(list(_UNINFORMATIVE))},
+        custom_time_limit=CHART_TIME_LIMIT_MS,
     )
     return [PlatformShare(str(row[0]), int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows.rows]
 
@@ -224,6 +231,7 @@ async def age_attrition(
         from latest where n = 1 group by bucket order by bucket
         """,
         {"gone": json.dumps(list(gone)), "skip": json.dumps(list(_UNINFORMATIVE))},
+        custom_time_limit=CHART_TIME_LIMIT_MS,
     )
     found = {int(row[0]): (int(row[1]), int(row[2] or 0)) for row in rows.rows}
     return [

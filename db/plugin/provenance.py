@@ -17,6 +17,10 @@ __all__ = ["Trail", "load_trail", "resolve_alias"]
 
 # The longest check history the page shows; older checks stay in the checks table.
 MAX_CHECKS = 500
+# The most citing articles (and prose credits, and notes) the page lists, oldest first: a viral post cited by
+# tens of thousands of articles would otherwise make a page of megabytes that takes seconds to build. The
+# page gives the full count and links to the articles_citing_post query for the rest.
+MAX_ARTICLES = 200
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Trail:
     media: list[str] = field(default_factory=list)
     aliases: list[dict[str, Any]] = field(default_factory=list)
     embeds: list[dict[str, Any]] = field(default_factory=list)
+    embed_count: int = 0
     mentions: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] | None = None
@@ -80,37 +85,47 @@ async def load_trail(database: Any, post_id: str, schema: Schema) -> Trail | Non
         else "null as article_archive_url"
     )
     removed = "e.removed_at" if trail.has_removed_at else "null as removed_at"
+    counted = await database.execute("select count(*) from embeds where post_id = :id", {"id": post_id})
+    trail.embed_count = int(counted.first()[0])
+    # Few citations: all of them, by publication date. Many: the first MAX_ARTICLES embedtrail saw, read in
+    # that order straight from the (post_id, first_seen_at) index instead of joining and sorting all of them.
+    first_seen = trail.embed_count > MAX_ARTICLES
     trail.embeds = await _rows(
         database,
         f"""
-        select e.method, e.position, e.context, e.first_seen_at, e.last_seen_at, {removed},
-               a.id as article_id, a.title, a.site_name, a.author, a.url as article_url, a.published_at,
-               {article_archive}
-        from embeds e join articles a on a.id = e.article_id
-        where e.post_id = :id
-        order by coalesce(a.published_at, e.first_seen_at), a.id
+        select * from (
+          select e.method, e.position, e.context, e.first_seen_at, e.last_seen_at, {removed},
+                 a.id as article_id, a.title, a.site_name, a.author, a.url as article_url, a.published_at,
+                 {article_archive}
+          from embeds e join articles a on a.id = e.article_id
+          where e.post_id = :id
+          {"order by e.first_seen_at, e.article_id limit " + str(MAX_ARTICLES) if first_seen else ""}
+        )
+        order by coalesce(published_at, first_seen_at), article_id
         """,
         {"id": post_id},
     )
     trail.mentions = await _rows(
         database,
-        """
+        f"""
         select m.id, m.kind, m.platform, m.source_name, m.source_description, m.sentence, m.first_seen_at,
                a.id as article_id, a.title, a.site_name, a.url as article_url, a.published_at
         from mentions m join articles a on a.id = m.article_id
         where m.post_id = :id
         order by coalesce(a.published_at, m.first_seen_at), m.position
+        limit {MAX_ARTICLES}
         """,
         {"id": post_id},
     )
     trail.notes = await _rows(
         database,
-        """
+        f"""
         select n.verifier, n.verdict, n.sentence, n.first_seen_at, n.mention_id,
                a.id as article_id, a.title, a.site_name, a.url as article_url, a.published_at
         from verification_notes n join articles a on a.id = n.article_id
         where n.post_id = :id or n.mention_id in (select id from mentions where post_id = :id)
         order by coalesce(a.published_at, n.first_seen_at), n.position
+        limit {MAX_ARTICLES}
         """,
         {"id": post_id},
     )

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ._hookimpl import hookimpl
+from .cache import ResponseCache, cache_responses
 
 __all__ = ["ALLOWED_METHODS", "SECURITY_HEADERS", "asgi_wrapper"]
 
@@ -74,7 +75,21 @@ def _with_headers(app: App) -> App:
     return wrapped
 
 
+def _database_paths(datasette: Any) -> list[str]:
+    return [str(db.path) for db in datasette.databases.values() if getattr(db, "path", None)]
+
+
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
-    """Wrap Datasette's ASGI app: read-only methods only, and SECURITY_HEADERS on every response."""
-    return _with_headers
+    """Wrap Datasette's ASGI app: read-only methods only, SECURITY_HEADERS on every response, and expensive
+    anonymous pages cached until the database changes (db/plugin/cache.py; the metadata's
+    ``plugins.embedtrail.response_cache: false`` turns that off)."""
+
+    def wrap(app: App) -> App:
+        config = datasette.plugin_config("embedtrail") or {}
+        if config.get("response_cache", True) is False:
+            return _with_headers(app)
+        # Inside the method check and the headers: only reads are cached, and hits get the headers too.
+        return _with_headers(cache_responses(app, ResponseCache(lambda: _database_paths(datasette))))
+
+    return wrap
