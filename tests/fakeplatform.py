@@ -1,5 +1,11 @@
-"""A fake social-platform server on 127.0.0.1 for refresh tests and the benchmark: real sockets, one thread
-per connection, answering like each real status endpoint with the bodies in tests/fixtures/responses/.
+"""A fake social-platform server on 127.0.0.1 for refresh tests and the benchmark: real sockets, answering
+like each real status endpoint with the bodies in tests/fixtures/responses/.
+
+Two front ends share the same answers (``FakePlatform.answer``): ``start()`` runs a thread-per-connection
+server in the test's process (simple, and ``slow`` scenarios may block their own thread), and
+``serve_forever_async()`` runs an asyncio protocol server that delays each answer with ``call_later``, so
+thousands of concurrent slow answers cost no threads; the benchmark runs it in a process of its own, so that
+the server is never what limits the client being measured.
 
 Every platform lives under its own path prefix (``/twitter/tweet-result``, ``/youtube/oembed``, ...);
 ``FakePlatform.endpoints_toml()`` writes the ``[endpoints]`` table pointing embedtrail at them. Tests set
@@ -11,10 +17,13 @@ path, so tests can see retries and confirm nothing else was asked.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -107,6 +116,7 @@ class FakePlatform:
         self.lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._async_base: str | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
@@ -129,11 +139,41 @@ class FakePlatform:
     def __enter__(self) -> FakePlatform:
         return self.start()
 
+    def serve_forever_async(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ready: Callable[[str], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Serve with the asyncio front end in this thread until ``stop`` is set (or forever); ``ready(base)``
+        is called once it listens. ``slow`` scenarios are not supported here (they would block every
+        connection)."""
+
+        async def main() -> None:
+            server = await asyncio.get_running_loop().create_server(
+                lambda: _AsyncProtocol(self), host, port, backlog=4096
+            )
+            sockname = server.sockets[0].getsockname()
+            self._async_base = f"http://{sockname[0]}:{sockname[1]}"
+            if ready is not None:
+                ready(self._async_base)
+            async with server:
+                if stop is None:
+                    await server.serve_forever()
+                else:
+                    while not stop.is_set():
+                        await asyncio.sleep(0.05)
+
+        asyncio.run(main())
+
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
     def base(self) -> str:
+        if self._server is None and self._async_base is not None:
+            return self._async_base
         assert self._server is not None, "start() first"
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
@@ -377,6 +417,89 @@ class FakePlatform:
         if page is None:
             return 404, b"not found", "text/plain", {}
         return 200, page.encode(), "text/html; charset=utf-8", {}
+
+
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+def _response_bytes(
+    status: int, body: bytes, content_type: str, headers: dict[str, str], close: bool
+) -> bytes:
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body)}",
+    ]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if close:
+        lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+class _AsyncProtocol(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection, answered in order; each answer is sent ``fake.delay`` after its
+    request arrived, by a timer rather than a sleeping thread."""
+
+    def __init__(self, fake: FakePlatform) -> None:
+        self.fake = fake
+        self.buffer = bytearray()
+        self.busy = False
+        self.transport: asyncio.Transport | None = None
+        self.loop = asyncio.get_running_loop()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        self._next()
+
+    def _next(self) -> None:
+        if self.busy or self.transport is None:
+            return
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        if len(self.buffer) < end + 4 + length:
+            return
+        del self.buffer[: end + 4 + length]
+        method, target = lines[0].split(" ")[:2]
+        parts = urlsplit(target)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        fake = self.fake
+        fake.hits[parts.path] += 1
+        fake.requests.append((method, target))
+        try:
+            status, body, content_type, extra = fake.answer(method, parts.path, query)
+        except Exception as error:  # a bug in the fake should fail loudly, not hang the client
+            status, body, content_type, extra = 599, str(error).encode(), "text/plain", {}
+        close = headers.get("connection", "").lower() == "close"
+        payload = _response_bytes(status, body, content_type, extra, close)
+        self.busy = True
+        if fake.delay:
+            self.loop.call_later(fake.delay, self._send, payload, close)
+        else:
+            self._send(payload, close)
+
+    def _send(self, payload: bytes, close: bool) -> None:
+        self.busy = False
+        if self.transport is None:
+            return
+        self.transport.write(payload)
+        if close:
+            self.transport.close()
+            return
+        self._next()
 
 
 if __name__ == "__main__":  # pragma: no cover - handy for poking at it by hand
