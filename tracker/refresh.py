@@ -58,6 +58,9 @@ __all__ = [
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.I)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ARTICLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+# Finished checks are written in batches: at most this long after the first one waits, or this many at once.
+FLUSH_SECONDS = 0.1
+FLUSH_CHECKS = 256
 
 
 def utc_now() -> str:
@@ -332,6 +335,7 @@ class _Run:
         self.loop = asyncio.get_running_loop()
         self.progress: Callable[[], None] | None = None
         self.unwritten: list[Check] = []
+        self._flush_timer: asyncio.TimerHandle | None = None
 
     # --- waiting ----------------------------------------------------------------------------------------
 
@@ -383,8 +387,10 @@ class _Run:
             attempt += 1
 
     def _apply(self, target: Target, checker: str, checked: Checked) -> None:
-        """Queue a finished check for the writer; results that finish in the same loop turn are written in
-        one commit (each check still its own savepoint), which keeps fsyncs off the per-check path."""
+        """Queue a finished check for the writer. Queued checks are written together, one commit (each check
+        still its own savepoint) at most ``FLUSH_SECONDS`` after the first of them or once ``FLUSH_CHECKS``
+        wait: a commit is an fsync of the WAL, and one per loop turn (a handful of checks) cost more than the
+        checks themselves."""
         check = Check(
             key=uuid.uuid4().hex,
             post_id=target.id,
@@ -395,13 +401,18 @@ class _Run:
             elapsed_ms=checked.elapsed_ms,
             run_id=self.options.run_id,
         )
-        if not self.unwritten:
-            self.loop.call_soon(self.flush)
         self.unwritten.append(check)
+        if len(self.unwritten) >= FLUSH_CHECKS:
+            self.flush()
+        elif self._flush_timer is None:
+            self._flush_timer = self.loop.call_later(FLUSH_SECONDS, self.flush)
 
     def flush(self) -> None:
         """Write every queued check: one transaction, one savepoint per check (a failing check rolls back
         alone and is reported)."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
         batch, self.unwritten = self.unwritten, []
         if not batch:
             return
