@@ -573,7 +573,7 @@ def make_client(
     async def log_response(response: httpx.Response) -> None:
         logger.debug("%s %s -> %s", response.request.method, response.request.url, response.status_code)
 
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         transport=transport or GuardedTransport(policy, limits=settings.limits()),
         mounts=mounts,
         timeout=settings.timeouts(),
@@ -583,6 +583,20 @@ def make_client(
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         event_hooks={"request": [guard], "response": [log_response]},
     )
+    # The ``cookies`` setter would wrap our jar in a plain Cookies again, so the attribute it sets is set here
+    # (httpx is pinned below 0.29; tests/test_fetch.py checks cookies still round-trip).
+    client._cookies = _Cookies()
+    return client
+
+
+class _Cookies(httpx.Cookies):
+    """The client's cookie jar, which looks at a response only when it sets a cookie: httpx otherwise builds
+    urllib request and response adapters for every answer, ~5% of a refresh's CPU."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Store the cookies ``response`` sets, if any."""
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
 
 
 # --- Fetching ----------------------------------------------------------------------------------------------
@@ -744,12 +758,17 @@ async def _fetch(
             redirects=tuple(redirects),
         )
 
-    blocked = url_problem(url, policy)
+    # Parsed once: httpx's URL parser walks every character in Python, and a checker URL is long.
+    try:
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        target = None
+    blocked = url_problem(url if target is None else target, policy)
     if blocked is not None:
         return error(blocked.kind, blocked.detail)
-    target = httpx.URL(url)
+    assert target is not None  # url_problem refuses whatever httpx cannot parse
     while True:
-        key = str(target.copy_with(fragment=None))
+        key = str(target).partition("#")[0]  # a serialised URL has no other unescaped "#"
         visits[key] += 1
         if visits[key] > _MAX_VISITS:
             return error("redirect_loop", f"{key} visited {_MAX_VISITS} times already", target)

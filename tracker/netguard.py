@@ -12,11 +12,12 @@ from the address we connect to.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ __all__ = [
     "ALLOWED_SCHEMES",
     "BLOCKED_NETWORKS",
     "DEFAULT_ALLOWED_PORTS",
+    "POOL_SHARD_SIZE",
     "BlockKind",
     "Blocked",
     "GuardPolicy",
@@ -246,23 +248,33 @@ def url_problem(url: httpx.URL | str, policy: GuardPolicy | None = None) -> Bloc
     host = url.host
     if not host:
         return Blocked("bad_url", f"no host in {url}")
-    if url.port is not None and not 0 < url.port < 65536:
-        return Blocked("bad_url", f"port {url.port} does not exist")
+    found = _origin_problem(url.scheme, host, url.port, policy)
+    return None if found is None else Blocked(*found)
+
+
+# The verdict on an origin depends only on these four values, and a refresh asks about the same few API hosts
+# thousands of times: cached (the verdict, not a Blocked, since an exception object must not be re-raised).
+@functools.lru_cache(maxsize=4096)
+def _origin_problem(
+    scheme: str, host: str, port: int | None, policy: GuardPolicy
+) -> tuple[BlockKind, str] | None:
+    if port is not None and not 0 < port < 65536:
+        return "bad_url", f"port {port} does not exist"
     if "%" in host and ":" not in host:
         # A percent-encoded host ("%31%32%37.0.0.1") is decoded by some resolvers and not others.
-        return Blocked("bad_url", f"percent-encoded host {host!r}")
+        return "bad_url", f"percent-encoded host {host!r}"
     try:
         ip = parse_ip(host)
     except ValueError as error:
-        return Blocked("bad_url", str(error))
+        return "bad_url", str(error)
     if not policy.allow_private:
         problem = address_problem(ip) if ip is not None else _host_name_problem(host)
         if problem is not None:
-            return Blocked("private_address", problem)
-        port = url.port if url.port is not None else (443 if url.scheme == "https" else 80)
+            return "private_address", problem
+        port = port if port is not None else (443 if scheme == "https" else 80)
         if port not in policy.allowed_ports:
             allowed = ", ".join(map(str, policy.allowed_ports))
-            return Blocked("bad_port", f"port {port} is not one of {allowed}")
+            return "bad_port", f"port {port} is not one of {allowed}"
     return None
 
 
@@ -383,12 +395,120 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         inner: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         # Not calling super().__init__: it would build (and load CA certificates for) a second, unused pool.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=GuardedBackend(policy, resolver=resolver, inner=inner),
+        backend = GuardedBackend(policy, resolver=resolver, inner=inner)
+        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        # httpx declares ``_pool`` as an AsyncConnectionPool but only calls handle_async_request, aclose,
+        # __aenter__ and __aexit__ on it, which _ShardedPool provides.
+        self._pool = _ShardedPool(  # type: ignore[assignment]
+            lambda size, keepalive: httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=size,
+                max_keepalive_connections=keepalive,
+                keepalive_expiry=limits.keepalive_expiry,
+                http1=True,
+                http2=False,
+                network_backend=backend,
+            ),
+            limits.max_connections,
+            limits.max_keepalive_connections,
         )
+
+
+# httpcore's pool re-examines every connection (and polls each idle socket) whenever a request starts or ends,
+# with a quadratic count of idle connections besides: at 64 connections that was ~7 ms of CPU per request,
+# 80% of a refresh. Pools of at most this many connections keep that bookkeeping small.
+POOL_SHARD_SIZE = 1
+
+_Origin = tuple[bytes, bytes, int | None]
+
+
+class _ShardedPool:
+    """Several small httpcore pools behind one. A request goes to a shard with room that last served its
+    origin (so its keep-alive connection is reused), else to any shard with room, else to the least loaded
+    one, and counts against that shard until its response is closed. The shards together hold at most
+    ``max_connections`` connections (and about ``max_keepalive`` idle ones), as one pool would."""
+
+    def __init__(
+        self,
+        factory: Callable[[int, int], httpcore.AsyncConnectionPool],
+        max_connections: int | None,
+        max_keepalive: int | None,
+    ) -> None:
+        total = max_connections if max_connections is not None else POOL_SHARD_SIZE
+        count = max(1, -(-total // POOL_SHARD_SIZE))
+        sizes = [total // count + (index < total % count) for index in range(count)]
+        keepalive = max_keepalive if max_keepalive is not None else total
+        self._shards = [factory(size, max(0, min(size, keepalive * size // total))) for size in sizes]
+        self._capacity = sizes
+        self._busy = [0] * count
+        self._origins: list[_Origin | None] = [None] * count
+
+    def _pick(self, origin: _Origin) -> int:
+        spare = -1
+        best = 0
+        for index, busy in enumerate(self._busy):
+            if busy < self._capacity[index]:
+                if self._origins[index] == origin:
+                    return index
+                if spare < 0 or (self._origins[spare] is not None and self._origins[index] is None):
+                    spare = index  # prefer a shard that never connected anywhere over evicting another origin
+            elif busy - self._capacity[index] < self._busy[best] - self._capacity[best]:
+                best = index
+        return spare if spare >= 0 else best
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send ``request`` through the chosen shard; its slot is held until the response is closed."""
+        url = request.url
+        origin = (url.scheme, url.host, url.port)
+        index = self._pick(origin)
+        self._busy[index] += 1
+        self._origins[index] = origin
+        try:
+            response = await self._shards[index].handle_async_request(request)
+        except BaseException:
+            self._busy[index] -= 1
+            raise
+        assert isinstance(response.stream, AsyncIterable)
+        return httpcore.Response(
+            status=response.status,
+            headers=response.headers,
+            content=_ReleasingStream(response.stream, self._busy, index),
+            extensions=response.extensions,
+        )
+
+    @property
+    def connections(self) -> list[httpcore.AsyncConnectionInterface]:
+        """Every shard's connections."""
+        return [connection for shard in self._shards for connection in shard.connections]
+
+    async def aclose(self) -> None:
+        """Close every shard."""
+        for shard in self._shards:
+            await shard.aclose()
+
+    async def __aenter__(self) -> _ShardedPool:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class _ReleasingStream:
+    """A response body that gives its shard slot back when closed (once, however often it is closed)."""
+
+    def __init__(self, stream: AsyncIterable[bytes], busy: list[int], index: int) -> None:
+        self._stream = stream
+        self._busy = busy
+        self._index: int | None = index
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        if self._index is not None:
+            self._busy[self._index] -= 1
+            self._index = None
+        close = getattr(self._stream, "aclose", None)
+        if close is not None:
+            await close()
