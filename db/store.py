@@ -134,6 +134,17 @@ def _archive_columns(capture: Capture) -> dict[str, str]:
     return columns
 
 
+def _upsert_sighting(
+    db: Database, table: str, record: dict[str, Any], known: bool, now: str, result: SaveResult
+) -> None:
+    """Insert a sighting row (stamping ``first_seen_at``) or refresh a known one; counts new rows."""
+    if known:
+        db.table(table).update(record["id"], {k: v for k, v in record.items() if k != "id"})
+    else:
+        db.table(table).insert({**record, "first_seen_at": now}, pk="id")
+        result.count(table)
+
+
 def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
     """Write one document's capture and extraction in one transaction; returns what was new."""
     meta = extraction.article
@@ -265,11 +276,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "context": embed.context,
                 "last_seen_at": now,
             }
-            if identifier in embeds:
-                db.table("embeds").update(identifier, {k: v for k, v in record.items() if k != "id"})
-            else:
-                db.table("embeds").insert({**record, "first_seen_at": now}, pk="id")
-                result.count("embeds")
+            _upsert_sighting(db, "embeds", record, identifier in embeds, now, result)
 
         mention_ids = [mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions]
         mentions = _existing(db, "mentions", mention_ids)
@@ -286,11 +293,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "position": mention.position,
                 "last_seen_at": now,
             }
-            if identifier in mentions:
-                db.table("mentions").update(identifier, {k: v for k, v in record.items() if k != "id"})
-            else:
-                db.table("mentions").insert({**record, "first_seen_at": now}, pk="id")
-                result.count("mentions")
+            _upsert_sighting(db, "mentions", record, identifier in mentions, now, result)
 
         note_ids = [note_id(article, n.sentence, n.verifier) for n in extraction.notes]
         notes = _existing(db, "verification_notes", note_ids)
@@ -307,13 +310,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                 "position": note.position,
                 "last_seen_at": now,
             }
-            if identifier in notes:
-                db.table("verification_notes").update(
-                    identifier, {k: v for k, v in record.items() if k != "id"}
-                )
-            else:
-                db.table("verification_notes").insert({**record, "first_seen_at": now}, pk="id")
-                result.count("verification_notes")
+            _upsert_sighting(db, "verification_notes", record, identifier in notes, now, result)
     return result
 
 

@@ -104,6 +104,13 @@ def _article_url(document: Document, extraction: Extraction) -> str:
     return document.url
 
 
+def _expected_documents(sources: list[str]) -> int:
+    """How many documents the sources may yield: one each, or many for kinds that list articles (web
+    archives, feeds, sitemaps declare ``MANY_DOCUMENTS``)."""
+    many = PROCESS_POOL_THRESHOLD
+    return sum(many if getattr(module_for(s), "MANY_DOCUMENTS", False) else 1 for s in sources)
+
+
 def _executor(count: int, workers: int | None) -> Executor:
     cpus = os.cpu_count() or 1
     if workers == 1 or (workers is None and (count < PROCESS_POOL_THRESHOLD or cpus < 2)):
@@ -176,56 +183,65 @@ async def ingest(
         wayback_fallback=wayback_fallback,
     )
     loop = asyncio.get_running_loop()
-    executor = _executor(len(expanded), workers)
+    executor = _executor(_expected_documents(expanded), workers)
     gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+    # Documents being extracted or saved at once, across all sources: keeps every worker busy (an archive's
+    # pages are extracted side by side) while bounding the bodies held in memory.
+    read_ahead = max(4, 2 * (workers or os.cpu_count() or 1))
+    extracting = asyncio.Semaphore(read_ahead)
+
+    async def document(item: Document) -> str | None:
+        """Extract and save one document; returns the failure reason, if any."""
+        async with extracting:
+            report.documents += 1
+            try:
+                extraction = await loop.run_in_executor(
+                    executor, extract_document, item.kind, item.body, item.url, item.capture.content_type
+                )
+            except Exception as exc:  # a scraper bug on one page must not stop the run
+                reason = f"extraction failed: {type(exc).__name__}: {exc}"
+                report.failures.append(Failure(item.source, reason))
+                return reason
+            article_url = _article_url(item, extraction)
+            extraction = replace(extraction, article=replace(extraction.article, url=article_url))
+            try:
+                result = save_extraction(db, item.capture, extraction, now())
+            except Exception as exc:  # recorded per source; the transaction was rolled back
+                reason = f"database write failed: {type(exc).__name__}: {exc}"
+                report.failures.append(Failure(item.source, reason))
+                return reason
+            report.saved += 1
+            if item.listing is not None:
+                listing = item.listing
+                memory.saw(listing.source_url, listing.item_url, listing.published_at, now())
+            if not result.new_capture:
+                report.unchanged += 1
+            for table, count in result.new.items():
+                report.new[table] = report.new.get(table, 0) + count
+            return None
 
     async def one(source: str) -> None:
         async with gate:
-            error: str | None = None
+            errors: list[str] = []
+            pending: set[asyncio.Task[str | None]] = set()
             try:
                 async for item in module_for(source).read(source, context):
                     if isinstance(item, Failure):
                         report.failures.append(item)
-                        error = item.reason
+                        errors.append(item.reason)
                         continue
-                    report.documents += 1
-                    try:
-                        extraction = await loop.run_in_executor(
-                            executor,
-                            extract_document,
-                            item.kind,
-                            item.body,
-                            item.url,
-                            item.capture.content_type,
-                        )
-                    except Exception as exc:  # a scraper bug on one page must not stop the run
-                        reason = f"extraction failed: {type(exc).__name__}: {exc}"
-                        report.failures.append(Failure(item.source, reason))
-                        error = reason
-                        continue
-                    article_url = _article_url(item, extraction)
-                    extraction = replace(extraction, article=replace(extraction.article, url=article_url))
-                    try:
-                        result = save_extraction(db, item.capture, extraction, now())
-                    except Exception as exc:  # recorded per source; the transaction was rolled back
-                        reason = f"database write failed: {type(exc).__name__}: {exc}"
-                        report.failures.append(Failure(item.source, reason))
-                        error = reason
-                        continue
-                    report.saved += 1
-                    if item.listing is not None:
-                        listing = item.listing
-                        memory.saw(listing.source_url, listing.item_url, listing.published_at, now())
-                    if not result.new_capture:
-                        report.unchanged += 1
-                    for table, count in result.new.items():
-                        report.new[table] = report.new.get(table, 0) + count
+                    pending.add(asyncio.create_task(document(item)))
+                    # Read no further ahead than the workers can take, so a huge archive is streamed.
+                    if len(pending) >= read_ahead:
+                        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                        errors.extend(outcome for outcome in (task.result() for task in done) if outcome)
             except Exception as exc:  # an input module failing on one source
                 reason = f"{type(exc).__name__}: {exc}"
                 report.failures.append(Failure(source, reason))
-                error = reason
+                errors.append(reason)
+            errors.extend(outcome for outcome in await asyncio.gather(*pending) if outcome)
             if progress:
-                progress(source, error)
+                progress(source, errors[0] if errors else None)
 
     try:
         if fetcher is not None:

@@ -29,9 +29,11 @@ from tracker.fetch import BodyError, decode_capped
 
 from .base import Document, Failure, SourceContext, make_capture
 
-__all__ = ["NAME", "NETWORK", "SUFFIXES", "claims", "expand", "read"]
+__all__ = ["MANY_DOCUMENTS", "NAME", "NETWORK", "SUFFIXES", "claims", "expand", "read"]
 
 NAME = "warc"
+# Yields many documents per source: the pipeline starts its process pool for it.
+MANY_DOCUMENTS = True
 NETWORK = False
 SUFFIXES = (".warc", ".warc.gz", ".wacz")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

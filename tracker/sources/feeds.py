@@ -22,9 +22,11 @@ from . import web
 from ._listing import Item, follow
 from .base import Document, Failure, SourceContext
 
-__all__ = ["NAME", "PREFIX", "claims", "expand", "read"]
+__all__ = ["MANY_DOCUMENTS", "NAME", "PREFIX", "claims", "expand", "read"]
 
 NAME = "feed"
+# Yields many documents per source: the pipeline starts its process pool for it.
+MANY_DOCUMENTS = True
 PREFIX = "feed:"
 
 

@@ -21,9 +21,11 @@ from . import web
 from ._listing import Item, follow, is_before
 from .base import Document, Failure, SourceContext
 
-__all__ = ["MAX_DEPTH", "NAME", "PREFIX", "claims", "expand", "read"]
+__all__ = ["MANY_DOCUMENTS", "MAX_DEPTH", "NAME", "PREFIX", "claims", "expand", "read"]
 
 NAME = "sitemap"
+# Yields many documents per source: the pipeline starts its process pool for it.
+MANY_DOCUMENTS = True
 PREFIX = "sitemap:"
 # Levels of sitemap indexes followed below the first sitemap. The protocol allows one (an index of
 # sitemaps); real sites nest a little deeper, and anything past this is a generator gone wrong.
