@@ -25,6 +25,7 @@ from .config import Config, ConfigError, load_config
 __all__ = ["cli"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_FAILURES = 1
 EXIT_LOCKED = 3
@@ -58,6 +59,45 @@ def config_option(fn: F) -> F:
 def silent_option(fn: F) -> F:
     """``-s/--silent``: no progress, no summary (for cron)."""
     return click.option("-s", "--silent", is_flag=True, help="No progress bar and no summary line (for cron)")(fn)
+
+
+def queue_option(fn: F) -> F:
+    """``--queue URL``: run over the Redis job queue (tracker.queue) instead of in this process."""
+    return click.option(
+        "--queue",
+        "queue_url",
+        metavar="URL",
+        default=None,
+        help="Hand the network work to 'embedtrail worker' processes through this Redis queue "
+        "(redis://HOST:PORT/N); this process stays the only database writer",
+    )(fn)
+
+
+def _check_queue_url(url: str) -> None:
+    from .queue import parse_queue_url
+
+    try:
+        parse_queue_url(url)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--queue") from error
+
+
+def _over_queue(queue_url: str, run: Callable[[Any, Any], T]) -> T:
+    """Run ``run(tracker.queue, stop)`` with SIGTERM/SIGINT setting ``stop``; a bad queue URL is a usage
+    error and an unreachable Redis a failure (exit 1)."""
+    import threading
+
+    import redis
+
+    from . import queue
+
+    _check_queue_url(queue_url)
+    stop = threading.Event()
+    try:
+        with queue.stop_on_signals(stop):
+            return run(queue, stop)
+    except redis.RedisError as error:
+        raise click.ClickException(f"queue unavailable at {queue_url}: {error}") from error
 
 
 def _load_config(path: str | None) -> Config:
@@ -122,6 +162,7 @@ def _read_source_file(path: str) -> list[str]:
 @click.option("--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Extraction worker processes (default: CPUs)")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@queue_option
 @db_option
 @config_option
 @silent_option
@@ -174,6 +215,7 @@ def ingest(
     allow_private: bool,
     workers: int | None,
     as_json: bool,
+    queue_url: str | None,
     db_path: str,
     config_path: str | None,
     silent: bool,
@@ -222,15 +264,23 @@ def ingest(
                 click.echo(f"failed: {source}: {error}", err=True)
 
         try:
-            report = ingest_sync(
-                db,
-                items,
-                config,
-                progress=progress,
-                workers=workers,
-                since=since_value,
-                wayback_fallback=wayback_fallback,
-            )
+            if queue_url:
+                report = _over_queue(
+                    queue_url,
+                    lambda q, stop: q.ingest_queued(
+                        db, items, config, queue_url, progress=progress, stop=stop, workers=workers
+                    ),
+                )
+            else:
+                report = ingest_sync(
+                    db,
+                    items,
+                    config,
+                    progress=progress,
+                    workers=workers,
+                    since=since_value,
+                    wayback_fallback=wayback_fallback,
+                )
         finally:
             bar.close()
         errors = [{"source": f.source, "reason": f.reason} for f in report.failures]
@@ -354,6 +404,7 @@ def publish(directory: str, db_path: str, config_path: str | None) -> None:
 @click.option("--archive", is_flag=True, help="Also look up and request Wayback snapshots (rate limited)")
 @click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
+@queue_option
 @db_option
 @config_option
 @silent_option
@@ -367,6 +418,7 @@ def refresh(
     archive: bool,
     allow_private: bool,
     as_json: bool,
+    queue_url: str | None,
     db_path: str,
     config_path: str | None,
     silent: bool,
@@ -404,7 +456,12 @@ def refresh(
                 limit=limit, platforms=platforms, post_ids=post_ids, older_than=older, everything=everything,
                 articles=articles, archive=archive, run_id=run,
             )
-            report = refresh_sync(db, config, options, handle_signals=True)
+            if queue_url:
+                report = _over_queue(
+                    queue_url, lambda q, stop: q.refresh_queued(db, config, options, queue_url, stop=stop)
+                )
+            else:
+                report = refresh_sync(db, config, options, handle_signals=True)
             code = EXIT_FAILURES if report.errors else 0
             finish_run(db, run, utc_now(), report.counts(), report.errors, code)
     finally:
@@ -528,3 +585,98 @@ def sources_remove(urls: tuple[str, ...], db_path: str) -> None:
                 missing.append(url)
     if missing:
         raise click.ClickException(f"not a remembered source: {', '.join(missing)}")
+
+
+def _required_queue_option(fn: F) -> F:
+    return click.option(
+        "--queue",
+        "queue_url",
+        metavar="URL",
+        required=True,
+        help="Redis URL of the queue (redis://HOST:PORT/N)",
+    )(fn)
+
+
+@cli.command()
+@_required_queue_option
+@click.option(
+    "--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Jobs in flight at once"
+)
+@click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses")
+@config_option
+def worker(queue_url: str, threads: int, allow_private: bool, config_path: str | None) -> None:
+    """Do check and ingest jobs from the queue until stopped: fetch, check or extract, send results back.
+
+    Start any number, on any machine; a worker never opens the database. Per-host limits and 429 pauses
+    ([limits] in the config) are shared by all workers through Redis. SIGTERM finishes jobs in flight and
+    puts the rest back on the queue.
+    """
+    from dataclasses import replace
+
+    from .queue import run_worker
+
+    _check_queue_url(queue_url)
+    config = _load_config(config_path)
+    if allow_private:
+        config = replace(config, fetch=replace(config.fetch, allow_private=True))
+    click.echo(f"worker taking jobs from {queue_url} with {threads} threads (Ctrl-C to stop)", err=True)
+    try:
+        run_worker(queue_url, config, threads=threads, handle_signals=True)
+    except Exception as error:  # redis errors at start-up, mostly: say which queue
+        raise click.ClickException(f"worker stopped: {type(error).__name__}: {error}") from error
+
+
+@cli.group(name="queue")
+def queue_group() -> None:
+    """Inspect the job queue that 'refresh --queue' and 'ingest --queue' use, and re-queue failed jobs."""
+
+
+@queue_group.command(name="status")
+@_required_queue_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON")
+def queue_status_command(queue_url: str, as_json: bool) -> None:
+    """Show messages per queue (waiting, taken, delayed for retry, dead letters) and jobs per host (queued,
+    running, done awaiting the writer, applied, failed) and per worker."""
+    import redis
+
+    from .queue import queue_status
+
+    _check_queue_url(queue_url)
+    try:
+        status = queue_status(queue_url)
+    except redis.RedisError as error:
+        raise click.ClickException(f"queue unavailable at {queue_url}: {error}") from error
+    if as_json:
+        click.echo(json.dumps(status.as_dict(), indent=2, sort_keys=True))
+        return
+    click.echo(f"{'queue':<10} {'waiting':>8} {'taken':>8} {'delayed':>8} {'dead':>8}")
+    for name, counts in status.queues.items():
+        waiting, taken, delayed, dead = (counts[k] for k in ("waiting", "taken", "delayed", "dead"))
+        click.echo(f"{name:<10} {waiting:>8} {taken:>8} {delayed:>8} {dead:>8}")
+    click.echo(f"\n{'host':<28} {'queued':>7} {'running':>7} {'done':>7} {'applied':>8} {'failed':>7}")
+    for host, c in status.hosts.items():
+        click.echo(
+            f"{host:<28} {c['queued']:>7} {c['running']:>7} {c['done']:>7} {c['applied']:>8} {c['failed']:>7}"
+        )
+    click.echo(f"\n{'worker':<28} {'state':>6} {'seen':>7} {'running':>7} {'finished':>8} {'failed':>7}")
+    for name, w in status.workers.items():
+        state = "alive" if w.get("alive") else "gone"
+        seen = f"{w['last_seen_seconds']:.0f}s" if "last_seen_seconds" in w else "-"
+        click.echo(f"{name:<28} {state:>6} {seen:>7} {w['running']:>7} {w['finished']:>8} {w['failed']:>7}")
+    click.echo(f"\n{status.open_jobs} open job{'s' if status.open_jobs != 1 else ''}")
+
+
+@queue_group.command(name="retry")
+@_required_queue_option
+def queue_retry_command(queue_url: str) -> None:
+    """Put every dead-lettered job back on its queue, with fresh retries."""
+    import redis
+
+    from .queue import retry_failed
+
+    _check_queue_url(queue_url)
+    try:
+        count = retry_failed(queue_url)
+    except redis.RedisError as error:
+        raise click.ClickException(f"queue unavailable at {queue_url}: {error}") from error
+    click.echo(f"re-queued {count} failed job{'s' if count != 1 else ''}")
