@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= embedtrail.db
 PORT ?= 8001
 
-.PHONY: run test lint bench install browser clean docs
+.PHONY: run test lint bench install clean docs fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/embedtrail serve --db $(DB) --port $(PORT)
 
 test: $(STAMP)
+	sh scripts/install-test-deps.sh
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
