@@ -464,13 +464,15 @@ class _Run:
         self.report.merged += 1
         return Target(merged, row["platform"], row["native_id"], row["url"], "post")
 
-    async def check_post(self, target: Target) -> None:
-        """Check one post (resolving it first if needed) and apply the result."""
+    async def check_post(self, target: Target, host: str | None = None) -> None:
+        """Check one post (resolving it first if needed) and apply the result. ``host`` is the host its
+        checker calls, when the caller already knows it."""
         module = for_target(target)
         if module is None:
             self.report.skipped += 1
             return
-        host = _host_for(module, target, self.config)
+        if host is None:
+            host = _host_for(module, target, self.config)
         needs = getattr(module, "needs_resolution", None)
         if needs is not None and needs(target):
             resolved = await self._resolve(module, target, host)
@@ -491,15 +493,16 @@ class _Run:
             queues[_host_for(module, target, self.config) if module else ""].append(target)
         workers_per_host = max(1, self.config.limits.per_host_concurrency)
         tasks = []
-        for queue in queues.values():
+        for host, queue in queues.items():
             queue.reverse()  # workers pop() from the end, which keeps the due order
             for _ in range(min(workers_per_host, len(queue))):
-                tasks.append(asyncio.create_task(self._worker(queue)))
+                tasks.append(asyncio.create_task(self._worker(queue, host)))
         await asyncio.gather(*tasks)
 
-    async def _worker(self, queue: list[Target]) -> None:
+    async def _worker(self, queue: list[Target], host: str) -> None:
         while queue and not self.stop.is_set():
-            await self.check_post(queue.pop())
+            # The host was worked out when queueing (building a request computes e.g. Twitter's token).
+            await self.check_post(queue.pop(), host)
 
     # --- articles ---------------------------------------------------------------------------------------
 
