@@ -319,13 +319,29 @@ def stats(as_json: bool, db_path: str) -> None:
         click.echo(f"  {status:<20} {count:>8}")
 
 
+# Keys whose values are credentials: `embedtrail config` output ends up in bug reports and logs.
+_SECRET_KEYS = frozenset({"archive_access_key", "archive_secret_key", "secret"})
+
+
+def _mask_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (config sections) with every set secret replaced by ``"***"``; unset ones stay unset."""
+    return {
+        section: (
+            {k: ("***" if k in _SECRET_KEYS and v not in (None, "") else v) for k, v in values.items()}
+            if isinstance(values, dict)
+            else values
+        )
+        for section, values in data.items()
+    }
+
+
 @cli.command(name="config")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON instead of TOML")
 @config_option
 def show_config(as_json: bool, config_path: str | None) -> None:
     """Print the effective configuration (defaults overlaid with the config file)."""
     config = _load_config(config_path)
-    data = config.as_dict()
+    data = _mask_secrets(config.as_dict())
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -461,7 +477,23 @@ def refresh(
                     queue_url, lambda q, stop: q.refresh_queued(db, config, options, queue_url, stop=stop)
                 )
             else:
-                report = refresh_sync(db, config, options, handle_signals=True)
+                bar: _Progress | None = None
+
+                def on_start(total: int) -> None:
+                    nonlocal bar
+                    bar = _Progress(total, "Refreshing", silent)
+
+                def advance() -> None:
+                    if bar is not None:
+                        bar.advance()
+
+                try:
+                    report = refresh_sync(
+                        db, config, options, handle_signals=True, progress=advance, on_start=on_start
+                    )
+                finally:
+                    if bar is not None:
+                        bar.close()
             code = EXIT_FAILURES if report.errors else 0
             finish_run(db, run, utc_now(), report.counts(), report.errors, code)
     finally:

@@ -721,6 +721,12 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
 
 
+def _host_key(url: httpx.URL) -> str:
+    """What per-host limits count by: host and port (two servers on one address are two hosts)."""
+    port = url.port if url.port is not None else (443 if url.scheme == "https" else 80)
+    return f"{url.host}:{port}"
+
+
 def _null_slot(host: str) -> AbstractAsyncContextManager[None]:
     @asynccontextmanager
     async def slot() -> AsyncIterator[None]:
@@ -772,7 +778,7 @@ async def _fetch(
         visits[key] += 1
         if visits[key] > _MAX_VISITS:
             return error("redirect_loop", f"{key} visited {_MAX_VISITS} times already", target)
-        async with slot(target.host):
+        async with slot(_host_key(target)):
             remaining = settings.total_timeout - spent
             began = time.monotonic()
             try:
@@ -842,9 +848,10 @@ class Fetcher:
     """A client plus the concurrency limits: ``async with Fetcher(settings) as f: await f.get(url)``.
 
     At most ``max_connections`` requests run at once, at most ``per_host_connections`` to one host, and
-    requests to one host start at least ``min_interval_per_host`` apart. Waiting for those slots is not part
-    of a fetch's ``total_timeout``, so a thousand queued URLs do not time out in the queue. Pass ``client``
-    to share one (it is then not closed here), ``transport`` to test, ``clock`` to control ``fetched_at``.
+    requests to one host start at least ``min_interval_per_host`` apart; a host is a host name and port.
+    Waiting for those slots is not part of a fetch's ``total_timeout``, so a thousand queued URLs do not time
+    out in the queue. Pass ``client`` to share one (it is then not closed here), ``transport`` to test,
+    ``clock`` to control ``fetched_at``.
     """
 
     def __init__(

@@ -32,6 +32,7 @@ from sqlite_utils import Database
 from db.checks import ERROR, ArchiveRecord, Check, Policy, apply_check, merge_post, record_archive
 from db.checks import update_removed_embeds as mark_removed_embeds
 from db.store import article_key, save_extraction
+from scrapers.records import ArticleMeta
 
 from .checkers import Checked, Request, Response, Target, for_target, run_check, wayback
 from .checkers.base import result as make_result
@@ -53,6 +54,7 @@ __all__ = [
     "refresh",
     "refresh_sync",
     "utc_now",
+    "wall_suspected",
 ]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.I)
@@ -535,20 +537,34 @@ class _Run:
                 self.report.articles["skipped"] += 1
                 return
             now = self.now()
+            walled: str | None = None
             try:
                 with self.db.atomic():
                     # The run's clock, not the fetcher's: scheduling compares against it.
                     capture = replace(result.capture("refresh"), fetched_at=now)
-                    saved = save_extraction(self.db, capture, extraction, now)
-                    moved = mark_removed_embeds(
-                        self.db, row["id"], [e.post_id for e in extraction.embeds], now
-                    )
+                    if not extraction.embeds:
+                        walled = _walled_page(self.db, row["id"], result.body)
+                    if walled is not None:
+                        # Keep the evidence of what was served, but neither its metadata nor its verdict.
+                        bare = replace(extraction, article=ArticleMeta(row["url"]), posts=(), embeds=())
+                        saved = save_extraction(self.db, capture, bare, now)
+                        moved = {"removed": 0, "restored": 0}
+                    else:
+                        saved = save_extraction(self.db, capture, extraction, now)
+                        moved = mark_removed_embeds(
+                            self.db, row["id"], [e.post_id for e in extraction.embeds], now
+                        )
             except Exception as error:
                 self.report.articles["failed"] += 1
                 self.report.errors.append(
                     {"article": row["url"], "reason": f"database write failed: {error}"}
                 )
                 return
+            if walled is not None:
+                self.report.articles["walled"] += 1
+                self.report.errors.append(
+                    {"article": row["url"], "reason": f"no embeds found, none marked removed: {walled}"}
+                )
             self.report.articles["fetched"] += 1
             self.report.articles["changed" if saved.new_capture else "unchanged"] += 1
             self.report.articles["embeds_removed"] += moved["removed"]
@@ -617,6 +633,66 @@ class _Run:
                 )
 
 
+# A re-fetched page that lost every embed is often not the article at all but a cookie wall, a consent
+# interstitial or a paywall; marking its embeds removed on that evidence would be a false obituary.
+WALL_SHRINK = 0.5  # "much shorter": under half the bytes of the last capture
+WALL_MARKERS = (
+    "accept all cookies",
+    "accept cookies",
+    "cookie consent",
+    "cookie settings",
+    "consent to the use of",
+    "we value your privacy",
+    "before you continue",
+    "manage your privacy",
+    "your privacy choices",
+    "subscribe to continue",
+    "subscribe to read",
+    "subscribe now to",
+    "subscribers only",
+    "for subscribers",
+    "already a subscriber",
+    "already subscribed",
+    "to continue reading",
+    "sign in to continue",
+    "log in to continue",
+    "create a free account",
+    "paywall",
+    "premium content",
+)
+_WALL_SCAN_BYTES = 256 * 1024
+
+
+def wall_suspected(
+    new_embeds: int, old_embeds: int, new_bytes: int, old_bytes: int | None, page: bytes
+) -> str | None:
+    """Why a re-fetched article page that lost all its embeds is probably a consent or paywall page and not
+    the article (a short reason), or None. Pure: only a page with no embeds whose previous version had some
+    is suspected, when it is under ``WALL_SHRINK`` of the last capture's size or says one of
+    ``WALL_MARKERS``."""
+    if new_embeds or not old_embeds:
+        return None
+    if old_bytes and new_bytes < old_bytes * WALL_SHRINK:
+        return f"page shrank from {old_bytes} to {new_bytes} bytes (consent or paywall page?)"
+    text = page[:_WALL_SCAN_BYTES].decode("utf-8", "replace").lower()
+    for marker in WALL_MARKERS:
+        if marker in text:
+            return f"page looks like a consent or paywall page ({marker!r})"
+    return None
+
+
+def _walled_page(db: Database, article: str, body: bytes) -> str | None:
+    old_embeds = db.execute(
+        "select count(*) from embeds where article_id = ? and removed_at is null", [article]
+    ).fetchone()[0]
+    if not old_embeds:
+        return None
+    last = db.execute(
+        "select bytes from captures where article_id = ? order by fetched_at desc, id desc limit 1", [article]
+    ).fetchone()
+    return wall_suspected(0, old_embeds, len(body), last[0] if last else None, body)
+
+
 def _host_for(module: ModuleType, target: Target, config: Config) -> str:
     needs = getattr(module, "needs_resolution", None)
     request = (
@@ -637,9 +713,12 @@ async def refresh(
     stop: asyncio.Event | None = None,
     handle_signals: bool = False,
     progress: Callable[[], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> RefreshReport:
     """Run one refresh over ``db``. With ``handle_signals``, SIGTERM and SIGINT stop it gracefully: no new
-    checks start, in-flight ones finish and are written. ``transport`` is for tests (httpx transports)."""
+    checks start, in-flight ones finish and are written. ``transport`` is for tests (httpx transports).
+    ``on_start(n)`` is told how many posts are due before the first check; ``progress()`` is called once per
+    check written (for a progress bar)."""
     started = time.perf_counter()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -654,7 +733,10 @@ async def refresh(
             run = _Run(db, config, options, FetcherHttp(fetcher), now, stop)
             run.progress = progress
             try:
-                await run.check_all(due_posts(db, now(), options))
+                targets = due_posts(db, now(), options)
+                if on_start is not None:
+                    on_start(len(targets))
+                await run.check_all(targets)
             finally:
                 run.flush()
             if options.articles and not stop.is_set():
