@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 # How long a read waits on a lock the writer holds. WAL readers rarely wait at all, but a checkpoint or the
 # first read after a crash can briefly need one; waiting beats showing volunteers an error page.
 BUSY_TIMEOUT_MS = 5000
+# Read the file through a memory map instead of a read() system call per page: on a database of gigabytes
+# an aggregate over millions of rows spent two thirds of its time in those calls (32 s against 16 s for
+# the charts' citations pass). SQLite caps this at its compile-time maximum (2 GiB by default). The live
+# file is only ever appended to and checkpointed, never truncated under readers (publish VACUUMs INTO a
+# new file), which is what makes a map safe.
+MMAP_SIZE = 2 * 1024 * 1024 * 1024
 
 
 @hookimpl
@@ -37,9 +43,10 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
 
 @hookimpl
 def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
-    """Let reads of the live database wait briefly for a writer instead of failing."""
+    """Let reads of the live database wait briefly for a writer instead of failing, through a memory map."""
     if database == DATABASE_NAME:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
 
 
 @hookimpl
