@@ -12,6 +12,7 @@ import json
 import math
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -23,10 +24,12 @@ from db.checks import ERROR, UNCHECKED
 __all__ = [
     "AGE_BUCKETS",
     "AgeShare",
+    "Charts",
     "CitedBucket",
     "PlatformShare",
     "age_attrition",
     "age_svg",
+    "all_charts",
     "cited_per_bucket",
     "cited_svg",
     "fill_gaps",
@@ -106,18 +109,19 @@ group by e.post_id
 """
 
 
+def _limited(conn: sqlite3.Connection, deadline: float, sql: str, params: dict[str, Any]) -> list[Any]:
+    """Rows of ``sql``, interrupted once ``deadline`` (time.monotonic) has passed."""
+    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.set_progress_handler(None, 10_000)
+
+
 async def _long_query(database: Any, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
     """Rows of ``sql`` on one of Datasette's read connections, interrupted after CHART_TIME_LIMIT_MS."""
     deadline = time.monotonic() + CHART_TIME_LIMIT_MS / 1000
-
-    def run(conn: sqlite3.Connection) -> list[Any]:
-        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
-        try:
-            return conn.execute(sql, params or {}).fetchall()
-        finally:
-            conn.set_progress_handler(None, 10_000)
-
-    return list(await database.execute_fn(run))
+    return list(await database.execute_fn(lambda conn: _limited(conn, deadline, sql, params or {})))
 
 
 def _bucket_expression(first: str, last: str) -> tuple[str, str]:
@@ -134,15 +138,15 @@ def _bucket_expression(first: str, last: str) -> tuple[str, str]:
     return "substr(cited_on, 1, 7)", "month"
 
 
-async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, list[CitedBucket]]:
-    """Posts by the day (week, month) they were first cited, with how many are gone now; (unit, buckets)."""
+def _cited_buckets(
+    query: Callable[[str, dict[str, Any]], list[Any]], cited: str, gone: tuple[str, ...]
+) -> tuple[str, list[CitedBucket]]:
     # One pass over every citation, by day; the span of those days then picks the bucket size, and the few
     # thousand days are summed into weeks or months by the same SQL expressions, not a second full pass.
-    days = await _long_query(
-        database,
+    days = query(
         f"""
         select cited_on, count(*) as cited, sum(p.status in (select value from json_each(:gone))) as gone
-        from ({_CITED_SQL}) c join posts p on p.id = c.post_id
+        from {cited} c join posts p on p.id = c.post_id
         where cited_on glob {_DATE_GLOB}
         group by cited_on order by cited_on
         """,
@@ -151,8 +155,7 @@ async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, l
     if not days:
         return "day", []
     expression, unit = _bucket_expression(days[0][0], days[-1][0])
-    rows = await _long_query(
-        database,
+    rows = query(
         f"""
         select {expression} as bucket, sum(cited), sum(gone) from (
           select json_extract(value, '$[0]') as cited_on, json_extract(value, '$[1]') as cited,
@@ -165,6 +168,16 @@ async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, l
     )
     found = [CitedBucket(str(row[0]), int(row[1]), int(row[2] or 0)) for row in rows]
     return unit, fill_gaps(unit, found)
+
+
+async def cited_per_bucket(database: Any, gone: tuple[str, ...]) -> tuple[str, list[CitedBucket]]:
+    """Posts by the day (week, month) they were first cited, with how many are gone now; (unit, buckets)."""
+    deadline = time.monotonic() + CHART_TIME_LIMIT_MS / 1000
+    return await database.execute_fn(  # type: ignore[no-any-return]
+        lambda conn: _cited_buckets(
+            lambda sql, params: _limited(conn, deadline, sql, params), f"({_CITED_SQL})", gone
+        )
+    )
 
 
 def _next_label(unit: str, label: str) -> str:
@@ -192,33 +205,38 @@ def fill_gaps(unit: str, buckets: list[CitedBucket]) -> list[CitedBucket]:
     return filled if len(filled) <= _MAX_BARS else buckets
 
 
+_PLATFORM_SQL = """
+select p.platform, count(*) as cited,
+       sum(p.status not in (select value from json_each(:skip))) as checked,
+       sum(p.status in (select value from json_each(:gone))) as gone
+from posts p
+where exists (select 1 from embeds e where e.post_id = p.id)
+group by p.platform order by cited desc, p.platform
+"""
+
+
+def _platform_shares(rows: list[Any]) -> list[PlatformShare]:
+    return [PlatformShare(str(row[0]), int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows]
+
+
 async def platform_attrition(database: Any, gone: tuple[str, ...]) -> list[PlatformShare]:
     """Per platform: cited posts, checked posts (an informative answer) and gone posts, most cited first."""
     rows = await _long_query(
         database,
-        """
-        select p.platform, count(*) as cited,
-               sum(p.status not in (select value from json_each(:skip))) as checked,
-               sum(p.status in (select value from json_each(:gone))) as gone
-        from posts p
-        where exists (select 1 from embeds e where e.post_id = p.id)
-        group by p.platform order by cited desc, p.platform
-        """,
+        _PLATFORM_SQL,
         {"gone": json.dumps(list(gone)), "skip": json.dumps(list(_UNINFORMATIVE))},
     )
-    return [PlatformShare(str(row[0]), int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows]
+    return _platform_shares(rows)
 
 
-async def age_attrition(
-    database: Any, gone: tuple[str, ...], *, with_checks: bool, with_outcomes: bool = False
+def _age_shares(
+    query: Callable[[str, dict[str, Any]], list[Any]],
+    cited: str,
+    gone: tuple[str, ...],
+    *,
+    with_checks: bool,
+    with_outcomes: bool,
 ) -> list[AgeShare]:
-    """Share of checked posts that were gone, by the age of the citing article when they were checked.
-
-    With the ``checks`` table every check counts (a post contributes to each age bucket once, with the last
-    check in it); without it, each post's latest status counts once, at the age of its last check. With
-    ``checks.outcome``, a gone answer still awaiting its confirming check (outcome ``pending``) is left out,
-    as refresh leaves it out of the post's status: no false obituaries.
-    """
     if with_checks:
         unconfirmed = "and coalesce(c.outcome, '') != 'pending'" if with_outcomes else ""
         observations = f"""
@@ -233,10 +251,9 @@ async def age_attrition(
     buckets = " ".join(
         f"when months < {high} then {index}" for index, (_low, high, _label) in enumerate(AGE_BUCKETS)
     )
-    rows = await _long_query(
-        database,
+    rows = query(
         f"""
-        with cited as ({_CITED_SQL}),
+        with cited as (select * from {cited}),
         aged as (
           select o.post_id, o.status, o.checked_at,
                  (julianday(o.checked_at) - julianday(cited.cited_on)) / {_DAYS_PER_MONTH} as months
@@ -261,6 +278,71 @@ async def age_attrition(
     return [
         AgeShare(label, *found.get(index, (0, 0))) for index, (_low, _high, label) in enumerate(AGE_BUCKETS)
     ]
+
+
+async def age_attrition(
+    database: Any, gone: tuple[str, ...], *, with_checks: bool, with_outcomes: bool = False
+) -> list[AgeShare]:
+    """Share of checked posts that were gone, by the age of the citing article when they were checked.
+
+    With the ``checks`` table every check counts (a post contributes to each age bucket once, with the last
+    check in it); without it, each post's latest status counts once, at the age of its last check. With
+    ``checks.outcome``, a gone answer still awaiting its confirming check (outcome ``pending``) is left out,
+    as refresh leaves it out of the post's status: no false obituaries.
+    """
+    deadline = time.monotonic() + CHART_TIME_LIMIT_MS / 1000
+    return await database.execute_fn(  # type: ignore[no-any-return]
+        lambda conn: _age_shares(
+            lambda sql, params: _limited(conn, deadline, sql, params),
+            f"({_CITED_SQL})",
+            gone,
+            with_checks=with_checks,
+            with_outcomes=with_outcomes,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The numbers behind the three charts."""
+
+    unit: str
+    buckets: list[CitedBucket]
+    platforms: list[PlatformShare]
+    ages: list[AgeShare]
+
+
+# A per-connection scratch table (TEMP: allowed on read-only and immutable connections) holding the first
+# citation date of every post, so the bucket and age charts share one pass over every citation.
+_CITED_TEMP = "temp.embedtrail_cited"
+
+
+async def all_charts(
+    database: Any, gone: tuple[str, ...], *, with_checks: bool, with_outcomes: bool
+) -> Charts:
+    """The three charts, as cited_per_bucket, platform_attrition and age_attrition give them, read on one
+    connection with a single pass over the citations (the most expensive part of each)."""
+    deadline = time.monotonic() + CHART_TIME_LIMIT_MS / 1000
+    gone_json = json.dumps(list(gone))
+    skip_json = json.dumps(list(_UNINFORMATIVE))
+
+    def run(conn: sqlite3.Connection) -> Charts:
+        def query(sql: str, params: dict[str, Any]) -> list[Any]:
+            return _limited(conn, deadline, sql, params)
+
+        conn.execute(f"drop table if exists {_CITED_TEMP}")
+        try:
+            # Keyed by post, for the age chart's join with the checks.
+            query(f"create table {_CITED_TEMP} (post_id text primary key, cited_on text) without rowid", {})
+            query(f"insert into {_CITED_TEMP} {_CITED_SQL}", {})
+            unit, buckets = _cited_buckets(query, _CITED_TEMP, gone)
+            platforms = _platform_shares(query(_PLATFORM_SQL, {"gone": gone_json, "skip": skip_json}))
+            ages = _age_shares(query, _CITED_TEMP, gone, with_checks=with_checks, with_outcomes=with_outcomes)
+        finally:
+            conn.execute(f"drop table if exists {_CITED_TEMP}")
+        return Charts(unit, buckets, platforms, ages)
+
+    return await database.execute_fn(run)  # type: ignore[no-any-return]
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:

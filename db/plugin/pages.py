@@ -17,14 +17,7 @@ from db.checks import GONE_STATUSES
 
 from ._hookimpl import hookimpl
 from ._html import provenance_path
-from .charts import (
-    age_attrition,
-    age_svg,
-    cited_per_bucket,
-    cited_svg,
-    platform_attrition,
-    platform_svg,
-)
+from .charts import age_svg, all_charts, cited_svg, platform_svg
 from .provenance import load_trail, resolve_alias
 from .schema import DATABASE_NAME, database_schema
 
@@ -84,11 +77,10 @@ async def charts_page(datasette: Any, request: Any) -> Response:
     database = _database(datasette)
     schema = await database_schema(database)
     gone = tuple(sorted(GONE_STATUSES))
-    unit, buckets = await cited_per_bucket(database, gone)
-    platforms = await platform_attrition(database, gone)
-    ages = await age_attrition(
+    charts = await all_charts(
         database, gone, with_checks="checks" in schema, with_outcomes="checks.outcome" in schema
     )
+    unit, buckets, platforms, ages = charts.unit, charts.buckets, charts.platforms, charts.ages
     context = {
         "database": DATABASE_NAME,
         "css_path": CSS_PATH,
