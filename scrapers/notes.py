@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .document import BOILERPLATE, TextBlock
-from .text import fold_for_search, sentences
+from .text import cached_sentences, fold_for_search
 
 __all__ = ["ABOUT", "VERDICTS", "NoteHit", "classify_sentence", "scan_notes"]
 
@@ -312,7 +312,7 @@ def scan_notes(blocks: Sequence[TextBlock]) -> Iterator[tuple[NoteHit, int]]:
     for index, block in enumerate(blocks):
         if block.zone == BOILERPLATE or not block.text or not _has_cue(block.text):
             continue
-        for sentence in sentences(block.text):
+        for sentence in cached_sentences(block.text):
             result = _classify(sentence.text)
             if result is not None:
                 verdict, verifier, about = result

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from scrapers import extract
 from scrapers.document import CONTENT, decode_html, parse_html
 from scrapers.notes import _CUE_WORDS, _CUES, _has_cue
-from scrapers.text import _KIND, _first_material, fold_for_search
+from scrapers.text import (
+    _KIND,
+    _KIND_TRIE,
+    _KIND_WORDS,
+    _first_material,
+    cached_sentences,
+    fold_for_search,
+    sentences,
+)
 
 URL = "https://news.example/2023/05/03/story"
 RUSSIAN = (
@@ -235,3 +243,20 @@ def test_fold_for_search_keeps_offsets() -> None:
         folded = fold_for_search(text)
         assert folded is not None and len(folded) == len(text)
     assert all(word == word.lower() for word in _CUE_WORDS)
+
+
+_PLAIN_KIND = re.compile(rf"(?i:(?P<kind>{_KIND_WORDS}))(?![-\w])")
+_TRIE_KIND = re.compile(rf"(?i:(?P<kind>{_KIND_TRIE}))(?![-\w])")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join))
+def test_factored_material_words_match_as_the_plain_alternation(text: str) -> None:
+    plain = [(m.span(), m.group("kind")) for m in _PLAIN_KIND.finditer(text)]
+    assert [(m.span(), m.group("kind")) for m in _TRIE_KIND.finditer(text)] == plain
+
+
+def test_sentences_are_split_once_for_both_prose_scanners() -> None:
+    text = "Baza posted a video on Telegram. Reuters could not verify the footage."
+    assert cached_sentences(text) == tuple(sentences(text))
+    assert cached_sentences(text) is cached_sentences(text)
