@@ -398,3 +398,22 @@ def m031_citations_index(db: Database) -> None:
     # ...and looks up each citation's article for its publication date: one index probe instead of the
     # primary-key probe plus a row fetch, three million times.
     db.table("articles").create_index(["id", "published_at"], if_not_exists=True)
+
+
+@migrations()
+def m032_facet_indexes(db: Database) -> None:
+    # Every facet the metadata puts on a table page is a GROUP BY over the whole table: with an index on the
+    # column it reads that index alone (tens of megabytes) instead of every row (gigabytes), which on a
+    # million posts is the difference between under a tenth of a second and over half a second per facet.
+    # The other facet columns are indexed already (m003, m005, m030).
+    for table, column in (
+        ("posts", "kind"),
+        ("articles", "language"),
+        ("accounts", "platform"),
+        ("captures", "origin"),
+        ("captures", "http_status"),
+        ("mentions", "platform"),
+        ("verification_notes", "verifier"),
+        ("checks", "checker"),
+    ):
+        db.table(table).create_index([column], if_not_exists=True)
