@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from db.plugin.pages import register_routes
-from db.serving import datasette_settings, load_metadata
+from db.serving import LARGE_TABLE_SETTINGS, datasette_settings, load_metadata
 from tracker.config import ServeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,5 +62,5 @@ def test_every_canned_query_is_documented(name: str) -> None:
 
 @pytest.mark.parametrize("immutable", [False, True])
 def test_every_datasette_setting_is_documented(immutable: bool) -> None:
-    for key in datasette_settings(ServeConfig(), immutable=immutable):
+    for key in [*datasette_settings(ServeConfig(), immutable=immutable), *LARGE_TABLE_SETTINGS]:
         assert f"`{key}`" in DOC, f"docs/datasette.md does not document the setting {key}"
