@@ -77,6 +77,15 @@ def _cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_wait_seconds() -> float:
+    """Time this process's main thread (the event loop) was ready to run but waited for a CPU (Linux
+    schedstat; 0.0 elsewhere): on a shared machine this, not the client, can be what caps the rate."""
+    try:
+        return int(Path("/proc/thread-self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _reset_peak_rss() -> bool:
     """Reset this process's peak RSS (Linux: writing 5 to clear_refs), so each run reports its own peak."""
     try:
@@ -99,6 +108,7 @@ class _Measure:
     checks: int
     seconds: float
     client_cpu: float
+    cpu_wait: float
     server_cpu: float
     peak_mib: float
     errors: int
@@ -116,7 +126,7 @@ def _one(
     )
     db = open_database(db_path)
     resettable = _reset_peak_rss()
-    cpu, server_cpu = _cpu_seconds(), _cpu_seconds(server_pid)
+    cpu, server_cpu, wait = _cpu_seconds(), _cpu_seconds(server_pid), _cpu_wait_seconds()
     began = time.perf_counter()
     report = refresh_sync(db, config, RefreshOptions(), now=lambda: "2024-03-01T00:00:00Z")
     seconds = time.perf_counter() - began
@@ -124,6 +134,7 @@ def _one(
         report.checked,
         seconds,
         _cpu_seconds() - cpu,
+        _cpu_wait_seconds() - wait,
         _cpu_seconds(server_pid) - server_cpu,
         _peak_rss_mib(resettable),
         report.failed,
@@ -162,7 +173,8 @@ def run(argv: list[str] | None = None) -> None:
         )
         print(
             f"{'concurrency':>11} {'checks/s':>9} {'ideal/s':>8} {'of ideal':>8} {'spread':>11} "
-            f"{'client CPU/check':>16} {'server CPU/req':>14} {'peak RSS':>9}"
+            f"{'client CPU/check':>16} {'CPU bound/s':>11} {'client core':>11} {'CPU wait':>8} "
+            f"{'server CPU/req':>14} {'peak RSS':>9}"
         )
         profiler = None
         if args.profile:
@@ -185,9 +197,18 @@ def run(argv: list[str] | None = None) -> None:
             client_ms = 1000 * sum(m.client_cpu for m in measures) / checks
             server_ms = 1000 * sum(m.server_cpu for m in measures) / checks
             errors = sum(m.errors for m in measures)
+            # "CPU bound" is the rate one whole core would allow at this CPU cost per check; "client core" is
+            # the share of a core the client actually got; "CPU wait" the share of the run its event loop was
+            # ready but waited for a CPU other processes held. Low "client core" with high "CPU wait" means a
+            # shared machine, not the client, capped the rate.
+            seconds = sum(m.seconds for m in measures) or 1.0
+            core = sum(m.client_cpu for m in measures) / seconds
+            waited = sum(m.cpu_wait for m in measures) / seconds
             print(
                 f"{concurrency:>11} {rate:>9.0f} {ideal:>8.0f} {rate / ideal:>8.0%} "
-                f"{min(rates):>5.0f}-{max(rates):<5.0f} {client_ms:>13.2f} ms {server_ms:>11.2f} ms "
+                f"{min(rates):>5.0f}-{max(rates):<5.0f} {client_ms:>13.2f} ms "
+                f"{1000 / client_ms if client_ms else 0:>11.0f} {core:>11.0%} {waited:>8.0%} "
+                f"{server_ms:>11.2f} ms "
                 f"{max(m.peak_mib for m in measures):>5.0f} MiB" + (f"  errors {errors}" if errors else "")
             )
         if profiler is not None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpcore
 import pytest
 
 from db.store import open_database
@@ -135,3 +136,27 @@ def test_cached_origin_verdicts_still_refuse(url: str) -> None:
         blocked = url_problem(url, policy)
         assert blocked is not None and blocked.kind in ("private_address", "bad_port")
     assert url_problem(url, GuardPolicy(allow_private=True, allowed_ports=(22, 80))) is None
+
+
+@pytest.mark.parametrize(
+    ("connections", "keepalive", "sizes", "kept"),
+    [
+        (6, 6, [1] * 6, [1] * 6),
+        (6, 2, [1] * 6, [1, 1, 0, 0, 0, 0]),  # idle connections are kept by the shards a light load uses
+        (3, None, [1] * 3, [1] * 3),
+        (None, 5, [None], [5]),  # no limit: one pool, as httpx builds it
+    ],
+)
+def test_sharded_pool_splits_limits_like_one_pool(
+    connections: int | None, keepalive: int | None, sizes: list[int | None], kept: list[int | None]
+) -> None:
+    from tracker.netguard import _ShardedPool
+
+    made: list[tuple[int | None, int | None]] = []
+
+    def factory(size: int | None, keep: int | None) -> httpcore.AsyncConnectionPool:
+        made.append((size, keep))
+        return httpcore.AsyncConnectionPool(max_connections=size, max_keepalive_connections=keep)
+
+    _ShardedPool(factory, connections, keepalive)
+    assert [size for size, _ in made] == sizes and [keep for _, keep in made] == kept

@@ -17,6 +17,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import sys
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -430,18 +431,24 @@ class _ShardedPool:
 
     def __init__(
         self,
-        factory: Callable[[int, int], httpcore.AsyncConnectionPool],
+        factory: Callable[[int | None, int | None], httpcore.AsyncConnectionPool],
         max_connections: int | None,
         max_keepalive: int | None,
     ) -> None:
-        total = max_connections if max_connections is not None else POOL_SHARD_SIZE
-        count = max(1, -(-total // POOL_SHARD_SIZE))
-        sizes = [total // count + (index < total % count) for index in range(count)]
-        keepalive = max_keepalive if max_keepalive is not None else total
-        self._shards = [factory(size, max(0, min(size, keepalive * size // total))) for size in sizes]
-        self._capacity = sizes
-        self._busy = [0] * count
-        self._origins: list[_Origin | None] = [None] * count
+        if max_connections is None:
+            # No limit: one pool, as httpx would build it; there is no size to split.
+            self._shards = [factory(None, max_keepalive)]
+            self._capacity = [sys.maxsize]
+        else:
+            total = max(1, max_connections)
+            count = -(-total // POOL_SHARD_SIZE)
+            sizes = _spread(total, count)
+            # Idle connections kept: the first shards get them, and a light load uses the first shards.
+            kept = _spread(total if max_keepalive is None else min(max_keepalive, total), count)
+            self._shards = [factory(size, min(size, keep)) for size, keep in zip(sizes, kept, strict=True)]
+            self._capacity = sizes
+        self._busy = [0] * len(self._shards)
+        self._origins: list[_Origin | None] = [None] * len(self._shards)
 
     def _pick(self, origin: _Origin) -> int:
         spare = -1
@@ -493,6 +500,11 @@ class _ShardedPool:
         await self.aclose()
 
 
+def _spread(amount: int, parts: int) -> list[int]:
+    """``amount`` split into ``parts`` near-equal whole shares, larger ones first."""
+    return [amount // parts + (index < amount % parts) for index in range(parts)]
+
+
 class _ReleasingStream:
     """A response body that gives its shard slot back when closed (once, however often it is closed)."""
 
@@ -501,9 +513,8 @@ class _ReleasingStream:
         self._busy = busy
         self._index: int | None = index
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()
 
     async def aclose(self) -> None:
         if self._index is not None:
