@@ -85,7 +85,7 @@ def test_pool_fails_the_hostile_page_and_saves_its_neighbours() -> None:
         try:
             bodies = [NESTED if n == 3 else page(n) for n in range(10)]
             jobs = [pool.run(extract_document, "html", b, "https://news.example/a", None) for b in bodies]
-            results = await asyncio.gather(*jobs, return_exceptions=True)
+            results: list[object] = list(await asyncio.gather(*jobs, return_exceptions=True))
             # A worker killed outright: the pool is replaced, the neighbours retried, the page failed.
             results.extend(await asyncio.gather(pool.run(die), return_exceptions=True))
             results.append(await pool.run(hog, 10))  # and the replaced pool still works
