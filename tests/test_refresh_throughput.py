@@ -76,6 +76,25 @@ def test_every_check_is_written_even_when_the_run_ends_between_batches(
     assert db.execute("select count(*) from posts where status = 'available'").fetchone()[0] == 3
 
 
+def test_run_commits_without_fsync_and_restores_the_setting(
+    db_path: str, async_fake: FakePlatform, tmp_path: Path
+) -> None:
+    config = load_config(write_config(async_fake, tmp_path))
+    db = open_database(db_path)
+    seed(db, [tweet("100")])
+    assert db.execute("pragma synchronous").fetchone()[0] == 2  # FULL, the connection's own choice
+    seen: list[int] = []
+    refresh_sync(
+        db,
+        config,
+        RefreshOptions(),
+        now=Clock(),
+        on_start=lambda n: seen.append(db.execute("pragma synchronous").fetchone()[0]),
+    )
+    assert seen == [1]  # NORMAL while the run commits its batches
+    assert db.execute("pragma synchronous").fetchone()[0] == 2
+
+
 def test_sharded_pool_reuses_connections_and_respects_its_limit(async_fake: FakePlatform) -> None:
     settings = FetchSettings(allow_private=True, max_connections=6, per_host_connections=6)
 
