@@ -14,6 +14,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -29,6 +30,7 @@ __all__ = [
     "ParsedDocument",
     "TextBlock",
     "UrlRef",
+    "collector_paused",
     "decode_html",
     "parse_html",
     "parse_text",
@@ -765,6 +767,26 @@ def _substantial_root(blocks: list[TextBlock]) -> bool:
     return content > 0 and content * 4 >= content + neutral
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, then resume it if it was running.
+
+    Parsing, walking and extracting create many objects per element and free none of them until the page is
+    dropped. With the collector on, every few hundred allocations it re-examines the young part of the
+    growing tree and, every tenth time, the young part of the last few pages' trees: on the dev pages about
+    a third of the time of parse plus extraction, for nothing, since nothing made there is garbage yet. Once
+    resumed it collects whatever is pending, as it would have anyway. (The collector is process-wide: a
+    thread that runs meanwhile also runs without it, for the length of one page.)
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> ParsedDocument:
     """Parse an HTML page once and walk it once. ``url`` resolves relative links. Never raises on bad input:
     undecodable bytes, lone surrogates and NUL bytes are replaced or dropped, and markup nested deeper than
@@ -776,22 +798,12 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
     # NUL bytes make lxml stop early; they never carry meaning in HTML.
     if "\x00" in text:
         text = text.replace("\x00", "")
-    # The parser and the walk create a few objects per element and free none of them until the page is
-    # dropped. With the cyclic collector on, every few hundred allocations it re-examines the young part of
-    # the growing tree and now and then all of it: about a fifth of the parse time, for nothing, since
-    # nothing made here is garbage yet. So it is paused for the parse and the walk, and resumes (if it was
-    # running) before this returns; it then collects whatever was pending, as it would have anyway.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         soup = _soup(text)
         doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding)
         # The root is the <html> element among the top-level nodes (a doctype, comments, it), else the soup.
         root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
         _Walker(doc).walk(root)
-    finally:
-        if collecting:
-            gc.enable()
     return doc
 
 

@@ -15,7 +15,7 @@ from itertools import chain
 from types import ModuleType
 
 from .article import scan_article
-from .document import BOILERPLATE, ParsedDocument
+from .document import BOILERPLATE, ParsedDocument, collector_paused
 from .links import Router, scan_bare, scan_links, scan_raw
 from .notes import scan_notes
 from .records import (
@@ -84,6 +84,11 @@ def _account(platform: str, handle: str, name: str | None = None, url: str | Non
 def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) -> Extraction:
     """Everything ``doc`` cites, as records. Pure: the same document always gives the same extraction."""
     modules = tuple(platforms) if platforms is not None else PLATFORMS
+    with collector_paused():  # nothing made here is garbage before it returns (see collector_paused)
+        return _extract(doc, modules)
+
+
+def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Extraction:
     meta = scan_article(doc)
     publisher = set(meta.publisher_handles)
     found: list[Found] = []

@@ -519,7 +519,10 @@ def platform_named(text: str, platforms: Sequence[ModuleType]) -> str | None:
 
     A one-letter name ("X") counts only after "on", "via" or "to", or alone in a credit ("Photo: Name/X").
     """
-    venues = _venues(platforms)
+    return _named_in(text, _venues(platforms))
+
+
+def _named_in(text: str, venues: _Venues) -> str | None:
     if venues.named is None:
         return None
     found: set[str] = set()
@@ -614,12 +617,11 @@ def _kind(match: re.Match[str]) -> str:
     return KINDS.get(adjective) or KINDS[match.group("kind").lower()]
 
 
-def _credit(raw: str, platforms: Sequence[ModuleType]) -> tuple[str | None, str | None, bool]:
+def _credit(raw: str, venues: _Venues) -> tuple[str | None, str | None, bool]:
     """Read a credit ("Baza/Telegram", "@user via X", "screenshot from Telegram", "social media") into
     ``(source name, platform, names a venue or a screenshot)``."""
     raw = " ".join(raw.split())
-    venues = _venues(platforms)
-    platform = platform_named(raw, platforms)
+    platform = _named_in(raw, venues)
     source = None
     for part in re.split(r"\s*/\s*|\s+(?i:via|on|from|through)\s+|,\s*", raw):
         part = part.strip()
@@ -690,8 +692,7 @@ def _first_material(text: str) -> int | None:
 _WORDLESS = frozenset({"said_on"})
 
 
-def _hits_in(block_text: str, platforms: Sequence[ModuleType], caption: bool) -> Iterator[_Hit]:
-    venues = _venues(platforms)
+def _hits_in(block_text: str, venues: _Venues, caption: bool) -> Iterator[_Hit]:
     # Every credit and every pattern but "said on <platform>" needs a material word; that one needs a
     # platform's name as written. A block with neither (most of them) cannot hold a mention. Material words
     # are found once per block; a sentence's are those inside it (a word at a sentence's end is followed by
@@ -712,7 +713,7 @@ def _hits_in(block_text: str, platforms: Sequence[ModuleType], caption: bool) ->
         if _EMBED_CHROME.match(text):
             continue
         if first is not None:
-            for at, found in _credits_in(text, platforms, caption):
+            for at, found in _credits_in(text, venues, caption):
                 yield _Hit(*found, sentence.start + at, text, sentence.start)
         for (label, pattern), tail in zip(venues.patterns, venues.tails, strict=True):
             if first is None:
@@ -730,7 +731,7 @@ def _hits_in(block_text: str, platforms: Sequence[ModuleType], caption: bool) ->
             else:
                 matches = pattern.finditer(text)
             for match in matches:
-                read = _from_match(label, match, text, platforms)
+                read = _from_match(label, match, text, venues)
                 if read is not None:
                     yield _Hit(*read, sentence.start + match.start(), text, sentence.start)
 
@@ -738,38 +739,37 @@ def _hits_in(block_text: str, platforms: Sequence[ModuleType], caption: bool) ->
 _Read = tuple[str, str | None, str | None, str | None]  # kind, source, description, platform
 
 
-def _credits_in(text: str, platforms: Sequence[ModuleType], caption: bool) -> Iterator[tuple[int, _Read]]:
+def _credits_in(text: str, venues: _Venues, caption: bool) -> Iterator[tuple[int, _Read]]:
     """Credits in one sentence: "(Video: X)", "Footage courtesy of X" and, in captions, "Video: X"."""
     for match in _CREDIT.finditer(text):
         kind = _kind(match)
-        source, platform, venue = _credit(match.group("source"), platforms)
+        source, platform, venue = _credit(match.group("source"), venues)
         if _credit_counts(kind, source, platform, venue):
             yield match.start(), (kind, source, None, platform)
     if caption:
         for match in _CAPTION_CREDIT.finditer(text):
             kind = _kind(match)
-            source, platform, venue = _credit(match.group("source"), platforms)
+            source, platform, venue = _credit(match.group("source"), venues)
             if _credit_counts(kind, source, platform, venue):
                 yield match.start("kind"), (kind, source, None, platform)
     for match in _COURTESY.finditer(text):
         kind = _kind(match)
         source = _name_after(text, match.end())
-        platform = platform_named(text[match.end() : match.end() + 120], platforms)
+        platform = _named_in(text[match.end() : match.end() + 120], venues)
         if _credit_counts(kind, source, platform, platform is not None):
             yield match.start(), (kind, source, None, platform)
 
 
-def _from_match(label: str, match: re.Match[str], text: str, platforms: Sequence[ModuleType]) -> _Read | None:
+def _from_match(label: str, match: re.Match[str], text: str, venues: _Venues) -> _Read | None:
     """``(kind, source, description, platform)`` for one pattern match, or None when it credits nothing."""
     groups = match.groupdict()
-    venues = _venues(platforms)
     word = groups.get("platform")
     platform = venues.names.get(word) if word else None
     social = bool(groups.get("social"))
     if label == "appositive":
         description = " ".join(match.group("desc").replace("’", "'").split())
         source = _name_before(text, match.start())
-        platform = platform or platform_named(description, platforms)
+        platform = platform or _named_in(description, venues)
         if source is None and platform is None:
             return None
         return _kind(match), source, description, platform
@@ -850,6 +850,7 @@ def scan_mentions(
     embedded tweet's text, a flattened tweet); a mention inside one is linked to that post.
     """
     found: list[tuple[Mention, int, int]] = []
+    venues = _venues(platforms)
     for index, block in enumerate(blocks):
         if block.zone == BOILERPLATE or not block.text:
             continue
@@ -858,7 +859,7 @@ def scan_mentions(
         caption = tag in {"figcaption", "caption"} or (
             len(block.text) < 200 and _CAPTION_LINE.match(block.text) is not None
         )
-        for hit in _merge(list(_hits_in(block.text, platforms, caption))):
+        for hit in _merge(list(_hits_in(block.text, venues, caption))):
             post = None
             for start, end, candidate in post_spans.get(index, ()):
                 if start <= hit.start < end:
