@@ -4,6 +4,7 @@ skip paragraphs without changing what they find."""
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrapers import extract
-from scrapers.document import CONTENT, decode_html, parse_html
+from scrapers.document import CONTENT, collector_paused, decode_html, parse_html
 from scrapers.notes import _CUE_WORDS, _CUES, _has_cue
 from scrapers.text import (
     _KIND,
@@ -260,3 +261,18 @@ def test_sentences_are_split_once_for_both_prose_scanners() -> None:
     text = "Baza posted a video on Telegram. Reuters could not verify the footage."
     assert cached_sentences(text) == tuple(sentences(text))
     assert cached_sentences(text) is cached_sentences(text)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was_found(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        extract(parse_html(b"<p>https://t.me/baza/6</p>", URL))
+        assert gc.isenabled() is enabled
+        with pytest.raises(ZeroDivisionError), collector_paused():
+            assert not gc.isenabled()
+            1 / 0  # noqa: B018
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
