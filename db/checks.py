@@ -439,6 +439,9 @@ def merge_post(db: Database, old_id: str, new: dict[str, Any], reason: str, now:
             )
             record["posted_at"], record["posted_at_source"] = posted
             record["id"] = target
+            # Citation counts (m033) are kept by triggers: the new row starts at none, and re-pointing the
+            # old post's embeds below moves its citations over.
+            record.pop("citation_count", None)
             if record.get("account_id") and not list(
                 db.query("select 1 from accounts where id = ?", [record["account_id"]])
             ):
