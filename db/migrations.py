@@ -468,6 +468,8 @@ def m033_citation_counts(db: Database) -> None:
         db.execute(statement + "end;")
     db.table("accounts").create_index(["citation_count"], if_not_exists=True)
     db.table("accounts").create_index(["platform", "citation_count"], if_not_exists=True)
+    # ...and counts each ranked account's gone posts by index range, not by reading its posts.
+    db.table("posts").create_index(["account_id", "status"], if_not_exists=True)
     # The full-text triggers re-indexed a row on every update, and refresh updates posts' status columns on
     # every check (ingest touches last_seen_at): re-index only when an indexed column changes.
     for table, columns in FTS_TABLES.items():

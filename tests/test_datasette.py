@@ -388,7 +388,7 @@ async def test_unverified_videos_and_who_said_so(ds: Datasette) -> None:
 @pytest.mark.asyncio
 async def test_most_cited_accounts(ds: Datasette) -> None:
     found = await rows(ds, "/embedtrail/most_cited_accounts")
-    assert found[0]["citing_articles"] >= found[-1]["citing_articles"]
+    assert found[0]["citations"] >= found[-1]["citations"]
     handles = {row["handle"].lower(): row for row in found}
     assert handles["gerashchenko_en"]["posts_gone"] == 1
     assert all(
