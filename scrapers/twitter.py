@@ -25,9 +25,23 @@ NAME = "twitter"
 PROSE_NAMES = ("Twitter", "X", "Twitter/X", "X/Twitter")
 HOSTS = frozenset(
     {
-        "twitter.com", "x.com", "mobile.twitter.com", "m.twitter.com", "mobile.x.com", "fxtwitter.com",
-        "vxtwitter.com", "fixupx.com", "fixvx.com", "twittpr.com", "xcancel.com", "nitter.net",
-        "nitter.poast.org", "nitter.privacydev.net", "platform.twitter.com", "pic.twitter.com", "pic.x.com",
+        "twitter.com",
+        "x.com",
+        "mobile.twitter.com",
+        "m.twitter.com",
+        "mobile.x.com",
+        "fxtwitter.com",
+        "vxtwitter.com",
+        "fixupx.com",
+        "fixvx.com",
+        "twittpr.com",
+        "xcancel.com",
+        "nitter.net",
+        "nitter.poast.org",
+        "nitter.privacydev.net",
+        "platform.twitter.com",
+        "pic.twitter.com",
+        "pic.x.com",
         "t.co",
     }
 )
@@ -38,9 +52,30 @@ _STATUS_PATH = re.compile(
 )
 _RESERVED = frozenset(
     {
-        "i", "intent", "share", "home", "search", "hashtag", "explore", "settings", "login", "signup", "tos",
-        "privacy", "about", "notifications", "messages", "compose", "account", "download", "widgets",
-        "share?text", "en", "following", "followers", "lists",
+        "i",
+        "intent",
+        "share",
+        "home",
+        "search",
+        "hashtag",
+        "explore",
+        "settings",
+        "login",
+        "signup",
+        "tos",
+        "privacy",
+        "about",
+        "notifications",
+        "messages",
+        "compose",
+        "account",
+        "download",
+        "widgets",
+        "share?text",
+        "en",
+        "following",
+        "followers",
+        "lists",
     }
 )
 _HANDLE = re.compile(r"^/@?(?P<handle>[A-Za-z0-9_]{1,15})/?$")
@@ -319,8 +354,13 @@ def _flat_post(
     media = tuple(dict.fromkeys(f"https://{m.group('host')}/{m.group('code')}" for m in pics))
     if status is not None:
         post = _status_post(
-            status, author_name=name or None, author_handle=handle, text=body or None, media=media or None,
-            posted_at=day, posted_at_source="text",
+            status,
+            author_name=name or None,
+            author_handle=handle,
+            text=body or None,
+            media=media or None,
+            posted_at=day,
+            posted_at_source="text",
         )
     else:
         # A media link is the tweet's own; a t.co link may wrap a URL several tweets share, so it is second.

@@ -58,7 +58,9 @@ def config_option(fn: F) -> F:
 
 def silent_option(fn: F) -> F:
     """``-s/--silent``: no progress, no summary (for cron)."""
-    return click.option("-s", "--silent", is_flag=True, help="No progress bar and no summary line (for cron)")(fn)
+    return click.option(
+        "-s", "--silent", is_flag=True, help="No progress bar and no summary line (for cron)"
+    )(fn)
 
 
 def queue_option(fn: F) -> F:
@@ -158,9 +160,15 @@ def _read_source_file(path: str) -> list[str]:
 
 @cli.command()
 @click.argument("sources", nargs=-1)
-@click.option("--from-file", "from_file", metavar="FILE", help="Read one source per line from FILE ('-' for stdin)")
-@click.option("--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Extraction worker processes (default: CPUs)")
+@click.option(
+    "--from-file", "from_file", metavar="FILE", help="Read one source per line from FILE ('-' for stdin)"
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses"
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Extraction worker processes (default: CPUs)"
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @queue_option
 @db_option
@@ -225,7 +233,8 @@ def ingest(
     A SOURCE is an http(s) URL, a saved .html/.htm page, a plain-text article (.txt), a web archive
     (.warc, .warc.gz, .wacz) or a directory of them (searched recursively); feed:URL, sitemap:URL and
     wayback:URL are the same as --feed, --sitemap and --wayback. Feeds and sitemaps are remembered, and
-    later runs fetch only the articles they did not give before. Exit code 0 when every source succeeded, 1 when some failed.
+    later runs fetch only the articles they did not give before. Exit code 0 when every source succeeded,
+    1 when some failed.
     """
     from dataclasses import replace
 
@@ -357,7 +366,9 @@ def show_config(as_json: bool, config_path: str | None) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on")
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on"
+)
 @db_option
 @config_option
 def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
@@ -375,7 +386,9 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
     with _database(db_path):
         pass  # bring the schema up to date before Datasette reads it
     datasette = make_datasette(db_path, immutable=False, config=config.serve)
-    click.echo(f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail (Ctrl-C to stop)", err=True)
+    click.echo(
+        f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail (Ctrl-C to stop)", err=True
+    )
     try:
         run_server(datasette, host=host, port=port, log_level="warning")
     except OSError as error:
@@ -469,8 +482,14 @@ def refresh(
         with _database(db_path) as db:
             run = start_run(db, "refresh", list(sys.argv[1:]), utc_now())
             options = RefreshOptions(
-                limit=limit, platforms=platforms, post_ids=post_ids, older_than=older, everything=everything,
-                articles=articles, archive=archive, run_id=run,
+                limit=limit,
+                platforms=platforms,
+                post_ids=post_ids,
+                older_than=older,
+                everything=everything,
+                articles=articles,
+                archive=archive,
+                run_id=run,
             )
             if queue_url:
                 report = _over_queue(
@@ -537,6 +556,8 @@ def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
     broken = [r.checker for r in results if not r.ok]
     if broken:
         raise click.ClickException(f"broken: {', '.join(broken)}")
+
+
 # --- inputs volunteers already have: remembered feeds and sitemaps ---
 
 
