@@ -1,0 +1,225 @@
+"""SIGKILL at random moments, at least 20 times each for ``embedtrail ingest`` and ``embedtrail refresh``: the
+database stays intact, no article is half-written, nothing written before a kill is lost, and the next run
+finishes the work with the counts an uninterrupted run gives.
+
+Kill moments come from a seeded ``random.Random``, so a failure names a reproducible schedule. Each run is
+short (a local article server with 60 articles; the fake platform with 150 posts), so the whole file takes a
+minute or two. A kill that lands after the run already finished is not counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import servers
+from servers import LocalServer, Reply
+
+from db.store import open_database
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fakeplatform import FakePlatform
+from test_refresh import seed, tweet, write_config
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLS = 20
+ARTICLES = 60
+EMBEDS_PER_ARTICLE = 4
+SEED = 20240503
+# Tables whose rows a kill must never take back, with their key.
+KEPT = {
+    "articles": "id",
+    "captures": "id",
+    "posts": "id",
+    "embeds": "id",
+    "accounts": "id",
+    "checks": "rowid",
+}
+
+
+def article(n: int) -> bytes:
+    """Article ``n``: three tweets of its own and one every article shares (so upserts meet old rows)."""
+    own = "".join(
+        f'<blockquote class="twitter-tweet"><p>Post {n}.{k}</p>&mdash; Person {k} (@person{k}) '
+        f'<a href="https://twitter.com/person{k}/status/{10**17 + n * 10 + k}">May 3, 2023</a></blockquote>'
+        for k in range(3)
+    )
+    shared = (
+        '<blockquote class="twitter-tweet"><p>Shared</p>&mdash; Everyone (@everyone) '
+        '<a href="https://twitter.com/everyone/status/1653711338587779072">May 3, 2023</a></blockquote>'
+    )
+    return (
+        f"<!doctype html><html><head><title>Article {n}</title></head><body><article>"
+        f"<h1>Article {n}</h1><p>Witnesses filmed the scene and posted it online.</p>{own}{shared}"
+        "</article></body></html>"
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def article_server() -> Iterator[LocalServer]:
+    with servers.serve({f"/a/{n}": Reply(body=article(n)) for n in range(ARTICLES)}) as server:
+        yield server
+
+
+def _start(args: list[str]) -> subprocess.Popen[bytes]:
+    # A session of its own, so its extraction workers can be reaped with it after the kill.
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _kill_at(process: subprocess.Popen[bytes], delay: float) -> bool:
+    """SIGKILL ``process`` after ``delay`` seconds; True when it was still running (a real kill)."""
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    running = process.poll() is None
+    if running:
+        process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # the pool workers it leaves behind, if any
+    return running
+
+
+def _rows(db_path: str) -> dict[str, set[object]]:
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
+        return {
+            table: {row[0] for row in connection.execute(f"select {key} from [{table}]")}
+            for table, key in KEPT.items()
+            if table in tables
+        }
+
+
+def _counts(db_path: str, tables: tuple[str, ...]) -> dict[str, int]:
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        return {
+            table: connection.execute(f"select count(*) from [{table}]").fetchone()[0] for table in tables
+        }
+
+
+def _assert_whole(db_path: str) -> None:
+    """Integrity, foreign keys, and no article half-written: one with a capture has all its embeds, and one
+    with embeds has its capture."""
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("pragma foreign_key_check").fetchall() == []
+        rows = connection.execute(
+            "select a.id, (select count(*) from captures c where c.article_id = a.id),"
+            " (select count(*) from embeds e where e.article_id = a.id) from articles a"
+        ).fetchall()
+    for article_id, captures, embeds in rows:
+        assert captures >= 1, f"article {article_id} has no capture"
+        assert embeds == EMBEDS_PER_ARTICLE, f"article {article_id} has {embeds} embeds"
+
+
+def _ingest_args(db_path: str, server: LocalServer) -> list[str]:
+    urls = [server.url(f"/a/{n}") for n in range(ARTICLES)]
+    return ["ingest", "--db", db_path, "--allow-private", "--silent", *urls]
+
+
+def test_ingest_survives_twenty_sigkills(article_server: LocalServer, tmp_path: Path) -> None:
+    reference = str(tmp_path / "reference.db")
+    started = time.monotonic()
+    complete = _start(_ingest_args(reference, article_server))
+    assert complete.wait(timeout=300) == 0
+    full_run = time.monotonic() - started
+    tables = ("articles", "captures", "posts", "embeds", "accounts")
+    expected = _counts(reference, tables)
+    assert expected["articles"] == ARTICLES and expected["embeds"] == ARTICLES * EMBEDS_PER_ARTICLE
+
+    db_path = str(tmp_path / "killed.db")
+    open_database(db_path).close()
+    schedule = random.Random(SEED)
+    kills = attempts = midway = 0
+    while kills < KILLS:
+        attempts += 1
+        assert attempts < KILLS * 4, f"only {kills} kills landed in {attempts} runs"
+        before = _rows(db_path)
+        # Anywhere from start-up to the end of a full run: imports, migrations, fetches, the pool, commits.
+        landed = _kill_at(_start(_ingest_args(db_path, article_server)), schedule.uniform(0.05, full_run))
+        kills += landed
+        _assert_whole(db_path)
+        after = _rows(db_path)
+        for table, ids in before.items():
+            assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"
+        midway += landed and 0 < len(after["articles"]) < ARTICLES
+    # Some kills must have landed while articles were being written, not only before or after.
+    assert midway >= 1
+
+    finish = _start(_ingest_args(db_path, article_server))
+    assert finish.wait(timeout=300) == 0
+    _assert_whole(db_path)
+    assert _counts(db_path, tables) == expected
+
+
+# --- refresh ------------------------------------------------------------------------------------------------
+
+POSTS = 150
+
+
+def test_refresh_survives_twenty_sigkills(tmp_path: Path) -> None:
+    with FakePlatform() as fake:
+        config = write_config(fake, tmp_path)
+        db_path = str(tmp_path / "refresh.db")
+        db = open_database(db_path)
+        seed(db, [tweet(str(5000 + n)) for n in range(POSTS)])
+        db.close()
+        fake.delay = 0.01  # long enough that kills land between checks, short enough for twenty runs
+        schedule = random.Random(SEED)
+        kills = attempts = midway = 0
+        args = ["refresh", "--db", db_path, "--config", str(config), "--all", "--silent"]
+        while kills < KILLS:
+            attempts += 1
+            assert attempts < KILLS * 4, f"only {kills} kills landed in {attempts} runs"
+            before = _rows(db_path)
+            landed = _kill_at(_start(args), schedule.uniform(0.3, 3.0))
+            kills += landed
+            _assert_refresh_whole(db_path)
+            after = _rows(db_path)
+            for table, ids in before.items():
+                assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"
+            midway += landed and len(before["checks"]) < len(after["checks"])
+        # Most kills must land while checks are being written (the run had written some, not all).
+        assert midway >= KILLS // 2
+        fake.delay = 0.0
+        finish = _start(args)
+        assert finish.wait(timeout=300) == 0
+        _assert_refresh_whole(db_path)
+        with sqlite3.connect(db_path) as connection:
+            statuses = dict(
+                connection.execute("select status, count(*) from posts group by status").fetchall()
+            )
+            unchecked = connection.execute(
+                "select count(*) from posts where status_checked_at is null"
+            ).fetchone()
+        # What an uninterrupted run gives: every post checked, every one available.
+        assert statuses == {"available": POSTS} and unchecked[0] == 0
+
+
+def _assert_refresh_whole(db_path: str) -> None:
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("pragma foreign_key_check").fetchall() == []
+        # A post's status and the check that set it are written together, or not at all.
+        orphan = connection.execute(
+            "select count(*) from posts where status_checked_at is not null and not exists "
+            "(select 1 from checks where checks.post_id = posts.id"
+            " and checks.checked_at = posts.status_checked_at)"
+        ).fetchone()[0]
+        assert orphan == 0
