@@ -38,8 +38,8 @@ def test_the_invariant_check_catches_what_the_store_would_reject() -> None:
         check_extraction(
             extract(
                 parse_html(
-                    b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x \\ud800"}</script>'
-                    + page,
+                    b'<script type="application/ld+json">{"@type": "NewsArticle",'
+                    b' "headline": "x \\ud800"}</script>' + page,
                     "https://news.example/a",
                 )
             )
