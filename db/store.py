@@ -10,7 +10,8 @@ better-sourced ones; ids that were merged into another post (``post_aliases``) r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,51 @@ from scrapers.urls import canonical_article_url
 
 from .migrations import migrate
 
-__all__ = ["SaveResult", "article_key", "finish_run", "open_database", "save_extraction", "start_run"]
+__all__ = [
+    "SaveResult",
+    "WritingDatabase",
+    "article_key",
+    "finish_run",
+    "open_database",
+    "save_extraction",
+    "start_run",
+]
+
+
+class WritingDatabase(Database):
+    """A sqlite-utils Database whose outermost ``atomic()`` begins IMMEDIATE.
+
+    A DEFERRED transaction (sqlite-utils' plain BEGIN) reads first and asks for the write lock later; when
+    another process (refresh while ingest runs, the queue coordinator while serve reads) took it in the
+    meantime, SQLite answers "database is locked" at once instead of waiting out ``busy_timeout``, because
+    waiting could deadlock. Taking the write lock at BEGIN makes every writer wait its turn instead.
+    Nested ``atomic()`` blocks stay savepoints.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic() as db:
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
 
 def open_database(path: str | Path) -> Database:
-    """Open (creating if needed) an embedtrail database and bring its schema up to date."""
-    db = Database(str(path))
+    """Open (creating if needed) an embedtrail database and bring its schema up to date.
+
+    Its transactions take the write lock when they begin, so concurrent writers wait (up to the busy
+    timeout) instead of failing with "database is locked".
+    """
+    db = WritingDatabase(str(path))
     migrate(db)
     return db
 

@@ -81,6 +81,10 @@ def _clean(value: object) -> str | None:
     # JSON-LD is often written with HTML entities in it ("Bike &amp; Style"); BeautifulSoup has already
     # decoded attribute values once, and a second decoding of plain text changes nothing.
     value = " ".join(html.unescape(value).split())
+    # JSON escapes such as "\ud800" decode to lone surrogates, which SQLite refuses to store: the whole
+    # article's save would fail over one broken character in its metadata.
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        value = value.encode("utf-8", "replace").decode("utf-8")
     return value or None
 
 

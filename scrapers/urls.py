@@ -108,7 +108,9 @@ def split(url: str) -> SplitUrl | None:
         host = (parts.hostname or "").rstrip(".")
     except ValueError:
         return None
-    if not host:
+    # A host is letters, digits, dots, hyphens (and IDNA/IPv6 characters): control characters or spaces
+    # mean a broken or hostile URL, never a platform (found by fuzzing: a Mastodon "host" with \x01 in it).
+    if not host or any(ord(c) <= 32 or c in "\x7f<>\"'`{}|\\^" for c in host):
         return None
     if host.startswith("www."):
         host = host[4:]

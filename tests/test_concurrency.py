@@ -185,14 +185,11 @@ def test_serve_under_load_while_ingest_and_refresh_write(article_server: LocalSe
     assert saved[0] == ARTICLES and checked[0] > 0
 
 
-# Found by this file: ingest and refresh writing at the same moment fail with "database is locked". Both
-# open their transactions with a plain BEGIN (DEFERRED, sqlite-utils' atomic()), read, then write: when the
-# other writer holds or has just committed the write lock, SQLite cannot upgrade the read transaction and
-# returns SQLITE_BUSY at once, without waiting out busy_timeout. One article ("database write failed:
-# OperationalError: database is locked") or one check is then lost from that run. The fix is in db/store.py
-# and tracker/refresh.py (their owners'): open write transactions with BEGIN IMMEDIATE. A race, so not
-# strict: it failed in every run while this file was written.
-@pytest.mark.xfail(strict=False, reason="DEFERRED write transactions of two writers collide (see above)")
+# Found by this file: ingest and refresh writing at the same moment failed with "database is locked". Both
+# opened their transactions with a plain BEGIN (DEFERRED, sqlite-utils' atomic()), read, then wrote: when the
+# other writer held or had just committed the write lock, SQLite could not upgrade the read transaction and
+# returned SQLITE_BUSY at once, without waiting out busy_timeout. db.store.WritingDatabase now begins every
+# outermost transaction IMMEDIATE, so writers wait their turn. A race: it failed in every run before the fix.
 def test_ingest_and_refresh_writing_at_once_never_report_locked(
     article_server: LocalServer, tmp_path: Path
 ) -> None:

@@ -393,7 +393,6 @@ JSON_LD_SURROGATE = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason="JSON-LD escapes give lone surrogates")
 def test_json_ld_surrogate_escapes_are_storable() -> None:
     assert_well_formed(extract(parse_html(JSON_LD_SURROGATE, URL)))
 
@@ -492,7 +491,6 @@ def test_ingest_of_hostile_pages_from_a_web_server(local_server: StartServer, db
     _assert_consistent(db_path)
 
 
-@pytest.mark.xfail(strict=True, reason="JSON-LD surrogate escapes make the article's save fail (see above)")
 def test_ingest_saves_a_page_with_json_ld_surrogate_escapes(tmp_path: Path, db_path: str) -> None:
     (tmp_path / "ld.html").write_bytes(JSON_LD_SURROGATE)
     code, output = _ingest(db_path, str(tmp_path / "ld.html"))

@@ -68,7 +68,6 @@ def test_a_short_campaign_runs_and_reports() -> None:
 # holds a control character or a space is accepted, so a post id such as 'mastodon:fosstodon.o\x01rg/1122…'
 # is stored and refresh later asks a host that cannot exist. The host check belongs in scrapers/urls.py
 # (split) or scrapers/mastodon.py (post_ref); routed to the scrapers owner.
-@pytest.mark.xfail(strict=True, reason="mastodon.post_ref accepts hosts with control characters and spaces")
 @pytest.mark.parametrize(
     "url",
     [
