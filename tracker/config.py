@@ -70,6 +70,9 @@ class Limits:
     retry_backoff: float = 1.0
     retry_backoff_max: float = 60.0
     max_retry_after: float = 900.0
+    # Budget for extracting one page (0 switches a limit off): a page over it is recorded as failed.
+    extract_seconds: float = 30.0
+    extract_memory_mb: int = 1024
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,18 @@
 """The ingest pipeline: sources → documents → parse and extract (off the event loop) → one transaction per
 article.
 
-Fetching is async and overlaps network waits across many URLs; parsing and extraction run in a worker pool
-(processes for large batches, so both cores are used; a thread for small ones, so start-up stays cheap);
-the event loop's thread is the single writer. A source that fails is recorded with its reason and the run
-goes on with the rest.
+Fetching is async and overlaps network waits across many URLs; parsing and extraction run in a pool of
+worker processes (``tracker.budget.BudgetPool``: both cores on large batches, and every page under a time
+and memory budget, so a hostile page fails alone); the event loop's thread is the single writer. A source
+that fails is recorded with its reason and the run goes on with the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -26,13 +24,14 @@ from scrapers import extract, parse_html, parse_text
 from scrapers.document import decode_html
 from scrapers.records import Extraction
 
+from .budget import BudgetExceeded, BudgetPool
 from .config import Config
 from .sources import Document, Failure, SourceContext, module_for, needs_network
 
 __all__ = ["IngestReport", "extract_document", "ingest", "ingest_sync", "utc_now"]
 
-# Below this many documents a process pool costs more to start than it saves.
-PROCESS_POOL_THRESHOLD = 24
+# What a source that lists many documents (an archive, a feed) counts for when sizing the worker pool.
+MANY_DOCUMENTS_WEIGHT = 24
 # Documents in flight at once: bounds memory whatever the number of sources.
 MAX_IN_FLIGHT = 64
 
@@ -107,17 +106,21 @@ def _article_url(document: Document, extraction: Extraction) -> str:
 def _expected_documents(sources: list[str]) -> int:
     """How many documents the sources may yield: one each, or many for kinds that list articles (web
     archives, feeds, sitemaps declare ``MANY_DOCUMENTS``)."""
-    many = PROCESS_POOL_THRESHOLD
+    many = MANY_DOCUMENTS_WEIGHT
     return sum(many if getattr(module_for(s), "MANY_DOCUMENTS", False) else 1 for s in sources)
 
 
-def _executor(count: int, workers: int | None) -> Executor:
+def _pool(count: int, workers: int | None, config: Config) -> BudgetPool:
+    """Extraction workers: processes, so that a hostile page is stopped by its time and memory budget
+    without touching the writer, and both cores are used on large batches."""
     cpus = os.cpu_count() or 1
-    if workers == 1 or (workers is None and (count < PROCESS_POOL_THRESHOLD or cpus < 2)):
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedtrail-extract")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scrapers", "tracker.ingest"])
-    return ProcessPoolExecutor(max_workers=workers or cpus, mp_context=context)
+    size = workers or max(1, min(cpus, count))
+    return BudgetPool(
+        size,
+        seconds=config.limits.extract_seconds or None,
+        memory_bytes=config.limits.extract_memory_mb * 1024 * 1024 or None,
+        preload=["scrapers", "tracker.ingest"],
+    )
 
 
 def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
@@ -182,8 +185,7 @@ async def ingest(
         since=since,
         wayback_fallback=wayback_fallback,
     )
-    loop = asyncio.get_running_loop()
-    executor = _executor(_expected_documents(expanded), workers)
+    pool = _pool(_expected_documents(expanded), workers, config)
     gate = asyncio.Semaphore(MAX_IN_FLIGHT)
     # Documents being extracted or saved at once, across all sources: keeps every worker busy (an archive's
     # pages are extracted side by side) while bounding the bodies held in memory.
@@ -195,9 +197,13 @@ async def ingest(
         async with extracting:
             report.documents += 1
             try:
-                extraction = await loop.run_in_executor(
-                    executor, extract_document, item.kind, item.body, item.url, item.capture.content_type
+                extraction = await pool.run(
+                    extract_document, item.kind, item.body, item.url, item.capture.content_type
                 )
+            except BudgetExceeded as exc:  # a hostile page: recorded, the run goes on
+                reason = f"extraction over budget: {exc}"
+                report.failures.append(Failure(item.source, reason))
+                return reason
             except Exception as exc:  # a scraper bug on one page must not stop the run
                 reason = f"extraction failed: {type(exc).__name__}: {exc}"
                 report.failures.append(Failure(item.source, reason))
@@ -250,7 +256,7 @@ async def ingest(
         else:
             await asyncio.gather(*(one(source) for source in expanded))
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
     report.skipped = dict(context.skipped)
     report.seconds = time.perf_counter() - started
     return report
