@@ -26,8 +26,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check tracker scrapers db tests benchmarks
-	$(BIN)/ruff format --check tracker scrapers db tests benchmarks
+	$(BIN)/ruff check tracker scrapers db tests benchmarks fuzz
+	$(BIN)/ruff format --check tracker scrapers db tests benchmarks fuzz
 	$(BIN)/mypy
 
 docs: $(STAMP)
@@ -36,6 +36,11 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks
+
+# A bounded atheris campaign over the extractors and the text parser: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 300
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
