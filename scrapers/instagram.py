@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import anchor_ref, attribute, in_play, sighting
+from .sightings import anchor_ref, attribute, containers, in_play, sighting
 from .urls import split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
@@ -85,9 +85,12 @@ def post_ref(url: str) -> PostRef | None:
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Pasted embeds (with the author line "A post shared by Name (@handle)") and AMP elements."""
+    nested = containers(list(doc.tagged("blockquote")))
     for node in in_play(doc.classed("instagram-media")):
         if node.tag.name != "blockquote":
             continue  # rendered iframes carry the post in their src, which the URL walk reads
+        if node.position in nested:
+            continue  # only the innermost of nested blockquotes can be a pasted embed
         permalink = attribute(node, "data-instgrm-permalink")
         ref = post_ref(doc.absolute(permalink)) if permalink else None
         if ref is None or ref.kind == "account":

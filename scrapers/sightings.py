@@ -7,13 +7,39 @@ lookup in the walk's indexes plus a little local reading.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 
 from bs4 import Tag
 
 from .document import BOILERPLATE, Node, ParsedDocument
 from .records import Found, Post, PostRef
 
-__all__ = ["anchor_ref", "attribute", "in_play", "post_of", "sighting"]
+__all__ = ["anchor_ref", "attribute", "containers", "in_play", "post_of", "sighting"]
+
+
+# How far up from one element to look for the one before it: a pasted embed nested deeper than this inside
+# another candidate is not a real page, and the bound keeps a hostile pile of nesting linear.
+_CONTAINER_REACH = 64
+
+
+def containers(nodes: list[Node]) -> set[int]:
+    """Positions of the nodes that hold the next node of ``nodes`` (in document order) inside them.
+
+    A pasted embed never nests another of its kind, so only the innermost of nested candidates is read;
+    reading every level of a nested pile would be quadratic in its depth (BeautifulSoup's find() and
+    get_text() walk a whole subtree). Preorder positions make the next candidate the only one to check.
+    """
+    found: set[int] = set()
+    for node, following in pairwise(nodes):
+        parent = following.tag.parent
+        for _ in range(_CONTAINER_REACH):
+            if parent is None:
+                break
+            if parent is node.tag:
+                found.add(node.position)
+                break
+            parent = parent.parent
+    return found
 
 
 def post_of(ref: PostRef, **fields: object) -> Post:

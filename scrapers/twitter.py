@@ -15,6 +15,7 @@ from bs4 import Tag
 
 from .document import BOILERPLATE, Node, ParsedDocument, TextBlock
 from .records import Found, Post, PostRef, post_id, short_hash
+from .sightings import containers
 from .times import parse_date, snowflake_time
 from .urls import split
 
@@ -231,8 +232,10 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Embedded tweets: blockquotes (``twitter-tweet``/``twitter-video``), rendered widgets and iframes with
     ``data-tweet-id``, AMP ``amp-twitter`` and publisher placeholders carrying a tweet id attribute."""
+    # Only the innermost of nested blockquotes can be a pasted tweet (see sightings.containers).
+    nested = containers(list(doc.tagged("blockquote")))
     for node in doc.classed("twitter-tweet", "twitter-video"):
-        if node.zone == BOILERPLATE or node.tag.name not in {"blockquote", "div"}:
+        if node.zone == BOILERPLATE or node.tag.name not in {"blockquote", "div"} or node.position in nested:
             continue
         if node.tag.name == "blockquote":
             found = _from_blockquote(doc, node)
@@ -246,6 +249,8 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             continue
         if node.tag.has_attr("data-tweet-id") or node.tag.has_attr("data-tweetid"):
             continue
+        if node.position in nested:
+            continue
         if "(@" in node.tag.get_text() and _BYLINE.search(node.tag.get_text(" ", strip=True)):
             found = _from_blockquote(doc, node)
             if found is not None:
@@ -257,7 +262,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         if not isinstance(value, str) or not value.strip().isdigit():
             continue
         native = value.strip()
-        if node.tag.name == "blockquote":
+        if node.tag.name == "blockquote" and node.position not in nested:
             found = _from_blockquote(doc, node)
             if found is not None:
                 yield found
