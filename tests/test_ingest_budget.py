@@ -11,12 +11,12 @@ from sqlite_utils import Database
 from tracker.cli import cli
 
 
-def test_a_page_over_its_time_budget_fails_alone(tmp_path: Path, db_path: str, seed_file: Path) -> None:
-    # Thousands of nested blockquotes: far more work than any real article (and a known slow path).
+def test_a_page_over_its_memory_budget_fails_alone(tmp_path: Path, db_path: str, seed_file: Path) -> None:
+    # 200,000 nested elements: a tree of a few hundred MiB, far more than any real article needs.
     hostile = tmp_path / "nested.html"
-    hostile.write_bytes(b"<html><body>" + b"<blockquote>" * 20_000 + b"<p>x</p></body></html>")
+    hostile.write_bytes(b"<html><body>" + b"<div>" * 200_000 + b"<p>x</p></body></html>")
     config = tmp_path / "budget.toml"
-    config.write_text("[limits]\nextract_seconds = 1.0\n")
+    config.write_text("[limits]\nextract_memory_mb = 64\n")
     result = CliRunner().invoke(
         cli, ["ingest", "--db", db_path, "--config", str(config), "--json", str(hostile), str(seed_file)]
     )
