@@ -1,4 +1,4 @@
-"""Builds realistic embedtrail databases for the Datasette tests, from pages copied into fixtures/datasette/.
+"""Builds realistic embedtrail databases for the Datasette tests, from corpus pages in fixtures/pages/.
 
 ``build_database`` runs the real pipeline (``scrapers.parse_html``/``parse_text`` → ``scrapers.extract`` →
 ``db.save_extraction``) over four saved pages and the seed article, adds hostile posts whose every field
@@ -41,7 +41,9 @@ from scrapers.records import (
     VerificationNote,
 )
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "datasette"
+# The saved pages are the labelled corpus pages; the seed is the shared copy of the sample article.
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SEED_FILE = Path(__file__).resolve().parent / "fixtures" / "seed" / "kremlin-drones.txt"
 
 # Saved page → (its URL, how many days before "now" it was ingested).
 PAGES = {
@@ -54,7 +56,6 @@ PAGES = {
     "9to5mac-1.html": ("https://9to5mac.com/2019/11/18/macbook-deals-airpods-more/", 20),
     "hertha-blog-1.html": ("http://www.hertha-blog.de/der-lange-und-die-alte-dame.html", 10),
 }
-SEED = "seed-kremlin-drones.txt"
 SEED_URL = "https://news.example.com/2023/05/03/kremlin-drones"
 
 # The seed's posts and credits, as the extractor finds them.
@@ -189,7 +190,7 @@ def build_database(path: Path, now: datetime | None = None, *, schema: str = "cu
             when = iso(now - timedelta(days=days_ago))
             extraction = scrapers.extract(scrapers.parse_html(body, url))
             save_extraction(db, _capture(url, body, when), extraction, when)
-        seed = (FIXTURES / SEED).read_bytes()
+        seed = SEED_FILE.read_bytes()
         recent = iso(now - timedelta(hours=2))
         extraction = scrapers.extract(scrapers.parse_text(seed.decode("utf-8"), SEED_URL))
         save_extraction(db, _capture(SEED_URL, seed, recent, origin="text"), extraction, recent)

@@ -11,7 +11,7 @@ from scrapers.document import parse_html, parse_text
 from scrapers.records import ArticleMeta
 from scrapers.times import parse_date, snowflake_time
 
-META = Path(__file__).resolve().parent / "fixtures" / "meta"
+META = Path(__file__).resolve().parent / "fixtures" / "pages"
 
 # Saved pages copied from the dev corpus: file -> the fields scan_article must read from it.
 PAGES: dict[str, dict[str, object]] = {
