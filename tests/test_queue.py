@@ -380,12 +380,12 @@ def test_results_applied_twice_change_nothing(
             with db.atomic():
                 for payload in payloads:
                     tq._apply_check_result(
-                        db, payload, tq.policy_from_config(config.refresh), tq._utc_now, None, again, None
+                        db, payload, tq.policy_from_config(config.refresh), tq.utc_now, None, again, None
                     )
 
         collector = tq._Collector(
             broker, ledger, tq.parse_queue_url(redis_url), waiting, apply, lambda *a: None, lambda r: None,
-            threading.Event(), tq._utc_now,
+            threading.Event(), tq.utc_now,
         )  # fmt: skip
         collector.run()
         broker.close()

@@ -14,7 +14,6 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,6 +24,7 @@ from scrapers.document import decode_html
 from scrapers.records import Extraction
 
 from .budget import BudgetExceeded, BudgetPool
+from .clock import utc_now
 from .config import Config
 from .sources import Document, Failure, SourceContext, module_for, needs_network
 
@@ -34,11 +34,6 @@ __all__ = ["IngestReport", "extract_document", "ingest", "ingest_sync", "utc_now
 MANY_DOCUMENTS_WEIGHT = 24
 # Documents in flight at once: bounds memory whatever the number of sources.
 MAX_IN_FLIGHT = 64
-
-
-def utc_now() -> str:
-    """Now, as ISO 8601 UTC to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

@@ -32,7 +32,6 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -53,6 +52,7 @@ from scrapers.records import Capture, Extraction, short_hash
 
 from .checkers import Checked, Request, Response, Target, by_name, for_target, run_check
 from .checkers.base import result as make_result
+from .clock import utc_now
 from .config import Config, Endpoints, Limits
 from .fetch import Fetched, Fetcher, FetchError
 from .ingest import IngestReport, expand_sources, extract_document, ingest_sync
@@ -167,10 +167,6 @@ def parse_queue_url(url: str) -> QueueSettings:
     return settings
 
 
-def _utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
@@ -194,13 +190,13 @@ class _LedgerMiddleware(Middleware):
             return
         with contextlib.suppress(redis.RedisError):
             self.ledger.transition(
-                _job_of(message), "queued", _utc_now(), reason=f"retrying: {_reason(message, exception)}"
+                _job_of(message), "queued", utc_now(), reason=f"retrying: {_reason(message, exception)}"
             )
 
     def after_nack(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         with contextlib.suppress(redis.RedisError):
             self.ledger.transition(
-                _job_of(message), "failed", _utc_now(), worker=self.worker, reason=_reason(message, None)
+                _job_of(message), "failed", utc_now(), worker=self.worker, reason=_reason(message, None)
             )
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
@@ -430,7 +426,7 @@ def _start_job(state: _WorkerState, job: str) -> bool:
     current = state.ledger.states([job])[job]
     if current in ("done", "applied"):
         return False
-    state.ledger.transition(job, "running", _utc_now(), worker=state.name)
+    state.ledger.transition(job, "running", utc_now(), worker=state.name)
     return True
 
 
@@ -438,7 +434,7 @@ def _finish_job(state: _WorkerState, job: str, payload: dict[str, Any]) -> None:
     # Result first, then "done", then (after return) Dramatiq's ack: a crash anywhere in between only
     # causes a redelivery, and a second result for the same job is a no-op for the coordinator.
     state.broker.enqueue(_message(RESULTS, _RESULT_ACTOR, payload))
-    state.ledger.transition(job, "done", _utc_now(), worker=state.name)
+    state.ledger.transition(job, "done", utc_now(), worker=state.name)
 
 
 def _check_actor(payload: dict[str, Any]) -> None:
@@ -534,7 +530,7 @@ async def _read_source(state: _WorkerState, source: str) -> tuple[list[Document]
     context = SourceContext(
         fetcher=_GatedFetcher(fetcher, gate, state.config.limits),
         max_bytes=state.config.fetch.max_bytes,
-        now=_utc_now,
+        now=utc_now,
         endpoints=state.config.endpoints,
     )
     documents: list[Document] = []
@@ -741,7 +737,7 @@ def refresh_queued(
     options: RefreshOptions,
     queue_url: str,
     *,
-    now: Callable[[], str] = _utc_now,
+    now: Callable[[], str] = utc_now,
     stop: threading.Event | None = None,
     progress: Callable[[], None] | None = None,
     timings: dict[str, float] | None = None,
@@ -896,7 +892,7 @@ def ingest_queued(
     config: Config,
     queue_url: str,
     *,
-    now: Callable[[], str] = _utc_now,
+    now: Callable[[], str] = utc_now,
     progress: Callable[[str, str | None], None] | None = None,
     stop: threading.Event | None = None,
     workers: int | None = None,
@@ -1057,7 +1053,7 @@ def queue_status(queue_url: str) -> QueueStatus:
         client.close()
 
 
-def retry_failed(queue_url: str, *, now: Callable[[], str] = _utc_now) -> int:
+def retry_failed(queue_url: str, *, now: Callable[[], str] = utc_now) -> int:
     """Put every dead-lettered job back on its queue with fresh retries; returns how many. Each is
     enqueued before it leaves the dead-letter list, so a crash in between duplicates, never loses, one."""
     settings = parse_queue_url(queue_url)

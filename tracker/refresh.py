@@ -36,6 +36,7 @@ from scrapers.records import ArticleMeta
 
 from .checkers import Checked, Request, Response, Target, for_target, run_check, wayback
 from .checkers.base import result as make_result
+from .clock import utc_now
 from .config import Config, RefreshConfig
 from .fetch import ERROR_BODY_BYTES, Fetched, Fetcher, FetchError, FetchSettings
 
@@ -63,11 +64,6 @@ _ARTICLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 # Finished checks are written in batches: at most this long after the first one waits, or this many at once.
 FLUSH_SECONDS = 0.1
 FLUSH_CHECKS = 256
-
-
-def utc_now() -> str:
-    """Now, as ISO 8601 UTC to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_duration(text: str) -> float:

@@ -12,11 +12,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any, Protocol
 
 from db.checks import ERROR, CheckResult
+from tracker.fetch import parse_retry_after as _retry_after
 
 __all__ = [
     "EXCERPT_CHARS",
@@ -125,19 +126,11 @@ def json_body(response: Response) -> Any:
 
 
 def parse_retry_after(value: str | None, now_epoch: float | None = None) -> float | None:
-    """Seconds to wait for ``Retry-After`` value: delta-seconds, or an HTTP-date relative to ``now_epoch``."""
-    if not value:
+    """Seconds to wait for a ``Retry-After`` value: delta-seconds, or an HTTP-date relative to ``now_epoch``
+    (without ``now_epoch`` a date gives None). The parsing is ``tracker.fetch.parse_retry_after``'s."""
+    if not value or (now_epoch is None and not value.strip().isdigit()):
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if now_epoch is None:
-        return None
-    return max(0.0, moment.timestamp() - now_epoch)
+    return _retry_after(value, datetime.fromtimestamp(now_epoch or 0.0, UTC))
 
 
 def transient(response: Response) -> CheckResult | None:
