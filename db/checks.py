@@ -281,11 +281,29 @@ def _merge_facts(db: Database, row: dict[str, Any], result: CheckResult, now: st
         if not row.get("account_id"):
             update["account_id"] = account
         existing = db.conn.execute("select platform_id from accounts where id = ?", [account]).fetchone()
-        account_status = (
-            "suspended"
-            if result.status == "suspended"
-            else ("active" if result.status == "available" else None)
-        )
+        account_status = _ACCOUNT_STATUS.get(result.status)
+        answered = (result.author_handle or "").lstrip("@")
+        if answered and answered.lower() != handle.lstrip("@").lower():
+            # The platform answers for the same post under another handle: the account was renamed. The
+            # new handle gets its own row (same platform id); the old one stays, marked, so links hold.
+            account_status = "renamed"
+            renamed = account_id(row["platform"], answered)
+            if db.conn.execute("select 1 from accounts where id = ?", [renamed]).fetchone() is None:
+                _insert(
+                    db,
+                    "accounts",
+                    {
+                        "id": renamed,
+                        "platform": row["platform"],
+                        "handle": answered,
+                        "name": result.author_name,
+                        "platform_id": result.account_platform_id,
+                        "status": "active",
+                        "status_checked_at": now,
+                        "first_seen_at": now,
+                        "last_seen_at": now,
+                    },
+                )
         if existing is None:
             _insert(
                 db,
@@ -312,6 +330,11 @@ def _merge_facts(db: Database, row: dict[str, Any], result: CheckResult, now: st
             if changes:
                 _update(db, "accounts", account, changes)
     return update
+
+
+# What a post's check says about its author's account (accounts.status): suspended and protected are
+# account-wide on every platform checked; any answer showing the post means the account is active.
+_ACCOUNT_STATUS = {"suspended": "suspended", "protected": "protected", "available": "active"}
 
 
 # apply_check runs once per check, thousands of times a run: it writes with plain statements on the
