@@ -50,8 +50,7 @@ from db.checks import ERROR, Check, CheckResult, apply_check, merge_post
 from db.store import save_extraction
 from scrapers.records import Capture, Extraction, short_hash
 
-from .checkers import Checked, Request, Response, Target, by_name, for_target, run_check
-from .checkers.base import result as make_result
+from .checkers import Checked, Request, Response, Target, by_name, for_target, resolution, run_check
 from .clock import utc_now
 from .config import Config, Endpoints, Limits
 from .fetch import Fetched, Fetcher, FetchError
@@ -457,16 +456,9 @@ async def _check_job(state: _WorkerState, payload: dict[str, Any]) -> dict[str, 
     needs = getattr(module, "needs_resolution", None)
     if needs is not None and needs(target):
         response: Response = await http.send(module.build_resolve(target, config.endpoints))
-        location = module.resolve_location(response)
-        row = module.status_post(location)
-        if row is None:
-            reason = (
-                f"short link leads to {location}, not a status"
-                if location
-                else f"short link not resolved (HTTP {response.status or response.error})"
-            )
-            checked = Checked(make_result(response, ERROR, reason), response.url, response.elapsed_ms)
-            return {**answer, "checked": _checked_json(checked)}
+        row = resolution(module, response)
+        if isinstance(row, Checked):
+            return {**answer, "checked": _checked_json(row)}
         answer["merge"] = {"row": dict(row), "reason": f"short link {response.url} resolved"}
         target = Target(row["id"], row["platform"], row["native_id"], row["url"], "post")
     checked_or_none = await _check_with_retries(module, target, http, config.endpoints, config.limits)

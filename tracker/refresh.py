@@ -34,8 +34,7 @@ from db.checks import update_removed_embeds as mark_removed_embeds
 from db.store import article_key, save_extraction
 from scrapers.records import ArticleMeta
 
-from .checkers import Checked, Request, Response, Target, for_target, run_check, wayback
-from .checkers.base import result as make_result
+from .checkers import Checked, Request, Response, Target, for_target, resolution, run_check, wayback
 from .clock import utc_now
 from .config import Config, RefreshConfig
 from .fetch import ERROR_BODY_BYTES, Fetched, Fetcher, FetchError, FetchSettings
@@ -439,23 +438,15 @@ class _Run:
         request = module.build_resolve(target, self.config.endpoints)
         await self._host_ready(host)
         response: Response = await self.http.send(request)
-        location = module.resolve_location(response)
-        row = module.status_post(location)
-        if row is None:
-            reason = (
-                f"short link leads to {location}, not a status"
-                if location
-                else f"short link not resolved (HTTP {response.status or response.error})"
-            )
-            self._apply(
-                target,
-                module.NAME,
-                Checked(make_result(response, ERROR, reason), response.url, response.elapsed_ms),
-            )
+        row = resolution(module, response)
+        if isinstance(row, Checked):
+            self._apply(target, module.NAME, row)
             return None
         self.flush()  # the merge re-points checks, so earlier ones must be written first
         try:
-            merged = merge_post(self.db, target.id, row, f"short link {response.url} resolved", self.now())
+            merged = merge_post(
+                self.db, target.id, dict(row), f"short link {response.url} resolved", self.now()
+            )
         except Exception as error:
             self.report.errors.append({"post": target.id, "reason": f"merge failed: {error}"})
             return None

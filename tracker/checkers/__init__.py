@@ -9,13 +9,15 @@ opinion). ``wayback`` is separate: snapshots are not statuses. The status vocabu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
+from typing import Any
 
-from db.checks import GONE_STATUSES, STATUSES
+from db.checks import ERROR, GONE_STATUSES, STATUSES
 from tracker.config import Endpoints
 
 from . import bluesky, dailymotion, generic, mastodon, telegram, tiktok, twitter, vimeo, wayback, youtube
-from .base import Checked, Http, Request, Response, Target
+from .base import Checked, Http, Request, Response, Target, result
 
 __all__ = [
     "CHECKERS",
@@ -28,6 +30,7 @@ __all__ = [
     "Target",
     "by_name",
     "for_target",
+    "resolution",
     "run_check",
     "wayback",
 ]
@@ -77,3 +80,18 @@ async def run_check(module: ModuleType, target: Target, http: Http, endpoints: E
         return None
     response = await http.send(request)
     return Checked(module.classify(response), response.url, response.elapsed_ms)
+
+
+def resolution(module: ModuleType, response: Response) -> Mapping[str, Any] | Checked:
+    """Where a short link's answer leads: the status row the text-only post merges into, or the ``error``
+    check to record when it leads nowhere or elsewhere (never a gone status: that is no evidence)."""
+    location = module.resolve_location(response)
+    row: Mapping[str, Any] | None = module.status_post(location)
+    if row is not None:
+        return row
+    reason = (
+        f"short link leads to {location}, not a status"
+        if location
+        else f"short link not resolved (HTTP {response.status or response.error})"
+    )
+    return Checked(result(response, ERROR, reason), response.url, response.elapsed_ms)
