@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from .base import Document, Failure, SourceContext, make_capture
+from .base import Document, Failure, SourceContext
 
 __all__ = ["FALLBACK_KINDS", "NAME", "claims", "expand", "fetch_article", "read"]
 
@@ -66,7 +66,5 @@ async def fetch_article(url: str, context: SourceContext) -> Document | Failure:
         kind = "html"
     else:
         return Failure(url, f"unsupported content type {content_type}")
-    capture = make_capture(
-        url, result.final_url, result.fetched_at, result.body, "http", status, result.content_type
-    )
-    return Document(url, result.final_url, result.body, kind, capture)
+    # The fetch already hashed the body while reading it.
+    return Document(url, result.final_url, result.body, kind, result.capture("http"))
