@@ -25,7 +25,12 @@ test: $(STAMP)
 	sh scripts/install-test-deps.sh
 	$(BIN)/python -m pytest -q
 
+# mypy reads the embedtrail namespace through links (it cannot follow the editable install's import hook).
+TYPECHECK := build/typecheck/embedtrail
+
 lint: $(STAMP)
+	mkdir -p $(TYPECHECK)
+	for pkg in tracker scrapers db; do ln -sfn ../../../$$pkg $(TYPECHECK)/$$pkg; done
 	$(BIN)/ruff check tracker scrapers db tests benchmarks fuzz
 	$(BIN)/ruff format --check tracker scrapers db tests benchmarks fuzz
 	$(BIN)/mypy

@@ -40,10 +40,10 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from db.checks import GONE_STATUSES  # noqa: E402
-from db.plugin.schema import DATABASE_NAME  # noqa: E402
-from db.serving import load_metadata, make_datasette  # noqa: E402
-from db.store import open_database  # noqa: E402
+from embedtrail.db.checks import GONE_STATUSES  # noqa: E402
+from embedtrail.db.plugin.schema import DATABASE_NAME  # noqa: E402
+from embedtrail.db.serving import load_metadata, make_datasette  # noqa: E402
+from embedtrail.db.store import open_database  # noqa: E402
 
 __all__ = ["Sizes", "build_database", "run"]
 

@@ -40,8 +40,8 @@ def _load() -> list[tuple[str, bytes, str, set[str]]]:
 
 
 def _ids_from_urls(urls: list[str]) -> set[str]:
-    from scrapers.links import Router
-    from scrapers.registry import PLATFORMS
+    from embedtrail.scrapers.links import Router
+    from embedtrail.scrapers.registry import PLATFORMS
 
     router = Router(PLATFORMS)
     found = set()
@@ -97,7 +97,7 @@ def _bs4_parse(body: bytes, url: str) -> None:
 
 
 def _embedtrail(body: bytes, url: str) -> set[str]:
-    from scrapers import extract, parse_html
+    from embedtrail.scrapers import extract, parse_html
 
     return {p.id for p in extract(parse_html(body, url)).posts if p.kind != "account"}
 
@@ -179,7 +179,7 @@ def _ingest_directory() -> tuple[float, int]:
             [
                 sys.executable,
                 "-m",
-                "tracker",
+                "embedtrail.tracker",
                 "ingest",
                 "--silent",
                 "--db",

@@ -23,13 +23,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from db.store import open_database, save_extraction  # noqa: E402
-from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post  # noqa: E402
-from tracker.config import load_config  # noqa: E402
-from tracker.queue import queue_status, refresh_queued  # noqa: E402
-from tracker.refresh import RefreshOptions  # noqa: E402
+from embedtrail.db.store import open_database, save_extraction  # noqa: E402
+from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post  # noqa: E402
+from embedtrail.tracker.config import load_config  # noqa: E402
+from embedtrail.tracker.queue import queue_status, refresh_queued  # noqa: E402
+from embedtrail.tracker.refresh import RefreshOptions  # noqa: E402
 
-WORKER = [sys.executable, "-m", "tracker", "worker"]
+WORKER = [sys.executable, "-m", "embedtrail.tracker", "worker"]
 
 
 def _serve(latency: float, ready: Any) -> None:

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from db.store import open_database, save_extraction  # noqa: E402
-from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post  # noqa: E402
-from tracker.config import load_config  # noqa: E402
-from tracker.refresh import RefreshOptions, refresh_sync  # noqa: E402
+from embedtrail.db.store import open_database, save_extraction  # noqa: E402
+from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post  # noqa: E402
+from embedtrail.tracker.config import load_config  # noqa: E402
+from embedtrail.tracker.refresh import RefreshOptions, refresh_sync  # noqa: E402
 
 __all__ = ["run"]
 

@@ -85,8 +85,8 @@ def generate(path: Path, size: int) -> int:
 
 def read(path: Path) -> dict[str, float | int | dict[str, int]]:
     """Stream ``path`` through the archives source; counts, speed and peak RSS."""
-    from tracker.sources import SourceContext, archives
-    from tracker.sources.base import Document
+    from embedtrail.tracker.sources import SourceContext, archives
+    from embedtrail.tracker.sources.base import Document
 
     baseline = _rss_mb()
     context = SourceContext(fetcher=None, max_bytes=10 * MiB, now=lambda: "2024-01-01T00:00:00Z")

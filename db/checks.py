@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scrapers.records import account_id, better_posted_at, embed_id
+from embedtrail.scrapers.records import account_id, better_posted_at, embed_id
 
 __all__ = [
     "ERROR",

@@ -27,7 +27,7 @@ import yaml
 from datasette.app import Database, Datasette
 from datasette.plugins import pm
 
-from tracker.config import ServeConfig
+from embedtrail.tracker.config import ServeConfig
 
 from . import plugin
 from .plugin.schema import DATABASE_NAME, resolve_queries, sqlite_schema

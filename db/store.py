@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scrapers.records import (
+from embedtrail.scrapers.records import (
     Capture,
     Extraction,
     Post,
@@ -29,7 +29,7 @@ from scrapers.records import (
     mention_id,
     note_id,
 )
-from scrapers.urls import canonical_article_url
+from embedtrail.scrapers.urls import canonical_article_url
 
 from .migrations import migrate
 

@@ -62,7 +62,7 @@ def check_extraction(extraction: Any) -> None:
 
 def html_target(data: bytes) -> None:
     """The HTML path of ingest: decode, parse once, run every extractor."""
-    from scrapers import extract, parse_html
+    from embedtrail.scrapers import extract, parse_html
 
     content_type = CONTENT_TYPES[data[0] % len(CONTENT_TYPES)] if data else None
     check_extraction(extract(parse_html(data[1:], URL, content_type)))
@@ -70,8 +70,8 @@ def html_target(data: bytes) -> None:
 
 def text_target(data: bytes) -> None:
     """The plain-text path (``.txt`` dumps, ``text/plain`` answers): decode, split, run every extractor."""
-    from scrapers import extract, parse_text
-    from scrapers.document import decode_html
+    from embedtrail.scrapers import extract, parse_text
+    from embedtrail.scrapers.document import decode_html
 
     text, _ = decode_html(data, "text/plain")
     check_extraction(extract(parse_text(text, URL)))

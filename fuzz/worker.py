@@ -13,9 +13,9 @@ def main(argv: list[str]) -> None:
     """Fuzz ``argv[1]`` with the libFuzzer flags that follow it; never returns (libFuzzer exits)."""
     import atheris  # type: ignore[import-untyped]  # no stubs are published
 
-    with atheris.instrument_imports(include=["scrapers"]):
-        import scrapers  # instrumented here; the targets import it lazily
-        import scrapers.document  # noqa: F401
+    with atheris.instrument_imports(include=["embedtrail.scrapers"]):
+        import embedtrail.scrapers  # instrumented here; the targets import it lazily
+        import embedtrail.scrapers.document  # noqa: F401
     from fuzz.targets import TARGETS
 
     target = TARGETS[argv[1]]

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-import scrapers
-from db import open_database, save_extraction
-from db.checks import (
+from embedtrail import scrapers
+from embedtrail.db import open_database, save_extraction
+from embedtrail.db.checks import (
     ArchiveRecord,
     Check,
     CheckResult,
@@ -29,8 +29,8 @@ from db.checks import (
     record_archive,
     update_removed_embeds,
 )
-from db.migrations import migrations
-from scrapers.records import (
+from embedtrail.db.migrations import migrations
+from embedtrail.scrapers.records import (
     Account,
     ArticleMeta,
     Capture,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tracker.checkers.twitter import syndication_token
+from embedtrail.tracker.checkers.twitter import syndication_token
 
 RESPONSES = Path(__file__).parent / "fixtures" / "responses"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from db.checks import Check, CheckResult, Policy, apply_check
-from db.store import open_database, save_extraction
-from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
+from embedtrail.db.checks import Check, CheckResult, Policy, apply_check
+from embedtrail.db.store import open_database, save_extraction
+from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
 
 NOW = "2026-01-01T00:00:00Z"
 

@@ -20,10 +20,10 @@ from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.sources import SOURCES, archives, module_for
 from tests import servers
 from tests.servers import Reply, StartServer
-from tracker.cli import cli
-from tracker.sources import SOURCES, archives, module_for
 
 local_server = servers.local_server
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.article import scan_article
-from scrapers.document import parse_html, parse_text
-from scrapers.records import ArticleMeta
-from scrapers.times import parse_date, snowflake_time
+from embedtrail.scrapers.article import scan_article
+from embedtrail.scrapers.document import parse_html, parse_text
+from embedtrail.scrapers.records import ArticleMeta
+from embedtrail.scrapers.times import parse_date, snowflake_time
 
 META = Path(__file__).resolve().parent / "fixtures" / "pages"
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest_datasette import ANI_POST, GERASHCHENKO_POST, XSS_POST, build_database
 
-from db.serving import make_datasette, make_server
+from embedtrail.db.serving import make_datasette, make_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page

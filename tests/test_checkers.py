@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from db.checks import STATUSES, CheckResult
-from tracker import checkers
-from tracker.checkers import (
+from embedtrail.db.checks import STATUSES, CheckResult
+from embedtrail.tracker import checkers
+from embedtrail.tracker.checkers import (
     bluesky,
     dailymotion,
     generic,
@@ -21,8 +21,8 @@ from tracker.checkers import (
     wayback,
     youtube,
 )
-from tracker.checkers.base import Response, Target, parse_retry_after
-from tracker.config import Endpoints
+from embedtrail.tracker.checkers.base import Response, Target, parse_retry_after
+from embedtrail.tracker.config import Endpoints
 
 RESPONSES = Path(__file__).parent / "fixtures" / "responses"
 

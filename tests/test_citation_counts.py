@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db.checks import merge_post
-from db.store import open_database
-from tracker.config import Config
-from tracker.ingest import ingest_sync
+from embedtrail.db.checks import merge_post
+from embedtrail.db.store import open_database
+from embedtrail.tracker.config import Config
+from embedtrail.tracker.ingest import ingest_sync
 
 
 def exact_counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:

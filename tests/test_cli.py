@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from tracker.cli import cli
+from embedtrail.tracker.cli import cli
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -53,7 +53,7 @@ PAGES = (
 
 def _cli(args: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tracker", *args],
+        [sys.executable, "-m", "embedtrail.tracker", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,

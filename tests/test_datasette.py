@@ -35,14 +35,13 @@ from conftest_datasette import (
 from datasette.app import Datasette
 from markupsafe import Markup
 
-import db.plugin
-import db.serving
-from db import open_database
-from db.checks import GONE_STATUSES
-from db.plugin import _html, charts
-from db.plugin.schema import requirements_met, resolve_queries
-from db.serving import PublishResult, load_metadata, make_datasette, publish
-from tracker.config import ServeConfig
+from embedtrail import db
+from embedtrail.db import open_database
+from embedtrail.db.checks import GONE_STATUSES
+from embedtrail.db.plugin import _html, charts
+from embedtrail.db.plugin.schema import requirements_met, resolve_queries
+from embedtrail.db.serving import PublishResult, load_metadata, make_datasette, publish
+from embedtrail.tracker.config import ServeConfig
 
 # ---------------------------------------------------------------------------------------------- fixtures
 

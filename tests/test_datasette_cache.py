@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from db.plugin import cache as cache_module
-from db.plugin.cache import App, Message, ResponseCache, Scope, cache_responses
+from embedtrail.db.plugin import cache as cache_module
+from embedtrail.db.plugin.cache import App, Message, ResponseCache, Scope, cache_responses
 
 
 class FakeApp:

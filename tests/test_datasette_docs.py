@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from db.plugin.pages import register_routes
-from db.serving import LARGE_TABLE_SETTINGS, datasette_settings, load_metadata
-from tracker.config import ServeConfig
+from embedtrail.db.plugin.pages import register_routes
+from embedtrail.db.serving import LARGE_TABLE_SETTINGS, datasette_settings, load_metadata
+from embedtrail.tracker.config import ServeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "datasette.md").read_text(encoding="utf-8")

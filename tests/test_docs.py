@@ -14,12 +14,10 @@ from pathlib import Path
 import click
 import pytest
 
-import db
-import scrapers
-import tracker
-from db.store import open_database
-from tracker.cli import cli
-from tracker.config import Config
+from embedtrail import db, scrapers, tracker
+from embedtrail.db.store import open_database
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -73,7 +71,9 @@ def test_every_table_and_view_is_documented(tmp_path: Path) -> None:
     names = [t for t in database.table_names() if not t.startswith("_") and "_fts" not in t]
     for table in names + database.view_names():
         assert f"**`{table}`**" in README, f"table {table} has no section in README's data model"
-    for name in (m.name for m in __import__("db.migrations", fromlist=["migrations"]).migrations._migrations):
+    for name in (
+        m.name for m in __import__("embedtrail.db.migrations", fromlist=["migrations"]).migrations._migrations
+    ):
         assert f"`{name}`" in README, f"migration {name} is missing from the schema history"
 
 

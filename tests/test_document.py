@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrapers import extract
-from scrapers.document import CONTENT, collector_paused, decode_html, parse_html
-from scrapers.notes import _CUE_WORDS, _CUES, _has_cue
-from scrapers.text import (
+from embedtrail.scrapers import extract
+from embedtrail.scrapers.document import CONTENT, collector_paused, decode_html, parse_html
+from embedtrail.scrapers.notes import _CUE_WORDS, _CUES, _has_cue
+from embedtrail.scrapers.text import (
     _KIND,
     _KIND_TRIE,
     _KIND_WORDS,

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from embedtrail.tracker.cli import cli
 from tests import servers
 from tests.servers import LocalServer, Reply, StartServer, redirect
-from tracker.cli import cli
 
 local_server = servers.local_server
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def test_served_database_answers_json(articles: LocalServer, db_path: str) -> No
     assert code == 0, err
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "serve", "--db", db_path, "--port", str(port)],
+        [sys.executable, "-m", "embedtrail.tracker", "serve", "--db", db_path, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "EMBEDTRAIL_CONFIG": ""},

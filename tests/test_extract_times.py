@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers import extract, parse_html
+from embedtrail.scrapers import extract, parse_html
 
 
 def test_a_plain_link_to_a_status_gets_its_snowflake_time() -> None:

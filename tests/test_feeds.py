@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.sources import SOURCES, feeds, module_for, sitemaps
+from embedtrail.tracker.sources._listing import is_before, since_key
 from tests import servers
 from tests.servers import LocalServer, Reply, Seen, StartServer
-from tracker.cli import cli
-from tracker.sources import SOURCES, feeds, module_for, sitemaps
-from tracker.sources._listing import is_before, since_key
 
 local_server = servers.local_server
 

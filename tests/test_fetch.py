@@ -23,9 +23,9 @@ import pytest
 import servers
 from servers import PAGE, MiB, Reply, Seen, StartServer, compressed, huge, redirect, trickle
 
-from tracker import fetch as fetch_module
-from tracker import netguard
-from tracker.fetch import (
+from embedtrail.tracker import fetch as fetch_module
+from embedtrail.tracker import netguard
+from embedtrail.tracker.fetch import (
     DEFAULT_USER_AGENT,
     ERROR_KINDS,
     Fetched,
@@ -38,7 +38,7 @@ from tracker.fetch import (
     parse_retry_after,
     read_capped,
 )
-from tracker.netguard import Blocked, GuardedTransport, IPAddress, ResolutionError
+from embedtrail.tracker.netguard import Blocked, GuardedTransport, IPAddress, ResolutionError
 
 local_server = servers.local_server  # fixtures: imported, they serve this module
 canned_server = servers.canned_server

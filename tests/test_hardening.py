@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from servers import Reply, StartServer
 
-from scrapers import extract, parse_html, parse_text
-from scrapers.records import Extraction
-from tracker.budget import run_with_budget
-from tracker.cli import cli
-from tracker.ingest import extract_document
+from embedtrail.scrapers import extract, parse_html, parse_text
+from embedtrail.scrapers.records import Extraction
+from embedtrail.tracker.budget import run_with_budget
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.ingest import extract_document
 
 local_server = servers.local_server  # fixture: a real threaded HTTP server on 127.0.0.1
 
@@ -345,7 +345,7 @@ def test_nested_instagram_blockquotes_extract_within_the_bound() -> None:
 
 
 def _instagram_scan(body: bytes) -> int:
-    from scrapers import by_name
+    from embedtrail.scrapers import by_name
 
     return len(list(by_name("instagram").scan(parse_html(body, URL))))
 

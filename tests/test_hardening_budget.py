@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from tracker.budget import BudgetExceeded, BudgetPool, run_with_budget
-from tracker.ingest import extract_document
+from embedtrail.tracker.budget import BudgetExceeded, BudgetPool, run_with_budget
+from embedtrail.tracker.ingest import extract_document
 
 # 20,000 nested embeds: about 700 KB, far longer than any budget here to extract (quadratic in scrapers).
 # A page that keeps a scraper busy: the quadratic nested-blockquote scan that first showed the need for a
@@ -92,7 +92,12 @@ def test_the_budget_never_limits_the_calling_process() -> None:
 
 def test_pool_fails_the_hostile_page_and_saves_its_neighbours() -> None:
     async def main() -> tuple[list[object], int]:
-        pool = BudgetPool(2, seconds=2.0, memory_bytes=512 * MiB, preload=["scrapers", "tracker.ingest"])
+        pool = BudgetPool(
+            2,
+            seconds=2.0,
+            memory_bytes=512 * MiB,
+            preload=["embedtrail.scrapers", "embedtrail.tracker.ingest"],
+        )
         try:
             bodies = [NESTED if n == 3 else page(n) for n in range(10)]
             jobs = [pool.run(extract_or_spin, "html", b, "https://news.example/a", None) for b in bodies]

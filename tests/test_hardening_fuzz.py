@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from embedtrail.scrapers import by_name, extract, parse_html
 from fuzz import TARGETS, check_extraction
 from fuzz.campaign import write_seeds
 from fuzz.targets import InvariantBroken
-from scrapers import by_name, extract, parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from test_datasette import _close, assert_inert, assert_local_only
 
-from db.serving import make_datasette
-from tracker.cli import cli
+from embedtrail.db.serving import make_datasette
+from embedtrail.tracker.cli import cli
 
 SCRIPT = '<script>alert("xss-script")</script>'
 IMG = '<img src=x onerror=alert("xss-img")>'

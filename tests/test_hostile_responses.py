@@ -26,9 +26,9 @@ import servers
 from click.testing import CliRunner
 from servers import MiB, Reply, redirect
 
-from tracker import netguard
-from tracker.cli import cli
-from tracker.netguard import IPAddress, ResolutionError
+from embedtrail.tracker import netguard
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.netguard import IPAddress, ResolutionError
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GOOD_PAGES = ("vox-1.html", "nytimes-1.html", "mashable-1.html")
@@ -281,7 +281,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
 
 
 def test_the_table_covers_every_fetch_error_kind_a_response_can_cause() -> None:
-    from tracker.fetch import ERROR_KINDS
+    from embedtrail.tracker.fetch import ERROR_KINDS
 
     covered = {reason.split()[0] for case in ALL_CASES for reason in case.reasons}
     # private_address and bad_port need the guard on (tests/test_netguard.py refuses 50 such URLs), and the
@@ -315,7 +315,7 @@ def test_the_good_sources_beside_them_are_saved(outcome: Outcome) -> None:
 def test_a_redirect_carrying_credentials_is_refused(local_server: servers.StartServer) -> None:
     import asyncio
 
-    from tracker.fetch import Fetcher, FetchError, FetchSettings
+    from embedtrail.tracker.fetch import Fetcher, FetchError, FetchSettings
 
     where: dict[str, str] = {}
     server = local_server({"/start": lambda seen: redirect(where["target"]), "/ok": Reply(body=servers.PAGE)})

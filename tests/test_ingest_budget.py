@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from tracker.cli import cli
+from embedtrail.tracker.cli import cli
 
 
 def test_a_page_over_its_memory_budget_fails_alone(tmp_path: Path, db_path: str, seed_file: Path) -> None:

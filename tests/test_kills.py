@@ -24,7 +24,7 @@ import pytest
 import servers
 from servers import LocalServer, Reply
 
-from db.store import open_database
+from embedtrail.db.store import open_database
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -73,7 +73,7 @@ def article_server() -> Iterator[LocalServer]:
 def _start(args: list[str]) -> subprocess.Popen[bytes]:
     # A session of its own, so its extraction workers can be reaped with it after the kill.
     return subprocess.Popen(
-        [sys.executable, "-m", "tracker", *args],
+        [sys.executable, "-m", "embedtrail.tracker", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,

@@ -15,9 +15,9 @@ import pytest
 import servers
 from servers import Reply, StartServer, redirect
 
-from tracker import netguard
-from tracker.fetch import Fetcher, FetchError, FetchSettings, make_client
-from tracker.netguard import (
+from embedtrail.tracker import netguard
+from embedtrail.tracker.fetch import Fetcher, FetchError, FetchSettings, make_client
+from embedtrail.tracker.netguard import (
     Blocked,
     GuardedBackend,
     GuardedTransport,

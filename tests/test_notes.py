@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-import scrapers
-from scrapers.document import CONTENT, TextBlock
-from scrapers.notes import VERDICTS, classify_sentence, scan_notes
+from embedtrail import scrapers
+from embedtrail.scrapers.document import CONTENT, TextBlock
+from embedtrail.scrapers.notes import VERDICTS, classify_sentence, scan_notes
 
 # (sentence, verdict, verifier)
 NOTES = [

@@ -11,9 +11,9 @@ from types import ModuleType
 
 import pytest
 
-import scrapers
-from scrapers.links import Router
-from scrapers.registry import PLATFORMS, by_name
+from embedtrail import scrapers
+from embedtrail.scrapers.links import Router
+from embedtrail.scrapers.registry import PLATFORMS, by_name
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNIPPETS = FIXTURES / "snippets"

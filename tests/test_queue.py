@@ -24,16 +24,25 @@ import redis.asyncio
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from db.checks import CheckResult
-from db.store import article_key, open_database, save_extraction
-from scrapers.records import Account, ArticleMeta, Capture, Embed, Extraction, Mention, Post, VerificationNote
-from tracker import queue as tq
-from tracker.cli import cli
-from tracker.config import load_config
-from tracker.ingest import ingest_sync
-from tracker.queue_codec import from_json, to_json
-from tracker.queue_redis import HostGate, Ledger
-from tracker.refresh import RefreshOptions
+from embedtrail.db.checks import CheckResult
+from embedtrail.db.store import article_key, open_database, save_extraction
+from embedtrail.scrapers.records import (
+    Account,
+    ArticleMeta,
+    Capture,
+    Embed,
+    Extraction,
+    Mention,
+    Post,
+    VerificationNote,
+)
+from embedtrail.tracker import queue as tq
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.config import load_config
+from embedtrail.tracker.ingest import ingest_sync
+from embedtrail.tracker.queue_codec import from_json, to_json
+from embedtrail.tracker.queue_redis import HostGate, Ledger
+from embedtrail.tracker.refresh import RefreshOptions
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -42,7 +51,7 @@ from redisserver import redis_server, redis_url  # noqa: F401  (fixtures)
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 T0 = "2024-01-01T00:00:00Z"
-WORKER = [sys.executable, "-m", "tracker", "worker"]
+WORKER = [sys.executable, "-m", "embedtrail.tracker", "worker"]
 
 
 class MeasuredPlatform(FakePlatform):
@@ -304,7 +313,7 @@ def test_refresh_over_the_queue_survives_killed_worker_and_coordinator(
         db.close()
         queue = redis_url + "?visibility_timeout=2"
         workers_cleanup.extend(start_workers(queue, config, 3))
-        coordinator_args = [sys.executable, "-m", "tracker", "refresh", "--queue", queue]
+        coordinator_args = [sys.executable, "-m", "embedtrail.tracker", "refresh", "--queue", queue]
         coordinator_args += ["--db", db_path, "--config", str(config), "--json"]
 
         def applied() -> int:

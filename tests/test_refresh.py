@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from db.checks import Check, CheckResult, Policy, PostState, apply_check, decide
-from db.store import article_key, open_database, save_extraction
-from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
-from tracker.cli import cli
-from tracker.config import Config, load_config
-from tracker.lock import DatabaseLock, LockHeld
-from tracker.refresh import RefreshOptions, due_posts, parse_duration, refresh_sync
+from embedtrail.db.checks import Check, CheckResult, Policy, PostState, apply_check, decide
+from embedtrail.db.store import article_key, open_database, save_extraction
+from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.config import Config, load_config
+from embedtrail.tracker.lock import DatabaseLock, LockHeld
+from embedtrail.tracker.refresh import RefreshOptions, due_posts, parse_duration, refresh_sync
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -615,7 +615,8 @@ def test_lock_exit_3_and_stale_lock(db_path: str, fake: FakePlatform, tmp_path: 
         [
             sys.executable,
             "-c",
-            "import sys, time; sys.path.insert(0, sys.argv[2]); from tracker.lock import DatabaseLock;"
+            "import sys, time; sys.path.insert(0, sys.argv[2]);"
+            "from embedtrail.tracker.lock import DatabaseLock;"
             "l = DatabaseLock(sys.argv[1]); l.acquire(); print('locked', flush=True); time.sleep(60)",
             db_path,
             str(ROOT),
@@ -642,7 +643,7 @@ def test_lock_exit_3_and_stale_lock(db_path: str, fake: FakePlatform, tmp_path: 
 def _run_cli(args: list[str]) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "tracker", *args],
+        [sys.executable, "-m", "embedtrail.tracker", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from embedtrail.tracker.cli import cli
 
 SECRETS = {"archive_access_key": "AKIA-ACCESS", "archive_secret_key": "very-secret-key", "secret": "s3rv3"}
 

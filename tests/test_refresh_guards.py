@@ -14,11 +14,11 @@ import click.testing
 import pytest
 from click.testing import CliRunner
 
-from db.store import open_database
-from tracker.cli import cli
-from tracker.config import Config, load_config
-from tracker.fetch import Fetcher, FetchSettings
-from tracker.refresh import RefreshOptions, refresh_sync, wall_suspected
+from embedtrail.db.store import open_database
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.config import Config, load_config
+from embedtrail.tracker.fetch import Fetcher, FetchSettings
+from embedtrail.tracker.refresh import RefreshOptions, refresh_sync, wall_suspected
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform

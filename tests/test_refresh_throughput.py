@@ -14,11 +14,11 @@ from pathlib import Path
 import httpcore
 import pytest
 
-from db.store import open_database
-from tracker.config import load_config
-from tracker.fetch import Fetcher, FetchSettings, make_client
-from tracker.netguard import GuardedTransport, GuardPolicy, url_problem
-from tracker.refresh import RefreshOptions, refresh_sync
+from embedtrail.db.store import open_database
+from embedtrail.tracker.config import load_config
+from embedtrail.tracker.fetch import Fetcher, FetchSettings, make_client
+from embedtrail.tracker.netguard import GuardedTransport, GuardPolicy, url_problem
+from embedtrail.tracker.refresh import RefreshOptions, refresh_sync
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -169,7 +169,7 @@ def test_cached_origin_verdicts_still_refuse(url: str) -> None:
 def test_sharded_pool_splits_limits_like_one_pool(
     connections: int | None, keepalive: int | None, sizes: list[int | None], kept: list[int | None]
 ) -> None:
-    from tracker.netguard import _ShardedPool
+    from embedtrail.tracker.netguard import _ShardedPool
 
     made: list[tuple[int | None, int | None]] = []
 

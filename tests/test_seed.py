@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import scrapers
-from scrapers.records import Extraction
+from embedtrail import scrapers
+from embedtrail.scrapers.records import Extraction
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "kremlin-drones.txt"
 URL = "https://example.com/kremlin-drones"

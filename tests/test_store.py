@@ -7,8 +7,16 @@ import json
 import pytest
 from sqlite_utils import Database
 
-from db.store import article_key, open_database, save_extraction
-from scrapers.records import ArticleMeta, Capture, Embed, Extraction, Mention, Post, VerificationNote
+from embedtrail.db.store import article_key, open_database, save_extraction
+from embedtrail.scrapers.records import (
+    ArticleMeta,
+    Capture,
+    Embed,
+    Extraction,
+    Mention,
+    Post,
+    VerificationNote,
+)
 
 NOW = "2026-01-01T00:00:00Z"
 LATER = "2026-01-02T00:00:00Z"

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import scrapers
-from scrapers.document import CONTENT, TextBlock, parse_html
-from scrapers.records import Found, Mention, short_hash
-from scrapers.registry import PLATFORMS
-from scrapers.text import platform_named, scan_mentions, sentences
-from scrapers.twitter import scan_text
+from embedtrail import scrapers
+from embedtrail.scrapers.document import CONTENT, TextBlock, parse_html
+from embedtrail.scrapers.records import Found, Mention, short_hash
+from embedtrail.scrapers.registry import PLATFORMS
+from embedtrail.scrapers.text import platform_named, scan_mentions, sentences
+from embedtrail.scrapers.twitter import scan_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -498,7 +498,7 @@ def test_prose_scrapers_never_raise(text: str) -> None:
     block = TextBlock(text, 1, CONTENT)
     list(scan_text(block, 0))
     scan_mentions([block], PLATFORMS, {})
-    from scrapers.notes import scan_notes
+    from embedtrail.scrapers.notes import scan_notes
 
     list(scan_notes([block]))
     scrapers.extract(scrapers.parse_text(text, "https://example.com/a"))
@@ -507,12 +507,12 @@ def test_prose_scrapers_never_raise(text: str) -> None:
 _ADVERSARIAL = textwrap.dedent(
     """
     import time
-    import scrapers
-    from scrapers.document import CONTENT, TextBlock
-    from scrapers.notes import scan_notes
-    from scrapers.registry import PLATFORMS
-    from scrapers.text import scan_mentions
-    from scrapers.twitter import scan_text
+    from embedtrail import scrapers
+    from embedtrail.scrapers.document import CONTENT, TextBlock
+    from embedtrail.scrapers.notes import scan_notes
+    from embedtrail.scrapers.registry import PLATFORMS
+    from embedtrail.scrapers.text import scan_mentions
+    from embedtrail.scrapers.twitter import scan_text
 
     n = 50_000
     pieces = ["(@a", "— ", "(@a) May 3, 2023 ", "— A (@a) May 3, 2023 ", "A ", "a, ", "video ", "posted ",

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from embedtrail.tracker.cli import cli
+from embedtrail.tracker.sources import module_for, wayback
 from tests import servers
 from tests.servers import LocalServer, Reply, Seen, StartServer
-from tracker.cli import cli
-from tracker.sources import module_for, wayback
 
 local_server = servers.local_server
 STORY = (

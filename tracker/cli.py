@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 from sqlite_utils import Database
 
-from db.store import finish_run, open_database, start_run
+from embedtrail.db.store import finish_run, open_database, start_run
 
 from .config import Config, ConfigError, load_config
 
@@ -256,7 +256,7 @@ def ingest(
         config = replace(config, fetch=replace(config.fetch, allow_private=True))
     with _database(db_path) as db:
         if all_sources:
-            from db.sources import list_sources
+            from embedtrail.db.sources import list_sources
 
             items.extend(f"{row['kind']}:{row['url']}" for row in list_sources(db))
             if not items:
@@ -308,7 +308,7 @@ def ingest(
 @db_option
 def stats(as_json: bool, db_path: str) -> None:
     """Print row counts per table, and posts per platform and per status."""
-    from db.stats import collect_stats
+    from embedtrail.db.stats import collect_stats
 
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
@@ -377,8 +377,8 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
     The database stays live: ingest and refresh can write while it serves. It is always named
     'embedtrail', so the posts table is at /embedtrail/posts.
     """
-    from db.serving import make_datasette
-    from db.serving import serve as run_server
+    from embedtrail.db.serving import make_datasette
+    from embedtrail.db.serving import serve as run_server
 
     config = _load_config(config_path)
     if not Path(db_path).exists():
@@ -406,7 +406,7 @@ def publish(directory: str, db_path: str, config_path: str | None) -> None:
     and a README with the command line that serves it immutable, or hands it to 'datasette publish' or
     'datasette package'.
     """
-    from db.serving import publish as write_snapshot
+    from embedtrail.db.serving import publish as write_snapshot
 
     config = _load_config(config_path)
     if not Path(db_path).exists():
@@ -565,7 +565,7 @@ def _since_option(value: str | None) -> str | None:
     """``--since`` as ISO 8601 UTC (a bare date stays a date); a usage error if it is no date."""
     if value is None:
         return None
-    from scrapers.times import parse_date
+    from embedtrail.scrapers.times import parse_date
 
     parsed = parse_date(value) if value[:4].isdigit() else None
     if parsed is None:
@@ -586,7 +586,7 @@ def sources_group() -> None:
 @db_option
 def sources_add(urls: tuple[str, ...], kind: str, db_path: str) -> None:
     """Remember each URL as a feed or sitemap; 'ingest --sources' reads them all."""
-    from db.sources import add_source
+    from embedtrail.db.sources import add_source
 
     from .ingest import utc_now
 
@@ -604,7 +604,7 @@ def sources_add(urls: tuple[str, ...], kind: str, db_path: str) -> None:
 @db_option
 def sources_list(as_json: bool, db_path: str) -> None:
     """List the remembered feeds and sitemaps, when each was last read and how many articles it gave."""
-    from db.sources import list_sources
+    from embedtrail.db.sources import list_sources
 
     with _database(db_path) as db:
         rows = list_sources(db)
@@ -627,7 +627,7 @@ def sources_list(as_json: bool, db_path: str) -> None:
 @db_option
 def sources_remove(urls: tuple[str, ...], db_path: str) -> None:
     """Forget each feed or sitemap URL and the articles it gave (the articles stay)."""
-    from db.sources import remove_source
+    from embedtrail.db.sources import remove_source
 
     missing = []
     with _database(db_path) as db:

@@ -33,8 +33,8 @@ import brotli  # type: ignore[import-untyped]  # installed by httpx[brotli]; shi
 import httpx
 import zstandard  # installed by httpx[zstd]
 
-from scrapers.records import Capture
-from scrapers.times import format_utc
+from embedtrail.scrapers.records import Capture
+from embedtrail.scrapers.times import format_utc
 
 from .netguard import (
     DEFAULT_ALLOWED_PORTS,

@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.store import save_extraction
-from scrapers import extract, parse_html, parse_text
-from scrapers.document import decode_html
-from scrapers.records import Extraction
+from embedtrail.db.store import save_extraction
+from embedtrail.scrapers import extract, parse_html, parse_text
+from embedtrail.scrapers.document import decode_html
+from embedtrail.scrapers.records import Extraction
 
 from .budget import BudgetExceeded, BudgetPool
 from .clock import utc_now
@@ -114,7 +114,7 @@ def _pool(count: int, workers: int | None, config: Config) -> BudgetPool:
         size,
         seconds=config.limits.extract_seconds or None,
         memory_bytes=config.limits.extract_memory_mb * 1024 * 1024 or None,
-        preload=["scrapers", "tracker.ingest"],
+        preload=["embedtrail.scrapers", "embedtrail.tracker.ingest"],
     )
 
 
@@ -156,7 +156,7 @@ async def ingest(
     closest Wayback Machine snapshot of an article that answers 404/410 or cannot be fetched. Feeds and
     sitemaps remember what they gave in the ``sources`` and ``source_items`` tables.
     """
-    from db.sources import SourceMemory
+    from embedtrail.db.sources import SourceMemory
 
     started = time.perf_counter()
     expanded, failures = expand_sources(sources)

@@ -46,9 +46,9 @@ from dramatiq.middleware import AsyncIO, Middleware
 from dramatiq.middleware import default_middleware as dramatiq_default_middleware
 from sqlite_utils import Database
 
-from db.checks import ERROR, Check, CheckResult, apply_check, merge_post
-from db.store import save_extraction
-from scrapers.records import Capture, Extraction, short_hash
+from embedtrail.db.checks import ERROR, Check, CheckResult, apply_check, merge_post
+from embedtrail.db.store import save_extraction
+from embedtrail.scrapers.records import Capture, Extraction, short_hash
 
 from .checkers import Checked, Request, Response, Target, by_name, for_target, resolution, run_check
 from .clock import utc_now

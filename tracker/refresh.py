@@ -29,10 +29,10 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlite_utils import Database
 
-from db.checks import ERROR, ArchiveRecord, Check, Policy, apply_check, merge_post, record_archive
-from db.checks import update_removed_embeds as mark_removed_embeds
-from db.store import article_key, save_extraction
-from scrapers.records import ArticleMeta
+from embedtrail.db.checks import ERROR, ArchiveRecord, Check, Policy, apply_check, merge_post, record_archive
+from embedtrail.db.checks import update_removed_embeds as mark_removed_embeds
+from embedtrail.db.store import article_key, save_extraction
+from embedtrail.scrapers.records import ArticleMeta
 
 from .checkers import Checked, Request, Response, Target, for_target, resolution, run_check, wayback
 from .clock import utc_now
@@ -777,7 +777,7 @@ class CanaryResult:
 
 def canary_target(checker: str, url: str) -> Target:
     """The post a canary URL names, with the native id its platform module derives when there is one."""
-    from scrapers import registry
+    from embedtrail.scrapers import registry
 
     native: str | None = None
     try:

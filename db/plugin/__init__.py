@@ -1,7 +1,7 @@
 """The embedtrail Datasette plugin: provenance pages, attrition charts, cell rendering, schema-aware queries.
 
-Registered through the ``datasette`` entry point ``embedtrail = "db.plugin"``. Datasette registers this
-module, so the hook implementations of each concern module are imported here by name: ``pages`` (routes),
+Registered through the ``datasette`` entry point ``embedtrail = "embedtrail.db.plugin"``. Datasette registers
+this module, so the hook implementations of each concern module are imported here by name: ``pages`` (routes),
 ``render`` (render_cell), ``queries`` (canned_queries), ``navigation`` (stylesheet and menu), ``security``
 (read-only methods, security headers) and ``startup`` (Jinja filters, connection pragmas, startup check).
 """

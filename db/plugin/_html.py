@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
-from db.checks import ERROR, GONE_STATUSES, UNCHECKED
+from embedtrail.db.checks import ERROR, GONE_STATUSES, UNCHECKED
 
 __all__ = [
     "GONE_STATUSES",

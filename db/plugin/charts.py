@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from db.checks import ERROR, UNCHECKED
+from embedtrail.db.checks import ERROR, UNCHECKED
 
 __all__ = [
     "AGE_BUCKETS",

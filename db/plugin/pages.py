@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from datasette import NotFound
 from datasette.utils.asgi import Response
 
-from db.checks import GONE_STATUSES
+from embedtrail.db.checks import GONE_STATUSES
 
 from ._hookimpl import hookimpl
 from ._html import provenance_path
@@ -99,7 +99,7 @@ async def charts_page(datasette: Any, request: Any) -> Response:
 
 async def stylesheet(request: Any) -> Response:
     """The plugin's stylesheet (served by a route so its URL does not depend on how the plugin was loaded)."""
-    css = (files("db.plugin") / "static" / "embedtrail.css").read_text(encoding="utf-8")
+    css = (files("embedtrail.db.plugin") / "static" / "embedtrail.css").read_text(encoding="utf-8")
     return Response(css, content_type="text/css; charset=utf-8", headers={"cache-control": "max-age=3600"})
 
 

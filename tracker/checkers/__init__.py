@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from db.checks import ERROR, GONE_STATUSES, STATUSES
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, GONE_STATUSES, STATUSES
+from embedtrail.tracker.config import Endpoints
 
 from . import bluesky, dailymotion, generic, mastodon, telegram, tiktok, twitter, vimeo, wayback, youtube
 from .base import Checked, Http, Request, Response, Target, result

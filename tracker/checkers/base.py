@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from html import unescape
 from typing import Any, Protocol
 
-from db.checks import ERROR, CheckResult
-from tracker.fetch import parse_retry_after as _retry_after
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.fetch import parse_retry_after as _retry_after
 
 __all__ = [
     "EXCERPT_CHARS",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, json_body, result, transient
 

@@ -4,8 +4,8 @@ Data API's error JSON (``type: not_found``) is read too when an endpoint answers
 
 from __future__ import annotations
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, json_body, result

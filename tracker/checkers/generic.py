@@ -6,8 +6,8 @@ login walls (``EXCLUDED_PLATFORMS``) are not checked at all.
 
 from __future__ import annotations
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, result, transient
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, result, strip_tags, transient
 

@@ -13,10 +13,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from db.checks import ERROR, CheckResult
-from scrapers import twitter as platform
-from scrapers.times import snowflake_time
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers import twitter as platform
+from embedtrail.scrapers.times import snowflake_time
+from embedtrail.tracker.config import Endpoints
 
 from .base import Checked, Http, Request, Response, Target, json_body, result, strip_tags, transient
 

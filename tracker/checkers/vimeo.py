@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, json_body, result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.config import Endpoints
+from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, json_body, parse_retry_after
 

@@ -4,8 +4,8 @@ disabled (the video exists), 404 gone; a 200 "Forbidden" body is the 2020 privat
 
 from __future__ import annotations
 
-from db.checks import ERROR, CheckResult
-from tracker.config import Endpoints
+from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, result

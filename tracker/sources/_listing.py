@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 
-from tracker.fetch import Fetched, FetchError
+from embedtrail.tracker.fetch import Fetched, FetchError
 
 from .base import Document, Failure, Listing, SourceContext
 

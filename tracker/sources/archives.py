@@ -25,7 +25,7 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 from warcio.bufferedreaders import ChunkedDataReader  # type: ignore[import-untyped]
 from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
-from tracker.fetch import BodyError, decode_capped
+from embedtrail.tracker.fetch import BodyError, decode_capped
 
 from .base import Document, Failure, SourceContext, make_capture
 

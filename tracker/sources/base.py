@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequen
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from scrapers.records import Capture
-from tracker.config import DEFAULT_ENDPOINTS, Endpoints
-from tracker.fetch import Fetched, FetchError
+from embedtrail.scrapers.records import Capture
+from embedtrail.tracker.config import DEFAULT_ENDPOINTS, Endpoints
+from embedtrail.tracker.fetch import Fetched, FetchError
 
 __all__ = [
     "Document",

@@ -15,8 +15,8 @@ from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
 
-from scrapers.times import parse_date
-from tracker.fetch import Fetched
+from embedtrail.scrapers.times import parse_date
+from embedtrail.tracker.fetch import Fetched
 
 from . import web
 from ._listing import Item, follow

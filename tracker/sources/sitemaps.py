@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator, Iterator
 
 from lxml import etree
 
-from scrapers.times import parse_date
-from tracker.fetch import BodyError, Fetched, FetchError, decode_capped
+from embedtrail.scrapers.times import parse_date
+from embedtrail.tracker.fetch import BodyError, Fetched, FetchError, decode_capped
 
 from . import web
 from ._listing import Item, follow, is_before

@@ -15,9 +15,9 @@ import re
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
-from tracker.checkers import wayback as lookups
-from tracker.checkers.base import Response
-from tracker.fetch import FetchError
+from embedtrail.tracker.checkers import wayback as lookups
+from embedtrail.tracker.checkers.base import Response
+from embedtrail.tracker.fetch import FetchError
 
 from .base import Document, Failure, SourceContext, make_capture
 

@@ -41,7 +41,7 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
 async def fetch_article(url: str, context: SourceContext) -> Document | Failure:
     """Fetch the article at ``url``: a Document, or a Failure with the fetch error (after trying the
     Wayback Machine when ``context.wayback_fallback`` is set and the page is gone or unreachable)."""
-    from tracker.fetch import FetchError
+    from embedtrail.tracker.fetch import FetchError
 
     if context.fetcher is None:
         return Failure(url, "no HTTP client configured")
