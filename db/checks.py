@@ -25,11 +25,21 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from embedtrail.scrapers.records import account_id, better_posted_at, embed_id
+from embedtrail.scrapers.records import (
+    ERROR,
+    GONE_STATUSES,
+    STATUSES,
+    UNCHECKED,
+    Check,
+    CheckResult,
+    account_id,
+    better_posted_at,
+    embed_id,
+)
 
 __all__ = [
     "ERROR",
@@ -50,65 +60,32 @@ __all__ = [
     "update_removed_embeds",
 ]
 
-STATUSES = ("available", "deleted", "protected", "suspended", "restricted", "not_found", "error")
-GONE_STATUSES = frozenset({"deleted", "protected", "suspended", "restricted", "not_found"})
-ERROR = "error"
-UNCHECKED = "unchecked"
 
+class Policy(Protocol):
+    """The re-check intervals ``decide`` applies, in seconds: back-off for unchanged posts, confirmation
+    delay, error retry. The ``[refresh]`` section of the configuration (``RefreshConfig``) is one; its
+    defaults are the only ones."""
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """What one checker concluded from one platform answer (``classify``'s return value; no I/O, no clock).
+    @property
+    def base_interval(self) -> float: ...
 
-    ``excerpt`` and ``body_sha256`` are the evidence; ``author_*``, ``account_platform_id``, ``posted_at``,
-    ``text`` and ``media`` are facts the answer revealed; ``resolved_url`` is where a short link led;
-    ``retry_after`` is the server's wait hint (seconds) for transient errors.
-    """
+    @property
+    def backoff_factor(self) -> float: ...
 
-    status: str
-    detail: str
-    http_status: int | None = None
-    excerpt: str | None = None
-    body_sha256: str | None = None
-    author_handle: str | None = None
-    author_name: str | None = None
-    account_platform_id: str | None = None
-    posted_at: str | None = None
-    text: str | None = None
-    media: tuple[str, ...] = ()
-    resolved_url: str | None = None
-    retry_after: float | None = None
+    @property
+    def max_interval(self) -> float: ...
 
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"unknown status {self.status!r}")
+    @property
+    def changed_interval(self) -> float: ...
 
+    @property
+    def recent_change(self) -> float: ...
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One applied unit: a post's result, when, by which checker; ``key`` makes re-applying a no-op."""
+    @property
+    def confirm_after(self) -> float: ...
 
-    key: str
-    post_id: str
-    checker: str
-    checked_at: str
-    result: CheckResult
-    url: str | None = None
-    elapsed_ms: int | None = None
-    run_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Policy:
-    """Re-check intervals in seconds: back-off for unchanged posts, confirmation delay, error retry."""
-
-    base_interval: float = 6 * 3600.0
-    backoff_factor: float = 2.0
-    max_interval: float = 30 * 86400.0
-    changed_interval: float = 3600.0
-    recent_change: float = 3 * 86400.0
-    confirm_after: float = 1800.0
-    error_interval: float = 3600.0
+    @property
+    def error_interval(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,16 @@ import hashlib
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ERROR",
+    "GONE_STATUSES",
     "POSTED_AT_SOURCES",
+    "STATUSES",
+    "UNCHECKED",
     "Account",
     "ArticleMeta",
     "Capture",
+    "Check",
+    "CheckResult",
     "Embed",
     "Extraction",
     "Found",
@@ -232,3 +238,55 @@ class Extraction:
     notes: tuple[VerificationNote, ...] = ()
     accounts: tuple[Account, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+
+# --- availability checks ------------------------------------------------------------------------------
+# The status vocabulary and the check records: produced by the checkers' pure classify, applied by
+# db.checks. The meaning of each status is documented in db.checks and the README.
+
+STATUSES = ("available", "deleted", "protected", "suspended", "restricted", "not_found", "error")
+GONE_STATUSES = frozenset({"deleted", "protected", "suspended", "restricted", "not_found"})
+ERROR = "error"
+UNCHECKED = "unchecked"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What one checker concluded from one platform answer (``classify``'s return value; no I/O, no clock).
+
+    ``excerpt`` and ``body_sha256`` are the evidence; ``author_*``, ``account_platform_id``, ``posted_at``,
+    ``text`` and ``media`` are facts the answer revealed; ``resolved_url`` is where a short link led;
+    ``retry_after`` is the server's wait hint (seconds) for transient errors.
+    """
+
+    status: str
+    detail: str
+    http_status: int | None = None
+    excerpt: str | None = None
+    body_sha256: str | None = None
+    author_handle: str | None = None
+    author_name: str | None = None
+    account_platform_id: str | None = None
+    posted_at: str | None = None
+    text: str | None = None
+    media: tuple[str, ...] = ()
+    resolved_url: str | None = None
+    retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One applied unit: a post's result, when, by which checker; ``key`` makes re-applying a no-op."""
+
+    key: str
+    post_id: str
+    checker: str
+    checked_at: str
+    result: CheckResult
+    url: str | None = None
+    elapsed_ms: int | None = None
+    run_id: int | None = None

@@ -24,7 +24,6 @@ from embedtrail.db.checks import (
     ArchiveRecord,
     Check,
     CheckResult,
-    Policy,
     apply_check,
     record_archive,
     update_removed_embeds,
@@ -40,6 +39,7 @@ from embedtrail.scrapers.records import (
     Post,
     VerificationNote,
 )
+from embedtrail.tracker.config import RefreshConfig
 
 # The saved pages are the labelled corpus pages; the seed is the shared copy of the sample article.
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pages"
@@ -75,7 +75,7 @@ XSS_MARKERS = ("xss-script", "xss-img", "xss-js-url", "xss-data-url", "xss-id")
 # The first migration of the refresh change; a "base" database stops before it.
 REFRESH_MIGRATION = "m005_checks"
 # Confirm a gone status after half an hour, as the fixture's checks are an hour apart.
-POLICY = Policy(confirm_after=1800.0)
+POLICY = RefreshConfig(confirm_after=1800.0)
 
 
 @dataclass(frozen=True)

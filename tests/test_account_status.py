@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from embedtrail.db.checks import Check, CheckResult, Policy, apply_check
+from embedtrail.db.checks import Check, CheckResult, apply_check
 from embedtrail.db.store import open_database, save_extraction
 from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
+from embedtrail.tracker.config import RefreshConfig
 
 NOW = "2026-01-01T00:00:00Z"
 
@@ -34,7 +35,7 @@ def setup(db_path: str):  # type: ignore[no-untyped-def]
 
 
 def check(db, key: str, result: CheckResult) -> None:  # type: ignore[no-untyped-def]
-    apply_check(db, Check(key, "twitter:1653711338587779072", "twitter", NOW, result), Policy())
+    apply_check(db, Check(key, "twitter:1653711338587779072", "twitter", NOW, result), RefreshConfig())
 
 
 def test_a_check_marks_the_account_active_then_protected(db_path: str) -> None:

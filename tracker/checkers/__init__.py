@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from embedtrail.db.checks import ERROR, GONE_STATUSES, STATUSES
+from embedtrail.scrapers.records import ERROR, GONE_STATUSES, STATUSES
 from embedtrail.tracker.config import Endpoints
 
 from . import bluesky, dailymotion, generic, mastodon, telegram, tiktok, twitter, vimeo, wayback, youtube

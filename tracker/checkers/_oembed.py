@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 
 from .base import Request, Response, json_body, result, transient
 

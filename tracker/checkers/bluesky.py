@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, json_body, result, transient

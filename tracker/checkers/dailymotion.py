@@ -4,7 +4,7 @@ Data API's error JSON (``type: not_found``) is read too when an endpoint answers
 
 from __future__ import annotations
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request

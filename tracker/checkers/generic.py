@@ -6,7 +6,7 @@ login walls (``EXCLUDED_PLATFORMS``) are not checked at all.
 
 from __future__ import annotations
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, result, transient

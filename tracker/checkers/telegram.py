@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from .base import Request, Response, Target, result, strip_tags, transient

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request

@@ -13,8 +13,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from embedtrail.db.checks import ERROR, CheckResult
 from embedtrail.scrapers import twitter as platform
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.scrapers.times import snowflake_time
 from embedtrail.tracker.config import Endpoints
 

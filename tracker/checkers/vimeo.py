@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request

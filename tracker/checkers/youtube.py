@@ -4,7 +4,7 @@ disabled (the video exists), 404 gone; a 200 "Forbidden" body is the 2020 privat
 
 from __future__ import annotations
 
-from embedtrail.db.checks import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.config import Endpoints
 
 from ._oembed import available, oembed_request
