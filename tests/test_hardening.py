@@ -29,7 +29,7 @@ from embedtrail.scrapers import extract, parse_html, parse_text
 from embedtrail.scrapers.records import Extraction
 from embedtrail.tracker.budget import run_with_budget
 from embedtrail.tracker.cli import cli
-from embedtrail.tracker.ingest import extract_document
+from embedtrail.tracker.pipeline import extract_document
 
 local_server = servers.local_server  # fixture: a real threaded HTTP server on 127.0.0.1
 

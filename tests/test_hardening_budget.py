@@ -14,7 +14,7 @@ import time
 import pytest
 
 from embedtrail.tracker.budget import BudgetExceeded, BudgetPool, run_with_budget
-from embedtrail.tracker.ingest import extract_document
+from embedtrail.tracker.pipeline import extract_document
 
 # 20,000 nested embeds: about 700 KB, far longer than any budget here to extract (quadratic in scrapers).
 # A page that keeps a scraper busy: the quadratic nested-blockquote scan that first showed the need for a

@@ -126,6 +126,13 @@ def _in_place(
     except MemoryError:
         mib = (memory_bytes or 0) // _MiB
         raise BudgetExceeded("memory", f"over the memory budget: more than {mib} MiB") from None
+    except SystemError as error:
+        # A C extension (lxml) whose allocation fails under the cap may return an error without setting an
+        # exception, which the interpreter reports as SystemError: under a memory cap, that is the cap.
+        if not memory_bytes:
+            raise
+        mib = memory_bytes // _MiB
+        raise BudgetExceeded("memory", f"over the memory budget: more than {mib} MiB ({error})") from None
 
 
 def _may_limit_here() -> bool:
@@ -195,6 +202,11 @@ def run_with_budget(
     return _in_child(fn, args, seconds, memory_bytes)
 
 
+def _announce(announced: Any) -> None:
+    """A pool worker's initializer: tell the pool this worker's pid."""
+    announced.put(os.getpid())
+
+
 class BudgetPool:
     """A process pool whose every task runs under ``run_with_budget``, with a backstop for what the budget
     cannot stop.
@@ -226,22 +238,33 @@ class BudgetPool:
         # (a forkserver costs a new interpreter and the imports, ~0.4 s of a short run). Forking is only safe
         # while this process has a single thread, since a lock held by another thread would be copied held;
         # otherwise (a pool rebuilt mid-run, after resolver threads started) fall back to the forkserver.
+        context: multiprocessing.context.BaseContext
         if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-            forking = multiprocessing.get_context("fork")
-            return ProcessPoolExecutor(max_workers=self.workers, mp_context=forking)
-        context = multiprocessing.get_context("forkserver")
-        if self.preload:
-            context.set_forkserver_preload(self.preload)
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            if self.preload:
+                context.set_forkserver_preload(self.preload)
+        # Each worker says who it is when it starts, so a broken pool's workers can be killed by pid.
+        self._announced = context.SimpleQueue()
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_announce, initargs=(self._announced,)
+        )
 
     def _replace(self, broken: Executor) -> None:
         """Kill every worker of ``broken`` and start a fresh pool (once, however many tasks noticed)."""
         if broken is not self._executor:
             return
-        processes = getattr(broken, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(Exception):
-                process.kill()
+        announced: set[int] = set()
+        with contextlib.suppress(Exception):
+            while not self._announced.empty():
+                announced.add(self._announced.get())
+        # Only this process's own live children that announced themselves: a pid of a worker that died long
+        # ago may belong to another process by now.
+        for process in multiprocessing.active_children():
+            if process.pid in announced:
+                with contextlib.suppress(Exception):
+                    process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
         self.restarts += 1
         self._executor = self._start()
