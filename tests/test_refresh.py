@@ -20,13 +20,15 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from embedtrail.db.checks import Check, CheckResult, Policy, PostState, apply_check, decide
+from embedtrail.db.checks import Check, CheckResult, PostState, apply_check, decide
 from embedtrail.db.store import article_key, open_database, save_extraction
 from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post
 from embedtrail.tracker.cli import cli
-from embedtrail.tracker.config import Config, load_config
+from embedtrail.tracker.config import Config, RefreshConfig, load_config
+from embedtrail.tracker.durations import parse_duration
 from embedtrail.tracker.lock import DatabaseLock, LockHeld
-from embedtrail.tracker.refresh import RefreshOptions, due_posts, parse_duration, refresh_sync
+from embedtrail.tracker.refresh import RefreshOptions, refresh_sync
+from embedtrail.tracker.schedule import due_posts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -99,7 +101,7 @@ def checks(db: Database, post: str) -> list[dict[str, Any]]:
 
 # --- the pure state machine ---------------------------------------------------------------------------
 
-POLICY = Policy(
+POLICY = RefreshConfig(
     base_interval=100,
     backoff_factor=2,
     max_interval=1000,
@@ -201,12 +203,12 @@ def test_apply_is_idempotent_and_unchanged_recheck_only_adds_a_check(db_path: st
     db = open_database(db_path)
     seed(db, [tweet("20")])
     first = Check("k1", "twitter:20", "twitter", "2024-01-02T00:00:00Z", CheckResult("available", "shown"))
-    assert apply_check(db, first, Policy()).outcome == "first"
-    assert apply_check(db, first, Policy()).duplicate
+    assert apply_check(db, first, RefreshConfig()).outcome == "first"
+    assert apply_check(db, first, RefreshConfig()).duplicate
     assert len(checks(db, "twitter:20")) == 1
     before = {t: list(db.query(f"select * from [{t}]")) for t in db.table_names() if t != "checks"}
     again = replace(first, key="k2", checked_at="2024-01-02T00:00:00Z")
-    assert apply_check(db, again, Policy()).outcome == "unchanged"
+    assert apply_check(db, again, RefreshConfig()).outcome == "unchanged"
     after = {t: list(db.query(f"select * from [{t}]")) for t in db.table_names() if t != "checks"}
     changed = {t for t in before if before[t] != after[t]}
     assert changed == {"posts"}

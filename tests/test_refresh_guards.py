@@ -18,7 +18,8 @@ from embedtrail.db.store import open_database
 from embedtrail.tracker.cli import cli
 from embedtrail.tracker.config import Config, load_config
 from embedtrail.tracker.fetch import Fetcher, FetchSettings
-from embedtrail.tracker.refresh import RefreshOptions, refresh_sync, wall_suspected
+from embedtrail.tracker.refresh import RefreshOptions, refresh_sync
+from embedtrail.tracker.walls import wall_suspected
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform

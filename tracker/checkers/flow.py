@@ -1,0 +1,96 @@
+"""One post's check, the same wherever it runs: follow its short link first if it has one, send the checker's
+request through a gated ``Http``, retry transient failures by ``tracker.retrying``'s rule.
+
+The local refresh and the queue's workers both call ``check_post``; they differ only in the ``Http`` they pass
+(whose gate is in-process or shared through Redis) and in where the ``Outcome`` is applied. The host a check
+talks to (``request_host``) decides which per-host worker group and politeness gate it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from embedtrail.tracker.config import DEFAULT_ENDPOINTS, Endpoints, Limits
+from embedtrail.tracker.retrying import retry_wait
+
+from . import resolution, run_check
+from .base import Checked, Http, Response, Target
+
+__all__ = ["Outcome", "Sleep", "check_post", "checkable", "request_host", "url_host"]
+
+# Wait this many seconds; returns False when the run was asked to stop meanwhile (then nothing more is tried).
+Sleep = Callable[[float], Awaitable[bool]]
+
+
+def url_host(url: str) -> str:
+    """The ``host[:port]`` a URL names, lower-cased: the key of per-host limits and gates."""
+    return urlsplit(url).netloc.lower()
+
+
+def _needs_resolution(module: ModuleType, target: Target) -> bool:
+    needs = getattr(module, "needs_resolution", None)
+    return bool(needs is not None and needs(target))
+
+
+def request_host(module: ModuleType, target: Target, endpoints: Endpoints) -> str:
+    """The host ``module``'s first request for ``target`` goes to ("" when it can build none)."""
+    if _needs_resolution(module, target):
+        request = module.build_resolve(target, endpoints)
+    else:
+        request = module.build(target, endpoints)
+    return url_host(request.url) if request is not None else ""
+
+
+def checkable(module: ModuleType, target: Target) -> bool:
+    """Whether ``module`` can check ``target`` at all (a text-only post without a link cannot)."""
+    if _needs_resolution(module, target):
+        return True
+    return module.build(target, DEFAULT_ENDPOINTS) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A finished check, before it is applied: the post asked about, the checker, the check (None when no
+    request could be built), and the status row its short link resolved to (merged before the check)."""
+
+    target: Target
+    checker: str
+    checked: Checked | None
+    merge: Mapping[str, Any] | None = None
+    merge_reason: str | None = None
+
+
+async def _with_retries(
+    module: ModuleType, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
+) -> Checked | None:
+    attempt = 0
+    while True:
+        checked = await run_check(module, target, http, endpoints)
+        if checked is None:
+            return None
+        wait = retry_wait(checked.result, attempt, limits)
+        if wait is None or not await sleep(wait):
+            return checked
+        attempt += 1
+
+
+async def check_post(
+    module: ModuleType, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
+) -> Outcome:
+    """Check ``target`` with ``module`` (resolving its short link first when it is a text-only post)."""
+    merge: Mapping[str, Any] | None = None
+    reason: str | None = None
+    checked_target = target
+    if _needs_resolution(module, target):
+        response: Response = await http.send(module.build_resolve(target, endpoints))
+        row = resolution(module, response)
+        if isinstance(row, Checked):
+            return Outcome(target, module.NAME, row)
+        merge, reason = row, f"short link {response.url} resolved"
+        checked_target = Target(row["id"], row["platform"], row["native_id"], row["url"], "post")
+    checked = await _with_retries(module, checked_target, http, endpoints, limits, sleep)
+    return Outcome(target, module.NAME, checked, merge, reason)
