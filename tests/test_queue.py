@@ -37,11 +37,17 @@ from embedtrail.scrapers.records import (
     VerificationNote,
 )
 from embedtrail.tracker import queue as tq
+from embedtrail.tracker import queue_worker
+from embedtrail.tracker.checking import RefreshReport
 from embedtrail.tracker.cli import cli
+from embedtrail.tracker.clock import utc_now
 from embedtrail.tracker.config import load_config
 from embedtrail.tracker.ingest import ingest_sync
+from embedtrail.tracker.queue_admin import queue_status
 from embedtrail.tracker.queue_codec import from_json, to_json
+from embedtrail.tracker.queue_dramatiq import make_broker, message
 from embedtrail.tracker.queue_redis import HostGate, Ledger
+from embedtrail.tracker.queue_settings import RESULT_ACTOR, RESULTS, parse_queue_url
 from embedtrail.tracker.refresh import RefreshOptions
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -193,7 +199,7 @@ def test_records_survive_the_codec() -> None:
     ],
 )
 def test_parse_queue_url(url: str, redis_part: str, settings: dict[str, Any]) -> None:
-    parsed = tq.parse_queue_url(url)
+    parsed = parse_queue_url(url)
     assert parsed.redis_url == redis_part
     for key, value in settings.items():
         assert getattr(parsed, key) == value
@@ -202,7 +208,7 @@ def test_parse_queue_url(url: str, redis_part: str, settings: dict[str, Any]) ->
 @pytest.mark.parametrize("url", ["http://h:1/0", "redis://h/0?batch=x", "redis://h/0?visibility_timeout=0"])
 def test_bad_queue_urls(url: str) -> None:
     with pytest.raises(ValueError):
-        tq.parse_queue_url(url)
+        parse_queue_url(url)
 
 
 def test_check_job_id_is_stable_per_check_generation() -> None:
@@ -346,7 +352,7 @@ def test_refresh_over_the_queue_survives_killed_worker_and_coordinator(
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         unchecked = conn.execute("select count(*) from posts where status_checked_at is null").fetchone()[0]
         assert unchecked == 0
-    status = tq.queue_status(queue)
+    status = queue_status(queue)
     assert status.open_jobs == 0
     assert all(q["waiting"] == 0 and q["dead"] == 0 for name, q in status.queues.items() if name != "results")
     (host,) = status.hosts.values()
@@ -370,7 +376,8 @@ def test_results_applied_twice_change_nothing(
         assert report.checked == 3
         before = list(db.query("select * from posts order by id"))
         # Replay every result once more, as a redelivery would, and let a coordinator take them.
-        broker, ledger = tq._make_broker(tq.parse_queue_url(redis_url))
+        broker = make_broker(parse_queue_url(redis_url))
+        ledger = Ledger(broker.client, parse_queue_url(redis_url).namespace)
         for row in db.query("select id, post_id from checks"):
             payload = {"job": row["id"], "kind": "check", "post": row["post_id"], "checker": "twitter"}
             payload["merge"] = None
@@ -379,22 +386,18 @@ def test_results_applied_twice_change_nothing(
                 "url": None,
                 "elapsed_ms": 1,
             }
-            broker.enqueue(tq._message(tq.RESULTS, tq._RESULT_ACTOR, payload))
-        waiting = {
-            row["id"]: tq._Pending("post:" + row["post_id"], None) for row in db.query("select * from checks")
-        }
-        again = tq.RefreshReport()
+            broker.enqueue(message(RESULTS, RESULT_ACTOR, payload))
+        waiting = {row["id"]: "post:" + row["post_id"] for row in db.query("select * from checks")}
+        again = RefreshReport()
 
         def apply(payloads: list[dict[str, Any]]) -> None:
             with db.atomic():
                 for payload in payloads:
-                    tq._apply_check_result(
-                        db, payload, tq.policy_from_config(config.refresh), tq.utc_now, None, again, None
-                    )
+                    tq.apply_check_result(db, payload, config, utc_now, None, again, None)
 
         collector = tq._Collector(
-            broker, ledger, tq.parse_queue_url(redis_url), waiting, apply, lambda *a: None, lambda r: None,
-            threading.Event(), tq.utc_now,
+            broker, ledger, parse_queue_url(redis_url), waiting, apply, lambda *a: None, lambda r: None,
+            threading.Event(), utc_now,
         )  # fmt: skip
         collector.run()
         broker.close()
@@ -414,7 +417,7 @@ def test_failed_jobs_go_to_the_dead_letter_list_and_retry_brings_them_back(
         db = open_database(db_path)
         seed(db, tweets(2))
         queue = redis_url + "?max_retries=0&visibility_timeout=2"
-        real = tq._check_job
+        real = queue_worker._check_job
         broken = {"twitter:100000000000000001"}
 
         async def flaky(state: Any, payload: dict[str, Any]) -> dict[str, Any]:
@@ -422,10 +425,10 @@ def test_failed_jobs_go_to_the_dead_letter_list_and_retry_brings_them_back(
                 raise RuntimeError("checker exploded")
             return await real(state, payload)
 
-        monkeypatch.setattr(tq, "_check_job", flaky)
+        monkeypatch.setattr(queue_worker, "_check_job", flaky)
         stop_worker = threading.Event()
         worker = threading.Thread(
-            target=tq.run_worker,
+            target=queue_worker.run_worker,
             args=(queue, config),
             kwargs={"threads": 2, "stop": stop_worker, "name": "w"},
         )
@@ -436,7 +439,7 @@ def test_failed_jobs_go_to_the_dead_letter_list_and_retry_brings_them_back(
             assert report.errors == [
                 {"post": "twitter:100000000000000001", "reason": "job failed: RuntimeError: checker exploded"}
             ]
-            status = tq.queue_status(queue)
+            status = queue_status(queue)
             assert status.queues["checks"]["dead"] == 1
             assert status.workers["w"]["failed"] == 1
             broken.clear()
@@ -483,7 +486,7 @@ def test_worker_command_stops_cleanly_on_sigterm(redis_url: str, tmp_path: Path)
     with FakePlatform() as fake:
         (process,) = start_workers(redis_url, write_config(fake, tmp_path), 1)
         deadline = time.monotonic() + 20
-        while not tq.queue_status(redis_url).workers and time.monotonic() < deadline:
+        while not queue_status(redis_url).workers and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0

@@ -76,7 +76,7 @@ def queue_option(fn: F) -> F:
 
 
 def _check_queue_url(url: str) -> None:
-    from .queue import parse_queue_url
+    from .queue_settings import parse_queue_url
 
     try:
         parse_queue_url(url)
@@ -92,11 +92,12 @@ def _over_queue(queue_url: str, run: Callable[[Any, Any], T]) -> T:
     import redis
 
     from . import queue
+    from .stopping import stop_on_signals
 
     _check_queue_url(queue_url)
     stop = threading.Event()
     try:
-        with queue.stop_on_signals(stop):
+        with stop_on_signals(stop):
             return run(queue, stop)
     except redis.RedisError as error:
         raise click.ClickException(f"queue unavailable at {queue_url}: {error}") from error
@@ -238,7 +239,8 @@ def ingest(
     """
     from dataclasses import replace
 
-    from .ingest import expand_sources, ingest_sync, utc_now
+    from .clock import utc_now
+    from .ingest import expand_sources, ingest_sync
 
     items = list(sources)
     if from_file:
@@ -460,8 +462,10 @@ def refresh(
     """
     from dataclasses import replace
 
+    from .clock import utc_now
+    from .durations import parse_duration
     from .lock import DatabaseLock, LockHeld
-    from .refresh import RefreshOptions, parse_duration, refresh_sync, utc_now
+    from .refresh import RefreshOptions, refresh_sync
 
     if everything and older_than:
         raise click.UsageError("--all and --older-than do not combine")
@@ -540,7 +544,7 @@ def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
     import asyncio
     from dataclasses import asdict, replace
 
-    from .refresh import doctor as run_doctor
+    from .doctor import doctor as run_doctor
 
     config = _load_config(config_path)
     if allow_private:
@@ -588,7 +592,7 @@ def sources_add(urls: tuple[str, ...], kind: str, db_path: str) -> None:
     """Remember each URL as a feed or sitemap; 'ingest --sources' reads them all."""
     from embedtrail.db.sources import add_source
 
-    from .ingest import utc_now
+    from .clock import utc_now
 
     for url in urls:
         if not url.lower().startswith(("http://", "https://")):
@@ -666,7 +670,7 @@ def worker(queue_url: str, threads: int, allow_private: bool, config_path: str |
     """
     from dataclasses import replace
 
-    from .queue import run_worker
+    from .queue_worker import run_worker
 
     _check_queue_url(queue_url)
     config = _load_config(config_path)
@@ -692,7 +696,7 @@ def queue_status_command(queue_url: str, as_json: bool) -> None:
     running, done awaiting the writer, applied, failed) and per worker."""
     import redis
 
-    from .queue import queue_status
+    from .queue_admin import queue_status
 
     _check_queue_url(queue_url)
     try:
@@ -725,7 +729,7 @@ def queue_retry_command(queue_url: str) -> None:
     """Put every dead-lettered job back on its queue, with fresh retries."""
     import redis
 
-    from .queue import retry_failed
+    from .queue_admin import retry_failed
 
     _check_queue_url(queue_url)
     try:
