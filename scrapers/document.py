@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import gc
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -775,9 +776,13 @@ def collector_paused() -> Iterator[None]:
     dropped. With the collector on, every few hundred allocations it re-examines the young part of the
     growing tree and, every tenth time, the young part of the last few pages' trees: on the dev pages about
     a third of the time of parse plus extraction, for nothing, since nothing made there is garbage yet. Once
-    resumed it collects whatever is pending, as it would have anyway. (The collector is process-wide: a
-    thread that runs meanwhile also runs without it, for the length of one page.)
+    resumed it collects whatever is pending, as it would have anyway. The collector is process-wide, so it
+    is paused only while this is the process's one thread (as in the pipeline's extraction workers); beside
+    other threads, which would run without it too, extraction runs with the collector on.
     """
+    if threading.active_count() > 1:
+        yield
+        return
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import random
 import re
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -264,7 +265,9 @@ def test_sentences_are_split_once_for_both_prose_scanners() -> None:
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_the_collector_is_left_as_it_was_found(enabled: bool) -> None:
+def test_the_collector_is_left_as_it_was_found(enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in an extraction worker, the process's only thread (this test process has others).
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
@@ -276,3 +279,17 @@ def test_the_collector_is_left_as_it_was_found(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_collector_keeps_running_beside_other_threads() -> None:
+    # The collector is process-wide: pausing it for one thread's page would pause it for all of them.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert gc.isenabled()
+        with collector_paused():
+            assert gc.isenabled()
+    finally:
+        stop.set()
+        other.join()

@@ -15,8 +15,8 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -25,6 +25,7 @@ from servers import PAGE, MiB, Reply, Seen, StartServer, compressed, huge, redir
 
 from embedtrail.tracker import fetch as fetch_module
 from embedtrail.tracker import netguard
+from embedtrail.tracker.config import Config, FetchConfig, Limits
 from embedtrail.tracker.fetch import (
     DEFAULT_USER_AGENT,
     ERROR_KINDS,
@@ -38,7 +39,8 @@ from embedtrail.tracker.fetch import (
     parse_retry_after,
     read_capped,
 )
-from embedtrail.tracker.netguard import Blocked, GuardedTransport, IPAddress, ResolutionError
+from embedtrail.tracker.netguard import Blocked, IPAddress, ResolutionError
+from embedtrail.tracker.transport import GuardedTransport
 
 local_server = servers.local_server  # fixtures: imported, they serve this module
 canned_server = servers.canned_server
@@ -90,23 +92,36 @@ def test_settings_defaults_are_documented_values() -> None:
     assert settings.allow_private is False
     assert settings.allowed_ports == (80, 443, 8080, 8443)
     assert settings.min_interval_per_host == 0.0
-    assert settings.user_agent == DEFAULT_USER_AGENT
+    assert settings.user_agent is None and settings.agent == DEFAULT_USER_AGENT
     assert DEFAULT_USER_AGENT.startswith("embedtrail/")
     assert DEFAULT_USER_AGENT.endswith(" (+https://github.com/embedtrail/embedtrail)")
 
 
-def test_settings_from_config_copies_matching_names_and_keeps_defaults_for_none() -> None:
-    fetch_config = SimpleNamespace(
+def test_settings_from_config_take_every_fetch_key_and_the_host_interval() -> None:
+    fetch_config = FetchConfig(
         timeout=3.0, connect_timeout=2.0, max_bytes=1000, max_redirects=2, max_connections=8,
-        per_host_connections=2, allow_private=True, user_agent=None, unrelated="ignored",
+        per_host_connections=2, allow_private=True,
     )  # fmt: skip
-    limits = SimpleNamespace(min_interval_per_host=0.5, concurrency=99)
+    limits = Limits(min_interval_per_host=0.5, concurrency=99)
     settings = FetchSettings.from_config(fetch_config, limits)
     assert settings == FetchSettings(
         timeout=3.0, connect_timeout=2.0, max_bytes=1000, max_redirects=2, max_connections=8,
         per_host_connections=2, allow_private=True, min_interval_per_host=0.5,
     )  # fmt: skip
     assert fetch_module.settings_from_config(fetch_config, limits) == settings
+
+
+def test_settings_defaults_are_the_config_defaults() -> None:
+    # Each default is defined once, in tracker.config: the fetch layer inherits them.
+    assert asdict(FetchSettings()) == {**asdict(FetchConfig()), "min_interval_per_host": 0.0}
+    assert FetchSettings().min_interval_per_host == Limits().min_interval_per_host
+
+
+def test_settings_for_checks_take_the_politeness_limits() -> None:
+    config = Config(limits=Limits(concurrency=5, per_host_concurrency=2, min_interval_per_host=1.5))
+    settings = FetchSettings.for_checks(config)
+    assert (settings.max_connections, settings.per_host_connections) == (5, 2)
+    assert settings.min_interval_per_host == 1.5
 
 
 def test_make_client_is_configured_from_settings() -> None:

@@ -20,7 +20,6 @@ from embedtrail.tracker.fetch import Fetcher, FetchError, FetchSettings, make_cl
 from embedtrail.tracker.netguard import (
     Blocked,
     GuardedBackend,
-    GuardedTransport,
     GuardPolicy,
     IPAddress,
     ResolutionError,
@@ -28,6 +27,7 @@ from embedtrail.tracker.netguard import (
     parse_ip,
     url_problem,
 )
+from embedtrail.tracker.transport import GuardedTransport
 
 local_server = servers.local_server  # a fixture: imported, it serves this module
 

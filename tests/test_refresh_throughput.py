@@ -17,8 +17,9 @@ import pytest
 from embedtrail.db.store import open_database
 from embedtrail.tracker.config import load_config
 from embedtrail.tracker.fetch import Fetcher, FetchSettings, make_client
-from embedtrail.tracker.netguard import GuardedTransport, GuardPolicy, url_problem
+from embedtrail.tracker.netguard import GuardPolicy, url_problem
 from embedtrail.tracker.refresh import RefreshOptions, refresh_sync
+from embedtrail.tracker.transport import GuardedTransport
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
@@ -105,7 +106,7 @@ def test_sharded_pool_reuses_connections_and_respects_its_limit(async_fake: Fake
             assert all(not result.ok and result.status == 404 for result in results)
             transport = fetcher.client._transport
             assert isinstance(transport, GuardedTransport)
-            pool = transport._pool
+            pool = transport.pool
             first = len(pool.connections)
             await asyncio.gather(*(fetcher.get(url) for url in urls))
             return first, len(pool.connections), len(urls)
@@ -128,7 +129,7 @@ def test_sharded_pool_limits_in_flight_requests_without_a_fetcher(async_fake: Fa
         async def one(n: int) -> None:
             nonlocal peak
             async with client.stream("GET", f"{async_fake.base}/twitter/tco/x{n}") as response:
-                busy = sum(1 for c in transport._pool.connections if not c.is_idle())
+                busy = sum(1 for c in transport.pool.connections if not c.is_idle())
                 peak = max(peak, busy)
                 await response.aread()
 
@@ -169,7 +170,7 @@ def test_cached_origin_verdicts_still_refuse(url: str) -> None:
 def test_sharded_pool_splits_limits_like_one_pool(
     connections: int | None, keepalive: int | None, sizes: list[int | None], kept: list[int | None]
 ) -> None:
-    from embedtrail.tracker.netguard import _ShardedPool
+    from embedtrail.tracker.transport import _ShardedPool
 
     made: list[tuple[int | None, int | None]] = []
 

@@ -12,10 +12,8 @@ is bounded per step, so a compression bomb stops at ``max_bytes`` instead of inf
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import hashlib
 import logging
-import re
 import socket
 import ssl
 import time
@@ -27,7 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, Literal, Protocol, get_args
+from typing import ClassVar, Literal, Protocol, get_args
 
 import brotli  # type: ignore[import-untyped]  # installed by httpx[brotli]; ships no stubs
 import httpx
@@ -36,14 +34,15 @@ import zstandard  # installed by httpx[zstd]
 from embedtrail.scrapers.records import Capture
 from embedtrail.scrapers.times import format_utc
 
+from .config import Config, FetchConfig, Limits
 from .netguard import (
-    DEFAULT_ALLOWED_PORTS,
     Blocked,
-    GuardedTransport,
     GuardPolicy,
     ResolutionError,
     url_problem,
 )
+from .retrying import parse_retry_after
+from .transport import GuardedTransport
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -78,7 +77,7 @@ def _version() -> str:
 
 
 DEFAULT_USER_AGENT = f"embedtrail/{_version()} (+https://github.com/embedtrail/embedtrail)"
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = FetchConfig.max_bytes
 # Bodies of non-2xx answers are kept only this far: enough for a checker to classify an API error message.
 ERROR_BODY_BYTES = 64 * 1024
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -110,51 +109,37 @@ ErrorKind = Literal[
 ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 
-@dataclass(frozen=True, slots=True)
-class FetchSettings:
-    """Every limit of a fetch; ``FetchSettings.from_config`` builds it from the project configuration.
+@dataclass(frozen=True)
+class FetchSettings(FetchConfig):
+    """Every limit of a fetch: the ``[fetch]`` section (``FetchConfig``, where each default and its meaning is
+    defined once) plus ``[limits] min_interval_per_host``, the least time between the starts of two requests
+    to one host. ``user_agent`` None means ``DEFAULT_USER_AGENT``; ``allow_private`` lifts the private-address
+    guard and the port list."""
 
-    - ``timeout`` (20 s): longest wait for one read or write, and for a free connection in the pool.
-    - ``connect_timeout`` (10 s): DNS, TCP connect and TLS handshake of one connection.
-    - ``total_timeout`` (60 s): the whole fetch, every redirect included; the only defence against a server
-      that trickles one byte just inside ``timeout`` forever. Waiting for a concurrency slot does not count.
-    - ``user_agent``: ``embedtrail/<version> (+https://github.com/embedtrail/embedtrail)``.
-    - ``max_redirects`` (10): redirects followed before ``too_many_redirects``.
-    - ``max_bytes`` (10 MiB): most decoded body bytes kept; beyond it the download stops with ``too_large``.
-    - ``max_connections`` (32) and ``per_host_connections`` (4): requests in flight overall and per host.
-    - ``min_interval_per_host`` (0 s): least time between the starts of two requests to one host.
-    - ``allow_private`` (False): lift the private-address guard and the port list (tests, intranet use).
-    - ``allowed_ports`` (80, 443, 8080, 8443): destination ports allowed while the guard is on.
-    """
-
-    timeout: float = 20.0
-    connect_timeout: float = 10.0
-    total_timeout: float = 60.0
-    user_agent: str = DEFAULT_USER_AGENT
-    max_redirects: int = 10
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_connections: int = 32
-    per_host_connections: int = 4
-    min_interval_per_host: float = 0.0
-    allow_private: bool = False
-    allowed_ports: tuple[int, ...] = DEFAULT_ALLOWED_PORTS
+    min_interval_per_host: float = Limits.min_interval_per_host
 
     @classmethod
-    def from_config(cls, fetch: object, limits: object | None = None) -> FetchSettings:
-        """Settings from ``config.fetch`` (and ``config.limits`` for ``min_interval_per_host``).
+    def from_config(cls, fetch: FetchConfig, limits: Limits | None = None) -> FetchSettings:
+        """Settings from ``config.fetch`` and ``config.limits``."""
+        values = {item.name: getattr(fetch, item.name) for item in fields(FetchConfig)}
+        if limits is not None:
+            values["min_interval_per_host"] = limits.min_interval_per_host
+        return cls(**values)
 
-        Copies every attribute whose name matches a field here; a ``None`` keeps the default (so an unset
-        ``user_agent`` stays the descriptive one).
-        """
-        values: dict[str, Any] = {}
-        for source in (limits, fetch):
-            if source is None:
-                continue
-            for item in fields(cls):
-                value = getattr(source, item.name, None)
-                if value is not None:
-                    values[item.name] = tuple(value) if item.name == "allowed_ports" else value
-        return replace(cls(), **values)
+    @classmethod
+    def for_checks(cls, config: Config) -> FetchSettings:
+        """Settings for a refresh's checks and re-fetches: ``[fetch]``, with ``[limits] concurrency`` and
+        ``per_host_concurrency`` as the connection limits (politeness towards platforms is set there)."""
+        return replace(
+            cls.from_config(config.fetch, config.limits),
+            max_connections=config.limits.concurrency,
+            per_host_connections=config.limits.per_host_concurrency,
+        )
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent: the configured one, else ``DEFAULT_USER_AGENT``."""
+        return self.user_agent or DEFAULT_USER_AGENT
 
     def timeouts(self) -> httpx.Timeout:
         """The per-operation httpx timeouts (the total deadline is enforced by ``fetch``)."""
@@ -171,7 +156,7 @@ class FetchSettings:
         return GuardPolicy(allow_private=self.allow_private, allowed_ports=tuple(self.allowed_ports))
 
 
-def settings_from_config(fetch: object, limits: object | None = None) -> FetchSettings:
+def settings_from_config(fetch: FetchConfig, limits: Limits | None = None) -> FetchSettings:
     """The same as ``FetchSettings.from_config(fetch, limits)``."""
     return FetchSettings.from_config(fetch, limits)
 
@@ -259,25 +244,6 @@ class FetchError:
 
 
 FetchResult = Fetched | FetchError
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or None if absent/invalid.
-
-    A date in the past gives 0. Pure: ``now`` is passed in.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"[0-9]+", value):
-        return float(int(value))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)  # RFC 9110 dates are GMT
-    return max(0.0, (when - now).total_seconds())
 
 
 def _mime(content_type: str | None) -> str | None:
@@ -556,7 +522,7 @@ def make_client(
 ) -> httpx.AsyncClient:
     """Build the project's ``httpx.AsyncClient``; nothing else constructs one.
 
-    Without ``transport`` the client connects through ``netguard.GuardedTransport`` (resolve once, check,
+    Without ``transport`` the client connects through ``transport.GuardedTransport`` (resolve once, check,
     connect to the checked address). A request hook refuses URLs ``netguard.url_problem`` rejects, whatever
     the transport, so even a direct ``client.get`` is guarded. Redirects are not followed (``fetch`` follows
     them hop by hop), environment proxies and ``.netrc`` are ignored (``trust_env=False``: a proxy would hide
@@ -580,23 +546,10 @@ def make_client(
         limits=settings.limits(),
         follow_redirects=False,
         trust_env=False,
-        headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        headers={"User-Agent": settings.agent, "Accept-Encoding": ACCEPT_ENCODING},
         event_hooks={"request": [guard], "response": [log_response]},
     )
-    # The ``cookies`` setter would wrap our jar in a plain Cookies again, so the attribute it sets is set here
-    # (httpx is pinned below 0.29; tests/test_fetch.py checks cookies still round-trip).
-    client._cookies = _Cookies()
     return client
-
-
-class _Cookies(httpx.Cookies):
-    """The client's cookie jar, which looks at a response only when it sets a cookie: httpx otherwise builds
-    urllib request and response adapters for every answer, ~5% of a refresh's CPU."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        """Store the cookies ``response`` sets, if any."""
-        if "set-cookie" in response.headers:
-            super().extract_cookies(response)
 
 
 # --- Fetching ----------------------------------------------------------------------------------------------

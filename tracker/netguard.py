@@ -16,9 +16,7 @@ import functools
 import ipaddress
 import re
 import socket
-import ssl
-import sys
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -27,16 +25,16 @@ import anyio
 import httpcore
 import httpx
 
+from .config import FetchConfig
+
 __all__ = [
     "ALLOWED_SCHEMES",
     "BLOCKED_NETWORKS",
     "DEFAULT_ALLOWED_PORTS",
-    "POOL_SHARD_SIZE",
     "BlockKind",
     "Blocked",
     "GuardPolicy",
     "GuardedBackend",
-    "GuardedTransport",
     "IPAddress",
     "ResolutionError",
     "Resolver",
@@ -51,7 +49,7 @@ BlockKind = Literal["bad_url", "bad_scheme", "credentials", "bad_port", "private
 Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
-DEFAULT_ALLOWED_PORTS: tuple[int, ...] = (80, 443, 8080, 8443)
+DEFAULT_ALLOWED_PORTS: tuple[int, ...] = FetchConfig.allowed_ports
 
 _V4 = ipaddress.IPv4Network
 _V6 = ipaddress.IPv6Network
@@ -375,151 +373,3 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def sleep(self, seconds: float) -> None:
         """Delegates to the wrapped backend (httpcore uses it between connection retries)."""
         await self._inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """``httpx.AsyncHTTPTransport`` whose connection pool connects through a ``GuardedBackend``.
-
-    httpx 0.28 does not take a network backend, so the pool is built here with the same arguments httpx
-    would use; ``AsyncHTTPTransport`` only ever talks to ``self._pool`` (pinned by ``httpx<0.29``, and if a
-    later release renames it requests fail loudly with AttributeError rather than go unguarded). Proxies
-    are deliberately unsupported: through a proxy the guard would check the proxy, not the destination.
-    """
-
-    def __init__(
-        self,
-        policy: GuardPolicy,
-        *,
-        limits: httpx.Limits,
-        verify: ssl.SSLContext | str | bool = True,
-        resolver: Resolver | None = None,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
-        # Not calling super().__init__: it would build (and load CA certificates for) a second, unused pool.
-        backend = GuardedBackend(policy, resolver=resolver, inner=inner)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        # httpx declares ``_pool`` as an AsyncConnectionPool but only calls handle_async_request, aclose,
-        # __aenter__ and __aexit__ on it, which _ShardedPool provides.
-        self._pool = _ShardedPool(  # type: ignore[assignment]
-            lambda size, keepalive: httpcore.AsyncConnectionPool(
-                ssl_context=ssl_context,
-                max_connections=size,
-                max_keepalive_connections=keepalive,
-                keepalive_expiry=limits.keepalive_expiry,
-                http1=True,
-                http2=False,
-                network_backend=backend,
-            ),
-            limits.max_connections,
-            limits.max_keepalive_connections,
-        )
-
-
-# httpcore's pool re-examines every connection (and polls each idle socket) whenever a request starts or ends,
-# with a quadratic count of idle connections besides: at 64 connections that was ~7 ms of CPU per request,
-# 80% of a refresh. Pools of at most this many connections keep that bookkeeping small.
-POOL_SHARD_SIZE = 1
-
-_Origin = tuple[bytes, bytes, int | None]
-
-
-class _ShardedPool:
-    """Several small httpcore pools behind one. A request goes to a shard with room that last served its
-    origin (so its keep-alive connection is reused), else to any shard with room, else to the least loaded
-    one, and counts against that shard until its response is closed. The shards together hold at most
-    ``max_connections`` connections (and about ``max_keepalive`` idle ones), as one pool would."""
-
-    def __init__(
-        self,
-        factory: Callable[[int | None, int | None], httpcore.AsyncConnectionPool],
-        max_connections: int | None,
-        max_keepalive: int | None,
-    ) -> None:
-        if max_connections is None:
-            # No limit: one pool, as httpx would build it; there is no size to split.
-            self._shards = [factory(None, max_keepalive)]
-            self._capacity = [sys.maxsize]
-        else:
-            total = max(1, max_connections)
-            count = -(-total // POOL_SHARD_SIZE)
-            sizes = _spread(total, count)
-            # Idle connections kept: the first shards get them, and a light load uses the first shards.
-            kept = _spread(total if max_keepalive is None else min(max_keepalive, total), count)
-            self._shards = [factory(size, min(size, keep)) for size, keep in zip(sizes, kept, strict=True)]
-            self._capacity = sizes
-        self._busy = [0] * len(self._shards)
-        self._origins: list[_Origin | None] = [None] * len(self._shards)
-
-    def _pick(self, origin: _Origin) -> int:
-        spare = -1
-        best = 0
-        for index, busy in enumerate(self._busy):
-            if busy < self._capacity[index]:
-                if self._origins[index] == origin:
-                    return index
-                if spare < 0 or (self._origins[spare] is not None and self._origins[index] is None):
-                    spare = index  # prefer a shard that never connected anywhere over evicting another origin
-            elif busy - self._capacity[index] < self._busy[best] - self._capacity[best]:
-                best = index
-        return spare if spare >= 0 else best
-
-    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
-        """Send ``request`` through the chosen shard; its slot is held until the response is closed."""
-        url = request.url
-        origin = (url.scheme, url.host, url.port)
-        index = self._pick(origin)
-        self._busy[index] += 1
-        self._origins[index] = origin
-        try:
-            response = await self._shards[index].handle_async_request(request)
-        except BaseException:
-            self._busy[index] -= 1
-            raise
-        assert isinstance(response.stream, AsyncIterable)
-        return httpcore.Response(
-            status=response.status,
-            headers=response.headers,
-            content=_ReleasingStream(response.stream, self._busy, index),
-            extensions=response.extensions,
-        )
-
-    @property
-    def connections(self) -> list[httpcore.AsyncConnectionInterface]:
-        """Every shard's connections."""
-        return [connection for shard in self._shards for connection in shard.connections]
-
-    async def aclose(self) -> None:
-        """Close every shard."""
-        for shard in self._shards:
-            await shard.aclose()
-
-    async def __aenter__(self) -> _ShardedPool:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
-def _spread(amount: int, parts: int) -> list[int]:
-    """``amount`` split into ``parts`` near-equal whole shares, larger ones first."""
-    return [amount // parts + (index < amount % parts) for index in range(parts)]
-
-
-class _ReleasingStream:
-    """A response body that gives its shard slot back when closed (once, however often it is closed)."""
-
-    def __init__(self, stream: AsyncIterable[bytes], busy: list[int], index: int) -> None:
-        self._stream = stream
-        self._busy = busy
-        self._index: int | None = index
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._stream.__aiter__()
-
-    async def aclose(self) -> None:
-        if self._index is not None:
-            self._busy[self._index] -= 1
-            self._index = None
-        close = getattr(self._stream, "aclose", None)
-        if close is not None:
-            await close()
