@@ -106,3 +106,19 @@ def test_package_exports_are_sorted_and_real(package: object) -> None:
     assert exported == sorted(exported, key=isort_style)
     for name in exported:
         assert hasattr(package, name), name
+
+
+def test_every_platform_note_the_code_cites_exists() -> None:
+    """Code that says "see docs/platforms.md §N" points at a section the repository holds."""
+    import re
+
+    notes = (ROOT / "docs" / "platforms.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^## (\d+)\. ", notes, re.M))
+    cited = {
+        (str(path.relative_to(ROOT)), number)
+        for folder in ("tracker", "scrapers", "db")
+        for path in (ROOT / folder).rglob("*.py")
+        for number in re.findall(r"docs/platforms\.md §(\d+)", path.read_text(encoding="utf-8"))
+    }
+    assert cited, "no citations found: the pattern is stale"
+    assert {(path, number) for path, number in cited if number not in sections} == set()

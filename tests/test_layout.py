@@ -1,7 +1,8 @@
-"""The installed layout: one namespace, ``embedtrail.*``, over the folders ``tracker/``, ``scrapers/`` and ``db/``.
+"""The installed layout: one namespace, ``embedtrail.*``, over the folders ``tracker/``, ``scrapers/`` and
+``db/``.
 
-The bare names ``db``, ``tracker`` and ``scrapers`` would collide with other distributions in site-packages, so
-nothing may import them: run from the repository root they would still resolve (the working directory is on
+The bare names ``db``, ``tracker`` and ``scrapers`` would collide with other distributions in site-packages,
+so nothing may import them: run from the repository root they would still resolve (the working directory is on
 ``sys.path``) and load a second copy of every module beside the ``embedtrail.*`` one.
 """
 
@@ -49,7 +50,8 @@ def test_no_module_imports_a_bare_package_name() -> None:
 
 
 def test_every_package_folder_is_installed() -> None:
-    """A new sub-package folder must be listed in pyproject's explicit package list, or it is not installed."""
+    """A new sub-package folder must be listed in pyproject's explicit package list, or it is not
+    installed."""
     import tomllib
 
     declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
