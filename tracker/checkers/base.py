@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from html import unescape
 from typing import Any, Protocol
 
-from embedtrail.db.checks import ERROR, CheckResult
-from embedtrail.tracker.fetch import parse_retry_after as _retry_after
+from embedtrail.scrapers.records import ERROR, CheckResult
+from embedtrail.tracker.retrying import parse_retry_after as _retry_after
 
 __all__ = [
     "EXCERPT_CHARS",
@@ -127,7 +127,7 @@ def json_body(response: Response) -> Any:
 
 def parse_retry_after(value: str | None, now_epoch: float | None = None) -> float | None:
     """Seconds to wait for a ``Retry-After`` value: delta-seconds, or an HTTP-date relative to ``now_epoch``
-    (without ``now_epoch`` a date gives None). The parsing is ``tracker.fetch.parse_retry_after``'s."""
+    (without ``now_epoch`` a date gives None). The parsing is ``tracker.retrying.parse_retry_after``'s."""
     if not value or (now_epoch is None and not value.strip().isdigit()):
         return None
     return _retry_after(value, datetime.fromtimestamp(now_epoch or 0.0, UTC))
