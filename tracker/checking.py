@@ -22,8 +22,9 @@ from embedtrail.db.checks import Applied, Policy, apply_check, merge_post
 from embedtrail.scrapers.records import ERROR, Check
 
 from .checkers import Http, Target, for_target
-from .checkers.flow import Outcome, Sleep, check_post, request_host
+from .checkers.flow import Outcome, Sleep, check_post, request_host, url_host
 from .config import Config
+from .network import HostUnreachable, NetworkWatch
 
 __all__ = ["FLUSH_CHECKS", "FLUSH_SECONDS", "CheckWriter", "RefreshReport", "apply_outcome", "run_checks"]
 
@@ -49,6 +50,8 @@ class RefreshReport:
     archive: Counter[str] = field(default_factory=Counter)
     interrupted: bool = False
     seconds: float = 0.0
+    # Set when the run stopped because the network was unreachable (``tracker.network``): nothing was marked.
+    unreachable: str | None = None
 
     @property
     def failed(self) -> int:
@@ -86,6 +89,7 @@ class RefreshReport:
             "articles": dict(sorted(self.articles.items())),
             "archive": dict(sorted(self.archive.items())),
             "interrupted": self.interrupted,
+            "network_unreachable": self.unreachable is not None,
             "seconds": round(self.seconds, 3),
         }
 
@@ -101,7 +105,9 @@ class RefreshReport:
             line += "; articles: " + ", ".join(f"{k} {v}" for k, v in sorted(self.articles.items()))
         if self.archive:
             line += "; archive: " + ", ".join(f"{k} {v}" for k, v in sorted(self.archive.items()))
-        if self.interrupted:
+        if self.unreachable is not None:
+            line += f"; stopped: {self.unreachable}; nothing was marked"
+        elif self.interrupted:
             line += " (stopped early)"
         return line
 
@@ -151,7 +157,11 @@ def apply_outcome(
 class CheckWriter:
     """Finished checks of a local run, written together: one commit (each check still its own savepoint) at
     most ``FLUSH_SECONDS`` after the first of them waits, or once ``FLUSH_CHECKS`` wait. A commit is an fsync
-    of the WAL, and one per loop turn (a handful of checks) cost more than the checks themselves."""
+    of the WAL, and one per loop turn (a handful of checks) cost more than the checks themselves.
+
+    With a ``watch``, checks whose host could not be connected to are held until some host has answered in
+    this run: if none ever does, there is no evidence about any post (the network, or the only host, was
+    down), and ``drop_held`` forgets them instead of backing their posts off."""
 
     def __init__(
         self,
@@ -161,6 +171,7 @@ class CheckWriter:
         now: Callable[[], str],
         run_id: int | None,
         progress: Callable[[], None] | None = None,
+        watch: NetworkWatch | None = None,
     ) -> None:
         self.db = db
         self.policy = policy
@@ -168,19 +179,53 @@ class CheckWriter:
         self.now = now
         self.run_id = run_id
         self.progress = progress
+        self.watch = watch
         self.unwritten: list[Outcome] = []
+        self.held: list[Outcome] = []
         self._timer: asyncio.TimerHandle | None = None
 
     def add(self, outcome: Outcome) -> None:
         """Queue ``outcome`` for the next batch."""
+        if outcome.unreachable is not None:
+            self.report.skipped += 1  # its host's circuit was open: nothing was asked, nothing is recorded
+            return
+        if self.watch is not None and not self.watch.answered:
+            if self._unconnected(outcome):
+                self.held.append(outcome)
+                return
+        elif self.held:
+            self.unwritten.extend(self.held)
+            self.held.clear()
         self.unwritten.append(outcome)
         if len(self.unwritten) >= FLUSH_CHECKS:
             self.flush()
         elif self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(FLUSH_SECONDS, self.flush)
 
+    def _unconnected(self, outcome: Outcome) -> bool:
+        """An ``error`` check whose host could not be connected to (a slow answer is evidence, this is
+        not)."""
+        checked = outcome.checked
+        return (
+            self.watch is not None
+            and outcome.answerless
+            and checked is not None
+            and url_host(checked.url) in self.watch.streak
+        )
+
+    def drop_held(self) -> int:
+        """Forget the held answerless checks (nothing answered in this run: no evidence about any post);
+        they count as skipped. Returns how many."""
+        count, self.held = len(self.held), []
+        self.report.skipped += count
+        return count
+
     def flush(self) -> None:
-        """Write every queued outcome, in order, in one transaction."""
+        """Write every queued outcome, in order, in one transaction (the held ones too, once an answer
+        came)."""
+        if self.held and (self.watch is None or self.watch.answered):
+            self.unwritten[:0] = self.held
+            self.held = []
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -209,14 +254,17 @@ async def run_checks(
     sleep: Sleep,
     stopped: Callable[[], bool],
     done: Callable[[Outcome], None],
+    watch: NetworkWatch | None = None,
 ) -> None:
     """Check ``targets`` with ``[limits] per_host_concurrency`` workers per host, handing each outcome to
-    ``done``; stops taking new posts once ``stopped()``."""
+    ``done``; stops taking new posts once ``stopped()``. ``watch`` learns how many hosts there are."""
     queues: dict[str, list[tuple[Target, Any]]] = defaultdict(list)
     for target in targets:
         module = for_target(target)
         host = request_host(module, target, config.endpoints) if module is not None else ""
         queues[host].append((target, module))
+    if watch is not None:
+        watch.hosts = len([host for host in queues if host])
 
     async def worker(queue: list[tuple[Target, Any]]) -> None:
         while queue and not stopped():
@@ -224,7 +272,11 @@ async def run_checks(
             if module is None:
                 done(Outcome(target, "", None))
                 continue
-            done(await check_post(module, target, http, config.endpoints, config.limits, sleep))
+            try:
+                outcome = await check_post(module, target, http, config.endpoints, config.limits, sleep)
+            except HostUnreachable as unreachable:
+                outcome = Outcome(target, module.NAME, None, unreachable=str(unreachable))
+            done(outcome)
 
     workers_per_host = max(1, config.limits.per_host_concurrency)
     tasks = []

@@ -29,6 +29,8 @@ T = TypeVar("T")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_FAILURES = 1
 EXIT_LOCKED = 3
+# The network was unreachable (every host failed to connect, none answered): the run stopped, nothing marked.
+EXIT_OFFLINE = 4
 
 
 def db_option(fn: F) -> F:
@@ -458,7 +460,9 @@ def refresh(
 
     Never-checked posts go first, then the oldest checks; unchanged posts back off up to a ceiling. A post
     only counts as gone after a second check confirms it. Exit code 0 when every check got an answer, 1
-    when some failed, 3 when another refresh holds the database. SIGTERM finishes in-flight checks first.
+    when some failed, 3 when another refresh holds the database, 4 when the network was unreachable (no
+    host could be reached and none answered: the run stops early and marks nothing). SIGTERM finishes
+    in-flight checks first.
     """
     from dataclasses import replace
 
@@ -517,16 +521,20 @@ def refresh(
                 finally:
                     if bar is not None:
                         bar.close()
-            code = EXIT_FAILURES if report.errors else 0
+            failed = EXIT_FAILURES if report.errors else 0
+            code = EXIT_OFFLINE if report.unreachable is not None else failed
             finish_run(db, run, utc_now(), report.counts(), report.errors, code)
     finally:
         lock.release()
     if as_json:
         click.echo(json.dumps({**report.counts(), "error_list": report.errors}, indent=2))
     elif not silent:
+        if report.unreachable is not None:
+            click.echo(f"Error: {report.unreachable}; nothing was marked", err=True)
         for failure in report.errors[:20]:
-            subject = failure.get("post") or failure.get("article")
-            click.echo(f"failed: {subject}: {failure['reason']}", err=True)
+            subject = failure.get("post") or failure.get("article") or failure.get("host")
+            if subject:
+                click.echo(f"failed: {subject}: {failure['reason']}", err=True)
         click.echo(report.summary())
     if code:
         click.get_current_context().exit(code)
@@ -539,7 +547,9 @@ def refresh(
 def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
     """Check every checker against its canary post ([canaries] in the config) and say which work.
 
-    Exit code 1 when one is broken: the platform changed its answers, or blocks us.
+    Each is ok, UNREACHABLE (its host could not be connected to) or BROKEN (it answered, but not as the
+    checker expects: the platform changed its answers, or blocks us). Exit code 1 when one is broken or
+    unreachable, 4 when no host could be reached at all (the network, not the platforms).
     """
     import asyncio
     from dataclasses import asdict, replace
@@ -549,17 +559,23 @@ def doctor(allow_private: bool, as_json: bool, config_path: str | None) -> None:
     config = _load_config(config_path)
     if allow_private:
         config = replace(config, fetch=replace(config.fetch, allow_private=True))
-    results = asyncio.run(run_doctor(config))
+    diagnosis = asyncio.run(run_doctor(config))
+    results = diagnosis.results
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in results], indent=2))
+        click.echo(json.dumps([{**asdict(r), "state": r.state} for r in results], indent=2))
     else:
         for r in results:
-            state = "ok" if r.ok else "BROKEN"
-            line = f"{r.checker:<12} {state:<7} {r.status:<10} {r.elapsed_ms:>6} ms  {r.detail}  <{r.url}>"
+            line = f"{r.checker:<12} {r.state:<11} {r.status:<10} {r.elapsed_ms:>6} ms  {r.detail}  <{r.url}>"
             click.echo(line)
-    broken = [r.checker for r in results if not r.ok]
-    if broken:
-        raise click.ClickException(f"broken: {', '.join(broken)}")
+    if diagnosis.unreachable is not None:
+        click.echo(f"Error: {diagnosis.unreachable}: no checker could be judged", err=True)
+        click.get_current_context().exit(EXIT_OFFLINE)
+    broken = [r.checker for r in results if not r.ok and not r.unreachable]
+    unreachable = [r.checker for r in results if r.unreachable]
+    if broken or unreachable:
+        parts = [f"broken: {', '.join(broken)}"] if broken else []
+        parts += [f"unreachable: {', '.join(unreachable)}"] if unreachable else []
+        raise click.ClickException("; ".join(parts))
 
 
 # --- inputs volunteers already have: remembered feeds and sitemaps ---

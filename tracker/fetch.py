@@ -64,6 +64,7 @@ __all__ = [
     "parse_retry_after",
     "read_capped",
     "settings_from_config",
+    "transport_failure",
 ]
 
 logger = logging.getLogger(__name__)
@@ -580,7 +581,7 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 }
 
 
-def _transport_error(error: Exception) -> tuple[ErrorKind, str]:
+def transport_failure(error: Exception) -> tuple[ErrorKind, str]:
     """Map an httpx/httpcore/guard exception to an error kind and a detail text."""
     detail = str(error) or type(error).__name__
     if isinstance(error, Blocked):
@@ -744,7 +745,7 @@ async def _fetch(
                 return error("timeout", f"over the {settings.total_timeout:g} s total limit", target)
             except (httpx.HTTPError, httpx.InvalidURL, Blocked, ResolutionError) as failure:
                 spent += time.monotonic() - began
-                kind, detail = _transport_error(failure)
+                kind, detail = transport_failure(failure)
                 return error(kind, detail, target)
             spent += time.monotonic() - began
         if isinstance(outcome, _Failure):

@@ -18,11 +18,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from .archiving import archive_posts
+from .checkers.flow import Outcome
 from .checkers.http import FetcherHttp, GatedHttp, LocalGate
 from .checking import CheckWriter, RefreshReport, run_checks
 from .clock import utc_now
 from .config import Config
 from .fetch import Fetcher, FetchSettings
+from .network import NetworkWatch
 from .refetch import refetch_articles
 from .schedule import RefreshOptions, due_posts
 from .stopping import stop_loop_on_signals
@@ -64,15 +66,28 @@ async def refresh(
     signals = stop_loop_on_signals(stop) if handle_signals else contextlib.nullcontext()
     with signals, _relaxed_sync(db):
         async with Fetcher(FetchSettings.for_checks(config), transport=transport) as fetcher:
-            http = GatedHttp(FetcherHttp(fetcher), LocalGate(stop), config.limits)
-            writer = CheckWriter(db, config.refresh, report, now, options.run_id, progress)
+            watch = NetworkWatch()
+            http = GatedHttp(FetcherHttp(fetcher), LocalGate(stop), config.limits, watch)
+            writer = CheckWriter(db, config.refresh, report, now, options.run_id, progress, watch)
+
+            def done(outcome: Outcome) -> None:
+                writer.add(outcome)
+                if report.unreachable is None and watch.unreachable is not None:
+                    # Every host failed to connect and none answered: the machine is offline or blocked,
+                    # not every platform at once. Stop, and back off no post on that evidence.
+                    report.unreachable = watch.unreachable
+                    stop.set()
+
             try:
                 targets = due_posts(db, now(), options)
                 if on_start is not None:
                     on_start(len(targets))
-                await run_checks(targets, config, http, sleep, stop.is_set, writer.add)
+                await run_checks(targets, config, http, sleep, stop.is_set, done, watch)
             finally:
+                if report.unreachable is not None or not watch.answered:
+                    writer.drop_held()
                 writer.flush()
+            _report_hosts(report, watch)
             if options.articles and not stop.is_set():
                 await refetch_articles(db, config, options, fetcher, report, now, stop.is_set)
             if options.archive and not stop.is_set():
@@ -80,6 +95,18 @@ async def refresh(
     report.interrupted = stop.is_set()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _report_hosts(report: RefreshReport, watch: NetworkWatch) -> None:
+    """One error line for the network, or one per host whose circuit opened, instead of one per post."""
+    if report.unreachable is not None:
+        report.errors.append({"host": "", "reason": report.unreachable})
+        return
+    for host, count in sorted(watch.skipped.items()):
+        reason = (
+            f"host unreachable ({watch.last_failure.get(host, 'no connection')}): {count} posts not checked"
+        )
+        report.errors.append({"host": host, "reason": reason})
 
 
 @contextlib.contextmanager

@@ -68,7 +68,8 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """What came back; ``status`` None means no HTTP answer (``error`` says why: timeout, refused...)."""
+    """What came back; ``status`` None means no HTTP answer (``error`` says why: timeout, refused...; and
+    ``failure`` is the fetch layer's error kind, such as ``dns`` or ``connection``)."""
 
     url: str
     status: int | None
@@ -76,6 +77,7 @@ class Response:
     body: bytes = b""
     error: str | None = None
     elapsed_ms: int = 0
+    failure: str | None = None
 
     def header(self, name: str) -> str | None:
         """A header value, case-insensitively."""

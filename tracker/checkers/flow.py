@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from embedtrail.scrapers.records import ERROR
 from embedtrail.tracker.config import DEFAULT_ENDPOINTS, Endpoints, Limits
 from embedtrail.tracker.retrying import retry_wait
 
@@ -55,13 +56,24 @@ def checkable(module: ModuleType, target: Target) -> bool:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """A finished check, before it is applied: the post asked about, the checker, the check (None when no
-    request could be built), and the status row its short link resolved to (merged before the check)."""
+    request could be built, or when its host was unreachable: ``unreachable`` says why), and the status row
+    its short link resolved to (merged before the check)."""
 
     target: Target
     checker: str
     checked: Checked | None
     merge: Mapping[str, Any] | None = None
     merge_reason: str | None = None
+    unreachable: str | None = None
+
+    @property
+    def answerless(self) -> bool:
+        """An ``error`` check with no HTTP answer behind it (no connection, a timeout)."""
+        return (
+            self.checked is not None
+            and self.checked.result.status == ERROR
+            and (self.checked.result.http_status is None)
+        )
 
 
 async def _with_retries(

@@ -18,7 +18,8 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from embedtrail.tracker.config import Limits
-from embedtrail.tracker.fetch import ERROR_BODY_BYTES, Fetched, Fetcher, FetchError
+from embedtrail.tracker.fetch import ERROR_BODY_BYTES, Fetched, Fetcher, FetchError, transport_failure
+from embedtrail.tracker.network import NetworkWatch, connection_level
 
 from .base import Request, Response, parse_retry_after
 from .flow import url_host
@@ -50,7 +51,13 @@ class FetcherHttp:
             return Response(
                 url, result.status, dict(result.headers), result.body, elapsed_ms=result.elapsed_ms
             )
-        return Response(url, None, error=f"{result.kind}: {result.detail}", elapsed_ms=result.elapsed_ms)
+        return Response(
+            url,
+            None,
+            error=f"{result.kind}: {result.detail}",
+            elapsed_ms=result.elapsed_ms,
+            failure=result.kind,
+        )
 
     async def _raw(self, request: Request, url: str) -> Response:
         started = time.monotonic()
@@ -72,11 +79,13 @@ class FetcherHttp:
                 headers = {k.lower(): v for k, v in answer.headers.items()}
                 status = answer.status_code
         except Exception as error:  # every network failure is a value, as in tracker.fetch
+            kind, detail = transport_failure(error)
             return Response(
                 url,
                 None,
-                error=f"{type(error).__name__}: {error}",
+                error=f"{kind}: {detail}",
                 elapsed_ms=round((time.monotonic() - started) * 1000),
+                failure=kind,
             )
         return Response(
             url,
@@ -121,17 +130,29 @@ class LocalGate:
 
 class GatedHttp:
     """``checkers.Http`` whose every request first takes its host's slot in ``gate``; a 429 answer pauses
-    the host for ``Retry-After`` (or ``[limits] retry_backoff``), at most ``max_retry_after``."""
+    the host for ``Retry-After`` (or ``[limits] retry_backoff``), at most ``max_retry_after``. With a
+    ``watch``, connection-level failures and answers are counted per host, and a request to a host whose
+    circuit is open raises ``network.HostUnreachable`` instead of being sent."""
 
-    def __init__(self, inner: FetcherHttp, gate: Gate, limits: Limits) -> None:
+    def __init__(
+        self, inner: FetcherHttp, gate: Gate, limits: Limits, watch: NetworkWatch | None = None
+    ) -> None:
         self.inner = inner
         self.gate = gate
         self.limits = limits
+        self.watch = watch
 
     async def send(self, request: Request) -> Response:
         host = url_host(request.url)
+        if self.watch is not None:
+            self.watch.check(host)
         async with self.gate.slot(host):
             response = await self.inner.send(request)
+        if self.watch is not None:
+            if response.status is not None:
+                self.watch.answer(host)
+            elif connection_level(response.failure, (response.error or "").partition(": ")[2]):
+                self.watch.failure(host, response.error or "no connection")
         if response.status == 429:
             wait = parse_retry_after(response.header("retry-after"), time.time())
             pause = wait if wait is not None else self.limits.retry_backoff
