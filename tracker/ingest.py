@@ -26,7 +26,7 @@ from .config import Config
 from .pipeline import Extractor, Pipeline, Tally, Writer
 from .sources import Document, Failure, SourceContext, module_for, needs_network
 
-__all__ = ["IngestReport", "expand_sources", "ingest", "ingest_sync"]
+__all__ = ["IngestReport", "begin", "expand_sources", "ingest", "ingest_sync"]
 
 # What a source that lists many documents (an archive, a feed) counts for when sizing the worker pool.
 MANY_DOCUMENTS_WEIGHT = 24
@@ -99,6 +99,19 @@ def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
     return list(dict.fromkeys(expanded)), failures
 
 
+def begin(
+    sources: Iterable[str], progress: Callable[[str, str | None], None] | None = None
+) -> tuple[list[str], IngestReport]:
+    """The sources a run reads (directories expanded) and its report, holding the sources that cannot be
+    read at all (each also told to ``progress``)."""
+    expanded, failures = expand_sources(sources)
+    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
+    for failure in failures:
+        if progress:
+            progress(failure.source, failure.reason)
+    return expanded, report
+
+
 async def ingest(
     db: Database,
     sources: Iterable[str],
@@ -118,11 +131,7 @@ async def ingest(
     sitemaps remember what they gave in the ``sources`` and ``source_items`` tables.
     """
     started = time.perf_counter()
-    expanded, failures = expand_sources(sources)
-    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
-    for failure in failures:
-        if progress:
-            progress(failure.source, failure.reason)
+    expanded, report = begin(sources, progress)
     needs_web = any(needs_network(s) for s in expanded)
     fetcher = None
     if needs_web:

@@ -36,7 +36,7 @@ from .checkers.flow import Outcome, request_host, url_host
 from .checking import RefreshReport, apply_outcome
 from .clock import utc_now
 from .config import Config
-from .ingest import IngestReport, expand_sources, ingest_sync
+from .ingest import IngestReport, begin, ingest_sync
 from .queue_codec import from_json
 from .queue_dramatiq import Heartbeat, Sweeper, make_broker, message
 from .queue_redis import Ledger
@@ -325,11 +325,7 @@ def ingest_queued(
     settings = parse_queue_url(queue_url, config.limits)
     stop = stop or threading.Event()
     started = time.perf_counter()
-    expanded, failures = expand_sources(sources)
-    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
-    for failure in failures:
-        if progress:
-            progress(failure.source, failure.reason)
+    expanded, report = begin(sources, progress)
     # Sources a module reads without the network (files, web archives) are read where they are.
     local = [source for source in expanded if not getattr(module_for(source), "NETWORK", True)]
     remote = [source for source in expanded if getattr(module_for(source), "NETWORK", True)]
