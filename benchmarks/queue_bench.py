@@ -26,7 +26,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from embedtrail.db.store import open_database, save_extraction  # noqa: E402
 from embedtrail.scrapers.records import ArticleMeta, Capture, Embed, Extraction, Post  # noqa: E402
 from embedtrail.tracker.config import load_config  # noqa: E402
-from embedtrail.tracker.queue import queue_status, refresh_queued  # noqa: E402
+from embedtrail.tracker.queue import refresh_queued  # noqa: E402
+from embedtrail.tracker.queue_admin import queue_status  # noqa: E402
 from embedtrail.tracker.refresh import RefreshOptions  # noqa: E402
 
 WORKER = [sys.executable, "-m", "embedtrail.tracker", "worker"]

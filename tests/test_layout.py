@@ -61,3 +61,13 @@ def test_every_package_folder_is_installed() -> None:
         for init in (ROOT / folder).rglob("__init__.py")
     }
     assert found == declared
+
+
+def test_every_benchmark_imports() -> None:
+    """``make bench`` is not part of the suite; a benchmark that no longer imports should still fail here."""
+    import importlib
+
+    from benchmarks.__main__ import BENCHMARKS
+
+    for name in BENCHMARKS:
+        importlib.import_module(f"benchmarks.{name}")
