@@ -29,8 +29,9 @@ _STATUS = re.compile(
     r"/(?P<id>\d{6,20})(?:/embed)?/?$"
 )
 # Hosts that use the "/@user/<digits>" shape for things that are not ActivityPub statuses.
+# Truth Social has Mastodon's shape but is its own platform (scrapers.truthsocial).
 _NOT_MASTODON = frozenset(
-    {"medium.com", "tiktok.com", "youtube.com", "threads.net", "threads.com", "bsky.app"}
+    {"medium.com", "tiktok.com", "youtube.com", "threads.net", "threads.com", "bsky.app", "truthsocial.com"}
 )
 
 

@@ -194,6 +194,8 @@ class FakePlatform:
             "wayback_save": "/wayback/save",
             "twitter_pic": "/twitter/pic",
             "twitter_tco": "/twitter/tco",
+            "truthsocial_api": "/truthsocial/api/v1",
+            "wayback_replay": "/wayback/web",
         }
         lines = ["[endpoints]"] + [f'{key} = "{base}{path}"' for key, path in names.items()]
         return "\n".join(lines) + "\n"
@@ -373,6 +375,21 @@ class FakePlatform:
             return common
         if scenario == "available":
             return 200, _load("mastodon-status-available-shape.json"), "application/json", {}
+        return 404, _load("mastodon-status-notfound.json"), "application/json", {}
+
+    def _truthsocial(
+        self, method: str, rest: list[str], query: dict[str, str]
+    ) -> tuple[int, bytes, str, dict[str, str]]:
+        # Truth Social's Mastodon-compatible API: /truthsocial/api/v1/statuses/<id>.
+        status = rest[-1] if rest else ""
+        scenario = self.scenario("truthsocial", status)
+        common = self._common(scenario)
+        if common:
+            return common
+        if scenario == "available":
+            return 200, _load("mastodon-status-available-shape.json"), "application/json", {}
+        if scenario == "deleted":
+            return 410, b'{"error": "Gone"}', "application/json", {}
         return 404, _load("mastodon-status-notfound.json"), "application/json", {}
 
     def _generic(

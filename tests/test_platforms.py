@@ -21,6 +21,19 @@ ROUTER = Router(PLATFORMS)
 
 # (url, post id or None, kind) — kind "account" ids are platform:@handle.
 URL_CASES = [
+    # Truth Social (platforms.md §19): Mastodon's shape, its own platform
+    (
+        "https://truthsocial.com/@realDonaldTrump/posts/113575465411434183",
+        "truthsocial:113575465411434183",
+        "post",
+    ),
+    ("https://truthsocial.com/@realDonaldTrump/113575465411434183", "truthsocial:113575465411434183", "post"),
+    (
+        "https://truthsocial.com/@realDonaldTrump/113575465411434183/embed",
+        "truthsocial:113575465411434183",
+        "post",
+    ),
+    ("https://truthsocial.com/@realDonaldTrump", "truthsocial:@realdonaldtrump", "account"),
     # Twitter / X (platforms.md §1.2)
     ("https://twitter.com/jack/status/20", "twitter:20", "post"),
     ("https://x.com/jack/status/20?s=20&t=abc", "twitter:20", "post"),
@@ -284,6 +297,8 @@ NOT_POSTS = [
     "https://example.com/news/2024/05/03/story.html",
     "https://streamable.com/login",
     "https://vk.com/wall-1_2",
+    "https://truthsocial.com/group/123",
+    "https://truthsocial.com/@realDonaldTrump/media",
 ]
 
 
@@ -387,6 +402,11 @@ SNIPPET_CASES: dict[str, dict[str, str]] = {
         "mastodon:digitalcourage.social/111045542523669432": "link",
         "mastodon:mastodon.social/109321313359102600": "link",
         "mastodon:chaos.social/109999999999999999": "link",
+    },
+    "truthsocial": {
+        "truthsocial:113575465411434183": "iframe",
+        "truthsocial:113000000000000001": "blockquote",
+        "truthsocial:114000000000000002": "link",
     },
     "telegram": {
         "telegram:durov/43": "script",

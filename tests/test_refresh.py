@@ -397,9 +397,7 @@ def test_slow_host_does_not_stall_others(db_path: str, fake: FakePlatform, tmp_p
     # "localhost" so that it is another host to the fetcher's per-host limits too (they key on the name).
     with FakePlatform() as quick:
         other = quick.base.replace("127.0.0.1", "localhost")
-        config = replace(
-            config, endpoints=replace(config.endpoints, youtube_oembed=f"{other}/youtube/oembed")
-        )
+        config = replace(config, endpoints=config.endpoints.replace(youtube_oembed=f"{other}/youtube/oembed"))
         db = open_database(db_path)
         slow_posts = [
             Post(f"telegram:chan/{i}", "telegram", "post", f"https://t.me/chan/{i}", f"chan/{i}")
@@ -735,6 +733,7 @@ def test_doctor_reports_each_checker(fake: FakePlatform, tmp_path: Path) -> None
         "telegram",
         "bluesky",
         "mastodon",
+        "truthsocial",
         "generic",
         "wayback",
     ]

@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .endpoints import Canaries, Endpoints, Settings
+
 __all__ = [
     "DEFAULT_CONFIG_NAME",
-    "DEFAULT_ENDPOINTS",
-    "CanaryConfig",
+    "Canaries",
     "Config",
     "ConfigError",
     "Endpoints",
@@ -34,29 +35,6 @@ DEFAULT_CONFIG_NAME = "embedtrail.toml"
 
 class ConfigError(ValueError):
     """The configuration file is missing, unreadable, or holds an unknown key or a wrong type."""
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Base URLs of every external service embedtrail calls."""
-
-    twitter_oembed: str = "https://publish.twitter.com/oembed"
-    twitter_syndication: str = "https://cdn.syndication.twimg.com/tweet-result"
-    youtube_oembed: str = "https://www.youtube.com/oembed"
-    vimeo_oembed: str = "https://vimeo.com/api/oembed.json"
-    tiktok_oembed: str = "https://www.tiktok.com/oembed"
-    dailymotion_oembed: str = "https://www.dailymotion.com/services/oembed"
-    telegram: str = "https://t.me"
-    bluesky: str = "https://public.api.bsky.app/xrpc"
-    wayback_available: str = "https://archive.org/wayback/available"
-    wayback_save: str = "https://web.archive.org/save"
-    # Snapshots named by the availability API are fetched from here (``/{timestamp}id_/{url}``).
-    wayback_replay: str = "https://web.archive.org/web"
-    twitter_pic: str = "https://pic.twitter.com"
-    twitter_tco: str = "https://t.co"
-
-
-DEFAULT_ENDPOINTS = Endpoints()
 
 
 @dataclass(frozen=True)
@@ -123,22 +101,6 @@ class RefreshConfig:
 
 
 @dataclass(frozen=True)
-class CanaryConfig:
-    """Posts ``embedtrail doctor`` expects each checker to find available (an empty string skips one)."""
-
-    twitter: str = "https://x.com/jack/status/20"
-    youtube: str = "https://www.youtube.com/watch?v=jNQXAC9IVRw"
-    vimeo: str = "https://vimeo.com/76979871"
-    tiktok: str = "https://www.tiktok.com/@scout2015/video/6718335390845095173"
-    dailymotion: str = "https://www.dailymotion.com/video/x7tgad0"
-    telegram: str = "https://t.me/durov/43"
-    bluesky: str = "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3l6oveex3ii2l"
-    mastodon: str = "https://mastodon.social/@Gargron/1"
-    generic: str = "https://example.com/"
-    wayback: str = "https://example.com/"
-
-
-@dataclass(frozen=True)
 class Config:
     """The effective configuration; ``source`` names the file it came from, if any."""
 
@@ -147,14 +109,16 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
-    canaries: CanaryConfig = field(default_factory=CanaryConfig)
+    canaries: Canaries = field(default_factory=Canaries)
     source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The configuration as plain tables (what ``embedtrail config`` prints)."""
-        data = asdict(self)
-        data.pop("source")
-        return data
+        return {
+            item.name: dict(value) if isinstance(value, Settings) else asdict(value)
+            for item in fields(self)
+            if item.name != "source" and (value := getattr(self, item.name)) is not None
+        }
 
 
 _SECTIONS: dict[str, type] = {
@@ -163,7 +127,7 @@ _SECTIONS: dict[str, type] = {
     "fetch": FetchConfig,
     "serve": ServeConfig,
     "refresh": RefreshConfig,
-    "canaries": CanaryConfig,
+    "canaries": Canaries,
 }
 
 
@@ -192,7 +156,16 @@ def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -
 
 
 def _section(name: str, values: dict[str, Any]) -> Any:
-    cls = _SECTIONS[name]
+    cls: Any = _SECTIONS[name]
+    if issubclass(cls, Settings):
+        # Tables whose keys the registries declare (tracker.endpoints): strings only.
+        declared = cls.defaults()
+        for key, value in values.items():
+            if key not in declared:
+                raise ConfigError(f"unknown key [{name}] {key}; known keys: {', '.join(sorted(declared))}")
+            if not isinstance(value, str):
+                raise ConfigError(f"[{name}] {key} must be a string")
+        return cls(**values)
     known = {f.name: f for f in fields(cls)}
     defaults = cls()
     updates: dict[str, Any] = {}

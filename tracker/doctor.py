@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
-from .checkers import Target, run_check, wayback
+from .checkers import Checker, Target, run_check, wayback
 from .checkers.flow import url_host
 from .checkers.http import FetcherHttp, GatedHttp, LocalGate
 from .config import Config
@@ -78,7 +77,7 @@ async def doctor(config: Config, *, transport: Any = None) -> Diagnosis:
         def unreachable(url: str) -> bool:
             return url_host(url) in watch.streak
 
-        async def one(module: ModuleType) -> CanaryResult | None:
+        async def one(module: Checker) -> CanaryResult | None:
             url = getattr(config.canaries, module.NAME, "")
             if not url:
                 return None

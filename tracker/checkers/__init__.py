@@ -10,20 +10,32 @@ opinion). ``wayback`` is separate: snapshots are not statuses. The status vocabu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any
 
 from embedtrail.scrapers.records import ERROR, GONE_STATUSES, STATUSES
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoints, default_endpoints
 
-from . import bluesky, dailymotion, generic, mastodon, telegram, tiktok, twitter, vimeo, wayback, youtube
-from .base import Checked, Http, Request, Response, Target, result
+from . import (
+    bluesky,
+    dailymotion,
+    generic,
+    mastodon,
+    telegram,
+    tiktok,
+    truthsocial,
+    twitter,
+    vimeo,
+    wayback,
+    youtube,
+)
+from .base import Checked, Checker, Http, Request, Response, ShortLinks, Target, result
 
 __all__ = [
     "CHECKERS",
     "GONE_STATUSES",
     "STATUSES",
     "Checked",
+    "Checker",
     "Http",
     "Request",
     "Response",
@@ -36,7 +48,7 @@ __all__ = [
 ]
 
 # The only list of checkers; ``generic`` last, as the fallback.
-CHECKERS: tuple[ModuleType, ...] = (
+CHECKERS: tuple[Checker, ...] = (
     twitter,
     youtube,
     vimeo,
@@ -45,11 +57,12 @@ CHECKERS: tuple[ModuleType, ...] = (
     telegram,
     bluesky,
     mastodon,
+    truthsocial,
     generic,
 )
 
 
-def by_name(name: str) -> ModuleType:
+def by_name(name: str) -> Checker:
     """The checker called ``name``; KeyError for an unknown name."""
     for module in CHECKERS:
         if name == module.NAME:
@@ -57,7 +70,7 @@ def by_name(name: str) -> ModuleType:
     raise KeyError(name)
 
 
-def for_target(target: Target) -> ModuleType | None:
+def for_target(target: Target) -> Checker | None:
     """The checker for ``target``'s platform; ``generic`` for other platforms with a URL, except those
     with no anonymous check; None when nothing can check it."""
     for module in CHECKERS:
@@ -65,10 +78,10 @@ def for_target(target: Target) -> ModuleType | None:
             return module
     if target.platform in generic.EXCLUDED_PLATFORMS or target.kind == "account":
         return None
-    return generic if generic.build(target, Endpoints()) is not None else None
+    return generic if generic.build(target, default_endpoints()) is not None else None
 
 
-async def run_check(module: ModuleType, target: Target, http: Http, endpoints: Endpoints) -> Checked | None:
+async def run_check(module: Checker, target: Target, http: Http, endpoints: Endpoints) -> Checked | None:
     """Check ``target`` with ``module``: its own ``check`` if it has one, else one request classified.
     Returns None when the module cannot build a request for this target."""
     custom = getattr(module, "check", None)
@@ -82,7 +95,7 @@ async def run_check(module: ModuleType, target: Target, http: Http, endpoints: E
     return Checked(module.classify(response), response.url, response.elapsed_ms)
 
 
-def resolution(module: ModuleType, response: Response) -> Mapping[str, Any] | Checked:
+def resolution(module: ShortLinks, response: Response) -> Mapping[str, Any] | Checked:
     """Where a short link's answer leads: the status row the text-only post merges into, or the ``error``
     check to record when it leads nowhere or elsewhere (never a gone status: that is no evidence)."""
     location = module.resolve_location(response)

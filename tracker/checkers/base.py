@@ -14,17 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from embedtrail.scrapers.records import ERROR, CheckResult
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 from embedtrail.tracker.retrying import parse_retry_after as _retry_after
 
 __all__ = [
     "EXCERPT_CHARS",
     "Checked",
+    "Checker",
     "Http",
     "Request",
     "Response",
+    "ShortLinks",
     "Target",
     "evidence",
     "json_body",
@@ -90,6 +93,42 @@ class Response:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+
+class Checker(Protocol):
+    """The interface of a module in ``tracker.checkers`` (mypy checks every module in ``CHECKERS``
+    against it). A module may add ``check(target, http, endpoints)`` when one request is not enough, and
+    ``needs_resolution``/``build_resolve``/``resolve_location``/``status_post`` when some of its posts are
+    short links to follow first; those are looked up with ``getattr``."""
+
+    @property
+    def NAME(self) -> str: ...
+
+    @property
+    def PLATFORMS(self) -> tuple[str, ...]: ...
+
+    @property
+    def ENDPOINTS(self) -> Mapping[str, Endpoint]: ...
+
+    @property
+    def CANARY(self) -> str: ...
+
+    def build(self, target: Target, endpoints: Endpoints) -> Request | None: ...
+
+    def classify(self, response: Response) -> CheckResult: ...
+
+
+@runtime_checkable
+class ShortLinks(Protocol):
+    """What a checker adds when some of its posts are only short links (``t.co/…``) to follow first."""
+
+    def needs_resolution(self, target: Target) -> bool: ...
+
+    def build_resolve(self, target: Target, endpoints: Endpoints) -> Request | None: ...
+
+    def resolve_location(self, response: Response) -> str | None: ...
+
+    def status_post(self, location: str | None) -> Mapping[str, Any] | None: ...
 
 
 class Http(Protocol):

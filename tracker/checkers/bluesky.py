@@ -9,14 +9,17 @@ import re
 from typing import Any
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, Target, json_body, result, transient
 
-__all__ = ["NAME", "PLATFORMS", "at_uri", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "at_uri", "build", "classify"]
 
 NAME = "bluesky"
 PLATFORMS = ("bluesky",)
+ENDPOINTS = {"bluesky": Endpoint("https://public.api.bsky.app/xrpc", "Bluesky public API")}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3l6oveex3ii2l"
 _WEB = re.compile(
     r"^https?://(?:www\.)?(?:bsky\.app|main\.bsky\.dev)/profile/([\w.:%-]+)/post/([2-7a-z]{13})", re.I
 )

@@ -5,15 +5,20 @@ Data API's error JSON (``type: not_found``) is read too when an endpoint answers
 from __future__ import annotations
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, json_body, result
 
-__all__ = ["NAME", "PLATFORMS", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "build", "classify"]
 
 NAME = "dailymotion"
 PLATFORMS = ("dailymotion",)
+ENDPOINTS = {
+    "dailymotion_oembed": Endpoint("https://www.dailymotion.com/services/oembed", "Dailymotion oEmbed")
+}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://www.dailymotion.com/video/x7tgad0"
 
 
 def build(target: Target, endpoints: Endpoints) -> Request | None:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 from embedtrail.scrapers.records import ERROR
-from embedtrail.tracker.config import DEFAULT_ENDPOINTS, Endpoints, Limits
+from embedtrail.tracker.config import Limits
+from embedtrail.tracker.endpoints import Endpoints, default_endpoints
 from embedtrail.tracker.retrying import retry_wait
 
 from . import resolution, run_check
-from .base import Checked, Http, Response, Target
+from .base import Checked, Checker, Http, Response, ShortLinks, Target
 
 __all__ = ["Outcome", "Sleep", "check_post", "checkable", "request_host", "url_host"]
 
@@ -32,25 +32,25 @@ def url_host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def _needs_resolution(module: ModuleType, target: Target) -> bool:
-    needs = getattr(module, "needs_resolution", None)
-    return bool(needs is not None and needs(target))
+def _short_link(module: Checker, target: Target) -> ShortLinks | None:
+    """``module`` when ``target`` is a short link it must follow first, else None."""
+    if isinstance(module, ShortLinks) and module.needs_resolution(target):
+        return module
+    return None
 
 
-def request_host(module: ModuleType, target: Target, endpoints: Endpoints) -> str:
+def request_host(module: Checker, target: Target, endpoints: Endpoints) -> str:
     """The host ``module``'s first request for ``target`` goes to ("" when it can build none)."""
-    if _needs_resolution(module, target):
-        request = module.build_resolve(target, endpoints)
-    else:
-        request = module.build(target, endpoints)
+    links = _short_link(module, target)
+    request = links.build_resolve(target, endpoints) if links else module.build(target, endpoints)
     return url_host(request.url) if request is not None else ""
 
 
-def checkable(module: ModuleType, target: Target) -> bool:
+def checkable(module: Checker, target: Target) -> bool:
     """Whether ``module`` can check ``target`` at all (a text-only post without a link cannot)."""
-    if _needs_resolution(module, target):
+    if _short_link(module, target) is not None:
         return True
-    return module.build(target, DEFAULT_ENDPOINTS) is not None
+    return module.build(target, default_endpoints()) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ class Outcome:
 
 
 async def _with_retries(
-    module: ModuleType, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
+    module: Checker, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
 ) -> Checked | None:
     attempt = 0
     while True:
@@ -91,15 +91,19 @@ async def _with_retries(
 
 
 async def check_post(
-    module: ModuleType, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
+    module: Checker, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
 ) -> Outcome:
     """Check ``target`` with ``module`` (resolving its short link first when it is a text-only post)."""
     merge: Mapping[str, Any] | None = None
     reason: str | None = None
     checked_target = target
-    if _needs_resolution(module, target):
-        response: Response = await http.send(module.build_resolve(target, endpoints))
-        row = resolution(module, response)
+    links = _short_link(module, target)
+    if links is not None:
+        request = links.build_resolve(target, endpoints)
+        if request is None:
+            return Outcome(target, module.NAME, None)
+        response: Response = await http.send(request)
+        row = resolution(links, response)
         if isinstance(row, Checked):
             return Outcome(target, module.NAME, row)
         merge, reason = row, f"short link {response.url} resolved"

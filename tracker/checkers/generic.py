@@ -7,14 +7,18 @@ login walls (``EXCLUDED_PLATFORMS``) are not checked at all.
 from __future__ import annotations
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, Target, result, transient
 
-__all__ = ["EXCLUDED_PLATFORMS", "NAME", "PLATFORMS", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "EXCLUDED_PLATFORMS", "NAME", "PLATFORMS", "build", "classify"]
 
 NAME = "generic"
 PLATFORMS = ("generic", "web", "video")
+# A plain GET of the post's own URL: no endpoint to configure.
+ENDPOINTS: dict[str, Endpoint] = {}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://example.com/"
 # No anonymous availability check exists for these (platforms.md §4.3, §6.3, §11.3): a GET sees a login wall.
 EXCLUDED_PLATFORMS = frozenset({"instagram", "facebook", "threads"})
 

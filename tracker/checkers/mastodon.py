@@ -10,14 +10,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, Target, json_body, result, strip_tags, transient
 
-__all__ = ["NAME", "PLATFORMS", "api_url", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "api_url", "build", "classify"]
 
 NAME = "mastodon"
 PLATFORMS = ("mastodon",)
+# The API is on each status's own server: no endpoint to configure.
+ENDPOINTS: dict[str, Endpoint] = {}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://mastodon.social/@Gargron/1"
 _PATH = re.compile(
     r"^/(?:web/)?(?:@[\w.-]+(?:@[\w.-]+)?|users/[\w.-]+/statuses|statuses)/(\d{1,20})(?:/embed)?/?$"
 )

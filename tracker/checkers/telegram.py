@@ -8,14 +8,17 @@ from __future__ import annotations
 import re
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, Target, result, strip_tags, transient
 
-__all__ = ["NAME", "PLATFORMS", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "build", "classify"]
 
 NAME = "telegram"
 PLATFORMS = ("telegram",)
+ENDPOINTS = {"telegram": Endpoint("https://t.me", "Telegram embed pages (`<base>/<channel>/<id>?embed=1`)")}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://t.me/durov/43"
 _ERROR_BOX = re.compile(r'class="[^"]*tgme_widget_message_error[^"]*"[^>]*>(.*?)</div>', re.S | re.I)
 _MESSAGE = re.compile(r'class="[^"]*\btgme_widget_message\b[^"]*"[^>]*data-post="([^"]+)"', re.I)
 _OWNER = re.compile(r'class="tgme_widget_message_owner_name"[^>]*>(.*?)</a>', re.S | re.I)

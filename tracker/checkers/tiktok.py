@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, json_body, result, transient
 
-__all__ = ["NAME", "PLATFORMS", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "build", "classify"]
 
 NAME = "tiktok"
 PLATFORMS = ("tiktok",)
+ENDPOINTS = {"tiktok_oembed": Endpoint("https://www.tiktok.com/oembed", "TikTok oEmbed")}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://www.tiktok.com/@scout2015/video/6718335390845095173"
 
 
 def build(target: Target, endpoints: Endpoints) -> Request | None:

@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 from embedtrail.scrapers import twitter as platform
 from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.scrapers.times import snowflake_time
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Checked, Http, Request, Response, Target, json_body, result, strip_tags, transient
 
 __all__ = [
+    "CANARY",
+    "ENDPOINTS",
     "NAME",
     "PLATFORMS",
     "build",
@@ -41,6 +43,18 @@ __all__ = [
 
 NAME = "twitter"
 PLATFORMS = ("twitter",)
+ENDPOINTS = {
+    "twitter_oembed": Endpoint("https://publish.twitter.com/oembed", "Twitter/X oEmbed"),
+    "twitter_syndication": Endpoint(
+        "https://cdn.syndication.twimg.com/tweet-result", "Twitter/X syndication (detail, tombstones)"
+    ),
+    "twitter_pic": Endpoint(
+        "https://pic.twitter.com", "base that `pic.twitter.com/CODE` links are resolved against"
+    ),
+    "twitter_tco": Endpoint("https://t.co", "base that `t.co/CODE` links are resolved against"),
+}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://x.com/jack/status/20"
 # Syndication serves logged-out viewers; yt-dlp sends this UA and only id + token.
 _HEADERS = (("User-Agent", "Googlebot"), ("Accept", "application/json"))
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, json_body, result
 
-__all__ = ["NAME", "PLATFORMS", "build", "classify"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "build", "classify"]
 
 NAME = "vimeo"
 PLATFORMS = ("vimeo",)
+ENDPOINTS = {"vimeo_oembed": Endpoint("https://vimeo.com/api/oembed.json", "Vimeo oEmbed")}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://vimeo.com/76979871"
 
 
 def build(target: Target, endpoints: Endpoints) -> Request | None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, json_body, parse_retry_after
 
 __all__ = [
+    "CANARY",
+    "ENDPOINTS",
+    "NAME",
     "Lookup",
     "Saved",
     "build_lookup",
@@ -21,6 +24,15 @@ __all__ = [
     "classify_save",
     "timestamp_iso",
 ]
+
+
+NAME = "wayback"
+ENDPOINTS = {
+    "wayback_available": Endpoint("https://archive.org/wayback/available", "Wayback availability API"),
+    "wayback_save": Endpoint("https://web.archive.org/save", "Save Page Now"),
+}
+# A page `embedtrail doctor` expects the availability API to answer for.
+CANARY = "https://example.com/"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,15 +5,18 @@ disabled (the video exists), 404 gone; a 200 "Forbidden" body is the 2020 privat
 from __future__ import annotations
 
 from embedtrail.scrapers.records import ERROR, CheckResult
-from embedtrail.tracker.config import Endpoints
+from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from ._oembed import available, oembed_request
 from .base import Request, Response, Target, result
 
-__all__ = ["NAME", "PLATFORMS", "build", "classify", "watch_url"]
+__all__ = ["CANARY", "ENDPOINTS", "NAME", "PLATFORMS", "build", "classify", "watch_url"]
 
 NAME = "youtube"
 PLATFORMS = ("youtube",)
+ENDPOINTS = {"youtube_oembed": Endpoint("https://www.youtube.com/oembed", "YouTube oEmbed")}
+# A post `embedtrail doctor` expects this checker to find available.
+CANARY = "https://www.youtube.com/watch?v=jNQXAC9IVRw"
 
 
 def watch_url(target: Target) -> str | None:

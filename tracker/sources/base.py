@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from embedtrail.scrapers.records import Capture
-from embedtrail.tracker.config import DEFAULT_ENDPOINTS, Endpoints
+from embedtrail.tracker.endpoints import Endpoints, default_endpoints
 from embedtrail.tracker.fetch import Fetched, FetchError
 
 __all__ = [
@@ -102,7 +102,7 @@ class SourceContext:
     fetcher: Fetching | None
     max_bytes: int
     now: Callable[[], str]
-    endpoints: Endpoints = DEFAULT_ENDPOINTS
+    endpoints: Endpoints = field(default_factory=default_endpoints)
     state: SourceState | None = None
     since: str | None = None
     wayback_fallback: bool = False

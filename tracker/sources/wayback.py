@@ -17,13 +17,21 @@ from urllib.parse import urlencode
 
 from embedtrail.tracker.checkers import wayback as lookups
 from embedtrail.tracker.checkers.base import Response
+from embedtrail.tracker.endpoints import Endpoint
 from embedtrail.tracker.fetch import FetchError
 
 from .base import Document, Failure, SourceContext, make_capture
 
-__all__ = ["NAME", "PREFIX", "claims", "expand", "raw_snapshot_url", "read", "snapshot"]
+__all__ = ["ENDPOINTS", "NAME", "PREFIX", "claims", "expand", "raw_snapshot_url", "read", "snapshot"]
 
 NAME = "wayback"
+ENDPOINTS = {
+    # Snapshots named by the availability API are fetched from here (``/{timestamp}id_/{url}``).
+    "wayback_replay": Endpoint(
+        "https://web.archive.org/web",
+        "where `ingest --wayback` and `--wayback-fallback` fetch a snapshot's raw (`id_`) copy",
+    )
+}
 PREFIX = "wayback:"
 _SNAPSHOT = re.compile(r"/web/(?P<timestamp>\d{1,14})(?:[a-z]{2}_)?/(?P<original>.+)$")
 _TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "": "html"}
