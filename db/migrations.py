@@ -484,3 +484,34 @@ def m033_citation_counts(db: Database) -> None:
             f'  insert into "{table}_fts" (rowid, {quoted}) values (new.rowid, {new_values});\n'
             "end"
         )
+
+
+# --- article ids under the w3lib canonical URL ---
+
+
+@migrations()
+def m090_article_aliases(db: Database) -> None:
+    # Article URLs are canonicalised with w3lib from here on, keeping an article's own query parameters (a
+    # forum thread's ?t=1 and ?t=2 were one article before) and sorting them. Existing articles keep their
+    # ids: the id their URL has under the new rule is recorded as an alias, so the next ingest of the same
+    # URL lands on the same article instead of starting another.
+    from embedtrail.scrapers.records import article_id
+    from embedtrail.scrapers.urls import canonical_article_url
+
+    db.table("article_aliases").create(
+        {"alias": str, "article_id": str},
+        pk="alias",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id"},
+    )
+    db.table("article_aliases").create_index(["article_id"])
+    ids = {row[0] for row in db.execute("select id from articles")}
+    aliases: dict[str, str] = {}
+    for old, url in db.execute("select id, url from articles order by first_seen_at, id").fetchall():
+        new = article_id(canonical_article_url(url))
+        # Two old articles whose URLs now canonicalise alike: the first keeps the alias.
+        if new != old and new not in ids and new not in aliases:
+            aliases[new] = old
+    db.table("article_aliases").insert_all(
+        ({"alias": alias, "article_id": article} for alias, article in aliases.items()), batch_size=500
+    )

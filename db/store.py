@@ -10,6 +10,7 @@ better-sourced ones; ids that were merged into another post (``post_aliases``) r
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .migrations import migrate
 __all__ = [
     "SaveResult",
     "WritingDatabase",
+    "article_id_in",
     "article_key",
     "finish_run",
     "open_database",
@@ -83,8 +85,19 @@ def open_database(path: str | Path) -> Database:
 
 
 def article_key(url: str) -> str:
-    """The id of the article at ``url``."""
+    """The id an article at ``url`` gets (16 hex digits of the sha256 of its canonical URL)."""
     return article_id(canonical_article_url(url))
+
+
+def article_id_in(db: Database, url: str) -> str:
+    """The id of the article at ``url`` in ``db``: ``article_key``, or the older article it is an alias of
+    (``article_aliases``: articles saved before a change of the canonical form keep their ids)."""
+    key = article_key(url)
+    try:
+        row = db.execute("select article_id from article_aliases where alias = ?", [key]).fetchone()
+    except sqlite3.OperationalError:  # a schema from before m090_article_aliases
+        return key
+    return str(row[0]) if row else key
 
 
 @dataclass
@@ -188,7 +201,7 @@ def _upsert_sighting(
 def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
     """Write one document's capture and extraction in one transaction; returns what was new."""
     meta = extraction.article
-    article = article_key(meta.url)
+    article = article_id_in(db, meta.url)
     result = SaveResult(article)
     with db.atomic():
         existing_article = _existing(db, "articles", [article]).get(article)

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from w3lib.url import canonicalize_url
+
 __all__ = [
+    "ARTICLE_TRACKING_PARAMETERS",
     "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
     "SplitUrl",
@@ -176,9 +179,40 @@ def strip_tracking(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
+# Query parameters that only say where a reader came from; an article's own parameters (``?t=123`` of a forum
+# thread, ``?id=`` of a CMS) are kept. Narrower than TRACKING_PARAMETERS, which is for platform post URLs.
+ARTICLE_TRACKING_PARAMETERS = (
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "igsh",
+    "mibextid",
+    "_ga",
+    "_gl",
+    "smid",
+    "ocid",
+    "cmpid",
+    "ncid",
+    "sr_share",
+    "__twitter_impression",
+    # A presentation switch, not another article: ?amp=1 is the AMP view of the same page.
+    "amp",
+    "outputtype",
+)
+
+
 def canonical_article_url(url: str) -> str:
-    """Canonical form of an article URL used for its id: scheme and host lower-cased, default port and
-    fragment dropped, tracking parameters stripped. File URLs are returned unchanged."""
+    """Canonical form of an article URL, used for its id: w3lib's canonical URL (scheme and host
+    lower-cased, query parameters sorted, percent-encoding normalised, fragment dropped) without the
+    default port and without tracking parameters (``utm_*`` and ``ARTICLE_TRACKING_PARAMETERS``). File URLs
+    are returned unchanged."""
     if not url.lower().startswith(("http://", "https://")):
         return url
     try:
@@ -192,4 +226,15 @@ def canonical_article_url(url: str) -> str:
         netloc = f"{host}:{port}"
     if ":" in host:
         netloc = f"[{host}]" + (f":{port}" if port else "")
-    return strip_tracking(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, "")))
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair
+        and not (name := pair.split("=", 1)[0].lower()).startswith("utm_")
+        and name not in ARTICLE_TRACKING_PARAMETERS
+    )
+    bare = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+    try:
+        return str(canonicalize_url(bare))
+    except ValueError:  # w3lib refuses a few malformed URLs that urlsplit accepted: keep our own form
+        return bare

@@ -269,3 +269,39 @@ def test_a_failure_mid_save_leaves_nothing_half_written(
     monkeypatch.setattr(Database, "table", original)
     after = {t: db[t].count for t in before}
     assert after == before
+
+
+def test_an_articles_own_query_parameters_keep_articles_apart(db_path: str) -> None:
+    # A forum's thread parameter is the article; only tracking parameters and parameter order are not.
+    from embedtrail.db.store import article_key
+
+    assert article_key("https://forum.example/viewtopic.php?t=1") != article_key(
+        "https://forum.example/viewtopic.php?t=2"
+    )
+    assert article_key("https://forum.example/viewtopic.php?t=1&utm_source=x&fbclid=Y#p5") == article_key(
+        "https://Forum.Example:443/viewtopic.php?t=1"
+    )
+    assert article_key("https://n.example/a?b=2&a=1") == article_key("https://n.example/a?a=1&b=2")
+
+
+def test_articles_saved_before_the_canonical_form_changed_keep_their_ids(db_path: str) -> None:
+    """m090: an article saved under the old rule (which stripped ``t``) is found again by its URL."""
+    from embedtrail.db.migrations import migrations
+    from embedtrail.db.store import WritingDatabase, article_id_in, article_key
+    from embedtrail.scrapers.records import article_id
+
+    url = "https://forum.example/viewtopic.php?t=1&utm_source=feed"
+    old_id = article_id("https://forum.example/viewtopic.php")  # what the old rule made of it
+    db = WritingDatabase(db_path)
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db, stop_before="m090_article_aliases")
+    db["articles"].insert({"id": old_id, "url": url, "first_seen_at": "2024-01-01T00:00:00Z"})
+    migrations.apply(db)
+    assert article_key(url) != old_id
+    assert article_id_in(db, url) == old_id
+    capture = Capture(url, url, "2025-01-01T00:00:00Z", 200, "text/html", 1, "x" * 64, "http")
+    save_extraction(db, capture, Extraction(ArticleMeta(url)), "2025-01-01T00:00:00Z")
+    assert [row["id"] for row in db.query("select id from articles")] == [old_id]
+    assert article_id_in(db, "https://forum.example/viewtopic.php?t=2") == article_key(
+        "https://forum.example/viewtopic.php?t=2"
+    )

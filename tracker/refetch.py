@@ -16,7 +16,7 @@ from dataclasses import replace
 from sqlite_utils import Database
 
 from embedtrail.db.checks import update_removed_embeds
-from embedtrail.db.store import SaveResult, article_key, save_extraction
+from embedtrail.db.store import SaveResult, article_id_in, save_extraction
 from embedtrail.scrapers.records import ArticleMeta, Extraction
 
 from .checking import RefreshReport
@@ -53,7 +53,7 @@ async def refetch_articles(
         url, article = row["url"], row["id"]
         if stopped():
             return
-        if article_key(url) != article:
+        if article_id_in(db, url) != article:
             counts["skipped"] += 1
             return
         result = await fetcher.get(url, content_types=ARTICLE_TYPES)
