@@ -1,10 +1,9 @@
-"""A real ``redis-server`` for the queue tests and the queue benchmark: installed with apt-get when it is
-missing (Debian package ``redis-server``), started on a free port on 127.0.0.1 in a temporary directory
-with persistence off, and stopped at the end. Tests skip only when it cannot be installed."""
+"""A real ``redis-server`` for the queue tests and the queue benchmark (Debian package ``redis-server``,
+installed by ``scripts/install-test-deps.sh``), started on a free port on 127.0.0.1 in a temporary directory
+with persistence off, and stopped at the end."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -14,24 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from testdeps import require_program
 
-__all__ = ["RedisServer", "ensure_redis_server", "redis_server", "redis_url"]
-
-
-def ensure_redis_server() -> str | None:
-    """The path of ``redis-server``, installing the Debian package first when it is missing and this
-    process may (root with apt-get); None when it cannot be had."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        return None
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "redis-server"]):
-        done = subprocess.run(command, env=env, capture_output=True, timeout=600, check=False)
-        if done.returncode != 0:
-            return None
-    return shutil.which("redis-server")
+__all__ = ["RedisServer", "redis_server", "redis_url"]
 
 
 def _free_port() -> int:
@@ -99,10 +83,7 @@ class RedisServer:
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """A redis-server for the whole session (skips the test when it cannot be installed)."""
-    binary = ensure_redis_server()
-    if binary is None:
-        pytest.skip("redis-server is not installed and cannot be installed here")
-    server = RedisServer(binary).start()
+    server = RedisServer(require_program("redis-server", "redis-server")).start()
     try:
         yield server
     finally:

@@ -4,15 +4,13 @@
 It opens what volunteers open (the index, a table with facets, a search, a canned query, a provenance page,
 the charts), saves screenshots to ``tests/artifacts/``, and checks what only a browser can: that no request
 leaves for another host, that no stored payload runs (no dialog), and that the Content-Security-Policy breaks
-none of Datasette's own scripts. Chromium comes from ``scripts/install-browser.sh`` (never ``playwright
+none of Datasette's own scripts. Chromium comes from ``scripts/install-test-deps.sh`` (never ``playwright
 install``: no internet); the tests skip only when it cannot be installed.
 """
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest_datasette import ANI_POST, GERASHCHENKO_POST, XSS_POST, build_database
+from testdeps import require_program
 
 from embedtrail.db.serving import make_datasette, make_server
 
@@ -33,7 +32,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_SCRIPT = ROOT / "scripts" / "install-browser.sh"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,16 +44,8 @@ CHROMIUM_ARGS = [
 
 
 def _ensure_chromium() -> None:
-    """Install chromium through the project script when it is missing; skip only if that is impossible."""
-    if CHROMIUM.exists():
-        return
-    if shutil.which("sh") is None:
-        pytest.skip("no shell to run scripts/install-browser.sh")
-    result = subprocess.run(
-        ["sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=1800, check=False
-    )
-    if result.returncode != 0 or not CHROMIUM.exists():
-        pytest.skip(f"chromium cannot be installed here: {(result.stderr or result.stdout)[-500:]}")
+    """Debian's chromium, installed by scripts/install-test-deps.sh (never a Playwright download)."""
+    require_program(str(CHROMIUM), "chromium")
 
 
 @dataclass

@@ -15,10 +15,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fakeplatform import FakePlatform
 from redisserver import redis_server, redis_url  # noqa: F401  (fixtures)
 
 from embedtrail.db.store import article_key
+
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
 
 BOMB = "<html><body>" + "<div>" * 200_000 + "<p>x</p></body></html>"
 GOOD = (

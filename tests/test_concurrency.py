@@ -32,6 +32,9 @@ from fakeplatform import FakePlatform
 from test_kills import article
 from test_refresh import write_config
 
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = 600
 CONCURRENCY = 60

@@ -169,6 +169,7 @@ def mutated_pages(draw: st.DrawFn) -> tuple[str, bytes]:
     return name, body
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(mutated_pages(), st.sampled_from(CONTENT_TYPES))
 def test_mutated_corpus_pages_extract_to_well_formed_records(
@@ -178,6 +179,7 @@ def test_mutated_corpus_pages_extract_to_well_formed_records(
     assert_well_formed(extract(parse_html(body, URL, content_type)))
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(mutated_pages())
 def test_mutated_pages_read_as_plain_text_extract_too(mutated: tuple[str, bytes]) -> None:
@@ -209,6 +211,7 @@ def test_text_with_lone_surrogates(text: str) -> None:
     assert_well_formed(extract(parse_html(text, URL)), storable=False)
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(
     st.sampled_from(PAGES),
@@ -233,6 +236,7 @@ def test_honest_reencoding_keeps_every_post(name: str, encoding: tuple[str, str 
     assert found == baseline(name)
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(
     st.sampled_from(PAGES),
@@ -301,6 +305,7 @@ def budgeted(body: bytes, kind: str = "html") -> Extraction:
     return run_with_budget(extract_document, (kind, body, URL, "text/html"), HANG_BOUND, MEMORY_BOUND)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "opening",
     [

@@ -16,6 +16,9 @@ import pytest
 from embedtrail.tracker.budget import BudgetExceeded, BudgetPool, run_with_budget
 from embedtrail.tracker.pipeline import extract_document
 
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 # 20,000 nested embeds: about 700 KB, far longer than any budget here to extract (quadratic in scrapers).
 # A page that keeps a scraper busy: the quadratic nested-blockquote scan that first showed the need for a
 # budget is fixed, so the endless work is simulated (pure Python, as a scraper loop would be).

@@ -20,6 +20,9 @@ from fuzz import TARGETS, check_extraction
 from fuzz.campaign import write_seeds
 from fuzz.targets import InvariantBroken
 
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

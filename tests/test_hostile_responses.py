@@ -30,6 +30,9 @@ from embedtrail.tracker import netguard
 from embedtrail.tracker.cli import cli
 from embedtrail.tracker.netguard import IPAddress, ResolutionError
 
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GOOD_PAGES = ("vox-1.html", "nytimes-1.html", "mashable-1.html")
 

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
+
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
 
 
 def test_a_page_over_its_memory_budget_fails_alone(tmp_path: Path, db_path: str, seed_file: Path) -> None:

@@ -30,6 +30,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fakeplatform import FakePlatform
 from test_refresh import seed, tweet, write_config
 
+# Seconds each: make test runs them, make test-fast leaves them out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 20
 ARTICLES = 60
