@@ -745,3 +745,37 @@ def test_doctor_reports_each_checker(fake: FakePlatform, tmp_path: Path) -> None
     config.write_text(config.read_text() + 'twitter = ""\n')
     result = runner.invoke(cli, ["doctor", "--config", str(config)])
     assert "twitter" not in result.output.split("\n")[0]
+
+
+def test_the_refresh_lock_holds_whatever_path_names_the_database(tmp_path: Path) -> None:
+    """Round two: the lock was keyed by the path string, so a symlink or another path ran a second refresh."""
+    real = tmp_path / "data" / "e.db"
+    real.parent.mkdir()
+    open_database(real).close()
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    hard = tmp_path / "data" / "hard.db"
+    os.link(real, hard)
+    relative = os.path.relpath(real)
+    with DatabaseLock(real):
+        for other in (link, relative, str(real.parent / "." / "e.db")):
+            with pytest.raises(LockHeld) as held:
+                DatabaseLock(other).acquire()
+            assert held.value.pid == os.getpid()
+        # A hard link (or a bind mount) is another name of the same inode: still held, holder unnamed.
+        with pytest.raises(LockHeld):
+            DatabaseLock(hard).acquire()
+    with DatabaseLock(link):  # released: any name takes it again
+        with pytest.raises(LockHeld):
+            DatabaseLock(real).acquire()
+
+
+def test_a_second_refresh_through_a_symlink_exits_3(db_path: str, fake: FakePlatform, tmp_path: Path) -> None:
+    config = write_config(fake, tmp_path)
+    open_database(db_path).close()
+    link = tmp_path / "elsewhere.db"
+    link.symlink_to(db_path)
+    with DatabaseLock(db_path):
+        result = CliRunner().invoke(cli, ["refresh", "--db", str(link), "--config", str(config)])
+    assert result.exit_code == 3, result.output
+    assert "locked by process" in result.stderr

@@ -389,7 +389,7 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
         raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
     with _database(db_path):
         pass  # bring the schema up to date before Datasette reads it
-    datasette = make_datasette(db_path, immutable=False, config=config.serve)
+    datasette = make_datasette(db_path, immutable=False, config=config.serve, bound_host=host)
     click.echo(
         f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail (Ctrl-C to stop)", err=True
     )

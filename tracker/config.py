@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from embedtrail.db.settings import ServeConfig
+
 from .endpoints import Canaries, Endpoints, Settings
 
 __all__ = [
@@ -73,15 +75,6 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
-class ServeConfig:
-    """Datasette settings used by ``embedtrail serve`` and ``embedtrail publish``."""
-
-    secret: str | None = None
-    sql_time_limit_ms: int = 1000
-    max_returned_rows: int = 1000
-
-
-@dataclass(frozen=True)
 class RefreshConfig:
     """Scheduling of ``embedtrail refresh`` (seconds): back-off for unchanged posts, confirmation of gone
     statuses, article re-fetches and the Save Page Now budget."""
@@ -132,6 +125,10 @@ _SECTIONS: dict[str, type] = {
 
 
 def _coerce(section: str, key: str, value: Any, default: Any, annotation: str) -> Any:
+    if "tuple[str" in annotation:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(f"[{section}] {key} must be a list of strings")
     if "tuple" in annotation:
         if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             return tuple(value)

@@ -1,11 +1,15 @@
-"""One writer job per database: an exclusive ``fcntl.flock`` on ``<db>.lock``.
+"""One refresh per database: an exclusive ``fcntl.flock`` on the database file itself.
 
-The kernel drops a flock when its holder dies, so a lock left behind by a killed process never blocks the
-next run; the file only carries the holder's pid for the error message.
-"""
+The lock is on the file, not on a name: the same database reached through a symlink, a relative and an
+absolute path, a hard link or a bind mount is one inode, and ``flock`` locks the inode, so a second refresh is
+refused however it names the file. (SQLite's own locks are POSIX byte-range locks, which ``flock`` does not
+touch on a local Linux file system.) The kernel drops a flock when its holder dies, so a lock left behind by a
+killed process never blocks the next run. ``<resolved db>.lock`` only carries the holder's pid for the error
+message."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -25,37 +29,43 @@ class LockHeld(RuntimeError):
 
 
 def lock_path(db_path: str | os.PathLike[str]) -> Path:
-    """The lock file of a database file."""
-    return Path(f"{os.fspath(db_path)}.lock")
+    """The file naming the lock holder's pid, beside the database's real path (symlinks resolved)."""
+    return Path(f"{Path(db_path).resolve()}.lock")
 
 
 class DatabaseLock:
     """``with DatabaseLock(db_path):`` raises LockHeld at once (no waiting) if another process holds it."""
 
     def __init__(self, db_path: str | os.PathLike[str]) -> None:
+        self.database = Path(db_path)
         self.path = lock_path(db_path)
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise LockHeld."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock or raise LockHeld. Creates an empty database file when there is none yet."""
+        fd = os.open(self.database, os.O_RDONLY | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            try:
-                text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            finally:
-                os.close(fd)
-            raise LockHeld(self.path, int(text) if text.isdigit() else None) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+            os.close(fd)
+            raise LockHeld(self.database, self._holder()) from None
         self._fd = fd
+        with contextlib.suppress(OSError):  # the pid is a courtesy for the message, not the lock
+            self.path.write_text(str(os.getpid()), encoding="ascii")
+
+    def _holder(self) -> int | None:
+        try:
+            text = self.path.read_text(encoding="ascii").strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
 
     def release(self) -> None:
-        """Drop the lock (the file stays; its presence means nothing without a flock on it)."""
+        """Drop the lock."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):
+                self.path.write_text("", encoding="ascii")
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 

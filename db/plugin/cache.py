@@ -2,17 +2,18 @@
 database (table counts and facets over millions of rows, the charts, rankings over every citation) are paid
 for once per change instead of once per visitor.
 
-SQLite says when the file changed: ``PRAGMA data_version`` on a connection of our own moves whenever any
-other connection commits (ingest, refresh, a migration). A cached page is served while it has not moved,
-which on a published (immutable) snapshot is forever. A live database that a refresh run writes to every few
-seconds would rarely keep a page, so a page that cost a second or more may be served while at most
+SQLite says when the file changed: ``PRAGMA data_version`` on a connection of our own moves whenever any other
+connection commits (ingest, refresh, a migration). A cached page is served while it has not moved, which on a
+published (immutable) snapshot is forever. A live database that a refresh run writes to every few seconds
+would rarely keep a page, so a page that cost a second or more may be served while at most
 ``STALE_SECONDS_PER_COST_SECOND`` times its cost old (capped at ``MAX_STALE_SECONDS``); cheap pages never are.
 
-Only what is the same for everyone is cached: GET or HEAD without cookies or credentials, answered 200
-without ``Set-Cookie``, not streamed CSV, and no bigger than ``MAX_ENTRY_BYTES``. Hits carry ``Age`` and
-``X-Embedtrail-Cache: hit`` so anyone can tell. ``plugins.embedtrail.response_cache: false`` in the metadata
-turns the cache off (the benchmark does, to measure the uncached pages).
-"""
+A page is keyed by everything its answer depends on: scheme, Host (Datasette writes both into absolute URLs),
+the raw path and query, and the ``Accept`` and ``If-None-Match`` headers Datasette reads. Only what is the
+same for everyone is cached: GET or HEAD without cookies or credentials, answered 200 without ``Set-Cookie``,
+not streamed CSV, and no bigger than ``MAX_ENTRY_BYTES``. Hits carry ``Age`` and ``X-Embedtrail-Cache: hit``
+so anyone can tell. ``plugins.embedtrail.response_cache: false`` in the metadata turns the cache off (the
+benchmark does, to measure the uncached pages)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
+Key = tuple[str, ...]
 
 # Pages cheaper than this are recomputed: caching them would save nothing worth the memory.
 MIN_COST_SECONDS = 0.05
@@ -68,7 +70,7 @@ class ResponseCache:
         # Asked at every request: Datasette gains databases after its app is built.
         self._paths = paths
         self._connections: dict[str, sqlite3.Connection] = {}
-        self._entries: OrderedDict[tuple[str, bytes, str], _Entry] = OrderedDict()
+        self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         self._bytes = 0
         self._max_bytes = max_bytes
 
@@ -84,7 +86,7 @@ class ResponseCache:
             versions.append(int(conn.execute("pragma data_version").fetchone()[0]))
         return tuple(versions)
 
-    def get(self, key: tuple[str, bytes, str], version: tuple[int, ...], now: float) -> _Entry | None:
+    def get(self, key: Key, version: tuple[int, ...], now: float) -> _Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -94,14 +96,14 @@ class ResponseCache:
         self._entries.move_to_end(key)
         return entry
 
-    def put(self, key: tuple[str, bytes, str], entry: _Entry) -> None:
+    def put(self, key: Key, entry: _Entry) -> None:
         self._drop(key)
         self._entries[key] = entry
         self._bytes += len(entry.body)
         while self._bytes > self._max_bytes and self._entries:
             self._drop(next(iter(self._entries)))
 
-    def _drop(self, key: tuple[str, bytes, str]) -> None:
+    def _drop(self, key: Key) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self._bytes -= len(entry.body)
@@ -123,6 +125,26 @@ def _cacheable_response(status: int, headers: list[tuple[bytes, bytes]]) -> bool
     return True
 
 
+# Request headers an answer depends on (Datasette reads these); the Host among them, for absolute URLs.
+_KEY_HEADERS = (b"host", b"accept", b"if-none-match")
+
+
+def _key(scope: Scope) -> Key:
+    """Everything the answer to ``scope`` depends on, for a request the cache may answer."""
+    headers: dict[bytes, list[str]] = {name: [] for name in _KEY_HEADERS}
+    for name, value in scope.get("headers") or []:
+        lowered = bytes(name).lower()
+        if lowered in headers:
+            headers[lowered].append(bytes(value).decode("latin-1"))
+    path = scope.get("raw_path") or str(scope.get("path", "")).encode("utf-8")
+    return (
+        str(scope.get("scheme") or "http"),
+        bytes(path).decode("latin-1"),
+        bytes(scope.get("query_string", b"")).decode("latin-1"),
+        *("\n".join(headers[name]) for name in _KEY_HEADERS),
+    )
+
+
 def cache_responses(app: App, cache: ResponseCache) -> App:
     """Wrap ``app`` so expensive anonymous responses are served from ``cache`` while the data is unchanged."""
 
@@ -130,8 +152,7 @@ def cache_responses(app: App, cache: ResponseCache) -> App:
         if not _cacheable_request(scope):
             await app(scope, receive, send)
             return
-        accept = b",".join(bytes(v) for n, v in scope.get("headers") or [] if bytes(n).lower() == b"accept")
-        key = (str(scope.get("path", "")), bytes(scope.get("query_string", b"")), accept.decode("latin-1"))
+        key = _key(scope)
         version = cache.version()
         now = time.monotonic()
         entry = cache.get(key, version, now)
