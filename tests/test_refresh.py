@@ -765,9 +765,8 @@ def test_the_refresh_lock_holds_whatever_path_names_the_database(tmp_path: Path)
         # A hard link (or a bind mount) is another name of the same inode: still held, holder unnamed.
         with pytest.raises(LockHeld):
             DatabaseLock(hard).acquire()
-    with DatabaseLock(link):  # released: any name takes it again
-        with pytest.raises(LockHeld):
-            DatabaseLock(real).acquire()
+    with DatabaseLock(link), pytest.raises(LockHeld):  # released: any name takes it again
+        DatabaseLock(real).acquire()
 
 
 def test_a_second_refresh_through_a_symlink_exits_3(db_path: str, fake: FakePlatform, tmp_path: Path) -> None:
