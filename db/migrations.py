@@ -7,6 +7,9 @@ public data contract; README.md ("Data model") documents every table and column.
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -208,11 +211,46 @@ def m004_full_text(db: Database) -> None:
         db.table(table).enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
+def _enable_wal(db: Database, wait: float = 30.0) -> None:
+    """Switch to WAL, waiting while another process holds the file: SQLite answers a journal-mode change
+    "database is locked" at once, without its busy timeout, while another connection works on a new file."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def migrate(db: Database) -> None:
-    """Apply every pending migration, and set the connection pragmas embedtrail relies on."""
+    """Apply every pending migration, and set the connection pragmas embedtrail relies on.
+
+    Safe when several processes open the same database at once (two ingests on a new file, ingest and serve,
+    an upgrade of an old database): the pending migrations are applied in one transaction that takes the
+    write lock first and looks again at what is pending once it has it, so each migration runs once, and a
+    process killed half-way leaves the database as it was before the upgrade.
+    """
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
-    migrations.apply(db)
+    if "_sqlite_migrations" in db.table_names() and not migrations.pending(db):
+        return
+    if not db.execute("pragma database_list").fetchone()[2]:  # in memory: no other process can see it
+        migrations.apply(db)
+        return
+    # The one step that cannot run inside a transaction, and is harmless to repeat (m001_wal then only
+    # records itself): switching to WAL.
+    _enable_wal(db)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 # --- refresh: status checks, confirmation, back-off, archive snapshots, removed embeds ---
