@@ -211,7 +211,12 @@ def m004_full_text(db: Database) -> None:
         db.table(table).enable_fts(columns, create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
-def _enable_wal(db: Database, wait: float = 30.0) -> None:
+# How long a writer waits for another's write lock before giving up (the command then says the database is
+# busy).
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _enable_wal(db: Database, wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
     """Switch to WAL, waiting while another process holds the file: SQLite answers a journal-mode change
     "database is locked" at once, without its busy timeout, while another connection works on a new file."""
     deadline = time.monotonic() + wait
@@ -234,7 +239,7 @@ def migrate(db: Database) -> None:
     process killed half-way leaves the database as it was before the upgrade.
     """
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if "_sqlite_migrations" in db.table_names() and not migrations.pending(db):
         return
     if not db.execute("pragma database_list").fetchone()[2]:  # in memory: no other process can see it

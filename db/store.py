@@ -110,7 +110,8 @@ class SaveResult:
     new: dict[str, int] = field(default_factory=dict)
 
     def count(self, table: str, amount: int = 1) -> None:
-        self.new[table] = self.new.get(table, 0) + amount
+        if amount:
+            self.new[table] = self.new.get(table, 0) + amount
 
 
 def _existing(db: Database, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -187,15 +188,42 @@ def _archive_columns(capture: Capture) -> dict[str, str]:
     return columns
 
 
-def _upsert_sighting(
-    db: Database, table: str, record: dict[str, Any], known: bool, now: str, result: SaveResult
+def _insert(db: Database, table: str, rows: list[dict[str, Any]], *, ignore: bool = False) -> None:
+    """Insert ``rows`` (all with the same keys) in one batch."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join("?" * len(columns))
+    verb = "insert or ignore" if ignore else "insert"
+    db.conn.executemany(
+        f"{verb} into [{table}] ({names}) values ({marks})", [[row[c] for c in columns] for row in rows]
+    )
+
+
+def _update(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Update rows by ``id``, one batch per set of columns."""
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(k for k in row if k != "id"), []).append(row)
+    for columns, batch in shapes.items():
+        if not columns:
+            continue
+        assignments = ", ".join(f"[{c}] = ?" for c in columns)
+        db.conn.executemany(
+            f"update [{table}] set {assignments} where id = ?",
+            [[*(row[c] for c in columns), row["id"]] for row in batch],
+        )
+
+
+def _upsert_sightings(
+    db: Database, table: str, records: dict[str, dict[str, Any]], now: str, result: SaveResult
 ) -> None:
-    """Insert a sighting row (stamping ``first_seen_at``) or refresh a known one; counts new rows."""
-    if known:
-        db.table(table).update(record["id"], {k: v for k, v in record.items() if k != "id"})
-    else:
-        db.table(table).insert({**record, "first_seen_at": now}, pk="id")
-        result.count(table)
+    """Insert new sighting rows (stamping ``first_seen_at``) and refresh known ones; counts new rows."""
+    known = _existing(db, table, records)
+    _insert(db, table, [{**r, "first_seen_at": now} for i, r in records.items() if i not in known])
+    _update(db, table, [r for i, r in records.items() if i in known])
+    result.count(table, len(records) - len(known))
 
 
 def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
@@ -259,111 +287,125 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
             result.count("captures")
 
         accounts = _existing(db, "accounts", [a.id for a in extraction.accounts])
+        new_accounts: dict[str, dict[str, Any]] = {}
+        account_updates: list[dict[str, Any]] = []
         for account in extraction.accounts:
             row = accounts.get(account.id)
             if row is None:
-                db.table("accounts").insert(
-                    {
-                        "id": account.id,
-                        "platform": account.platform,
-                        "handle": account.handle,
-                        "name": account.name,
-                        "url": account.url,
-                        "platform_id": account.platform_id,
-                        "first_seen_at": now,
-                        "last_seen_at": now,
-                    },
-                    pk="id",
-                )
-                result.count("accounts")
+                new_accounts[account.id] = {
+                    "id": account.id,
+                    "platform": account.platform,
+                    "handle": account.handle,
+                    "name": account.name,
+                    "url": account.url,
+                    "platform_id": account.platform_id,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
             else:
-                update = {"last_seen_at": now}
+                update = {"id": account.id, "last_seen_at": now}
                 for key in ("name", "url", "platform_id"):
                     value = getattr(account, key)
                     if row.get(key) is None and value is not None:
                         update[key] = value
-                db.table("accounts").update(account.id, update)
+                account_updates.append(update)
 
         aliases = _aliases(db, [p.id for p in extraction.posts])
         resolved = {p.id: aliases.get(p.id, p.id) for p in extraction.posts}
         posts = _existing(db, "posts", resolved.values())
+        new_posts: dict[str, dict[str, Any]] = {}
+        post_updates: dict[str, dict[str, Any]] = {}
         for post in extraction.posts:
             target = resolved[post.id]
-            row = posts.get(target)
+            row = new_posts.get(target) or post_updates.get(target) or posts.get(target)
             record = _merge_post_row(row, post, now)
             record["id"] = target
-            if record.get("account_id") and record["account_id"] not in accounts:
+            if row is not None and "first_seen_at" in row:
+                record["first_seen_at"] = row["first_seen_at"]
+            author = record.get("account_id")
+            if author and author not in accounts and author not in new_accounts:
                 # An author account not in this extraction's accounts: create it so the foreign key holds.
-                handle = record.get("author_handle") or record["account_id"].split(":", 1)[1]
-                db.table("accounts").insert(
-                    {
-                        "id": record["account_id"],
-                        "platform": post.platform,
-                        "handle": handle,
-                        "name": post.author_name,
-                        "first_seen_at": now,
-                        "last_seen_at": now,
-                    },
-                    pk="id",
-                    ignore=True,
-                )
-            if row is None:
-                db.table("posts").insert(record, pk="id")
-                result.count("posts")
-                posts[target] = record
+                handle = record.get("author_handle") or author.split(":", 1)[1]
+                new_accounts[author] = {
+                    "id": author,
+                    "platform": post.platform,
+                    "handle": handle,
+                    "name": post.author_name,
+                    "url": None,
+                    "platform_id": None,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+            if target in posts:
+                post_updates[target] = {k: v for k, v in record.items() if k != "first_seen_at"}
             else:
-                db.table("posts").update(target, {k: v for k, v in record.items() if k != "id"})
+                new_posts[target] = record
+        # Rows are written in batches (one statement per table and shape), not one at a time: a page with
+        # thousands of links held the write lock for minutes when each row was its own call.
+        _insert(db, "accounts", list(new_accounts.values()), ignore=True)
+        _update(db, "accounts", account_updates)
+        _insert(db, "posts", list(new_posts.values()))
+        _update(db, "posts", list(post_updates.values()))
+        result.count("accounts", len(new_accounts))
+        result.count("posts", len(new_posts))
 
-        embed_ids = {
-            e.post_id: embed_id(article, resolved.get(e.post_id, e.post_id)) for e in extraction.embeds
-        }
-        embeds = _existing(db, "embeds", embed_ids.values())
+        embed_rows: dict[str, dict[str, Any]] = {}
         for embed in extraction.embeds:
-            identifier = embed_ids[embed.post_id]
-            record = {
-                "id": identifier,
-                "article_id": article,
-                "post_id": resolved.get(embed.post_id, embed.post_id),
-                "method": embed.method,
-                "position": embed.position,
-                "context": embed.context,
-                "last_seen_at": now,
-            }
-            _upsert_sighting(db, "embeds", record, identifier in embeds, now, result)
+            cited = resolved.get(embed.post_id, embed.post_id)
+            identifier = embed_id(article, cited)
+            embed_rows.setdefault(
+                identifier,
+                {
+                    "id": identifier,
+                    "article_id": article,
+                    "post_id": cited,
+                    "method": embed.method,
+                    "position": embed.position,
+                    "context": embed.context,
+                    "last_seen_at": now,
+                },
+            )
+        _upsert_sightings(db, "embeds", embed_rows, now, result)
 
         mention_ids = [mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions]
-        mentions = _existing(db, "mentions", mention_ids)
+        mention_rows: dict[str, dict[str, Any]] = {}
         for identifier, mention in zip(mention_ids, extraction.mentions, strict=True):
-            record = {
-                "id": identifier,
-                "article_id": article,
-                "post_id": resolved.get(mention.post_id, mention.post_id) if mention.post_id else None,
-                "kind": mention.kind,
-                "platform": mention.platform,
-                "source_name": mention.source_name,
-                "source_description": mention.source_description,
-                "sentence": mention.sentence,
-                "position": mention.position,
-                "last_seen_at": now,
-            }
-            _upsert_sighting(db, "mentions", record, identifier in mentions, now, result)
+            mention_rows.setdefault(
+                identifier,
+                {
+                    "id": identifier,
+                    "article_id": article,
+                    "post_id": resolved.get(mention.post_id, mention.post_id) if mention.post_id else None,
+                    "kind": mention.kind,
+                    "platform": mention.platform,
+                    "source_name": mention.source_name,
+                    "source_description": mention.source_description,
+                    "sentence": mention.sentence,
+                    "position": mention.position,
+                    "last_seen_at": now,
+                },
+            )
+        _upsert_sightings(db, "mentions", mention_rows, now, result)
 
-        note_ids = [note_id(article, n.sentence, n.verifier) for n in extraction.notes]
-        notes = _existing(db, "verification_notes", note_ids)
-        for identifier, note in zip(note_ids, extraction.notes, strict=True):
+        note_rows: dict[str, dict[str, Any]] = {}
+        for note in extraction.notes:
+            identifier = note_id(article, note.sentence, note.verifier)
             about_mention = mention_ids[note.mention_index] if note.mention_index is not None else None
-            record = {
-                "id": identifier,
-                "article_id": article,
-                "post_id": resolved.get(note.post_id, note.post_id) if note.post_id else None,
-                "mention_id": about_mention,
-                "verifier": note.verifier,
-                "verdict": note.verdict,
-                "sentence": note.sentence,
-                "position": note.position,
-                "last_seen_at": now,
-            }
-            _upsert_sighting(db, "verification_notes", record, identifier in notes, now, result)
+            note_rows.setdefault(
+                identifier,
+                {
+                    "id": identifier,
+                    "article_id": article,
+                    "post_id": resolved.get(note.post_id, note.post_id) if note.post_id else None,
+                    "mention_id": about_mention,
+                    "verifier": note.verifier,
+                    "verdict": note.verdict,
+                    "sentence": note.sentence,
+                    "position": note.position,
+                    "last_seen_at": now,
+                },
+            )
+        _upsert_sightings(db, "verification_notes", note_rows, now, result)
     return result
 
 

@@ -8,11 +8,14 @@ one post and one embed (its strongest form: an embed beats a link, a link beats 
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from itertools import chain
+from itertools import chain, islice
 from types import ModuleType
+from typing import Any
 
 from .article import scan_article
 from .document import BOILERPLATE, ParsedDocument, collector_paused
@@ -20,6 +23,7 @@ from .links import Router, scan_bare, scan_links, scan_raw
 from .notes import scan_notes
 from .records import (
     Account,
+    Caps,
     Embed,
     Extraction,
     Found,
@@ -33,7 +37,7 @@ from .records import (
 from .registry import PLATFORMS
 from .text import scan_mentions
 
-__all__ = ["METHOD_STRENGTH", "extract", "merge_posts"]
+__all__ = ["METHOD_STRENGTH", "capped", "extract", "merge_posts"]
 
 # Lower is stronger: what an embed row reports when a post appears several ways in one article.
 METHOD_STRENGTH = {
@@ -81,21 +85,69 @@ def _account(platform: str, handle: str, name: str | None = None, url: str | Non
     return Account(id=account_id(platform, handle), platform=platform, handle=handle, name=name, url=url)
 
 
-def extract(doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None) -> Extraction:
-    """Everything ``doc`` cites, as records. Pure: the same document always gives the same extraction."""
+def extract(
+    doc: ParsedDocument, platforms: Sequence[ModuleType] | None = None, caps: Caps | None = None
+) -> Extraction:
+    """Everything ``doc`` cites, as records. Pure: the same document always gives the same extraction.
+    With ``caps``, the first rows of each kind in document order are kept and the rest are named in
+    ``warnings`` (scanners also stop reading once they found more than the cap)."""
     modules = tuple(platforms) if platforms is not None else PLATFORMS
     with collector_paused():  # nothing made here is garbage before it returns (see collector_paused)
-        return _extract(doc, modules)
+        extraction = _extract(doc, modules, caps)
+    return extraction if caps is None else capped(extraction, caps)
 
 
-def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Extraction:
+def capped(extraction: Extraction, caps: Caps) -> Extraction:
+    """``extraction`` within ``caps``: the first rows of each table kept, posts and notes that would point at
+    a dropped row let go or unlinked, and one warning per table that lost rows."""
+    warnings = list(extraction.warnings)
+
+    def keep(name: str, rows: tuple[Any, ...], cap: int) -> tuple[Any, ...]:
+        if len(rows) > cap:
+            warnings.append(
+                f"{len(rows) - cap} {name} beyond [limits] max_{name}_per_article ({cap}) were not kept"
+            )
+        return rows[:cap]
+
+    embeds = keep("embeds", extraction.embeds, caps.embeds)
+    mentions = keep("mentions", extraction.mentions, caps.mentions)
+    notes = keep("notes", extraction.notes, caps.notes)
+    cited = {embed.post_id for embed in embeds} | {m.post_id for m in mentions if m.post_id}
+    posts = tuple(post for post in extraction.posts if post.id in cited)
+    notes = tuple(
+        replace(
+            note,
+            post_id=note.post_id if note.post_id in cited else None,
+            mention_index=note.mention_index
+            if note.mention_index is not None and note.mention_index < len(mentions)
+            else None,
+        )
+        for note in notes
+    )
+    accounts = keep("accounts", extraction.accounts, caps.accounts)
+    if len(warnings) == len(extraction.warnings):
+        return extraction
+    return replace(
+        extraction,
+        posts=posts,
+        embeds=embeds,
+        mentions=mentions,
+        notes=notes,
+        accounts=accounts,
+        warnings=tuple(warnings),
+    )
+
+
+def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | None = None) -> Extraction:
     meta = scan_article(doc)
     publisher = set(meta.publisher_handles)
     found: list[Found] = []
     account_refs: list[PostRef] = []
+    # A scanner stops once it found more than any cap lets through: a page of 60,000 embeds is not read whole.
+    most = None if caps is None else max(caps.embeds, caps.mentions) + 1
     if doc.kind == "html":
         for module in modules:
-            found.extend(module.scan(doc))
+            found.extend(islice(module.scan(doc), most))
         router = _router(modules)
         for sighting, ref in chain(scan_links(doc, router), scan_bare(doc, router)):
             if sighting is None:
@@ -237,27 +289,43 @@ def _notes(
         names = tuple(n for n in (post.author_handle, post.author_name) if n)
         candidates.append((key, None, post.id, names))
     candidates.sort(key=lambda c: (c[0], c[1] is None))
+    # Looked up per sentence instead of scanned: a dump with thousands of notes and mentions stays linear.
+    keys = [c[0] for c in candidates]
+    by_first_word: dict[str, list[tuple[str, int]]] = {}
+    for index, candidate in enumerate(candidates):
+        for name in candidate[3]:
+            words = _WORD.findall(_plain(name).lower())
+            if len(name) > 2 and words:
+                by_first_word.setdefault(words[0].lstrip("@"), []).append((name, index))
     notes: list[VerificationNote] = []
     seen: set[tuple[str, str | None]] = set()
     for hit, block in scan_notes(doc.blocks):
         if (hit.sentence, hit.verifier) in seen:
             continue
         position = doc.blocks[block].position
-        limit = (position, hit.start + len(hit.sentence))
-        before = [c for c in candidates if c[0] <= limit]
+        cut = bisect_right(keys, (position, hit.start + len(hit.sentence)))  # candidates[:cut] come before
         if hit.about != "material":
             floor = (_previous_block_position(doc, block), 0)
-            if not any(floor <= c[0] for c in before):
+            if not cut or keys[cut - 1] < floor:
                 continue
         seen.add((hit.sentence, hit.verifier))
-        named = [c for c in candidates if c[3] and any(_names_in(n, hit.sentence) for n in c[3])]
-        named_before = [c for c in named if c[0] <= limit]
+        named = sorted(
+            {
+                index
+                for word in {w.lstrip("@") for w in _WORD.findall(_plain(hit.sentence).lower())}
+                for name, index in by_first_word.get(word, ())
+                if _names_in(name, hit.sentence)
+            }
+        )
+        named_before = bisect_right(named, cut - 1)
         if named_before:
-            chosen = named_before[-1]
-        elif before:
-            chosen = before[-1]
+            chosen: tuple[tuple[int, int], int | None, str | None, tuple[str, ...]] | None = candidates[
+                named[named_before - 1]
+            ]
+        elif cut:
+            chosen = candidates[cut - 1]
         elif named:
-            chosen = named[0]
+            chosen = candidates[named[0]]
         else:
             chosen = None
         notes.append(
@@ -282,7 +350,14 @@ def _previous_block_position(doc: ParsedDocument, block: int) -> int:
     return doc.blocks[block].position
 
 
+_WORD = re.compile(r"[@\w][\w']*")
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'")
+
+
 def _names_in(name: str, sentence: str) -> bool:
-    name = name.replace("’", "'")
-    sentence = sentence.replace("’", "'")
+    name = _plain(name)
+    sentence = _plain(sentence)
     return len(name) > 2 and (name in sentence or ("@" + name) in sentence)

@@ -17,6 +17,7 @@ __all__ = [
     "UNCHECKED",
     "Account",
     "ArticleMeta",
+    "Caps",
     "Capture",
     "Check",
     "CheckResult",
@@ -237,7 +238,19 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     notes: tuple[VerificationNote, ...] = ()
     accounts: tuple[Account, ...] = ()
+    # What could not be kept, said in a line each (rows over the per-article caps): the run reports them.
     warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Caps:
+    """The most rows one article may add per table (``[limits] max_*_per_article``): far above any real
+    article, so that one hostile document cannot fill the database or hold the write lock for minutes."""
+
+    embeds: int = 5000
+    mentions: int = 5000
+    notes: int = 2000
+    accounts: int = 5000
 
 
 # --- availability checks ------------------------------------------------------------------------------

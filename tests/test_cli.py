@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,42 @@ def test_config_prints_defaults_and_file_values(tmp_path: Path) -> None:
 def test_every_command_has_help(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0 and "Usage:" in out
+
+
+def test_a_database_busy_past_the_timeout_is_exit_3_not_a_traceback(
+    db_path: str, seed_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round two: a second writer crashed with "database is locked" from start_run."""
+    from embedtrail.db import migrations
+
+    assert CliRunner().invoke(cli, ["ingest", "--silent", "--db", db_path, str(seed_file)]).exit_code == 0
+    monkeypatch.setattr(migrations, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing a huge page, say
+    try:
+        result = CliRunner().invoke(cli, ["ingest", "--db", db_path, str(seed_file)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 3, result.output
+    assert "is busy: another process held its write lock" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_read_only_database_is_a_clear_error(
+    db_path: str, seed_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embedtrail.db import store
+    from embedtrail.tracker import cli as cli_module
+
+    assert CliRunner().invoke(cli, ["ingest", "--silent", "--db", db_path, str(seed_file)]).exit_code == 0
+
+    def read_only(path: str) -> object:
+        db = store.open_database(path)
+        db.execute("PRAGMA query_only = ON")  # what a file the process may not write looks like to SQLite
+        return db
+
+    monkeypatch.setattr(cli_module, "open_database", read_only)
+    result = CliRunner().invoke(cli, ["ingest", "--db", db_path, str(seed_file)])
+    assert result.exit_code == 1, result.output
+    assert "is read-only" in result.stderr and "Traceback" not in result.output

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
-from sqlite_utils import Database
 
 from embedtrail.db.store import article_key, open_database, save_extraction
 from embedtrail.scrapers.records import (
@@ -240,9 +240,7 @@ def test_aliases_send_later_sightings_to_the_merged_post(db_path: str) -> None:
     assert {r["post_id"] for r in db["embeds"].rows} == {"twitter:1653711338587779072"}
 
 
-def test_a_failure_mid_save_leaves_nothing_half_written(
-    db_path: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failure_mid_save_leaves_nothing_half_written(db_path: str) -> None:
     db = open_database(db_path)
     save_extraction(db, capture(), extraction(tweet()), NOW)
     before = {
@@ -250,23 +248,19 @@ def test_a_failure_mid_save_leaves_nothing_half_written(
         for t in db.table_names()
         if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
     }
-    original = Database.table
-
-    def failing(self: Database, name: str):  # type: ignore[no-untyped-def]
-        if name == "embeds":
-            raise RuntimeError("disk on fire")
-        return original(self, name)
-
-    monkeypatch.setattr(Database, "table", failing)
+    # The embeds come after the article, its capture, accounts and posts: fail there, for real.
+    db.execute(
+        "create trigger fail_embeds before insert on embeds begin select raise(abort, 'disk on fire'); end"
+    )
     other = tweet(id="twitter:20", native_id="20", url="https://x.com/jack/status/20")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
         save_extraction(
             db,
             capture("e" * 64, "https://news.example/new"),
             extraction(other, url="https://news.example/new"),
             LATER,
         )
-    monkeypatch.setattr(Database, "table", original)
+    db.execute("drop trigger fail_embeds")
     after = {t: db[t].count for t in before}
     assert after == before
 

@@ -9,6 +9,7 @@ another run.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,15 +115,42 @@ def _load_config(path: str | None) -> Config:
 
 @contextmanager
 def _database(path: str) -> Iterator[Database]:
-    """Open the database (running migrations) and close it when the command ends."""
+    """Open the database (running migrations) and close it when the command ends. A write lock another
+    process holds past the busy timeout, and a read-only file, end the command with a clear message (exit
+    3 and 1), never a traceback."""
     try:
         db = open_database(path)
+    except sqlite3.OperationalError as error:
+        raise _database_error(path, error) from error
     except Exception as error:  # sqlite3.DatabaseError and OSError alike: say which file and why
         raise click.ClickException(f"cannot open database {path}: {error}") from error
     try:
         yield db
+    except sqlite3.OperationalError as error:
+        raise _database_error(path, error) from error
     finally:
         db.close()
+
+
+class _DatabaseBusy(click.ClickException):
+    """Another process kept the database's write lock longer than the busy timeout."""
+
+    exit_code = EXIT_LOCKED
+
+
+def _database_error(path: str, error: sqlite3.OperationalError) -> click.ClickException:
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return _DatabaseBusy(
+            f"database {path} is busy: another process held its write lock for more than 30 s "
+            "(a large ingest or a publish?); nothing was written by this run, try again"
+        )
+    if "readonly" in message or "read-only" in message:
+        return click.ClickException(
+            f"database {path} is read-only ({message}): check the file's and its directory's permissions, "
+            "or publish a snapshot to serve it read-only"
+        )
+    return click.ClickException(f"database {path}: {message}")
 
 
 class _Progress:

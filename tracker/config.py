@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from embedtrail.db.settings import ServeConfig
+from embedtrail.scrapers.records import Caps
 
 from .endpoints import Canaries, Endpoints, Settings
 
@@ -53,6 +54,20 @@ class Limits:
     # Budget for extracting one page (0 switches a limit off): a page over it is recorded as failed.
     extract_seconds: float = 30.0
     extract_memory_mb: int = 1024
+    # The most rows one article may add per table; the rest is reported on the run, not saved.
+    max_embeds_per_article: int = Caps.embeds
+    max_mentions_per_article: int = Caps.mentions
+    max_notes_per_article: int = Caps.notes
+    max_accounts_per_article: int = Caps.accounts
+
+    def caps(self) -> Caps:
+        """The per-article caps as the extractor takes them."""
+        return Caps(
+            self.max_embeds_per_article,
+            self.max_mentions_per_article,
+            self.max_notes_per_article,
+            self.max_accounts_per_article,
+        )
 
 
 @dataclass(frozen=True)

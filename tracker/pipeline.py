@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from embedtrail.db.store import SaveResult, open_database
 from embedtrail.scrapers import extract, parse_html, parse_text
 from embedtrail.scrapers.document import decode_html
-from embedtrail.scrapers.records import Extraction
+from embedtrail.scrapers.records import Caps, Extraction
 
 from .budget import BudgetExceeded, BudgetPool
 from .config import Limits
@@ -55,12 +55,15 @@ class PipelineFailure(Exception):
         self.reason = reason
 
 
-def extract_document(kind: str, body: bytes, url: str, content_type: str | None) -> Extraction:
-    """Parse and extract one document. Runs in a worker; top-level so a process pool can pickle it."""
+def extract_document(
+    kind: str, body: bytes, url: str, content_type: str | None, caps: Caps | None = None
+) -> Extraction:
+    """Parse and extract one document (within ``caps``, when given). Runs in a worker; top-level so a
+    process pool can pickle it."""
     if kind == "text":
         text, _encoding = decode_html(body, content_type)
-        return extract(parse_text(text, url))
-    return extract(parse_html(body, url, content_type))
+        return extract(parse_text(text, url), caps=caps)
+    return extract(parse_html(body, url, content_type), caps=caps)
 
 
 def article_url(document: Document, extraction: Extraction) -> str:
@@ -89,6 +92,7 @@ class Extractor:
     def __init__(self, limits: Limits, *, expected: int = 1, workers: int | None = None) -> None:
         size = workers or max(1, min(os.cpu_count() or 1, expected))
         self.workers = size
+        self.caps = limits.caps()
         self.pool = BudgetPool(
             size,
             seconds=limits.extract_seconds or None,
@@ -100,7 +104,12 @@ class Extractor:
         """The extraction of ``document``, or ``PipelineFailure`` saying why there is none."""
         try:
             return await self.pool.run(
-                extract_document, document.kind, document.body, document.url, document.capture.content_type
+                extract_document,
+                document.kind,
+                document.body,
+                document.url,
+                document.capture.content_type,
+                self.caps,
             )
         except BudgetExceeded as exc:  # a hostile page: recorded, the run goes on
             raise PipelineFailure(f"extraction over budget: {exc}") from None
@@ -214,6 +223,8 @@ class Pipeline:
             extraction = identified(document, await self.extractor.extract(document), url)
         except PipelineFailure as failure:
             return self._failed(document, failure.reason)
+        for warning in extraction.warnings:  # rows over the per-article caps: said, and the rest saved
+            self.tally.fail(document.source, warning)
         try:
             result = await self.writer.run(lambda db: save(db, document, extraction))
         except PipelineFailure as failure:
