@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from queue import Empty
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ __all__ = [
     "BudgetExceeded",
     "BudgetPool",
     "run_with_budget",
+    "stream_with_budget",
 ]
 
 T = TypeVar("T")
@@ -185,6 +187,62 @@ def _in_child(
     if status == "error":
         raise value
     return value  # type: ignore[no-any-return]
+
+
+def _stream_child(
+    queue: Any, fn: Callable[..., Iterator[Any]], args: Sequence[Any], memory_bytes: int | None
+) -> None:
+    try:
+        with _memory_limit(memory_bytes):
+            for item in fn(*args):
+                queue.put(("item", item))
+        queue.put(("end", None))
+    except MemoryError:
+        queue.put(("memory", f"over the memory budget: more than {(memory_bytes or 0) // _MiB} MiB"))
+    except BaseException as error:  # said to the parent, which raises it there
+        queue.put(("error", f"{type(error).__name__}: {error}"))
+
+
+def stream_with_budget(
+    fn: Callable[..., Iterator[Any]],
+    args: Sequence[Any],
+    memory_bytes: int | None,
+    preload: Sequence[str] = (),
+) -> Iterator[Any]:
+    """The items of the generator ``fn(*args)``, made in a child process whose address space may grow by at
+    most ``memory_bytes`` (None: no cap): reading a hostile file (a decompression bomb in a web archive) costs
+    that child, never this process. Raises ``BudgetExceeded`` when the child runs out of its budget or dies,
+    after the items it sent. At most a few items are in flight, so the child reads only as fast as the caller
+    takes. ``fn``, ``args`` and the items must pickle."""
+    context = multiprocessing.get_context("forkserver")
+    if preload:
+        context.set_forkserver_preload(list(preload))
+    queue = context.Queue(maxsize=4)
+    child = context.Process(target=_stream_child, args=(queue, fn, args, memory_bytes), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, value = queue.get(timeout=1.0)
+            except Empty:
+                if not child.is_alive():
+                    raise BudgetExceeded(
+                        "crash", f"reading process died (exit code {child.exitcode})"
+                    ) from None
+                continue
+            if kind == "item":
+                yield value
+            elif kind == "end":
+                return
+            elif kind == "memory":
+                raise BudgetExceeded("memory", str(value))
+            else:
+                raise RuntimeError(str(value))
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        queue.close()
 
 
 def run_with_budget(

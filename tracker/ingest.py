@@ -147,6 +147,7 @@ async def ingest(
         state=memory,
         since=since,
         wayback_fallback=wayback_fallback,
+        memory_bytes=config.limits.extract_memory_mb * 1024 * 1024 or None,
     )
     extractor = Extractor(config.limits, expected=_expected_documents(expanded), workers=workers)
     pipeline = Pipeline(extractor, Writer(db), report)

@@ -5,6 +5,10 @@ Each 2xx HTML ``response`` record is an article capture (origin ``warc``) known 
 its WARC-Date, with the record's HTTP status and headers. Revisit, request, metadata and non-HTML records,
 oversized bodies and repeats of a URL with the same payload digest are skipped and counted. A WACZ's page
 list (``pages/pages.jsonl``), when it has one, tells pages from the iframes and resources around them.
+Hostile archives cost their reader, not the run: header lines, header counts and page-list lines are capped
+while they are read, before decompressed bytes pile up (a 1 MB ``.warc.gz`` whose header inflates to a GiB
+fails at the first 64 KiB), each overrun is a failure of that archive, and the reading runs in a child
+process under ``[limits] extract_memory_mb`` like extraction (``tracker.budget.stream_with_budget``).
 Spec: https://iipc.github.io/warc-specifications/ and https://specs.webrecorder.net/wacz/1.1.1/
 """
 
@@ -12,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import json
 import zipfile
 import zlib
@@ -22,9 +25,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
-from warcio.bufferedreaders import ChunkedDataReader  # type: ignore[import-untyped]
+from warcio.bufferedreaders import (  # type: ignore[import-untyped]
+    BUFF_SIZE,
+    ChunkedDataReader,
+    DecompressingBufferedReader,
+)
 from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
+from embedtrail.tracker.budget import BudgetExceeded, stream_with_budget
+from embedtrail.tracker.clock import utc_now
 from embedtrail.tracker.fetch import BodyError, decode_capped
 
 from .base import Document, Failure, SourceContext, make_capture
@@ -40,6 +49,54 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _READ_SIZE = 64 * 1024
 # WACZ page lists; extraPages.jsonl holds pages a crawl found but was not seeded with.
 _PAGE_LISTS = ("pages/pages.jsonl", "pages/extraPages.jsonl")
+# What a record's WARC and HTTP headers may hold (real ones are a few KiB; servers refuse more than 8-64 KiB):
+# a longer line, more lines or more bytes before the body fail the archive as damaged.
+MAX_HEADER_LINE = 64 * 1024
+MAX_HEADER_LINES = 500
+MAX_HEADER_BYTES = 256 * 1024
+# A WACZ page list: one line per page, a URL and a title or two; and the whole list.
+MAX_PAGE_LINE = 64 * 1024
+MAX_PAGE_LIST_BYTES = 64 * 1024 * 1024
+
+
+class HeaderTooLarge(ValueError):
+    """A record's headers go past the caps: the archive is damaged or hostile."""
+
+
+class _HeaderCappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's reader, with the lines it reads capped. warcio reads headers with ``readline`` and bodies
+    with ``read``, so the lines read since the last ``read`` are one record's headers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_lines = 0
+        self.header_bytes = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        limit = MAX_HEADER_LINE + 1 if not length else min(length, MAX_HEADER_LINE + 1)
+        line: bytes = super().readline(limit)
+        if len(line) > MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise HeaderTooLarge(f"a header line longer than {MAX_HEADER_LINE} bytes")
+        self.header_lines += 1
+        self.header_bytes += len(line)
+        if self.header_lines > MAX_HEADER_LINES:
+            raise HeaderTooLarge(f"more than {MAX_HEADER_LINES} header lines in one record")
+        if self.header_bytes > MAX_HEADER_BYTES:
+            raise HeaderTooLarge(f"more than {MAX_HEADER_BYTES} bytes of headers in one record")
+        return line
+
+    def read(self, length: int | None = None) -> bytes:
+        self.header_lines = self.header_bytes = 0
+        data: bytes = super().read(length)
+        return data
+
+
+class _CappedArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+    """warcio's ArchiveIterator reading through a ``_HeaderCappedReader``."""
+
+    def __init__(self, fileobj: IO[bytes], **kwargs: Any) -> None:
+        super().__init__(fileobj, **kwargs)
+        self.reader = _HeaderCappedReader(self.fh, block_size=BUFF_SIZE)
 
 
 def claims(source: str) -> bool:
@@ -67,13 +124,20 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
     if not path.is_file():
         yield Failure(source, "no such file" if not path.exists() else "not a file")
         return
-    records = _read_wacz(source, path, context) if path.name.lower().endswith(".wacz") else None
-    if records is None:
-        records = _read_warc_file(source, path, context)
+    if context.memory_bytes:
+        records: Iterator[_Item] = stream_with_budget(
+            _read_archive, (source, path, context.max_bytes), context.memory_bytes, _PRELOAD
+        )
+    else:
+        records = _read_archive(source, path, context.max_bytes)
     # warcio reads blocking files; each step runs in a thread so fetches of other sources keep going.
     done = object()
     while True:
-        item = await asyncio.to_thread(next, records, done)
+        try:
+            item = await asyncio.to_thread(next, records, done)
+        except BudgetExceeded as exceeded:
+            yield Failure(source, f"reading the archive went {exceeded}")
+            return
         if item is done:
             return
         if isinstance(item, _Skip):
@@ -82,17 +146,29 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
             yield item
 
 
-def _read_warc_file(source: str, path: Path, context: SourceContext) -> Iterator[_Item]:
+_PRELOAD = ("embedtrail.tracker.sources.archives",)
+
+
+def _read_archive(source: str, path: Path, max_bytes: int) -> Iterator[_Item]:
+    """Every item of the archive at ``path``: documents, skips and failures (top-level: a child process
+    runs it)."""
+    if path.name.lower().endswith(".wacz"):
+        yield from _read_wacz(source, path, max_bytes)
+    else:
+        yield from _read_warc_file(source, path, max_bytes)
+
+
+def _read_warc_file(source: str, path: Path, max_bytes: int) -> Iterator[_Item]:
     try:
         stream = path.open("rb")
     except OSError as error:
         yield Failure(source, f"cannot read file: {error.strerror or error}")
         return
     with stream:
-        yield from _records(source, path.name, stream, context, pages=None, size=path.stat().st_size)
+        yield from _records(source, path.name, stream, max_bytes, pages=None, size=path.stat().st_size)
 
 
-def _read_wacz(source: str, path: Path, context: SourceContext) -> Iterator[_Item]:
+def _read_wacz(source: str, path: Path, max_bytes: int) -> Iterator[_Item]:
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -120,7 +196,7 @@ def _read_wacz(source: str, path: Path, context: SourceContext) -> Iterator[_Ite
                 continue
             with stream:
                 size = package.getinfo(member).file_size
-                yield from _records(source, label, stream, context, pages=pages, size=size)
+                yield from _records(source, label, stream, max_bytes, pages=pages, size=size)
 
 
 def _page_urls(package: zipfile.ZipFile, names: list[str]) -> set[str] | None:
@@ -131,8 +207,16 @@ def _page_urls(package: zipfile.ZipFile, names: list[str]) -> set[str] | None:
         if name not in names:
             continue
         found = True
+        total = 0
         with package.open(name) as lines:
-            for line in io.TextIOWrapper(lines, encoding="utf-8"):
+            while raw := lines.readline(MAX_PAGE_LINE + 1):
+                # Read a line at a time and within bounds: one endless line must not inflate in memory.
+                if len(raw) > MAX_PAGE_LINE and not raw.endswith(b"\n"):
+                    raise ValueError(f"{name} has a line longer than {MAX_PAGE_LINE} bytes")
+                total += len(raw)
+                if total > MAX_PAGE_LIST_BYTES:
+                    raise ValueError(f"{name} is longer than {MAX_PAGE_LIST_BYTES} bytes")
+                line = raw.decode("utf-8")
                 if not line.strip():
                     continue
                 entry = json.loads(line)
@@ -145,7 +229,7 @@ def _records(
     source: str,
     archive_file: str,
     stream: IO[bytes],
-    context: SourceContext,
+    max_bytes: int,
     *,
     pages: set[str] | None,
     size: int,
@@ -154,7 +238,7 @@ def _records(
     # Keys of (URL, payload digest) already yielded: 16 bytes each, so memory grows by ~100 bytes per page,
     # not per byte of archive.
     seen: set[bytes] = set()
-    records = ArchiveIterator(stream, no_record_parse=False, arc2warc=False)
+    records = _CappedArchiveIterator(stream, no_record_parse=False, arc2warc=False)
     try:
         for record in records:
             if record.format != "warc":
@@ -164,7 +248,7 @@ def _records(
                     source, f"{archive_file}: not a WARC file (record {records.offset} is not WARC/1.x)"
                 )
                 return
-            item = _item(source, archive_file, record, context, pages, seen)
+            item = _item(source, archive_file, record, max_bytes, pages, seen)
             # Read what the record left unread: a record shorter than its Content-Length is a truncated
             # archive, whose last body must not pass as a whole page.
             while record.raw_stream.read(_READ_SIZE):
@@ -191,7 +275,7 @@ def _item(
     source: str,
     archive_file: str,
     record: Any,
-    context: SourceContext,
+    max_bytes: int,
     pages: set[str] | None,
     seen: set[bytes],
 ) -> _Item:
@@ -216,7 +300,7 @@ def _item(
     digest = record.rec_headers.get_header("WARC-Payload-Digest")
     record_id = record.rec_headers.get_header("WARC-Record-ID")
     try:
-        body = decode_capped(_payload(record), http.get_header("Content-Encoding"), context.max_bytes)
+        body = decode_capped(_payload(record), http.get_header("Content-Encoding"), max_bytes)
     except BodyError as error:
         if error.kind == "too_large":
             return _Skip("warc_too_large")
@@ -232,7 +316,7 @@ def _item(
     capture = make_capture(
         uri,
         uri,
-        _iso(record.rec_headers.get_header("WARC-Date")) or context.now(),
+        _iso(record.rec_headers.get_header("WARC-Date")) or utc_now(),
         body,
         "warc",
         status,

@@ -106,6 +106,8 @@ class SourceContext:
     state: SourceState | None = None
     since: str | None = None
     wayback_fallback: bool = False
+    # Reading a local archive happens in a child process with this much address space to grow (None: here).
+    memory_bytes: int | None = None
     skipped: Counter[str] = field(default_factory=Counter)
 
     def skip(self, reason: str, count: int = 1) -> None:
