@@ -198,7 +198,8 @@ def run(compare_libraries: bool = False) -> None:
             print(
                 f"archives source, {label}: {r['records']} records ({r['documents']} pages) "
                 f"in {r['seconds']}s: {r['records_per_s']} records/s, {r['mb_per_s']} MB/s; "
-                f"peak RSS {r['rss_peak_mb']} MB (after imports {r['rss_baseline_mb']} MB), {verdict} the {GOAL_MB} MB goal"
+                f"peak RSS {r['rss_peak_mb']} MB (after imports {r['rss_baseline_mb']} MB), "
+                f"{verdict} the {GOAL_MB} MB goal"
             )
         print(f"skipped: {json.dumps(result['skipped'], sort_keys=True)}; failures: {result['failures']}")
         if compare_libraries:
