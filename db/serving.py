@@ -10,8 +10,11 @@ immutable or hand it to ``datasette publish`` / ``datasette package``.
 from __future__ import annotations
 
 import copy
+import ctypes
+import hashlib
 import os
 import shlex
+import shutil
 import socket
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -36,6 +39,7 @@ __all__ = [
     "LARGE_TABLE_SETTINGS",
     "PLUGIN_INSTALL",
     "SNAPSHOT_NAME",
+    "PublishError",
     "PublishResult",
     "datasette_settings",
     "load_metadata",
@@ -293,67 +297,196 @@ def _readme(
     return "\n".join(lines)
 
 
+class PublishError(ValueError):
+    """The snapshot cannot be written there (a directory in use that ``force`` does not allow replacing)."""
+
+
+# Columns of the snapshot that can name the publisher's machine: file:// URLs of saved files, the archive
+# files a capture came from, the command lines of runs.
+_LOCAL_URL_COLUMNS = (("articles", "url"), ("captures", "url"), ("captures", "final_url"))
+
+
+def _strip_local_paths(snapshot: Path) -> dict[str, int]:
+    """Replace what names the publisher's files in ``snapshot``: ``file://`` URLs become
+    ``local-file:<16 hex of their sha256>`` (stable, not reversible), archive file names and run arguments
+    are dropped. Returns how many values changed per table."""
+    changed: dict[str, int] = {}
+    with closing(sqlite3.connect(snapshot)) as conn:
+        conn.create_function(
+            "local_file", 1, lambda value: "local-file:" + hashlib.sha256(value.encode()).hexdigest()[:16]
+        )
+        schema = sqlite_schema(conn)  # "table" and "table.column" names
+        for table, column in _LOCAL_URL_COLUMNS:
+            if f"{table}.{column}" in schema:
+                cursor = conn.execute(
+                    f"update [{table}] set [{column}] = local_file([{column}]) where [{column}] like 'file:%'"
+                )
+                changed[table] = changed.get(table, 0) + cursor.rowcount
+        if "captures.archive_file" in schema:
+            cursor = conn.execute("update captures set archive_file = null where archive_file is not null")
+            changed["captures"] = changed.get("captures", 0) + cursor.rowcount
+        if "runs.arguments" in schema:
+            changed["runs"] = conn.execute(
+                "update runs set arguments = '[]' where arguments != '[]'"
+            ).rowcount
+        # The full-text indexes (articles' covers its URL) are rebuilt from the cleaned rows, and VACUUM drops
+        # the replaced values from free pages: nothing of the old values may linger in the file.
+        for name in sorted(n for n in schema if n.endswith("_fts") and "." not in n):
+            conn.execute(f"insert into [{name}] ([{name}]) values ('rebuild')")
+        conn.commit()
+        conn.execute("VACUUM")
+    return changed
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary name, fsync, rename."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _remove_stale_partials(directory: Path) -> None:
+    """Delete what killed publishes left: ``<dir>.partial-<pid>`` directories and ``.*.partial-<pid>`` files
+    of processes no longer running (a killed VACUUM INTO leaves a file as large as the database)."""
+    candidates = [*directory.parent.glob(f"{directory.name}.partial-*")]
+    if directory.is_dir():
+        candidates += directory.glob(".*.partial-*")
+    for leftover in candidates:
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _is_snapshot(directory: Path) -> bool:
+    """Whether ``directory`` holds an embedtrail snapshot and nothing else (what publish may replace)."""
+    names = {p.name for p in directory.iterdir()}
+    return names <= {SNAPSHOT_NAME, METADATA_NAME, README_NAME} and SNAPSHOT_NAME in names
+
+
+def _swap_in(staged: Path, directory: Path) -> None:
+    """Put the staged snapshot at ``directory``: an atomic exchange where the kernel has one (Linux
+    renameat2), so a reader sees the old snapshot or the new one, never a mixture or none."""
+    if not directory.exists():
+        os.replace(staged, directory)
+        return
+    if not _exchange(staged, directory):
+        retired = directory.with_name(f"{directory.name}.retired-{os.getpid()}")
+        os.replace(directory, retired)
+        os.replace(staged, directory)
+        staged = retired
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return bool(done == 0)
+
+
 def publish(
-    db_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], config: ServeConfig | None = None
+    db_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    config: ServeConfig | None = None,
+    *,
+    force: bool = False,
+    keep_paths: bool = False,
 ) -> PublishResult:
     """Write a public snapshot of ``db_path`` into ``out_dir``: ``embedtrail.db``, ``metadata.yaml``, README.
 
-    The database is copied with ``VACUUM INTO`` (consistent even while another process writes), switched out
-    of WAL, integrity-checked and made read-only (mode 0444); it replaces an earlier ``embedtrail.db`` only
-    once complete. The metadata holds exactly the canned queries the snapshot's schema supports. The secret
-    is never written. Raises FileNotFoundError for a missing ``db_path``, sqlite3.DatabaseError for an
-    unreadable one.
+    Everything is written into a staging directory beside ``out_dir`` first (the database with ``VACUUM
+    INTO``, consistent while another process writes, switched out of WAL, integrity-checked, mode 0444;
+    every file fsynced), then swapped in whole: a crash or a full disk leaves the previous snapshot as it
+    was, and what a killed publish left behind is removed by the next. ``out_dir`` must be missing, empty or
+    an earlier snapshot; anything else needs ``force``. Local paths are removed from the snapshot (``file://``
+    URLs, archive file names, run arguments) unless ``keep_paths``. The metadata holds exactly the canned
+    queries the snapshot's schema supports. The secret is never written. Raises FileNotFoundError for a
+    missing ``db_path``, sqlite3.DatabaseError for an unreadable one, PublishError for a directory in use.
     """
     source = Path(db_path).resolve()
     if not source.is_file():
         raise FileNotFoundError(f"database not found: {db_path}")
     config = config or ServeConfig()
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / SNAPSHOT_NAME
-    partial = directory / f".{SNAPSHOT_NAME}.partial-{os.getpid()}"
-    partial.unlink(missing_ok=True)
+    directory = Path(out_dir).absolute()
+    if directory.exists() and not directory.is_dir():
+        raise PublishError(f"{out_dir} is not a directory")
+    _remove_stale_partials(directory)
+    if directory.is_dir() and any(directory.iterdir()) and not _is_snapshot(directory) and not force:
+        raise PublishError(
+            f"{out_dir} is not empty and holds more than an embedtrail snapshot: use --force to replace it"
+        )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staged = directory.with_name(f"{directory.name}.partial-{os.getpid()}")
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.mkdir()
     try:
-        _snapshot(source, partial)
-        with closing(sqlite3.connect(f"{partial.resolve().as_uri()}?mode=ro", uri=True)) as snap:
+        target = staged / SNAPSHOT_NAME
+        _snapshot(source, target)
+        if not keep_paths:
+            _strip_local_paths(target)
+        with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as snap:
             schema = sqlite_schema(snap)
             counts = {
                 table: int(snap.execute(f"select count(*) from [{table}]").fetchone()[0])
                 for table in _COUNTED_TABLES
                 if table in schema
             }
-        partial.chmod(0o444)
-        os.replace(partial, target)
+        with target.open("rb") as written:
+            os.fsync(written.fileno())
+        target.chmod(0o444)
+
+        metadata = _without_write_queries(load_metadata())
+        database = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {})
+        plugin_config = metadata.setdefault("plugins", {}).setdefault("embedtrail", {})
+        queries = resolve_queries(database.get("queries"), plugin_config.pop("schema_queries", None), schema)
+        database["queries"] = queries
+        # Where the snapshot will be served is not known here: without configured names it answers any Host
+        # (each page is cached per Host, so no request can change what another visitor sees).
+        plugin_config["allowed_hosts"] = list(allowed_host_names(config)) if config.allowed_hosts else ["*"]
+        if config.base_url:
+            plugin_config["base_url"] = config.base_url
+        _write_file(
+            staged / METADATA_NAME,
+            "# Datasette metadata for this embedtrail snapshot (generated by embedtrail publish).\n"
+            + yaml.dump(metadata, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=110),
+        )
+        settings = datasette_settings(config, immutable=True)
+        command = serve_command(settings)
+        taken = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _write_file(staged / README_NAME, _readme(settings, command, counts, taken))
+        _swap_in(staged, directory)
     finally:
-        partial.unlink(missing_ok=True)
-
-    metadata = _without_write_queries(load_metadata())
-    database = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {})
-    plugin_config = metadata.setdefault("plugins", {}).setdefault("embedtrail", {})
-    queries = resolve_queries(database.get("queries"), plugin_config.pop("schema_queries", None), schema)
-    database["queries"] = queries
-    # Where the snapshot will be served is not known here: without configured names it answers any Host
-    # (each page is cached per Host, so no request can change what another visitor sees).
-    plugin_config["allowed_hosts"] = list(allowed_host_names(config)) if config.allowed_hosts else ["*"]
-    if config.base_url:
-        plugin_config["base_url"] = config.base_url
-    metadata_path = directory / METADATA_NAME
-    metadata_path.write_text(
-        "# Datasette metadata for this embedtrail snapshot (generated by embedtrail publish).\n"
-        + yaml.dump(metadata, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=110),
-        encoding="utf-8",
-    )
-
-    settings = datasette_settings(config, immutable=True)
-    command = serve_command(settings)
-    taken = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    readme = directory / README_NAME
-    readme.write_text(_readme(settings, command, counts, taken), encoding="utf-8")
+        shutil.rmtree(staged, ignore_errors=True)
     return PublishResult(
         directory=directory,
-        database=target,
-        metadata=metadata_path,
-        readme=readme,
+        database=directory / SNAPSHOT_NAME,
+        metadata=directory / METADATA_NAME,
+        readme=directory / README_NAME,
         command=command,
         settings=settings,
         counts=counts,

@@ -431,12 +431,18 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 @db_option
 @config_option
-def publish(directory: str, db_path: str, config_path: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replace DIRECTORY even if it holds more than a snapshot")
+@click.option(
+    "--keep-paths", is_flag=True, help="Keep local file paths (file:// URLs, archive names, run arguments)"
+)
+def publish(directory: str, db_path: str, config_path: str | None, force: bool, keep_paths: bool) -> None:
     """Write a read-only snapshot of the database for a public instance into DIRECTORY.
 
     DIRECTORY gets embedtrail.db (a consistent VACUUM INTO copy, safe while refresh writes), metadata.yaml
     and a README with the command line that serves it immutable, or hands it to 'datasette publish' or
-    'datasette package'.
+    'datasette package'. The snapshot is built beside DIRECTORY and swapped in whole, so a crash or a full
+    disk leaves the previous one intact. DIRECTORY must be missing, empty or an earlier snapshot (else
+    --force). Local file paths are removed from the snapshot unless --keep-paths.
     """
     from embedtrail.db.serving import publish as write_snapshot
 
@@ -446,7 +452,7 @@ def publish(directory: str, db_path: str, config_path: str | None) -> None:
     with _database(db_path):
         pass  # a snapshot of an old schema would lack the published queries' tables
     try:
-        result = write_snapshot(db_path, directory, config.serve)
+        result = write_snapshot(db_path, directory, config.serve, force=force, keep_paths=keep_paths)
     except (OSError, ValueError) as error:
         raise click.ClickException(f"cannot publish to {directory}: {error}") from error
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
