@@ -73,7 +73,7 @@ def test_refresh_articles_extracts_a_refetched_page_under_the_budget(tmp_path: P
         )
     assert result.returncode == 1, result.stderr
     summary = json.loads(result.stdout)
-    errors = [e for e in summary["error_list"] if e.get("article") == urls[0]]
+    errors = [e for e in summary["error_list"] if e["kind"] == "article" and e["source"] == urls[0]]
     assert len(errors) == 1 and errors[0]["reason"].startswith("extraction over budget: "), summary
     assert summary["articles"]["fetched"] == 1 and summary["articles"]["changed"] == 1
     with sqlite3.connect(db_path) as connection:

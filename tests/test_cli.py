@@ -206,3 +206,16 @@ def test_a_read_only_database_is_a_clear_error(
     result = CliRunner().invoke(cli, ["ingest", "--db", db_path, str(seed_file)])
     assert result.exit_code == 1, result.output
     assert "is read-only" in result.stderr and "Traceback" not in result.output
+
+
+def test_every_failure_is_listed_or_counted(db_path: str, tmp_path: Path) -> None:
+    missing = [str(tmp_path / f"gone-{n}.html") for n in range(25)]
+    result = CliRunner().invoke(cli, ["ingest", "--silent", "--db", db_path, *missing])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[:20] == [f"failed: {path}: no such file or directory" for path in missing[:20]]
+    assert lines[20:] == ["… and 5 more (see runs.errors)"]
+    with sqlite3.connect(db_path) as connection:
+        (errors,) = connection.execute("select errors from runs").fetchone()
+    assert [e["source"] for e in json.loads(errors)] == missing
+    assert all(set(e) == {"source", "reason"} for e in json.loads(errors))

@@ -131,7 +131,7 @@ def test_a_single_dead_host_is_skipped_after_a_few_failures(tmp_path: Path, db_p
     assert result.exit_code == 1, result.output
     summary = json.loads(result.stdout)
     assert summary["statuses"].get("available") == 12  # every tweet
-    host_lines = [e for e in summary["error_list"] if e.get("host")]
+    host_lines = [e for e in summary["error_list"] if e["kind"] == "host"]
     assert len(host_lines) == 1 and "host unreachable" in host_lines[0]["reason"]
     assert host_lines[0]["reason"].endswith("posts not checked")
     with sqlite3.connect(db_path) as connection:

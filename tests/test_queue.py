@@ -437,7 +437,11 @@ def test_failed_jobs_go_to_the_dead_letter_list_and_retry_brings_them_back(
             report = tq.refresh_queued(db, config, RefreshOptions(), queue)
             assert report.checked == 1
             assert report.errors == [
-                {"post": "twitter:100000000000000001", "reason": "job failed: RuntimeError: checker exploded"}
+                {
+                    "source": "twitter:100000000000000001",
+                    "reason": "job failed: RuntimeError: checker exploded",
+                    "kind": "post",
+                }
             ]
             status = queue_status(queue)
             assert status.queues["checks"]["dead"] == 1

@@ -114,7 +114,7 @@ def test_consent_page_does_not_mark_embeds_removed(db_path: str, fake: FakePlatf
     report = refresh_sync(db, config, RefreshOptions(articles=True), now=clock)
     assert report.articles["walled"] == 1 and report.articles["embeds_removed"] == 0
     assert _embeds(db_path) == {"twitter:20": None}
-    assert [e["article"] for e in report.errors] == [url]
+    assert [(e["kind"], e["source"]) for e in report.errors] == [("article", url)]
     assert "consent or paywall" in report.errors[0]["reason"]
     # The capture is recorded as evidence; the article's metadata is not taken from the wall.
     assert db.table("captures").count == captures + 1

@@ -57,9 +57,10 @@ class RefreshReport:
     def failed(self) -> int:
         return len(self.errors)
 
-    def error(self, post: str, reason: str) -> None:
-        """Record a post that could not be checked or written."""
-        self.errors.append({"post": post, "reason": reason})
+    def error(self, source: str, reason: str, kind: str = "post") -> None:
+        """Record what failed: a post (``kind`` post), an article re-fetch (article), a host whose circuit
+        opened (host) or the network (network), as ``{"source", "reason", "kind"}`` (``runs.errors``)."""
+        self.errors.append({"source": source, "reason": reason, "kind": kind})
 
     def counted(self, post: str, status: str, detail: str, applied: Applied) -> None:
         """Count one applied check (a duplicate delivery counts only as such)."""

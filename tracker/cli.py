@@ -153,6 +153,19 @@ def _database_error(path: str, error: sqlite3.OperationalError) -> click.ClickEx
     return click.ClickException(f"database {path}: {message}")
 
 
+# Failures printed one per line at the end of a run; the rest are counted (all are in runs.errors).
+SHOWN_FAILURES = 20
+
+
+def _list_failures(errors: list[dict[str, str]]) -> None:
+    """Every failure on stderr as ``failed: SOURCE: REASON``, or the first ``SHOWN_FAILURES`` and how many
+    more there are (printed with --silent too: cron mails what went wrong)."""
+    for error in errors[:SHOWN_FAILURES]:
+        click.echo(f"failed: {error.get('source') or '(run)'}: {error['reason']}", err=True)
+    if len(errors) > SHOWN_FAILURES:
+        click.echo(f"… and {len(errors) - SHOWN_FAILURES} more (see runs.errors)", err=True)
+
+
 class _Progress:
     """A progress bar on stderr when it is a terminal; nothing otherwise or when silent."""
 
@@ -301,8 +314,6 @@ def ingest(
 
         def progress(source: str, error: str | None) -> None:
             bar.advance()
-            if error and not silent:
-                click.echo(f"failed: {source}: {error}", err=True)
 
         try:
             if queue_url:
@@ -329,8 +340,10 @@ def ingest(
         finish_run(db, run, utc_now(), report.counts(), errors, code)
     if as_json:
         click.echo(json.dumps({**report.counts(), "errors": errors}, indent=2))
-    elif not silent:
-        click.echo(report.summary())
+    else:
+        _list_failures(errors)
+        if not silent:
+            click.echo(report.summary())
     if code:
         click.get_current_context().exit(code)
 
@@ -562,14 +575,12 @@ def refresh(
         lock.release()
     if as_json:
         click.echo(json.dumps({**report.counts(), "error_list": report.errors}, indent=2))
-    elif not silent:
+    else:
         if report.unreachable is not None:
             click.echo(f"Error: {report.unreachable}; nothing was marked", err=True)
-        for failure in report.errors[:20]:
-            subject = failure.get("post") or failure.get("article") or failure.get("host")
-            if subject:
-                click.echo(f"failed: {subject}: {failure['reason']}", err=True)
-        click.echo(report.summary())
+        _list_failures([e for e in report.errors if e.get("kind") != "network"])
+        if not silent:
+            click.echo(report.summary())
     if code:
         click.get_current_context().exit(code)
 

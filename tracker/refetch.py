@@ -59,7 +59,7 @@ async def refetch_articles(
         result = await fetcher.get(url, content_types=ARTICLE_TYPES)
         if isinstance(result, FetchError):
             counts["failed"] += 1
-            report.errors.append({"article": url, "reason": result.reason})
+            report.error(url, result.reason, "article")
             return
         moment = now()
         document = Document(
@@ -90,13 +90,11 @@ async def refetch_articles(
         outcome = await pipeline.process(document, save, url=url)
         if isinstance(outcome, Failure):
             counts["failed"] += 1
-            report.errors.append({"article": url, "reason": outcome.reason})
+            report.error(url, outcome.reason, "article")
             return
         if walled:
             counts["walled"] += 1
-            report.errors.append(
-                {"article": url, "reason": f"no embeds found, none marked removed: {walled[0]}"}
-            )
+            report.error(url, f"no embeds found, none marked removed: {walled[0]}", "article")
         counts["fetched"] += 1
         counts["changed" if outcome.new_capture else "unchanged"] += 1
         counts["embeds_removed"] += moved["removed"]

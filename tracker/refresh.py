@@ -100,13 +100,13 @@ async def refresh(
 def _report_hosts(report: RefreshReport, watch: NetworkWatch) -> None:
     """One error line for the network, or one per host whose circuit opened, instead of one per post."""
     if report.unreachable is not None:
-        report.errors.append({"host": "", "reason": report.unreachable})
+        report.error("", report.unreachable, "network")
         return
     for host, count in sorted(watch.skipped.items()):
         reason = (
             f"host unreachable ({watch.last_failure.get(host, 'no connection')}): {count} posts not checked"
         )
-        report.errors.append({"host": host, "reason": reason})
+        report.error(host, reason, "host")
 
 
 @contextlib.contextmanager
