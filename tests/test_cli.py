@@ -219,3 +219,10 @@ def test_every_failure_is_listed_or_counted(db_path: str, tmp_path: Path) -> Non
         (errors,) = connection.execute("select errors from runs").fetchone()
     assert [e["source"] for e in json.loads(errors)] == missing
     assert all(set(e) == {"source", "reason"} for e in json.loads(errors))
+
+
+@pytest.mark.parametrize("option", ["--feed", "--sitemap", "--wayback"])
+def test_a_url_option_without_an_http_url_is_a_usage_error(db_path: str, option: str) -> None:
+    result = CliRunner().invoke(cli, ["ingest", "--db", db_path, option, "news.example/feed.xml"])
+    assert result.exit_code == 2
+    assert "'news.example/feed.xml' is not an http(s) URL" in result.stderr

@@ -579,9 +579,32 @@ def test_archive_lookup_and_save(db_path: str, fake: FakePlatform, tmp_path: Pat
 
 
 def test_parse_duration() -> None:
-    assert parse_duration("6h") == 21600 and parse_duration("90") == 90 and parse_duration("2d") == 172800
-    with pytest.raises(ValueError):
-        parse_duration("soon")
+    assert parse_duration("6h") == 21600 and parse_duration("90s") == 90 and parse_duration("2d") == 172800
+    for wrong in ("soon", "6", "", "6 hours"):
+        with pytest.raises(ValueError, match=r"use e\.g\. 90s, 30m, 6h"):
+            parse_duration(wrong)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["--platform", "twiter"], "'twiter' is not one of 'bluesky', 'dailymotion', 'facebook'"),
+        (["--post", "twitter:nope"], "no such post: twitter:nope (ids are platform:native_id"),
+        (["--older-than", "6"], "not a duration: '6' (use e.g. 90s, 30m, 6h, 2d, 1w)"),
+        (["--limit", "0"], "0 is not in the range x>=1"),
+    ],
+)
+def test_mistyped_refresh_options_are_usage_errors(
+    db_path: str, fake: FakePlatform, tmp_path: Path, arguments: list[str], says: str
+) -> None:
+    seed(open_database(db_path), [tweet("20")])
+    result = CliRunner().invoke(
+        cli, ["refresh", "--db", db_path, "--config", str(write_config(fake, tmp_path)), *arguments]
+    )
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("select count(*) from checks").fetchone()[0] == 0
 
 
 # --- the CLI, the lock, signals -------------------------------------------------------------------------

@@ -153,6 +153,40 @@ def _database_error(path: str, error: sqlite3.OperationalError) -> click.ClickEx
     return click.ClickException(f"database {path}: {message}")
 
 
+def _platform_names() -> list[str]:
+    """Every platform a post can be on (the scrapers' registry): what --platform accepts."""
+    from embedtrail.scrapers.registry import PLATFORMS
+
+    return sorted(module.NAME for module in PLATFORMS)
+
+
+def _known_posts(db: Database, post_ids: tuple[str, ...]) -> None:
+    """A usage error naming the ``--post`` ids the database has no post for (aliases count)."""
+    unknown = [
+        post
+        for post in post_ids
+        if db.execute(
+            "select 1 from posts where id = ? union all select 1 from post_aliases where alias = ?",
+            [post, post],
+        ).fetchone()
+        is None
+    ]
+    if unknown:
+        raise click.BadParameter(
+            f"no such post: {', '.join(unknown)} (ids are platform:native_id, as in the posts table: "
+            "twitter:1653711338587779072, youtube:dQw4w9WgXcQ)",
+            param_hint="--post",
+        )
+
+
+def _http_urls(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """A usage error for an option's value that is no http(s) URL."""
+    for value in values:
+        if not value.lower().startswith(("http://", "https://")):
+            raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    return values
+
+
 # Failures printed one per line at the end of a run; the rest are counted (all are in runs.errors).
 SHOWN_FAILURES = 20
 
@@ -222,6 +256,7 @@ def _read_source_file(path: str) -> list[str]:
     "--feed",
     "feeds",
     multiple=True,
+    callback=_http_urls,
     metavar="URL",
     help="Ingest the new articles of this RSS or Atom feed (repeatable)",
 )
@@ -229,6 +264,7 @@ def _read_source_file(path: str) -> list[str]:
     "--sitemap",
     "sitemaps",
     multiple=True,
+    callback=_http_urls,
     metavar="URL",
     help="Ingest the new pages this sitemap or sitemap index lists (repeatable)",
 )
@@ -247,6 +283,7 @@ def _read_source_file(path: str) -> list[str]:
     "--wayback",
     "wayback_urls",
     multiple=True,
+    callback=_http_urls,
     metavar="URL",
     help="Ingest the closest Wayback Machine snapshot of this article (repeatable)",
 )
@@ -476,7 +513,14 @@ def publish(directory: str, db_path: str, config_path: str | None, force: bool, 
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), default=None, help="Check at most N posts (and N articles)")
-@click.option("--platform", "platforms", multiple=True, metavar="NAME", help="Only this platform (repeat)")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    type=click.Choice(_platform_names(), case_sensitive=False),
+    metavar="NAME",
+    help="Only this platform (repeat)",
+)
 @click.option("--post", "post_ids", multiple=True, metavar="ID", help="Check this post now (repeatable)")
 @click.option("--older-than", "older_than", metavar="DURATION", help="Unchecked for DURATION (30m, 6h, 2d)")
 @click.option("--all", "everything", is_flag=True, help="Every post, ignoring the schedule")
@@ -535,6 +579,7 @@ def refresh(
         click.get_current_context().exit(EXIT_LOCKED)
     try:
         with _database(db_path) as db:
+            _known_posts(db, post_ids)
             run = start_run(db, "refresh", list(sys.argv[1:]), utc_now())
             options = RefreshOptions(
                 limit=limit,
