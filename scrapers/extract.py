@@ -209,6 +209,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         mentions=mentions,
         notes=notes,
         accounts=tuple(accounts.values()),
+        text_chars=sum(len(block.text) for block in doc.blocks if block.zone != BOILERPLATE),
     )
 
 

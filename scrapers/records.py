@@ -240,6 +240,8 @@ class Extraction:
     accounts: tuple[Account, ...] = ()
     # What could not be kept, said in a line each (rows over the per-article caps): the run reports them.
     warnings: tuple[str, ...] = field(default=())
+    # Characters of readable text outside page chrome: 0 for a page that is no article at all.
+    text_chars: int = 0
 
 
 @dataclass(frozen=True)

@@ -346,7 +346,7 @@ def ingest(
                     "no feeds or sitemaps remembered: add one with 'embedtrail sources add'"
                 )
         run = start_run(db, "ingest", list(sys.argv[1:]), utc_now())
-        expanded, _ = expand_sources(items)
+        expanded, _, _ = expand_sources(items)
         bar = _Progress(len(expanded), "Ingesting", silent)
 
         def progress(source: str, error: str | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,10 +80,14 @@ def _expected_documents(sources: list[str]) -> int:
     return sum(many if getattr(module_for(s), "MANY_DOCUMENTS", False) else 1 for s in sources)
 
 
-def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
-    """Expand directories into files; a source no input kind reads becomes a Failure."""
+def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure], dict[str, int]]:
+    """Expand directories into files; a source no input kind reads becomes a Failure; files passed over in
+    directories are counted by reason."""
+    from .sources.files import supported_kinds
+
     expanded: list[str] = []
     failures: list[Failure] = []
+    skipped: Counter[str] = Counter()
     for source in sources:
         source = source.strip()
         if not source:
@@ -92,11 +97,14 @@ def expand_sources(sources: Iterable[str]) -> tuple[list[str], list[Failure]]:
         except ValueError as error:
             failures.append(Failure(source, str(error)))
             continue
-        items = module.expand(source)
-        if not items:
-            failures.append(Failure(source, "directory holds no .html, .htm, .txt or web archive files"))
-        expanded.extend(items)
-    return list(dict.fromkeys(expanded)), failures
+        expansion = module.expand(source)
+        skipped.update(expansion.skipped)
+        if not expansion.items:
+            failures.append(
+                Failure(source, f"directory holds no file embedtrail reads ({supported_kinds()})")
+            )
+        expanded.extend(expansion.items)
+    return list(dict.fromkeys(expanded)), failures, dict(skipped)
 
 
 def begin(
@@ -104,8 +112,8 @@ def begin(
 ) -> tuple[list[str], IngestReport]:
     """The sources a run reads (directories expanded) and its report, holding the sources that cannot be
     read at all (each also told to ``progress``)."""
-    expanded, failures = expand_sources(sources)
-    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures))
+    expanded, failures, skipped = expand_sources(sources)
+    report = IngestReport(sources=len(expanded) + len(failures), failures=list(failures), skipped=skipped)
     for failure in failures:
         if progress:
             progress(failure.source, failure.reason)
@@ -200,7 +208,7 @@ async def ingest(
             await asyncio.gather(*(one(source) for source in expanded))
     finally:
         pipeline.close()
-    report.skipped = dict(context.skipped)
+    report.skipped = dict(Counter(report.skipped) + context.skipped)
     report.seconds = time.perf_counter() - started
     return report
 

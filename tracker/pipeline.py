@@ -39,6 +39,8 @@ __all__ = [
     "article_url",
     "extract_document",
     "identified",
+    "not_an_article",
+    "nothing_read",
 ]
 
 T = TypeVar("T")
@@ -66,6 +68,58 @@ def extract_document(
     return extract(parse_html(body, url, content_type), caps=caps)
 
 
+# Formats no article is in, whatever the file's name or the server's Content-Type says.
+_SIGNATURES = (
+    (b"\x7fELF", "an executable (ELF)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b\x08", "gzip-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"OggS", "an Ogg file"),
+    (b"ID3", "an MP3 file"),
+    (b"\x00asm", "WebAssembly"),
+)
+
+
+def not_an_article(body: bytes) -> str | None:
+    """Why ``body`` cannot be an article at all (empty, an image, an executable, binary data), or None.
+    Checked before extraction: junk is a recorded failure, never a saved article."""
+    if not body.strip():
+        return "empty: nothing to read"
+    for signature, what in _SIGNATURES:
+        if body.startswith(signature):
+            return f"{what}, not an article"
+    if body[4:8] == b"ftyp":
+        return "a video or image (ISO media), not an article"
+    if body.startswith(b"RIFF") and body[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return f"a {body[8:12].decode().strip()} file, not an article"
+    if body.startswith(b"MZ") and (b"PE\x00\x00" in body[:1024] or b"DOS mode" in body[:512]):
+        return "a Windows executable, not an article"
+    head = body[:8192]
+    if b"\x00" in head and not _wide_text(head):
+        return "binary data, not an article"
+    return None
+
+
+def _wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 text, with or without a byte order mark: its NUL bytes keep to a few positions
+    (the high bytes of Latin characters), where binary data scatters them."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    for width in (2, 4):
+        counts = [head[offset::width].count(0) for offset in range(width)]
+        slots = len(head) // width or 1
+        if max(counts) > 0.4 * slots and min(counts) < 0.05 * slots:
+            return True
+    return False
+
+
 def article_url(document: Document, extraction: Extraction) -> str:
     """The URL an article is known by: where the web answered from; for a saved file, the URL the page
     declares (canonical link, og:url, or a text dump's ``url`` line), else the file's URI."""
@@ -82,6 +136,13 @@ def identified(document: Document, extraction: Extraction, url: str | None = Non
     is (a re-fetch keeps the stored URL, not wherever the page redirects today), else ``article_url``."""
     known = url or article_url(document, extraction)
     return replace(extraction, article=replace(extraction.article, url=known))
+
+
+def nothing_read(extraction: Extraction) -> str | None:
+    """Why an extraction is no article (no readable text and nothing cited), or None."""
+    if extraction.text_chars or extraction.embeds or extraction.mentions or extraction.notes:
+        return None
+    return "not an article: no readable text and nothing cited"
 
 
 class Extractor:
@@ -101,7 +162,11 @@ class Extractor:
         )
 
     async def extract(self, document: Document) -> Extraction:
-        """The extraction of ``document``, or ``PipelineFailure`` saying why there is none."""
+        """The extraction of ``document``, or ``PipelineFailure`` saying why there is none (junk is refused
+        before a worker sees it)."""
+        junk = not_an_article(document.body)
+        if junk is not None:
+            raise PipelineFailure(f"not an article: {junk}")
         try:
             return await self.pool.run(
                 extract_document,
@@ -223,6 +288,9 @@ class Pipeline:
             extraction = identified(document, await self.extractor.extract(document), url)
         except PipelineFailure as failure:
             return self._failed(document, failure.reason)
+        empty = nothing_read(extraction)
+        if empty is not None:
+            return self._failed(document, empty)
         for warning in extraction.warnings:  # rows over the per-article caps: said, and the rest saved
             self.tally.fail(document.source, warning)
         try:

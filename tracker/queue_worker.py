@@ -34,7 +34,7 @@ from .checkers.http import FetcherHttp, GatedHttp
 from .clock import utc_now
 from .config import Config, Limits
 from .fetch import Fetched, Fetcher, FetchError, FetchSettings
-from .pipeline import Extractor, PipelineFailure, identified
+from .pipeline import Extractor, PipelineFailure, identified, nothing_read
 from .queue_codec import to_json
 from .queue_dramatiq import Heartbeat, job_of, make_broker, message
 from .queue_redis import HostGate, Ledger
@@ -252,6 +252,10 @@ async def _source_job(state: _WorkerState, source: str) -> tuple[list[dict[str, 
             extraction = identified(document, await extractor.extract(document))
         except PipelineFailure as failure:
             failures.append(Failure(document.source, failure.reason))
+            continue
+        empty = nothing_read(extraction)
+        if empty is not None:
+            failures.append(Failure(document.source, empty))
             continue
         saved.append({"capture": to_json(document.capture), "extraction": to_json(extraction)})
     return saved, failures

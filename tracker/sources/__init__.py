@@ -4,11 +4,21 @@ the first module that claims a source reads it (web URLs before paths, archives 
 from __future__ import annotations
 
 from . import archives, feeds, files, sitemaps, wayback, web
-from .base import Document, Failure, Listing, SourceContext, SourceModule, SourceState, make_capture
+from .base import (
+    Document,
+    Expansion,
+    Failure,
+    Listing,
+    SourceContext,
+    SourceModule,
+    SourceState,
+    make_capture,
+)
 
 __all__ = [
     "SOURCES",
     "Document",
+    "Expansion",
     "Failure",
     "Listing",
     "SourceContext",

@@ -36,7 +36,7 @@ from embedtrail.tracker.budget import BudgetExceeded, stream_with_budget
 from embedtrail.tracker.clock import utc_now
 from embedtrail.tracker.fetch import BodyError, decode_capped
 
-from .base import Document, Failure, SourceContext, make_capture
+from .base import Document, Expansion, Failure, SourceContext, make_capture
 
 __all__ = ["MANY_DOCUMENTS", "NAME", "NETWORK", "SUFFIXES", "claims", "expand", "read"]
 
@@ -104,9 +104,9 @@ def claims(source: str) -> bool:
     return "://" not in source and source.lower().endswith(SUFFIXES)
 
 
-def expand(source: str) -> list[str]:
+def expand(source: str) -> Expansion:
     """An archive is one source."""
-    return [source]
+    return Expansion([source])
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from embedtrail.tracker.fetch import Fetched, FetchError
 
 __all__ = [
     "Document",
+    "Expansion",
     "Failure",
     "Listing",
     "SourceContext",
@@ -49,6 +50,15 @@ class Document:
     kind: str
     capture: Capture
     listing: Listing | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """What a source stands for: the sources to read (a directory's files, or the source itself), and what
+    was passed over and why (``hidden file``, ``unsupported file type .pdf``), counted."""
+
+    items: list[str]
+    skipped: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +132,7 @@ class SourceModule(Protocol):
 
     def claims(self, source: str) -> bool: ...
 
-    def expand(self, source: str) -> list[str]: ...
+    def expand(self, source: str) -> Expansion: ...
 
     def read(self, source: str, context: SourceContext) -> AsyncIterator[Document | Failure]: ...
 

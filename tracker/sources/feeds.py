@@ -20,7 +20,7 @@ from embedtrail.tracker.fetch import Fetched
 
 from . import web
 from ._listing import Item, follow
-from .base import Document, Failure, SourceContext
+from .base import Document, Expansion, Failure, SourceContext
 
 __all__ = ["MANY_DOCUMENTS", "NAME", "PREFIX", "claims", "expand", "read"]
 
@@ -35,9 +35,9 @@ def claims(source: str) -> bool:
     return source.lower().startswith(PREFIX)
 
 
-def expand(source: str) -> list[str]:
+def expand(source: str) -> Expansion:
     """A feed is one source."""
-    return [source]
+    return Expansion([source])
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:

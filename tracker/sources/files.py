@@ -8,12 +8,13 @@ A file's URL is its ``file://`` URI until the page itself says better (its canon
 from __future__ import annotations
 
 import mimetypes
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from .base import Document, Failure, SourceContext, make_capture
+from .base import Document, Expansion, Failure, SourceContext, make_capture
 
-__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read"]
+__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read", "supported_kinds"]
 
 NAME = "file"
 NETWORK = False
@@ -25,22 +26,35 @@ def claims(source: str) -> bool:
     return "://" not in source
 
 
-def expand(source: str) -> list[str]:
+def supported_kinds() -> str:
+    """Every file name ending embedtrail reads, for messages: ``.html, .htm, ..., .warc, .wacz``."""
+    from . import archives
+
+    return ", ".join([*EXTENSIONS, *archives.SUFFIXES])
+
+
+def expand(source: str) -> Expansion:
     """A directory becomes its article files and the files another input kind claims (web archives),
-    recursively and sorted; a file stays itself."""
+    recursively and sorted; the other files are counted by reason (hidden, unsupported type). A file stays
+    itself."""
     from . import SOURCES  # the registry imports this module first
 
     others = [module for module in SOURCES if module.NAME != NAME]
     path = Path(source)
-    if path.is_dir():
-        return [
-            str(p)
-            for p in sorted(path.rglob("*"))
-            if p.is_file()
-            and not p.name.startswith(".")
-            and (p.suffix.lower() in EXTENSIONS or any(m.claims(str(p)) for m in others))
-        ]
-    return [source]
+    if not path.is_dir():
+        return Expansion([source])
+    items: list[str] = []
+    skipped: Counter[str] = Counter()
+    for candidate in sorted(path.rglob("*")):
+        if not candidate.is_file():
+            continue
+        if any(part.startswith(".") for part in candidate.relative_to(path).parts):
+            skipped["hidden file"] += 1
+        elif candidate.suffix.lower() in EXTENSIONS or any(m.claims(str(candidate)) for m in others):
+            items.append(str(candidate))
+        else:
+            skipped[f"unsupported file type {candidate.suffix.lower() or '(none)'}"] += 1
+    return Expansion(items, dict(skipped))
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
@@ -52,7 +66,7 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
         return
     if kind is None:
         yield Failure(
-            source, f"unsupported file type {path.suffix or '(none)'}: expected .html, .htm or .txt"
+            source, f"unsupported file type {path.suffix or '(none)'}: embedtrail reads {supported_kinds()}"
         )
         return
     try:

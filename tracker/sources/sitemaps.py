@@ -19,7 +19,7 @@ from embedtrail.tracker.fetch import BodyError, Fetched, FetchError, decode_capp
 
 from . import web
 from ._listing import Item, follow, is_before
-from .base import Document, Failure, SourceContext
+from .base import Document, Expansion, Failure, SourceContext
 
 __all__ = ["MANY_DOCUMENTS", "MAX_DEPTH", "NAME", "PREFIX", "claims", "expand", "read"]
 
@@ -37,9 +37,9 @@ def claims(source: str) -> bool:
     return source.lower().startswith(PREFIX)
 
 
-def expand(source: str) -> list[str]:
+def expand(source: str) -> Expansion:
     """A sitemap (with everything it nests) is one source."""
-    return [source]
+    return Expansion([source])
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:

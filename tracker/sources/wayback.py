@@ -20,7 +20,7 @@ from embedtrail.tracker.checkers.base import Response
 from embedtrail.tracker.endpoints import Endpoint
 from embedtrail.tracker.fetch import FetchError
 
-from .base import Document, Failure, SourceContext, make_capture
+from .base import Document, Expansion, Failure, SourceContext, make_capture
 
 __all__ = ["ENDPOINTS", "NAME", "PREFIX", "claims", "expand", "raw_snapshot_url", "read", "snapshot"]
 
@@ -42,9 +42,9 @@ def claims(source: str) -> bool:
     return source.lower().startswith(PREFIX)
 
 
-def expand(source: str) -> list[str]:
+def expand(source: str) -> Expansion:
     """One URL is one source."""
-    return [source]
+    return Expansion([source])
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from .base import Document, Failure, SourceContext
+from .base import Document, Expansion, Failure, SourceContext
 
 __all__ = ["FALLBACK_KINDS", "NAME", "claims", "expand", "fetch_article", "read"]
 
@@ -28,9 +28,9 @@ def claims(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def expand(source: str) -> list[str]:
+def expand(source: str) -> Expansion:
     """A URL is one source."""
-    return [source]
+    return Expansion([source])
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
