@@ -226,3 +226,25 @@ def test_a_url_option_without_an_http_url_is_a_usage_error(db_path: str, option:
     result = CliRunner().invoke(cli, ["ingest", "--db", db_path, option, "news.example/feed.xml"])
     assert result.exit_code == 2
     assert "'news.example/feed.xml' is not an http(s) URL" in result.stderr
+
+
+def test_errors_a_volunteer_can_act_on_say_how(db_path: str) -> None:
+    sources = ["ftp://example.com/a", "http://127.0.0.1:9/a", "http://u:p@example.com/"]
+    result = CliRunner().invoke(cli, ["ingest", "--db", db_path, *sources])
+    said = {
+        source: line for line in result.stderr.splitlines() for source in sources if f" {source}: " in line
+    }
+    assert (
+        "embedtrail reads http:// and https:// URLs" in said[sources[0]]
+        and "(not ftp://)" in said[sources[0]]
+    )
+    assert "127.0.0.1 is loopback" in said[sources[1]] and "--allow-private" in said[sources[1]]
+    assert "sends no credentials" in said[sources[2]]
+
+
+def test_a_dns_failure_names_its_host() -> None:
+    from embedtrail.tracker.fetch import FetchError
+
+    detail = "nope.invalid: Name or service not known"
+    error = FetchError("https://nope.invalid/a", "dns", detail, "2025-01-01T00:00:00Z")
+    assert error.explained() == f"dns: {detail} (check the host name, and that this machine can resolve names)"

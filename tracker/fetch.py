@@ -243,6 +243,31 @@ class FetchError:
     def __str__(self) -> str:
         return f"{self.reason}: {self.detail}"
 
+    def explained(self) -> str:
+        """The line a volunteer reads: the reason, what went wrong, and what to do about it when something
+        can be done (``private_address: 10.0.0.5 is private (... --allow-private ...)``)."""
+        if self.kind == "http_status":
+            return self.reason  # "http_status 404" says it all
+        hint = _HINTS.get(self.kind)
+        detail = f"{self.reason}: {self.detail}" if self.detail else self.reason
+        return f"{detail} ({hint})" if hint else detail
+
+
+# What a volunteer can do about each kind of failure, said with it.
+_HINTS: dict[str, str] = {
+    "private_address": "embedtrail never fetches loopback, private or link-local addresses from a URL it was "
+    "given; --allow-private, or [fetch] allow_private = true, lifts that for tests and intranets",
+    "bad_port": "only the ports in [fetch] allowed_ports are fetched (80, 443, 8080, 8443 by default)",
+    "bad_scheme": "embedtrail fetches http:// and https:// URLs only",
+    "credentials": "a URL carrying user:password@ is never fetched: embedtrail sends no credentials",
+    "dns": "check the host name, and that this machine can resolve names",
+    "connection": "the server did not take the connection: check the URL, or try later",
+    "tls": "the server's certificate or TLS settings were refused",
+    "timeout": "the server was too slow: [fetch] timeout and total_timeout set the limits",
+    "too_large": "the body is over [fetch] max_bytes",
+    "too_many_redirects": "more redirects than [fetch] max_redirects",
+}
+
 
 FetchResult = Fetched | FetchError
 

@@ -59,7 +59,7 @@ async def refetch_articles(
         result = await fetcher.get(url, content_types=ARTICLE_TYPES)
         if isinstance(result, FetchError):
             counts["failed"] += 1
-            report.error(url, result.reason, "article")
+            report.error(url, result.explained(), "article")
             return
         moment = now()
         document = Document(

@@ -39,7 +39,12 @@ def module_for(source: str) -> SourceModule:
     for module in SOURCES:
         if module.claims(source):
             return module
-    raise ValueError(f"no input kind reads {source!r}")
+    scheme = source.split("://", 1)[0] if "://" in source else ""
+    raise ValueError(
+        f"no input kind reads {source!r}: embedtrail reads http:// and https:// URLs, feed:URL, sitemap:URL, "
+        "wayback:URL, and paths of saved pages, text dumps and web archives"
+        + (f" (not {scheme}://)" if scheme else "")
+    )
 
 
 def needs_network(source: str) -> bool:

@@ -71,7 +71,7 @@ async def follow(
             return
         if state is not None:
             state.checked(url, kind, None, None, f"error: {result.reason}", context.now())
-        yield Failure(source, f"{kind} {url}: {result.reason}")
+        yield Failure(source, f"{kind} {url}: {result.explained()}")
         return
     complete = True
     listed: list[Item] = []

@@ -54,8 +54,8 @@ async def fetch_article(url: str, context: SourceContext) -> Document | Failure:
             archived = await wayback.snapshot(url, context)
             if isinstance(archived, Document):
                 return archived
-            return Failure(url, f"{result.reason}; wayback fallback: {archived.reason}")
-        return Failure(url, result.reason)
+            return Failure(url, f"{result.explained()}; wayback fallback: {archived.reason}")
+        return Failure(url, result.explained())
     status = result.status
     if not 200 <= status < 300:
         return Failure(url, f"http_status {status}")
