@@ -247,4 +247,5 @@ def test_a_dns_failure_names_its_host() -> None:
 
     detail = "nope.invalid: Name or service not known"
     error = FetchError("https://nope.invalid/a", "dns", detail, "2025-01-01T00:00:00Z")
-    assert error.explained() == f"dns: {detail} (check the host name, and that this machine can resolve names)"
+    hint = "check the host name, and that this machine can resolve names"
+    assert error.explained() == f"dns: {detail} ({hint})"
