@@ -558,3 +558,20 @@ def m090_article_aliases(db: Database) -> None:
     db.table("article_aliases").insert_all(
         ({"alias": alias, "article_id": article} for alias, article in aliases.items()), batch_size=500
     )
+
+
+@migrations()
+def m091_file_articles_by_content(db: Database) -> None:
+    # A saved file that declares no URL is known by its content from here on (urn:sha256:<digest>), not by
+    # the path it was read from. Articles saved before keep their ids: the content name of each of their
+    # captures becomes an alias, so reading the same file again lands on the same article.
+    from embedtrail.scrapers.records import article_id
+
+    pairs = db.execute(
+        "select distinct captures.sha256, articles.id from articles "
+        "join captures on captures.article_id = articles.id where articles.url like 'file:%'"
+    ).fetchall()
+    db.conn.executemany(
+        "insert or ignore into article_aliases (alias, article_id) values (?, ?)",
+        [(article_id(f"urn:sha256:{digest}"), article) for digest, article in pairs],
+    )

@@ -36,7 +36,8 @@ def everything_in(directory: Path) -> bytes:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    """A database of saved files without canonical URLs (file:// articles), a text dump and a web archive."""
+    """A database of saved files without canonical URLs (captures read from file:// paths), a text dump and a
+    web archive."""
     path = tmp_path / "private" / "embedtrail.db"
     path.parent.mkdir()
     local = tmp_path / "private" / "notes-on-a-source.html"
@@ -59,7 +60,7 @@ def database(tmp_path: Path) -> Path:
     )
     assert result.returncode in (0, 1), result.stderr
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("select count(*) from articles where url like 'file:%'").fetchone()[0] >= 1
+        assert conn.execute("select count(*) from captures where url like 'file:%'").fetchone()[0] >= 1
         assert conn.execute("select count(*) from runs where arguments like '%private%'").fetchone()[0] >= 1
     return path
 
@@ -73,7 +74,7 @@ def test_a_snapshot_names_no_local_path(database: Path, tmp_path: Path) -> None:
     assert str(tmp_path).encode() not in published
     assert b"notes-on-a-source" not in published
     with closing(sqlite3.connect(out / "embedtrail.db")) as conn:
-        assert conn.execute("select count(*) from articles where url like 'local-file:%'").fetchone()[0] >= 1
+        assert conn.execute("select count(*) from captures where url like 'local-file:%'").fetchone()[0] >= 1
         assert conn.execute("select count(*) from captures where archive_file is not null").fetchone()[0] == 0
         assert {row[0] for row in conn.execute("select arguments from runs")} == {"[]"}
     kept = tmp_path / "kept"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +300,23 @@ def test_articles_saved_before_the_canonical_form_changed_keep_their_ids(db_path
     assert article_id_in(db, "https://forum.example/viewtopic.php?t=2") == article_key(
         "https://forum.example/viewtopic.php?t=2"
     )
+
+
+def test_a_saved_file_without_a_url_is_known_by_its_content(tmp_path: Path, db_path: str) -> None:
+    """The same document read from two paths is one article, and no path names it."""
+    from click.testing import CliRunner
+
+    from embedtrail.tracker.cli import cli
+
+    page = b"<html><body><article><p>See https://twitter.com/a/status/1000000000000000003</p></article></body></html>"
+    first = tmp_path / "inbox" / "copy.html"
+    second = tmp_path / "elsewhere" / "another-name.html"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_bytes(page)
+    for path in (first, second):
+        assert CliRunner().invoke(cli, ["ingest", "--silent", "--db", db_path, str(path)]).exit_code == 0
+    db = open_database(db_path)
+    (article,) = list(db.query("select id, url from articles"))
+    assert article["url"].startswith("urn:sha256:") and str(tmp_path) not in article["url"]
+    assert db["captures"].count == 1

@@ -37,6 +37,7 @@ __all__ = [
     "Tally",
     "Writer",
     "article_url",
+    "content_url",
     "extract_document",
     "identified",
     "not_an_article",
@@ -122,13 +123,20 @@ def _wide_text(head: bytes) -> bool:
 
 def article_url(document: Document, extraction: Extraction) -> str:
     """The URL an article is known by: where the web answered from; for a saved file, the URL the page
-    declares (canonical link, og:url, or a text dump's ``url`` line), else the file's URI."""
+    declares (canonical link, og:url, or a text dump's ``url`` line), else its content
+    (``urn:sha256:<hex>``): the same document read from two paths is one article, and the path it was read
+    from (a volunteer's folders) is never its name."""
     if document.capture.origin != "file":
         return document.url
     for candidate in (extraction.article.url, extraction.article.canonical_url):
         if candidate and candidate.lower().startswith(("http://", "https://")):
             return candidate
-    return document.url
+    return content_url(document.capture.sha256)
+
+
+def content_url(sha256: str) -> str:
+    """The name of a saved document that declares no URL: its content's digest."""
+    return f"urn:sha256:{sha256}"
 
 
 def identified(document: Document, extraction: Extraction, url: str | None = None) -> Extraction:

@@ -92,6 +92,9 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         return utc_time(value)
     if column in _URL_LIST_COLUMNS or column.endswith("_urls"):
         return link_list(value)
+    if isinstance(value, str) and value.lower().startswith("file:"):
+        # Where a volunteer's saved copy sat on their disk is nobody's business on a served page.
+        return Markup('<span class="local-file" title="read from a local file">local file</span>')
     if (column == "url" or column.endswith("_url")) and isinstance(value, str):
         return _url_cell(row, column, value)
     if isinstance(value, str) and (column == "post_id" or (table == "posts" and column == "id")):
