@@ -62,7 +62,7 @@ _COUNTED_TABLES = ("articles", "posts", "embeds", "mentions", "verification_note
 
 def load_metadata() -> dict[str, Any]:
     """The packaged ``db/metadata.yaml`` as a fresh dict (callers may change it)."""
-    text = (files("db") / METADATA_NAME).read_text(encoding="utf-8")
+    text = (files("embedtrail.db") / METADATA_NAME).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ValueError("db/metadata.yaml must hold a mapping")

@@ -71,3 +71,19 @@ def test_every_benchmark_imports() -> None:
 
     for name in BENCHMARKS:
         importlib.import_module(f"benchmarks.{name}")
+
+
+def test_commands_run_outside_the_checkout(tmp_path: Path) -> None:
+    """From any directory, as a volunteer runs them: nothing may lean on the checkout being on sys.path (the
+    packaged metadata was once looked up as a bare ``db`` package, which only the checkout had)."""
+    seed = ROOT / "samples" / "seed-kremlin-drones.txt"
+    for command in (["ingest", "--silent", "--db", "e.db", str(seed)], ["publish", "public", "--db", "e.db"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "embedtrail.tracker", *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "public" / "metadata.yaml").exists()
