@@ -189,7 +189,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
             spans[sighting.block].append((sighting.span[0], sighting.span[1], sighting.post.id))
         elif sighting.method == "blockquote":
             spans[sighting.block].append((0, len(doc.blocks[sighting.block].text), sighting.post.id))
-    mention_hits = scan_mentions(doc.blocks, modules, spans)
+    mention_hits = _resolve_mentions(scan_mentions(doc.blocks, modules, spans), posts, embeds)
     mentions = tuple(hit[0] for hit in mention_hits)
     notes = tuple(_notes(doc, found, mention_hits))
 
@@ -264,6 +264,48 @@ def _first_context(found: list[Found], post_id: str) -> str | None:
         if sighting.post.id == post_id and sighting.context:
             return sighting.context
     return None
+
+
+def _key(name: str) -> str:
+    """A name or handle reduced to its letters and digits, case-folded: "Baza", "@baza", "BAZA" alike."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _is_source(post: Post, name: str) -> bool:
+    """True when ``post``'s author is the credited source ``name``: the same name or handle, or a handle
+    that begins with the name (Telegram's "Baza" is @bazabazon) when the name is long enough to mean it."""
+    wanted = _key(name)
+    if len(wanted) < 3:
+        return False
+    keys = [_key(value) for value in (post.author_name, post.author_handle) if value]
+    handle = _key(post.author_handle or "")
+    return wanted in keys or (len(wanted) >= 4 and handle.startswith(wanted))
+
+
+def _resolve_mentions(
+    mention_hits: list[tuple[Mention, int, int]], posts: dict[str, Post], embeds: tuple[Embed, ...]
+) -> list[tuple[Mention, int, int]]:
+    """Tie a prose credit written outside any post ("Baza, a Telegram channel, posted a video") to the post
+    of that source on that platform the article also embeds or links, so that what the article says about
+    the credit (its verification note) reaches the post. The nearest such post in the document wins; a
+    credit with no platform, or no post of its source, stays unresolved."""
+    where = {embed.post_id: embed.position for embed in embeds}
+    resolved: list[tuple[Mention, int, int]] = []
+    for mention, block, offset in mention_hits:
+        if mention.post_id is None and mention.platform and mention.source_name:
+            candidates = [
+                post
+                for post in posts.values()
+                if post.platform == mention.platform
+                and post.kind != "account"
+                and post.id in where
+                and _is_source(post, mention.source_name)
+            ]
+            if candidates:
+                nearest = min(candidates, key=lambda post: (abs(where[post.id] - mention.position), post.id))
+                mention = replace(mention, post_id=nearest.id)
+        resolved.append((mention, block, offset))
+    return resolved
 
 
 def _notes(

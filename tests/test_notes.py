@@ -142,3 +142,45 @@ def test_same_sentence_twice_is_one_note() -> None:
         "Baza posted a video on Telegram. Reuters could not verify the video."
     )
     assert len(extraction.notes) == 1
+
+
+def _html(body: str) -> scrapers.Extraction:
+    page = f"<html><head><title>Drones</title></head><body><article>{body}</article></body></html>"
+    return scrapers.extract(scrapers.parse_html(page.encode(), "https://news.example.com/kremlin"))
+
+
+BAZA_EMBED = (
+    '<script async src="https://telegram.org/js/telegram-widget.js?22" '
+    'data-telegram-post="bazabazon/17900"></script>'
+)
+BAZA_PROSE = (
+    "<p>Baza, a Telegram channel with links to Russia's law enforcement agencies, posted a video showing a "
+    "flying object approaching the dome of the Kremlin Senate building.</p>"
+    "<p>Reuters could not immediately verify the video's authenticity.</p>"
+)
+
+
+def test_a_credit_resolves_to_the_post_of_its_source_and_brings_its_note() -> None:
+    """The Baza credit is written away from the embed (which comes first, as a lead video): the mention
+    resolves to Baza's embedded post by its handle, so the note about the credit reaches that post."""
+    extraction = _html(f"<p>Smoke rose over the Kremlin.</p>{BAZA_EMBED}<p>Officials spoke.</p>{BAZA_PROSE}")
+    [mention] = extraction.mentions
+    assert (mention.source_name, mention.post_id) == ("Baza", "telegram:bazabazon/17900")
+    [note] = extraction.notes
+    assert note.verifier == "Reuters" and note.post_id == "telegram:bazabazon/17900"
+    assert note.mention_index == 0
+
+
+@pytest.mark.parametrize(
+    "embed",
+    [
+        # Another platform's post by a source of the same name.
+        '<blockquote class="twitter-tweet"><a href="https://twitter.com/bazabazon/status/1">x</a></blockquote>',
+        # Another Telegram channel.
+        BAZA_EMBED.replace("bazabazon", "rybar"),
+    ],
+)
+def test_a_credit_stays_unresolved_without_a_post_of_its_source(embed: str) -> None:
+    extraction = _html(f"{embed}{BAZA_PROSE}")
+    [mention] = extraction.mentions
+    assert mention.post_id is None
