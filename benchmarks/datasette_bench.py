@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -48,7 +48,7 @@ from embedtrail.db.store import open_database  # noqa: E402
 __all__ = ["Sizes", "build_database", "run"]
 
 # Bump when the generator changes, so a cached file built by an older generator is not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20240501
 CACHE_DIR = Path(tempfile.gettempdir())
 GOAL_MS = 100.0
@@ -184,12 +184,17 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 def _insert(
     conn: sqlite3.Connection, table: str, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]
 ) -> int:
-    """Insert dict rows (columns not given stay at their defaults or NULL) in chunks; returns the count."""
-    columns = _columns(conn, table)
+    """Insert dict rows in chunks; returns the count. Columns the first row does not name are left out of
+    the insert, so they take their defaults (``citation_count``'s 0) or NULL."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    columns = [column for column in _columns(conn, table) if column in first]
     count = 0
     chunk: list[tuple[Any, ...]] = []
     sql = f"insert into [{table}] ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
-    for row in rows:
+    for row in chain([first], rows):
         chunk.append(tuple(row.get(column) for column in columns))
         if len(chunk) >= 50_000:
             conn.executemany(sql, chunk)
@@ -490,6 +495,16 @@ def build_database(path: Path, sizes: Sizes) -> dict[str, int]:
         for kind, name, _sql in saved:
             conn.execute(f"drop {kind} [{name}]")
         counts = _fill(conn, sizes)
+        # What the citation-count triggers (dropped above) would have kept while loading.
+        if "citation_count" in _columns(conn, "posts"):
+            conn.execute(
+                "update posts set citation_count = "
+                "(select count(*) from embeds where embeds.post_id = posts.id)"
+            )
+            conn.execute(
+                "update accounts set citation_count = coalesce("
+                "(select sum(citation_count) from posts where posts.account_id = accounts.id), 0)"
+            )
         for _kind, _name, sql in saved:
             conn.execute(sql)
         for table in ("posts", "articles", "verification_notes", "mentions"):
@@ -544,9 +559,21 @@ def _busy_handle(path: Path) -> str:
     return str(row[0])
 
 
+def _busiest_article(path: Path) -> tuple[str, str]:
+    # The article citing the most posts, and its site (for the feed narrowed to one site).
+    with closing(sqlite3.connect(path)) as conn:
+        row = conn.execute(
+            "select e.article_id, a.site_name from embeds e join articles a on a.id = e.article_id "
+            "where e.article_id in (select article_id from embeds order by rowid limit 20000) "
+            "group by e.article_id order by count(*) desc limit 1"
+        ).fetchone()
+    return str(row[0]), str(row[1])
+
+
 def pages(path: Path) -> list[tuple[str, str]]:
     """(name, path) of every page timed, canned queries with realistic parameters."""
     post = _much_cited_post(path)
+    article, site = _busiest_article(path)
     handle = _busy_handle(path)
     params: dict[str, dict[str, str]] = {
         "posts_gone_since_seen": {"platform": "twitter"},
@@ -571,6 +598,12 @@ def pages(path: Path) -> list[tuple[str, str]]:
         ("posts search", f"/{DATABASE_NAME}/posts?_search=drone+footage"),
         ("articles search", f"/{DATABASE_NAME}/articles?_search=minister"),
         ("charts", "/-/embedtrail/charts"),
+        ("article page (most posts)", f"/-/article/{article}"),
+        ("search everything (common)", "/-/embedtrail/search?q=video"),
+        ("search everything (rare)", "/-/embedtrail/search?q=minister+drone"),
+        ("feed of changes", "/-/embedtrail/changes.atom"),
+        ("feed, one platform", "/-/embedtrail/changes.atom?platform=telegram"),
+        ("feed, one site", f"/-/embedtrail/changes.atom?{urlencode({'site': site})}"),
     ]
     for table in (
         "posts",

@@ -14,6 +14,7 @@ __all__ = [
     "GONE_STATUSES",
     "POSTED_AT_SOURCES",
     "STATUSES",
+    "UNCHECKABLE_PLATFORMS",
     "UNCHECKED",
     "Account",
     "ArticleMeta",
@@ -263,6 +264,9 @@ STATUSES = ("available", "deleted", "protected", "suspended", "restricted", "not
 GONE_STATUSES = frozenset({"deleted", "protected", "suspended", "restricted", "not_found"})
 ERROR = "error"
 UNCHECKED = "unchecked"
+# Platforms with no anonymous availability check (docs/platforms.md §4.3, §6.3, §11.3: a GET sees a login
+# wall): refresh never checks their posts, and pages call them "not checkable" rather than "none gone".
+UNCHECKABLE_PLATFORMS = frozenset({"instagram", "facebook", "threads"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,11 @@
 carries an XSS payload, then records a check history with the real refresh functions. A "base" database stops
 before the refresh migrations (no ``checks``, archive columns, ``embeds.removed_at`` or ``gone_posts``), as an
 older embedtrail left it, so tests cover both schemas. Nothing here reads outside ``tests/``.
+
+Also the page helpers every Datasette test uses: ``get`` (a page through ``datasette.client``, status
+asserted), ``rows`` (a table or query as JSON objects), ``tags`` (every tag of a page), and the security
+assertions ``assert_inert`` (no stored payload became markup) and ``assert_local_only`` (nothing loads from
+another host).
 """
 
 from __future__ import annotations
@@ -14,8 +19,12 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+from datasette.app import Datasette
 from sqlite_utils import Database
 
 from embedtrail import scrapers
@@ -301,3 +310,135 @@ def _refresh(db: Database, now: datetime) -> None:
     )
     # An edit of the seed article dropped the Gerashchenko tweet.
     update_removed_embeds(db, seed_article, [ANI_POST], iso(now - hour))
+
+
+# ---------------------------------------------------------------------------------------------- pages
+
+
+async def get(datasette: Datasette, path: str, status: int = 200) -> Any:
+    response = await datasette.client.get(path)
+    assert response.status_code == status, (path, response.status_code, response.text[:2000])
+    return response
+
+
+async def rows(datasette: Datasette, path: str) -> list[dict[str, Any]]:
+    """Rows of a table or query as a list of objects (``_shape=array``)."""
+    base, _, query = path.partition("?")
+    response = await get(datasette, f"{base}.json?_shape=array" + (f"&{query}" if query else ""))
+    data: list[dict[str, Any]] = response.json()
+    return data
+
+
+class _Tags(HTMLParser):
+    """Collects every tag with its attributes, and every dialog-capable construct, from a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def assert_inert(html: str, path: str) -> None:
+    """No stored payload became markup, a link, or a resource on this page."""
+    lowered = html.lower()
+    for raw in ("<script>alert", "<img src=x", "<svg onload"):
+        assert raw not in lowered, (path, raw)
+    for tag, attrs in tags(html):
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (path, tag, name)  # no event handler attribute at all
+            if value is None:
+                continue
+            stripped = value.strip().lower()
+            if name in ("href", "src", "action", "formaction", "xlink:href"):
+                assert not stripped.startswith(("javascript:", "data:", "vbscript:")), (path, tag, value)
+            for marker in XSS_MARKERS:
+                # Payloads may appear as text, or percent/tilde-encoded in a link to our own pages (a post
+                # id, a facet value), never inside an attribute that does something.
+                if marker in value:
+                    parts = urlsplit(value)
+                    own_link = (
+                        name == "href"
+                        and parts.scheme in ("", "http")
+                        and parts.netloc in OWN_HOSTS
+                        and not set("<>\"' ") & set(value)
+                    )
+                    harmless = name in ("title", "value", "data-column-description")
+                    assert own_link or harmless, (path, tag, value)
+        if tag == "script":
+            # Datasette's own scripts are inline or from its own static files; ours add none.
+            src = attrs.get("src")
+            assert src is None or src.startswith("/"), (path, src)
+        if tag in ("iframe", "img", "object", "embed", "frame"):
+            raise AssertionError((path, f"<{tag}> on a page", attrs))
+
+
+# The host datasette.client calls the instance by; Datasette writes it into <link rel="alternate">.
+OWN_HOSTS = ("", "localhost")
+
+
+def assert_local_only(html: str, path: str) -> None:
+    """Nothing on the page loads from another host (links elsewhere are fine, resources are not)."""
+    for tag, attrs in tags(html):
+        for name in ("src", "srcset", "data"):
+            value = attrs.get(name)
+            if value:
+                assert urlsplit(value).netloc in OWN_HOSTS, (path, tag, value)
+        if tag == "link" and attrs.get("href"):
+            assert urlsplit(attrs["href"] or "").netloc in OWN_HOSTS, (path, attrs)
+
+
+# ---------------------------------------------------------------------------------------------- sample data
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def build_sample_database(path: Path, now: datetime | None = None) -> Path:
+    """The database a volunteer has after ``make run`` and a few weeks of refreshes: the bundled sample
+    articles ingested by the CLI, then a check history recorded with the real refresh functions
+    (``db.checks.apply_check``): every post answered "available" three weeks ago; a week ago every fourth
+    tweet answered deleted or suspended and one video not found, confirmed by a second check an hour later.
+    The statuses are made up for the pictures; README screenshots are made from this (``make
+    screenshots``)."""
+    from click.testing import CliRunner
+
+    from embedtrail.tracker.cli import cli
+
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    result = CliRunner().invoke(
+        cli, ["ingest", str(SAMPLES), "--db", str(path), "--silent"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    db = Database(path)
+    try:
+        posts = [
+            row["id"]
+            for row in db.query("select id from posts where platform in ('twitter', 'youtube') order by id")
+        ]
+        tweets = [
+            post for post in posts if post.startswith("twitter:") and not post.startswith("twitter:pic-")
+        ]
+        gone = {
+            post: ("deleted" if index % 8 == 1 else "suspended")
+            for index, post in enumerate(tweets)
+            if index % 4 == 1
+        }
+        videos = [post for post in posts if post.startswith("youtube:")]
+        gone.update({post: "not_found" for post in videos[:1]})
+        for post in posts:
+            _check(db, post, "available", now - timedelta(days=21), "oEmbed: 200")
+        for post, status in gone.items():
+            detail = f"{status}: the platform's answer (sample)"
+            _check(db, post, status, now - timedelta(days=7), detail)
+            _check(db, post, status, now - timedelta(days=7) + timedelta(hours=1), detail)
+    finally:
+        db.close()
+    return path

@@ -15,10 +15,8 @@ import stat
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -26,11 +24,15 @@ from conftest_datasette import (
     ANI_POST,
     GERASHCHENKO_POST,
     SEED_URL,
-    XSS_MARKERS,
     XSS_ODD_POST,
     XSS_POST,
     Built,
+    assert_inert,
+    assert_local_only,
     build_database,
+    get,
+    rows,
+    tags,
 )
 from datasette.app import Datasette
 from markupsafe import Markup
@@ -83,86 +85,6 @@ def base_ds(base_db: Built) -> Iterator[Datasette]:
     datasette = make_datasette(base_db.path)
     yield datasette
     _close(datasette)
-
-
-async def get(datasette: Datasette, path: str, status: int = 200) -> Any:
-    response = await datasette.client.get(path)
-    assert response.status_code == status, (path, response.status_code, response.text[:2000])
-    return response
-
-
-async def rows(datasette: Datasette, path: str) -> list[dict[str, Any]]:
-    """Rows of a table or query as a list of objects (``_shape=array``)."""
-    base, _, query = path.partition("?")
-    response = await get(datasette, f"{base}.json?_shape=array" + (f"&{query}" if query else ""))
-    data: list[dict[str, Any]] = response.json()
-    return data
-
-
-class _Tags(HTMLParser):
-    """Collects every tag with its attributes, and every dialog-capable construct, from a page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = _Tags()
-    parser.feed(html)
-    return parser.tags
-
-
-def assert_inert(html: str, path: str) -> None:
-    """No stored payload became markup, a link, or a resource on this page."""
-    lowered = html.lower()
-    for raw in ("<script>alert", "<img src=x", "<svg onload"):
-        assert raw not in lowered, (path, raw)
-    for tag, attrs in tags(html):
-        for name, value in attrs.items():
-            assert not name.startswith("on"), (path, tag, name)  # no event handler attribute at all
-            if value is None:
-                continue
-            stripped = value.strip().lower()
-            if name in ("href", "src", "action", "formaction", "xlink:href"):
-                assert not stripped.startswith(("javascript:", "data:", "vbscript:")), (path, tag, value)
-            for marker in XSS_MARKERS:
-                # Payloads may appear as text, or percent/tilde-encoded in a link to our own pages (a post
-                # id, a facet value), never inside an attribute that does something.
-                if marker in value:
-                    parts = urlsplit(value)
-                    own_link = (
-                        name == "href"
-                        and parts.scheme in ("", "http")
-                        and parts.netloc in OWN_HOSTS
-                        and not set("<>\"' ") & set(value)
-                    )
-                    harmless = name in ("title", "value", "data-column-description")
-                    assert own_link or harmless, (path, tag, value)
-        if tag == "script":
-            # Datasette's own scripts are inline or from its own static files; ours add none.
-            src = attrs.get("src")
-            assert src is None or src.startswith("/"), (path, src)
-        if tag in ("iframe", "img", "object", "embed", "frame"):
-            raise AssertionError((path, f"<{tag}> on a page", attrs))
-
-
-# The host datasette.client calls the instance by; Datasette writes it into <link rel="alternate">.
-OWN_HOSTS = ("", "localhost")
-
-
-def assert_local_only(html: str, path: str) -> None:
-    """Nothing on the page loads from another host (links elsewhere are fine, resources are not)."""
-    for tag, attrs in tags(html):
-        for name in ("src", "srcset", "data"):
-            value = attrs.get(name)
-            if value:
-                assert urlsplit(value).netloc in OWN_HOSTS, (path, tag, value)
-        if tag == "link" and attrs.get("href"):
-            assert urlsplit(attrs["href"] or "").netloc in OWN_HOSTS, (path, attrs)
 
 
 # ---------------------------------------------------------------------------------------------- metadata

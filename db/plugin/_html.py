@@ -19,13 +19,16 @@ from embedtrail.db.checks import ERROR, GONE_STATUSES, UNCHECKED
 
 __all__ = [
     "GONE_STATUSES",
+    "article_path",
     "badge",
     "is_web_url",
+    "key_links",
     "link",
     "link_list",
     "parse_time",
     "provenance_path",
     "relative_time",
+    "source_link",
     "status_category",
     "utc_time",
 ]
@@ -59,6 +62,14 @@ def link(url: object, text: object | None = None, *, css_class: str = "et-ext") 
     return Markup('<a href="{}" class="{}" rel="nofollow noopener noreferrer">{}</a>').format(
         str(url), css_class, "" if label is None else str(label)
     )
+
+
+def source_link(url: object, text: object | None = None) -> Markup:
+    """Where a copy came from: ``link`` for a web URL, "local file" for a ``file:`` URL (where a volunteer's
+    saved copy sat on their disk is nobody's business on a served page)."""
+    if isinstance(url, str) and url.lower().startswith("file:"):
+        return Markup('<span class="local-file" title="read from a local file">local file</span>')
+    return link(url, text)
 
 
 def link_list(value: object) -> Markup | None:
@@ -155,3 +166,21 @@ def utc_time(value: object, now: datetime | None = None) -> Markup:
 def provenance_path(post_id: str, base_url: str = "/") -> str:
     """Path of the provenance page of ``post_id``; the id is percent-encoded (ids may hold ``/``)."""
     return f"{base_url.rstrip('/')}/-/provenance/{quote(post_id, safe=':@')}"
+
+
+def article_path(article_id: str, base_url: str = "/") -> str:
+    """Path of the article page of ``article_id``, percent-encoded."""
+    return f"{base_url.rstrip('/')}/-/article/{quote(article_id, safe='')}"
+
+
+def key_links(key: object, table: str | None, base_url: str = "/") -> Markup:
+    """The plugin's page for a row key, linked after it: a post's provenance, an article's article page."""
+    if key in (None, ""):
+        return Markup("")
+    if table == "posts":
+        href, text, title = provenance_path(str(key), base_url), "trail", "Everything known about this post"
+    elif table == "articles":
+        href, text, title = article_path(str(key), base_url), "article page", "Everything this article cited"
+    else:
+        return Markup("")
+    return Markup(' <a class="et-trail" href="{}" title="{}">{}</a>').format(href, title, text)

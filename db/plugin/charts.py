@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from embedtrail.db.checks import ERROR, UNCHECKED
+from embedtrail.scrapers.records import UNCHECKABLE_PLATFORMS
 
 __all__ = [
     "AGE_BUCKETS",
@@ -34,7 +36,9 @@ __all__ = [
     "cited_svg",
     "fill_gaps",
     "platform_attrition",
+    "platform_caption",
     "platform_svg",
+    "time_ticks",
 ]
 
 # Age of the citing article when a post was checked, in months: [low, high) and the label shown.
@@ -76,12 +80,14 @@ class CitedBucket:
 
 @dataclass(frozen=True)
 class PlatformShare:
-    """One platform's cited posts, how many have been checked, and how many of those are gone."""
+    """One platform's cited posts, how many have been checked, and how many of those are gone.
+    ``checkable`` is False for platforms refresh has no anonymous check for (UNCHECKABLE_PLATFORMS)."""
 
     platform: str
     cited: int
     checked: int
     gone: int
+    checkable: bool = True
 
     @property
     def share(self) -> float:
@@ -216,7 +222,16 @@ group by p.platform order by cited desc, p.platform
 
 
 def _platform_shares(rows: list[Any]) -> list[PlatformShare]:
-    return [PlatformShare(str(row[0]), int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows]
+    return [
+        PlatformShare(
+            str(row[0]),
+            int(row[1]),
+            int(row[2] or 0),
+            int(row[3] or 0),
+            checkable=str(row[0]) not in UNCHECKABLE_PLATFORMS,
+        )
+        for row in rows
+    ]
 
 
 async def platform_attrition(database: Any, gone: tuple[str, ...]) -> list[PlatformShare]:
@@ -348,94 +363,206 @@ async def all_charts(
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="et-chart" role="img" viewBox="0 0 {w} {h}" '
-        'width="100%" style="max-width:{w}px" preserveAspectRatio="xMinYMin meet"><title>{t}</title>{b}</svg>'
+        'width="100%" style="max-width:{w}px" preserveAspectRatio="xMinYMin meet" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"><title>{t}</title>{b}</svg>'
     ).format(w=width, h=height, t=title, b=Markup("".join(body)))
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 11, extra: str = "") -> str:
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 13, extra: str = "") -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="{_TEXT_COLOUR}"{extra}>{escape(text)}</text>'
     )
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# The least room a tick label gets, in SVG units: "Sep 2024" at 12 units is about 52 wide.
+_TICK_ROOM = {"day": 48.0, "month": 62.0, "quarter": 62.0, "year": 40.0}
+
+
+def _calendar(unit: str, label: str) -> date | None:
+    """The first day of the bucket ``label`` names (a day, the Monday of a week, or a month)."""
+    try:
+        return date.fromisoformat(f"{label}-01" if unit == "month" else label)
+    except ValueError:
+        return None
+
+
+def time_ticks(unit: str, labels: list[str], bar: float) -> list[tuple[int, str]]:
+    """Where to label a time axis of ``labels`` (one bar of width ``bar`` each): (bar index, text) at
+    calendar boundaries, the finest of days, months, quarters and years (then every 2nd, 5th, 10th... year)
+    whose labels do not crowd each other. Returns no ticks when the labels are not dates."""
+    days = [_calendar(unit, label) for label in labels]
+    if not days or any(day is None for day in days):
+        return []
+    known = [day for day in days if day is not None]
+
+    def boundaries(key: Callable[[date], Any], starts: Callable[[date], bool]) -> list[int]:
+        # A bucket starts a new month (quarter, year) when its key differs from the previous bucket's; the
+        # first bucket only when it begins exactly on that boundary.
+        return [
+            index
+            for index, day in enumerate(known)
+            if (index == 0 and starts(day)) or (index > 0 and key(day) != key(known[index - 1]))
+        ]
+
+    levels: list[tuple[str, list[int]]] = []
+    if unit == "day":
+        levels.append(("day", list(range(0, len(known), 7))))
+    levels.append(("month", boundaries(lambda d: (d.year, d.month), lambda d: d.day == 1)))
+    levels.append(
+        (
+            "quarter",
+            boundaries(lambda d: (d.year, (d.month - 1) // 3), lambda d: d.day == 1 and d.month % 3 == 1),
+        )
+    )
+    years = boundaries(lambda d: d.year, lambda d: d.day == 1 and d.month == 1)
+    levels.append(("year", years))
+    for step in (2, 5, 10, 25, 50, 100):
+        levels.append(("year", [index for index in years if known[index].year % step == 0]))
+    for name, indexes in levels:
+        if len(indexes) < 2 and name != "year":
+            continue
+        gaps = [b - a for a, b in pairwise(indexes)]
+        if not gaps or min(gaps) * bar >= _TICK_ROOM[name]:
+            return [(index, _tick_text(name, known[index])) for index in indexes]
+    return []
+
+
+def _tick_text(level: str, day: date) -> str:
+    if level == "day":
+        return f"{day.day} {_MONTHS[day.month - 1]}"
+    if level == "year":
+        return str(day.year)
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+def _nice_step(peak: int) -> int:
+    """A round step (1, 2, 5 x 10^n) giving at most four gridlines up to ``peak``."""
+    raw = max(1.0, peak / 4)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return int(factor * magnitude)
+    return int(10 * magnitude)
+
+
 def cited_svg(unit: str, buckets: list[CitedBucket]) -> Markup:
-    """Stacked bars: posts cited per bucket, the part gone now in red; one ``<title>`` tooltip per bar."""
+    """Stacked bars: posts cited per bucket, the part gone now in red; one ``<title>`` tooltip per bar; a
+    y axis of round numbers, an x axis labelled at calendar boundaries, a legend."""
     if not buckets:
         return Markup('<p class="et-none">No citations yet.</p>')
-    left, bottom, top, plot_height = 44, 46, 12, 220
+    left, bottom, top, plot_height = 64, 74, 14, 220
     bar = max(1.0, min(24.0, 900 / len(buckets)))
-    # Wide enough for the caption even with few bars.
-    width = int(max(left + bar * len(buckets) + 20, 420))
+    width = int(max(left + bar * len(buckets) + 24, 520))
     height = top + plot_height + bottom
-    peak = max(b.cited for b in buckets) or 1
+    step = _nice_step(max(b.cited for b in buckets))
+    scale_top = max(step, math.ceil(max(b.cited for b in buckets) / step) * step)
     body: list[str] = []
-    for tick in (0, peak / 2, peak):
-        y = top + plot_height - plot_height * tick / peak
+    for tick in range(0, scale_top + 1, step):
+        y = top + plot_height - plot_height * tick / scale_top
         body.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        body.append(_text(left - 6, y + 4, f"{tick:,.0f}", anchor="end"))
-    # One label per ~70 pixels, so dates never overlap.
-    label_every = max(1, math.ceil(70 / bar))
+        body.append(_text(left - 8, y + 4, f"{tick:,}", anchor="end", size=12))
+    middle = top + plot_height / 2
+    body.append(
+        _text(
+            16, middle, "posts cited", anchor="middle", size=12, extra=f' transform="rotate(-90 16 {middle})"'
+        )
+    )
     for index, item in enumerate(buckets):
         x = left + index * bar
-        cited_h = plot_height * item.cited / peak
-        gone_h = plot_height * item.gone / peak
+        cited_h = plot_height * item.cited / scale_top
+        gone_h = plot_height * item.gone / scale_top
         tooltip = escape(f"{unit} {item.label}: {item.cited:,} cited, {item.gone:,} gone now")
         body.append(
             f"<g><title>{tooltip}</title>"
-            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - cited_h:.1f}" width="{bar - 1:.1f}" '
+            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - cited_h:.1f}" width="{max(bar - 1, 0.5):.1f}" '
             f'height="{cited_h:.1f}" fill="{_CITED_COLOUR}"/>'
-            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - gone_h:.1f}" width="{bar - 1:.1f}" '
+            f'<rect x="{x + 0.5:.1f}" y="{top + plot_height - gone_h:.1f}" width="{max(bar - 1, 0.5):.1f}" '
             f'height="{gone_h:.1f}" fill="{_GONE_COLOUR}"/></g>'
         )
-        if index % label_every == 0 and x + bar / 2 + 30 < width:
-            body.append(_text(x + bar / 2, top + plot_height + 14, item.label, anchor="middle", size=10))
-    body.append(_text(left, height - 8, f"Posts cited per {unit}; red: gone now", size=11))
+    axis = top + plot_height
+    body.append(f'<line x1="{left}" x2="{width - 10}" y1="{axis}" y2="{axis}" stroke="#888"/>')
+    for index, text in time_ticks(unit, [b.label for b in buckets], bar):
+        x = left + index * bar
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axis}" y2="{axis + 5}" stroke="#888"/>')
+        body.append(_text(x, axis + 19, text, anchor="middle", size=12))
+    body.append(
+        _text(
+            left,
+            axis + 42,
+            f"Publication {unit} of the citing article (or when embedtrail first saw it)",
+            size=12,
+        )
+    )
+    legend = axis + 62
+    body.append(f'<rect x="{left}" y="{legend - 10}" width="12" height="12" fill="{_CITED_COLOUR}"/>')
+    body.append(_text(left + 18, legend, "cited", size=12))
+    body.append(f'<rect x="{left + 70}" y="{legend - 10}" width="12" height="12" fill="{_GONE_COLOUR}"/>')
+    body.append(_text(left + 88, legend, "of those, gone now", size=12))
     return _svg(width, height, f"Posts cited per {unit}, and how many are gone now", body)
 
 
-def _share_rows(title: str, rows: list[tuple[str, float, str]]) -> Markup:
-    """Horizontal bars, one per row: (label, share 0..1, caption)."""
+def _share_rows(title: str, rows: list[tuple[str, float | None, str]]) -> Markup:
+    """Horizontal bars, one per row: (label, share 0..1, caption). A share of None (nothing to divide:
+    not checkable, nothing checked yet) draws an outlined empty bar, never a 0% one."""
     if not rows:
         return Markup('<p class="et-none">Nothing checked yet.</p>')
-    label_width, bar_width, row_height = 150, 420, 26
-    width = label_width + bar_width + 230
+    label_width, bar_width, row_height = 150, 400, 28
+    width = label_width + bar_width + 330
     height = row_height * len(rows) + 10
     body: list[str] = []
     for index, (label, share, caption) in enumerate(rows):
         y = 5 + index * row_height
-        body.append(_text(label_width - 8, y + 16, label, anchor="end"))
-        body.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" fill="#eee"/>'
-        )
-        body.append(
-            f"<g><title>{escape(f'{label}: {caption}')}</title>"
-            f'<rect x="{label_width}" y="{y + 4}" width="{bar_width * share:.1f}" height="{row_height - 8}" '
-            f'fill="{_GONE_COLOUR}"/></g>'
-        )
-        body.append(_text(label_width + bar_width + 8, y + 16, caption))
+        body.append(_text(label_width - 8, y + 18, label, anchor="end"))
+        if share is None:
+            body.append(
+                f'<rect x="{label_width + 0.5}" y="{y + 4.5}" width="{bar_width - 1}" '
+                f'height="{row_height - 9}" fill="none" stroke="#bbb" stroke-dasharray="4 3"/>'
+            )
+        else:
+            body.append(
+                f'<rect x="{label_width}" y="{y + 4}" width="{bar_width}" height="{row_height - 8}" '
+                'fill="#eee"/>'
+            )
+            body.append(
+                f"<g><title>{escape(f'{label}: {caption}')}</title>"
+                f'<rect x="{label_width}" y="{y + 4}" width="{bar_width * share:.1f}" '
+                f'height="{row_height - 8}" fill="{_GONE_COLOUR}"/></g>'
+            )
+        body.append(_text(label_width + bar_width + 8, y + 18, caption, size=12))
     return _svg(width, height, title, body)
 
 
+def platform_caption(share: PlatformShare) -> str:
+    """What a platform's bar says: its share gone, or why there is none."""
+    if not share.checkable:
+        return f"not checkable: no anonymous check exists ({share.cited:,} cited)"
+    if not share.checked:
+        return f"nothing checked yet ({share.cited:,} cited)"
+    return f"{share.share:.0%} gone ({share.gone:,} of {share.checked:,} checked, {share.cited:,} cited)"
+
+
 def platform_svg(shares: list[PlatformShare]) -> Markup:
-    """Share of checked posts gone, one bar per platform."""
-    rows = [
-        (s.platform, s.share, f"{s.share:.0%} gone ({s.gone:,} of {s.checked:,} checked, {s.cited:,} cited)")
-        for s in shares
-    ]
+    """Share of checked posts gone, one bar per platform; not checkable and unchecked platforms say so."""
+    if not shares:
+        return Markup('<p class="et-none">No citations yet.</p>')
+    rows = [(s.platform, s.share if s.checkable and s.checked else None, platform_caption(s)) for s in shares]
     return _share_rows("Share of checked posts gone, by platform", rows)
 
 
 def age_svg(shares: list[AgeShare]) -> Markup:
     """Share of checked posts gone, one bar per age of the citing article at check time."""
+    if not any(s.checked for s in shares):
+        return _share_rows("Share of checked posts gone, by age of the citing article", [])
     rows = [
         (
             s.label,
-            s.share,
-            f"{s.share:.0%} gone ({s.gone:,} of {s.checked:,} checked)" if s.checked else "no checks",
+            s.share if s.checked else None,
+            f"{s.share:.0%} gone ({s.gone:,} of {s.checked:,} checked)"
+            if s.checked
+            else "nothing checked at this age",
         )
         for s in shares
     ]
-    if not any(s.checked for s in shares):
-        rows = []
     return _share_rows("Share of checked posts gone, by age of the citing article", rows)

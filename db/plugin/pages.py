@@ -1,4 +1,5 @@
-"""The plugin's own pages: a post's provenance, the attrition charts, the stylesheet, robots.txt.
+"""The plugin's own pages: a post's provenance, an article, search over everything, the feed of changes, the
+attrition charts, the stylesheet, robots.txt.
 
 Each is an async view returning ``Response.html(await datasette.render_template(...))``. Pages load nothing
 from another host: no script, iframe or image; charts are inline SVG drawn on the server.
@@ -14,16 +15,24 @@ from datasette import NotFound
 from datasette.utils.asgi import Response
 
 from embedtrail.db.checks import GONE_STATUSES
+from embedtrail.scrapers.registry import PLATFORMS
 
 from ._hookimpl import hookimpl
-from ._html import provenance_path
+from ._html import article_path, provenance_path
+from .article import load_article, resolve_article_alias
 from .charts import age_svg, all_charts, cited_svg, platform_svg
+from .feed import FeedFilter, atom_feed, load_changes
 from .provenance import load_trail, resolve_alias
 from .schema import DATABASE_NAME, database_schema
+from .search import COUNT_CAP, search_everything
 
 __all__ = ["register_routes"]
 
 CHARTS_PATH = "/-/embedtrail/charts"
+SEARCH_PATH = "/-/embedtrail/search"
+FEED_PATH = "/-/embedtrail/changes.atom"
+# Longest ?site= the feed takes: a site name or a host.
+MAX_SITE_CHARS = 200
 CSS_PATH = "/-/embedtrail/embedtrail.css"
 # Public snapshots are for volunteers, not for search engines: crawling every facet link would also cost the
 # host far more than the people it serves.
@@ -71,6 +80,77 @@ async def provenance_page(datasette: Any, request: Any) -> Response:
     )
 
 
+async def article_page(datasette: Any, request: Any) -> Response:
+    """``/-/article/<article_id>``: what one article said and cited, its captures and its later edits."""
+    article_id = unquote(request.url_vars["article_id"])
+    await _ensure_can_view(datasette, request, "articles")
+    database = _database(datasette)
+    schema = await database_schema(database)
+    trail = await load_article(database, article_id, schema)
+    if trail is None:
+        known_as = await resolve_article_alias(database, article_id, schema)
+        if known_as is not None:
+            return Response.redirect(article_path(known_as, datasette.setting("base_url") or "/"))
+        raise NotFound(f"No article with id {article_id}")
+    context = {"trail": trail, "article": trail.article, "article_id": article_id, "database": DATABASE_NAME}
+    return Response.html(await datasette.render_template("embedtrail_article.html", context, request=request))
+
+
+async def search_page(datasette: Any, request: Any) -> Response:
+    """``/-/embedtrail/search?q=``: posts, articles, prose credits and verification notes at once."""
+    await _ensure_can_view(datasette, request, "posts")
+    database = _database(datasette)
+    query = request.args.get("q", "") or ""
+    groups = (
+        await search_everything(database, query, await database_schema(database)) if query.strip() else []
+    )
+    context = {
+        "query": query.strip(),
+        "groups": groups,
+        "count_cap": COUNT_CAP,
+        "database": DATABASE_NAME,
+        "search_path": datasette.urls.path(SEARCH_PATH),
+    }
+    return Response.html(await datasette.render_template("embedtrail_search.html", context, request=request))
+
+
+async def _feed_filter(database: Any, request: Any) -> FeedFilter | Response:
+    """The feed's ?platform= and ?site=, or a 400 naming what is valid."""
+    platform = (request.args.get("platform") or "").strip().lower() or None
+    site = (request.args.get("site") or "").strip() or None
+    if site is not None and len(site) > MAX_SITE_CHARS:
+        return Response.text(f"site: at most {MAX_SITE_CHARS} characters\n", status=400)
+    if platform is not None and platform not in {module.NAME for module in PLATFORMS}:
+        # Platforms the registry does not know can still be in an older database.
+        known = await database.execute("select 1 from posts where platform = ? limit 1", [platform])
+        if known.first() is None:
+            names = ", ".join(sorted(module.NAME for module in PLATFORMS))
+            return Response.text(f"unknown platform {platform!r}; one of: {names}\n", status=400)
+    return FeedFilter(platform, site)
+
+
+async def changes_feed(datasette: Any, request: Any) -> Response:
+    """``/-/embedtrail/changes.atom[?platform=][&site=]``: confirmed status changes and removed embeds."""
+    await _ensure_can_view(datasette, request, "posts")
+    database = _database(datasette)
+    chosen = await _feed_filter(database, request)
+    if isinstance(chosen, Response):
+        return chosen
+    changes = await load_changes(database, await database_schema(database), chosen)
+    base_url = datasette.setting("base_url") or "/"
+    query = request.query_string
+    body = atom_feed(
+        changes,
+        absolute=lambda path: datasette.absolute_url(request, path),
+        provenance=lambda post_id: provenance_path(post_id, base_url),
+        article=lambda article_id: article_path(article_id, base_url),
+        chosen=chosen,
+        self_url=datasette.absolute_url(request, datasette.urls.path(FEED_PATH))
+        + (f"?{query}" if query else ""),
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
 async def charts_page(datasette: Any, request: Any) -> Response:
     """``/-/embedtrail/charts``: posts cited over time and how many are gone, by platform and by age."""
     await _ensure_can_view(datasette, request, "posts")
@@ -114,7 +194,10 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     return [
         # Post ids hold ":" and "/" (telegram:channel/123): take the rest of the path, percent-decoded.
         (r"^/-/provenance/(?P<post_id>.+)$", provenance_page),
+        (r"^/-/article/(?P<article_id>[^/]+)$", article_page),
         (r"^/-/embedtrail/charts$", charts_page),
+        (r"^/-/embedtrail/search$", search_page),
+        (r"^/-/embedtrail/changes\.atom$", changes_feed),
         (r"^/-/embedtrail/embedtrail\.css$", stylesheet),
         (r"^/robots\.txt$", robots),
     ]

@@ -13,7 +13,7 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 from ._hookimpl import hookimpl
-from ._html import badge, is_web_url, link, link_list, provenance_path, utc_time
+from ._html import article_path, badge, is_web_url, link, link_list, provenance_path, source_link, utc_time
 from .schema import DATABASE_NAME
 
 __all__ = ["render_cell"]
@@ -52,7 +52,11 @@ def _foreign_key(value: dict[str, Any], column: str, datasette: Any) -> Markup |
         return None
     label = value.get("label")
     text = str(raw) if label in (None, "") or label == raw else f"{label} ({raw})"
-    href = datasette.urls.row(DATABASE_NAME, other, _tilde(str(raw)))
+    if other == "articles":
+        # An article's own page shows everything it cited; its row is one click further.
+        href = article_path(str(raw), datasette.setting("base_url") or "/")
+    else:
+        href = datasette.urls.row(DATABASE_NAME, other, _tilde(str(raw)))
     html = Markup('<a href="{}">{}</a>').format(href, text)
     if other == "posts":
         html += _trail_link(str(raw), datasette)
@@ -93,10 +97,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
     if column in _URL_LIST_COLUMNS or column.endswith("_urls"):
         return link_list(value)
     if isinstance(value, str) and value.lower().startswith("file:"):
-        # Where a volunteer's saved copy sat on their disk is nobody's business on a served page.
-        return Markup('<span class="local-file" title="read from a local file">local file</span>')
+        return source_link(value)
     if (column == "url" or column.endswith("_url")) and isinstance(value, str):
         return _url_cell(row, column, value)
+    if isinstance(value, str) and column == "article_id":
+        href = article_path(value, datasette.setting("base_url") or "/")
+        return Markup('<a href="{}">{}</a>').format(href, value)
     if isinstance(value, str) and (column == "post_id" or (table == "posts" and column == "id")):
         text = Markup('<a href="{}">{}</a>').format(
             datasette.urls.row(DATABASE_NAME, "posts", _tilde(value)), value

@@ -9,9 +9,21 @@ from typing import Any
 
 from datasette.utils import tilde_encode
 
+from embedtrail.db.checks import GONE_STATUSES
+
 from ._hookimpl import hookimpl
-from ._html import badge, link, link_list, provenance_path, utc_time
+from ._html import (
+    article_path,
+    badge,
+    key_links,
+    link,
+    link_list,
+    provenance_path,
+    source_link,
+    utc_time,
+)
 from .schema import DATABASE_NAME
+from .tables import arrange, clamp
 
 __all__ = ["prepare_connection", "prepare_jinja2_environment", "startup"]
 
@@ -32,12 +44,22 @@ MMAP_SIZE = 2 * 1024 * 1024 * 1024
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     """Filters the plugin's templates use; each escapes its input and links only http(s) URLs."""
     env.filters["et_link"] = link
+    env.filters["et_source"] = source_link
     env.filters["et_links"] = link_list
     env.filters["et_time"] = utc_time
     env.filters["et_badge"] = badge
     env.filters["et_tilde"] = lambda value: tilde_encode(str(value))
     env.filters["et_provenance"] = lambda post_id: provenance_path(
         str(post_id), datasette.setting("base_url") or "/"
+    )
+    env.filters["et_article"] = lambda article_id: article_path(
+        str(article_id), datasette.setting("base_url") or "/"
+    )
+    env.globals["et_gone_statuses"] = sorted(GONE_STATUSES)
+    env.filters["et_arrange"] = arrange
+    env.filters["et_clamp"] = clamp
+    env.filters["et_key_links"] = lambda key, table: key_links(
+        key, table, datasette.setting("base_url") or "/"
     )
 
 

@@ -6,7 +6,7 @@ login walls (``EXCLUDED_PLATFORMS``) are not checked at all.
 
 from __future__ import annotations
 
-from embedtrail.scrapers.records import ERROR, CheckResult
+from embedtrail.scrapers.records import ERROR, UNCHECKABLE_PLATFORMS, CheckResult
 from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
 from .base import Request, Response, Target, result, transient
@@ -19,8 +19,8 @@ PLATFORMS = ("generic", "web", "video")
 ENDPOINTS: dict[str, Endpoint] = {}
 # A post `embedtrail doctor` expects this checker to find available.
 CANARY = "https://example.com/"
-# No anonymous availability check exists for these (platforms.md §4.3, §6.3, §11.3): a GET sees a login wall.
-EXCLUDED_PLATFORMS = frozenset({"instagram", "facebook", "threads"})
+# No anonymous availability check exists for these: a GET sees a login wall.
+EXCLUDED_PLATFORMS = UNCHECKABLE_PLATFORMS
 
 
 def build(target: Target, endpoints: Endpoints) -> Request | None:

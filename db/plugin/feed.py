@@ -1,0 +1,291 @@
+"""Builds the Atom feed of what went missing: confirmed status changes of cited posts (gone, or back) and
+embeds that a later edit removed from an article, newest first, optionally for one platform or one site.
+
+"Confirmed" is refresh's word (``db.checks.decide``): a gone answer only changes a post's status once a
+second check, ``confirm_after`` later, agrees (outcome ``changed``); a gone post that answers again is
+``returned``; a post gone at its very first check counts too (outcome ``first`` with a gone status). A
+pending or unconfirmed answer, and a failed check, are never news. The feed is built with ElementTree, so
+every stored value is escaped XML text; entries link to the post's provenance page and the article page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from embedtrail.db.checks import ERROR, GONE_STATUSES, UNCHECKED
+
+from .schema import Schema
+
+__all__ = ["FEED_ENTRIES", "Change", "FeedFilter", "atom_feed", "load_changes", "site_matches"]
+
+FEED_ENTRIES = 50
+ATOM = "http://www.w3.org/2005/Atom"
+# Per entry, how much of a post's text the summary repeats.
+TEXT_CHARS = 500
+# Characters XML 1.0 cannot carry at all, escaped or not: stored text holding one would make the whole feed
+# unreadable, so they are dropped.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """What the feed is narrowed to: one platform, one site (name as the page gives it, or host)."""
+
+    platform: str | None = None
+    site: str | None = None
+
+    def title(self) -> str:
+        parts = [f"on {self.platform}" if self.platform else "", f"cited by {self.site}" if self.site else ""]
+        return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry: a post's confirmed status change, or an embed an edit removed."""
+
+    kind: str  # "status" or "removed"
+    at: str
+    key: str
+    post_id: str
+    platform: str
+    status: str
+    previous: str | None = None
+    outcome: str | None = None
+    detail: str | None = None
+    author: str | None = None
+    text: str | None = None
+    article_id: str | None = None
+    article_title: str | None = None
+    site_name: str | None = None
+    context: str | None = None
+
+
+def site_matches(alias: str) -> str:
+    """SQL true when the article ``alias`` is of the site ``:site`` (its site_name, or its URL's host with
+    or without ``www.``); ``:site_host`` is the lower-cased host."""
+    return (
+        f"({alias}.site_name = :site collate nocase"
+        f" or lower({alias}.url) like 'http%://' || :site_host || '/%' escape '\\'"
+        f" or lower({alias}.url) like 'http%://www.' || :site_host || '/%' escape '\\')"
+    )
+
+
+def _site_params(site: str | None) -> dict[str, Any]:
+    host = (site or "").strip().lower().removeprefix("www.")
+    # LIKE wildcards in a host would widen the match; a host never holds them.
+    return {"site": (site or "").strip(), "site_host": host.replace("%", "").replace("_", "\\_")}
+
+
+async def _rows(database: Any, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    results = await database.execute(sql, params)
+    return [dict(zip(results.columns, row, strict=True)) for row in results.rows]
+
+
+def _author(row: dict[str, Any]) -> str | None:
+    name, handle = row.get("author_name"), row.get("author_handle")
+    if name and handle:
+        return f"{name} (@{handle})"
+    return str(name) if name else (f"@{handle}" if handle else None)
+
+
+async def _status_changes(database: Any, chosen: FeedFilter, limit: int) -> list[Change]:
+    gone = json.dumps(sorted(GONE_STATUSES))
+    where = [
+        "(c.outcome in ('changed', 'returned')"
+        " or (c.outcome = 'first' and c.status in (select value from json_each(:gone))))"
+    ]
+    if chosen.platform:
+        where.append("p.platform = :platform")
+    if chosen.site:
+        where.append(
+            "exists (select 1 from embeds e join articles a on a.id = e.article_id "
+            f"where e.post_id = c.post_id and {site_matches('a')})"
+        )
+    rows = await _rows(
+        database,
+        f"""
+        select c.id, c.post_id, c.checked_at, c.status, c.outcome, c.detail, p.platform, p.author_name,
+               p.author_handle, p.text,
+               (select c2.status from checks c2
+                where c2.post_id = c.post_id and c2.checked_at < c.checked_at
+                  and c2.status not in ('{ERROR}', '{UNCHECKED}') and coalesce(c2.outcome, '') != 'pending'
+                order by c2.checked_at desc limit 1) as previous
+        from checks c join posts p on p.id = c.post_id
+        where {" and ".join(where)}
+        order by c.checked_at desc
+        limit {limit}
+        """,
+        {"gone": gone, "platform": chosen.platform, **_site_params(chosen.site)},
+    )
+    return [
+        Change(
+            kind="status",
+            at=row["checked_at"],
+            key=f"check-{row['id']}",
+            post_id=row["post_id"],
+            platform=row["platform"],
+            status=row["status"],
+            previous=row["previous"],
+            outcome=row["outcome"],
+            detail=row["detail"],
+            author=_author(row),
+            text=row["text"],
+        )
+        for row in rows
+    ]
+
+
+async def _removed_embeds(database: Any, chosen: FeedFilter, limit: int) -> list[Change]:
+    where = ["e.removed_at is not null"]
+    if chosen.platform:
+        where.append("p.platform = :platform")
+    if chosen.site:
+        where.append(site_matches("a"))
+    rows = await _rows(
+        database,
+        f"""
+        select e.id, e.removed_at, e.post_id, e.context, p.platform, p.status, p.author_name, p.author_handle,
+               p.text, a.id as article_id, a.title, a.site_name
+        from embeds e join articles a on a.id = e.article_id join posts p on p.id = e.post_id
+        where {" and ".join(where)}
+        order by e.removed_at desc
+        limit {limit}
+        """,
+        {"platform": chosen.platform, **_site_params(chosen.site)},
+    )
+    return [
+        Change(
+            kind="removed",
+            at=row["removed_at"],
+            key=f"removed-{row['id']}-{row['removed_at']}",
+            post_id=row["post_id"],
+            platform=row["platform"],
+            status=row["status"],
+            author=_author(row),
+            text=row["text"],
+            article_id=row["article_id"],
+            article_title=row["title"],
+            site_name=row["site_name"],
+            context=row["context"],
+        )
+        for row in rows
+    ]
+
+
+async def load_changes(
+    database: Any, schema: Schema, chosen: FeedFilter, limit: int = FEED_ENTRIES
+) -> list[Change]:
+    """The newest ``limit`` changes the database records (status changes need ``checks.outcome``, removed
+    embeds ``embeds.removed_at``), newest first."""
+    changes: list[Change] = []
+    if "checks.outcome" in schema:
+        changes += await _status_changes(database, chosen, limit)
+    if "embeds.removed_at" in schema:
+        changes += await _removed_embeds(database, chosen, limit)
+    return sorted(changes, key=lambda change: change.at, reverse=True)[:limit]
+
+
+def _atom_time(value: str | None) -> str:
+    """A stored UTC time as RFC 3339 (Atom's date format); a bare date becomes midnight UTC."""
+    text = (value or "").strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = datetime(1970, 1, 1, tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _title(change: Change) -> str:
+    who = f" by {change.author}" if change.author else ""
+    if change.kind == "removed":
+        article = change.article_title or f"article {change.article_id}"
+        site = f" ({change.site_name})" if change.site_name else ""
+        return f"Removed by an edit: {change.post_id}{who} from “{article}”{site}"
+    if change.status in GONE_STATUSES:
+        return f"Gone: {change.post_id}{who} is {change.status}"
+    if change.outcome == "returned":
+        return f"Back: {change.post_id}{who} is {change.status} again"
+    return f"Changed: {change.post_id}{who} is now {change.status}"
+
+
+def _summary(change: Change) -> str:
+    lines: list[str] = []
+    if change.kind == "removed":
+        lines.append(f"A later copy of the article no longer cites this {change.platform} post.")
+        lines.append(f"The post's status now: {change.status}.")
+        if change.context:
+            lines.append(f"It was cited as: “{change.context}”")
+    else:
+        was = f" (was {change.previous})" if change.previous else ""
+        first = " at its first check" if change.outcome == "first" else ""
+        lines.append(f"{change.platform} post, status {change.status}{was}{first}.")
+        if change.detail:
+            lines.append(f"Evidence: {change.detail}")
+    if change.text:
+        text = change.text if len(change.text) <= TEXT_CHARS else change.text[:TEXT_CHARS] + "…"
+        lines.append(f"Text as the article reproduced it: {text}")
+    return "\n".join(lines)
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    clean = {name: _NOT_XML.sub("", value) for name, value in attributes.items()}
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", clean)
+    if text is not None:
+        element.text = _NOT_XML.sub("", text)
+    return element
+
+
+def atom_feed(
+    changes: list[Change],
+    *,
+    absolute: Any,
+    provenance: Any,
+    article: Any,
+    chosen: FeedFilter,
+    self_url: str,
+) -> bytes:
+    """The Atom document for ``changes``. ``absolute(path)`` makes an absolute URL; ``provenance(post_id)``
+    and ``article(article_id)`` give the pages' paths."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    narrowed = chosen.title()
+    _add(feed, "title", "embedtrail: cited posts that changed" + (f" ({narrowed})" if narrowed else ""))
+    _add(
+        feed,
+        "subtitle",
+        "Confirmed status changes of posts news articles cited, and embeds that later edits removed.",
+    )
+    _add(feed, "id", self_url)
+    _add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    _add(feed, "link", rel="alternate", href=absolute("/"), type="text/html")
+    newest = changes[0].at if changes else None
+    _add(feed, "updated", _atom_time(newest) if newest else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    author = _add(feed, "author")
+    _add(author, "name", "embedtrail")
+    _add(feed, "generator", "embedtrail")
+    for change in changes:
+        entry = _add(feed, "entry")
+        post_page = absolute(provenance(change.post_id))
+        if change.kind == "removed" and change.article_id:
+            page = absolute(article(change.article_id))
+            _add(entry, "link", rel="alternate", href=page, type="text/html")
+            _add(entry, "link", rel="related", href=post_page, type="text/html")
+        else:
+            page = post_page
+            _add(entry, "link", rel="alternate", href=page, type="text/html")
+        _add(entry, "id", f"{page}#{quote(change.key, safe='')}")
+        _add(entry, "title", _title(change))
+        _add(entry, "updated", _atom_time(change.at))
+        _add(entry, "category", term=change.platform)
+        _add(entry, "category", term=change.status)
+        _add(entry, "summary", _summary(change), type="text")
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
