@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= embedtrail.db
 PORT ?= 8001
 
-.PHONY: run test test-fast lint bench install clean docs fuzz
+.PHONY: run test test-fast lint bench install clean docs fuzz screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/cog -r README.md docs/cli-reference.md
+
+# The README's pictures: the browser test's screenshots of the main pages, on the bundled sample articles.
+screenshots: $(STAMP)
+	sh scripts/install-test-deps.sh
+	EMBEDTRAIL_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:xdist \
+		tests/test_browser.py -k readme_screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

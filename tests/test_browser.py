@@ -10,17 +10,28 @@ install``: no internet); the tests skip only when it cannot be installed.
 
 from __future__ import annotations
 
+import os
 import socket
+import statistics
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import feedparser
 import pytest
-from conftest_datasette import ANI_POST, GERASHCHENKO_POST, XSS_POST, build_database
+from conftest_datasette import (
+    ANI_POST,
+    GERASHCHENKO_POST,
+    XSS_POST,
+    build_database,
+    build_sample_database,
+)
 from testdeps import require_program
 
 from embedtrail.db.serving import make_datasette, make_server
@@ -33,6 +44,10 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# `make screenshots` sets this to docs/screenshots: the README's pictures come from test_readme_screenshots.
+SCREENSHOTS = Path(os.environ.get("EMBEDTRAIL_SCREENSHOTS") or ARTIFACTS / "readme")
+# A laptop screen, on which the posts table must open on rows and show about 15 of them.
+LAPTOP = {"width": 1440, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -56,11 +71,10 @@ class Server:
     netloc: str
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """uvicorn serving the fixture database on a random free port of 127.0.0.1, in a thread."""
-    built = build_database(tmp_path_factory.mktemp("browser") / "embedtrail.db")
-    datasette = make_datasette(built.path)
+@contextmanager
+def _serving(path: Path) -> Iterator[Server]:
+    """uvicorn serving ``path`` on a random free port of 127.0.0.1, in a thread."""
+    datasette = make_datasette(path)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -81,6 +95,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         sock.close()
         for database in datasette.databases.values():
             database.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The fixture database (hostile payloads included), served."""
+    built = build_database(tmp_path_factory.mktemp("browser") / "embedtrail.db")
+    with _serving(built.path) as running:
+        yield running
 
 
 @dataclass
@@ -223,3 +245,116 @@ def test_charts(browser_page: tuple[Page, Observed], server: Server) -> None:
     _visit(page, server, "/-/embedtrail/charts", "charts.png")
     assert page.locator("svg.et-chart").count() == 3
     _assert_clean(observed, server)
+
+
+def test_posts_table_opens_on_rows(browser_page: tuple[Page, Observed], server: Server) -> None:
+    """On a laptop screen the first rows show without scrolling and rows are short enough for ~15 a screen."""
+    page, observed = browser_page
+    page.set_viewport_size(LAPTOP)
+    try:
+        for table in ("posts", "articles", "embeds", "mentions", "verification_notes"):
+            page.goto(f"{server.url}/embedtrail/{table}", wait_until="load")
+            page.screenshot(path=str(ARTIFACTS / f"table-{table}.png"))
+            first = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+            assert first is not None and first["y"] < LAPTOP["height"] - 100, (table, first)
+            heights = page.eval_on_selector_all(
+                "table.rows-and-columns tbody tr", "rows => rows.map(r => r.getBoundingClientRect().height)"
+            )
+            assert statistics.median(heights) <= LAPTOP["height"] / 15, (table, heights)
+            # The column descriptions are one click away, not a screen of text above the rows.
+            assert not page.locator("dl.column-descriptions").is_visible()
+            page.locator("details.et-columns summary").click()
+            assert page.locator("dl.et-column-descriptions").is_visible()
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    _assert_clean(observed, server)
+
+
+def test_article_page(browser_page: tuple[Page, Observed], server: Server) -> None:
+    page, observed = browser_page
+    # Reach it as a volunteer would: from a post's trail, following the citing article.
+    page.goto(f"{server.url}/-/provenance/{ANI_POST}", wait_until="load")
+    page.locator("a", has_text="article page").first.click()
+    page.wait_for_load_state("load")
+    assert "/-/article/" in page.url
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+    assert page.locator("#cited li").count() == 1 and page.locator("#removed li").count() == 1
+    assert "Reuters" in page.locator("#notes").inner_text()
+    _assert_clean(observed, server)
+
+
+def test_search_from_the_header(browser_page: tuple[Page, Observed], server: Server) -> None:
+    page, observed = browser_page
+    page.goto(f"{server.url}/embedtrail/posts", wait_until="load")
+    page.fill("form.et-search-header input[name=q]", "Baza")
+    page.locator("form.et-search-header input[name=q]").press("Enter")
+    page.wait_for_load_state("load")
+    assert "/-/embedtrail/search?q=Baza" in page.url
+    page.screenshot(path=str(ARTIFACTS / "search-everything.png"), full_page=True)
+    assert "Baza" in page.locator("#mentions").inner_text()
+    assert page.locator("section.et-section h2").all_inner_texts() == [
+        "Posts",
+        "Articles",
+        "Prose credits",
+        "Verification notes",
+    ]
+    _visit(page, server, "/-/embedtrail/search?q=alert", "search-everything-xss.png")
+    _assert_clean(observed, server)
+
+
+def test_feed(browser_page: tuple[Page, Observed], server: Server) -> None:
+    page, observed = browser_page
+    page.goto(server.url + "/", wait_until="load")
+    href = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    assert href == "/-/embedtrail/changes.atom"
+    response = page.request.get(server.url + href)
+    assert response.status == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo and any(GERASHCHENKO_POST in entry.title for entry in feed.entries)
+    # A feed reader follows an entry to its page.
+    page.goto(feed.entries[0].link, wait_until="load")
+    assert page.locator("h1").count() == 1
+    _assert_clean(observed, server)
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The bundled sample articles, ingested, with a made-up check history (conftest_datasette)."""
+    path = tmp_path_factory.mktemp("sample") / "embedtrail.db"
+    # Built on a thread of its own: the CLI it runs starts an event loop, and this thread already runs
+    # Playwright's.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(build_sample_database, path).result()
+    with _serving(path) as running:
+        yield running
+
+
+def test_readme_screenshots(browser_page: tuple[Page, Observed], sample_server: Server) -> None:
+    """The pictures in the README: the main pages on the sample data, at laptop size, reached by clicking
+    as a volunteer would. Written to ``tests/artifacts/readme/``, or to ``$EMBEDTRAIL_SCREENSHOTS`` (``make
+    screenshots`` writes docs/screenshots)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser = browser_page[0].context.browser
+    assert browser is not None
+    context = browser.new_context(viewport=LAPTOP)
+    try:
+        page = context.new_page()
+        page.goto(f"{sample_server.url}/embedtrail/posts", wait_until="load")
+        page.screenshot(path=str(SCREENSHOTS / "posts.png"))
+        gone = page.locator("tbody tr", has=page.locator(".et-gone")).first
+        gone.locator("a.et-trail").click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(SCREENSHOTS / "provenance.png"))
+        page.locator("a", has_text="article page").first.click()
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(SCREENSHOTS / "article.png"))
+        page.fill("form.et-search-header input[name=q]", "drones")
+        page.locator("form.et-search-header input[name=q]").press("Enter")
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(SCREENSHOTS / "search.png"))
+        page.goto(f"{sample_server.url}/-/embedtrail/charts", wait_until="load")
+        page.screenshot(path=str(SCREENSHOTS / "charts.png"))
+    finally:
+        context.close()
+    for name in ("posts", "provenance", "article", "search", "charts"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name

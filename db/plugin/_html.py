@@ -66,9 +66,13 @@ def link(url: object, text: object | None = None, *, css_class: str = "et-ext") 
 
 def source_link(url: object, text: object | None = None) -> Markup:
     """Where a copy came from: ``link`` for a web URL, "local file" for a ``file:`` URL (where a volunteer's
-    saved copy sat on their disk is nobody's business on a served page)."""
+    saved copy sat on their disk is nobody's business on a served page), and a note for the content name
+    (``urn:sha256:``) of a saved file that declared no URL."""
     if isinstance(url, str) and url.lower().startswith("file:"):
         return Markup('<span class="local-file" title="read from a local file">local file</span>')
+    if isinstance(url, str) and url.lower().startswith("urn:sha256:"):
+        # A saved file that declared no URL is known by its content's digest.
+        return Markup('<span class="et-none" title="{}">a saved file with no URL</span>').format(url)
     return link(url, text)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["CLAMPED_COLUMNS", "LEADING_COLUMNS", "ONE_LINE_COLUMNS", "arrange", "clamp"]
+__all__ = ["CLAMPED_COLUMNS", "LEADING_COLUMNS", "ONE_LINE_COLUMNS", "REFERENCE_COLUMNS", "arrange", "clamp"]
 
 # What a volunteer reads first in each table; any column not named keeps its schema order after these.
 LEADING_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -52,6 +52,8 @@ CLAMPED_COLUMNS = frozenset(
         "media",
     }
 )
+# References to another row, shown as that row's label (an article's title, a post's author) and id.
+REFERENCE_COLUMNS = frozenset({"article_id", "post_id", "mention_id", "account_id"})
 # Short text that still wraps into a tall row (names, handles): one line, cut with an ellipsis.
 ONE_LINE_COLUMNS = frozenset(
     {"author_name", "author_handle", "author", "site_name", "source_name", "verifier"}
@@ -82,10 +84,12 @@ def arrange(items: Iterable[Any], table: str | None) -> list[Any]:
 
 
 def clamp(column: str | None) -> str | None:
-    """The CSS class that clamps cells of ``column`` in a table (``et-clamp``: two lines, ``et-line``: one),
-    or None for cells shown whole."""
+    """The CSS class that clamps cells of ``column`` in a table (``et-clamp``: two lines, narrower for a
+    reference to another row; ``et-line``: one line), or None for cells shown whole."""
     if column in CLAMPED_COLUMNS:
         return "et-clamp"
+    if column in REFERENCE_COLUMNS:
+        return "et-clamp et-ref"
     if column in ONE_LINE_COLUMNS:
         return "et-line"
     return None
