@@ -24,6 +24,7 @@ from conftest_datasette import (
     ANI_POST,
     GERASHCHENKO_POST,
     SEED_URL,
+    XSS_ARTICLE_URL,
     XSS_ODD_POST,
     XSS_POST,
     Built,
@@ -43,6 +44,7 @@ from embedtrail.db.checks import GONE_STATUSES
 from embedtrail.db.plugin import _html, charts
 from embedtrail.db.plugin.schema import requirements_met, resolve_queries
 from embedtrail.db.serving import PublishResult, load_metadata, make_datasette, publish
+from embedtrail.db.store import article_key
 from embedtrail.tracker.config import ServeConfig
 
 # ---------------------------------------------------------------------------------------------- fixtures
@@ -624,6 +626,10 @@ XSS_PAGES = [
     "/embedtrail?sql=select+*+from+posts",
     f"/-/provenance/{XSS_POST}",
     "/-/embedtrail/charts",
+    f"/-/article/{article_key(XSS_ARTICLE_URL)}",
+    "/-/embedtrail/search?q=alert",
+    "/-/embedtrail/search?q=xss_account",
+    "/-/embedtrail/search?q=Story",
 ]
 
 
