@@ -495,7 +495,12 @@ def build_database(path: Path, sizes: Sizes) -> dict[str, int]:
         for kind, name, _sql in saved:
             conn.execute(f"drop {kind} [{name}]")
         counts = _fill(conn, sizes)
-        # What the citation-count triggers (dropped above) would have kept while loading.
+        for kind, _name, sql in saved:
+            if kind == "index":
+                conn.execute(sql)
+        # What the citation-count triggers (dropped above) would have kept while loading: with the indexes
+        # back (a count per post without embeds' post_id index reads all three million embeds each time),
+        # and before the triggers (the full-text ones would re-index every post for a count).
         if "citation_count" in _columns(conn, "posts"):
             conn.execute(
                 "update posts set citation_count = "
@@ -505,8 +510,9 @@ def build_database(path: Path, sizes: Sizes) -> dict[str, int]:
                 "update accounts set citation_count = coalesce("
                 "(select sum(citation_count) from posts where posts.account_id = accounts.id), 0)"
             )
-        for _kind, _name, sql in saved:
-            conn.execute(sql)
+        for kind, _name, sql in saved:
+            if kind == "trigger":
+                conn.execute(sql)
         for table in ("posts", "articles", "verification_notes", "mentions"):
             conn.execute(f"insert into [{table}_fts]([{table}_fts]) values ('rebuild')")
         conn.execute("commit")

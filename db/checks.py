@@ -390,6 +390,8 @@ def apply_check(db: Database, check: Check, policy: Policy) -> Applied:
                 "body_sha256": result.body_sha256,
                 "outcome": transition.outcome,
                 "run_id": check.run_id,
+                # Written only when there are headers: a database from before m092 has no such column.
+                **({"headers": json.dumps(dict(check.headers))} if check.headers else {}),
             },
         )
     return Applied(transition.outcome, transition.changed, False, state.status)

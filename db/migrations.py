@@ -575,3 +575,48 @@ def m091_file_articles_by_content(db: Database) -> None:
         "insert or ignore into article_aliases (alias, article_id) values (?, ?)",
         [(article_id(f"urn:sha256:{digest}"), article) for digest, article in pairs],
     )
+
+
+@migrations()
+def m092_evidence_store(db: Database) -> None:
+    # The evidence store (db/bodies.py) keeps the bytes behind captures and checks in files; these tables are
+    # its index and its tombstones. checks.headers keeps the platform answer's response headers beside its
+    # body, as captures.headers does for documents.
+    db.table("bodies").create(
+        {"sha256": str, "size": int, "stored_size": int, "stored_at": str},
+        pk="sha256",
+        not_null={"size", "stored_size", "stored_at"},
+    )
+    db.table("forgotten").create(
+        {
+            "id": int,
+            "target": str,
+            "reason": str,
+            "requested_by": str,
+            "forgotten_at": str,
+            "body_count": int,
+        },
+        pk="id",
+        not_null={"target", "reason", "forgotten_at"},
+    )
+    db.table("forgotten_bodies").create(
+        {"sha256": str, "forgotten_id": int},
+        pk="sha256",
+        foreign_keys=[("forgotten_id", "forgotten", "id")],
+    )
+    if db.table("checks").exists():
+        db.table("checks").add_column("headers", str)
+
+
+@migrations()
+def m093_feed_index(db: Database) -> None:
+    # The feed of changes (/-/embedtrail/changes.atom) reads confirmed changes newest first, often for one
+    # platform: a partial index holding only those checks lets it stop after the entries it shows instead of
+    # sorting every change (0.55 s for one platform on 900,000 checks). The condition is the feed's own
+    # (db.plugin.feed.CHANGES), word for word, or SQLite would not use the index.
+    if db.table("checks").exists() and "outcome" in db.table("checks").columns_dict:
+        db.execute(
+            "create index if not exists idx_checks_feed on checks (checked_at) where "
+            "outcome in ('changed', 'returned') or (outcome = 'first' and status in "
+            "('deleted', 'not_found', 'protected', 'restricted', 'suspended'))"
+        )

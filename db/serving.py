@@ -57,6 +57,8 @@ README_NAME = "README.md"
 # cell rendering and robots.txt (the metadata and queries work without it).
 PLUGIN_INSTALL = "embedtrail @ git+https://github.com/embedtrail/embedtrail"
 # Tables whose row counts a publish reports.
+# A snapshot published --with-bodies keeps them here, in the evidence store's layout.
+BODIES_DIR = "bodies"
 _COUNTED_TABLES = ("articles", "posts", "embeds", "mentions", "verification_notes", "accounts", "checks")
 
 
@@ -127,6 +129,7 @@ def make_datasette(
     config: ServeConfig | None = None,
     metadata_overrides: Mapping[str, Any] | None = None,
     bound_host: str | None = None,
+    store_root: Path | None = None,
 ) -> Datasette:
     """A Datasette app serving ``db_path`` under the name ``embedtrail`` with the packaged metadata.
 
@@ -134,8 +137,10 @@ def make_datasette(
     mode and new rows, tables and columns show up on the next request. ``immutable=True`` is for snapshots
     that never change (faster counts, downloads allowed). ``metadata_overrides`` is deep-merged over the
     packaged metadata. ``bound_host`` (the address ``serve`` listens on) is one of the names the instance
-    answers to, beside ``[serve] allowed_hosts`` (or the local names) and ``base_url``'s host. Raises
-    FileNotFoundError when ``db_path`` does not exist; Datasette would otherwise fail on the first request.
+    answers to, beside ``[serve] allowed_hosts`` (or the local names) and ``base_url``'s host.
+    ``store_root`` is the evidence store whose bodies ``/-/embedtrail/body/<sha256>`` serves (default: a
+    snapshot's ``bodies/`` beside the database). Raises FileNotFoundError when ``db_path`` does not exist;
+    Datasette would otherwise fail on the first request.
     """
     path = Path(db_path).resolve()
     if not path.is_file():
@@ -163,6 +168,9 @@ def make_datasette(
     datasette.add_database(Database(datasette, path=str(path), is_mutable=not immutable), name=DATABASE_NAME)
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
+    # Where the plugin reads stored bodies from (db/plugin/evidence.py); not in the metadata, which anyone
+    # can read at /-/metadata and which must not name a local directory.
+    datasette.embedtrail_store_root = store_root
     return datasette
 
 
@@ -329,6 +337,11 @@ def _strip_local_paths(snapshot: Path) -> dict[str, int]:
             changed["runs"] = conn.execute(
                 "update runs set arguments = '[]' where arguments != '[]'"
             ).rowcount
+        if "forgotten.requested_by" in schema:
+            # A tombstone says what went and why; who on the team asked (a login name) stays private.
+            changed["forgotten"] = conn.execute(
+                "update forgotten set requested_by = null where requested_by is not null"
+            ).rowcount
         # The full-text indexes (articles' covers its URL) are rebuilt from the cleaned rows, and VACUUM drops
         # the replaced values from free pages: nothing of the old values may linger in the file.
         for name in sorted(n for n in schema if n.endswith("_fts") and "." not in n):
@@ -336,6 +349,22 @@ def _strip_local_paths(snapshot: Path) -> dict[str, int]:
         conn.commit()
         conn.execute("VACUUM")
     return changed
+
+
+def _copy_bodies(snapshot: Path, store: Path, staged: Path) -> int:
+    """Copy the stored bodies the snapshot's ``bodies`` table lists from the evidence store ``store`` into
+    ``staged/bodies/`` (the store's own layout, so the plugin serves them); returns how many."""
+    with closing(sqlite3.connect(f"{snapshot.resolve().as_uri()}?mode=ro", uri=True)) as snap:
+        shas = [str(row[0]) for row in snap.execute("select sha256 from bodies")]
+    copied = 0
+    for sha in shas:
+        relative = Path(BODIES_DIR) / sha[:2] / f"{sha}.zst"
+        if not (store / relative).is_file():
+            continue
+        (staged / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(store / relative, staged / relative)
+        copied += 1
+    return copied
 
 
 def _write_file(path: Path, text: str) -> None:
@@ -380,7 +409,7 @@ def _running(pid: int) -> bool:
 def _is_snapshot(directory: Path) -> bool:
     """Whether ``directory`` holds an embedtrail snapshot and nothing else (what publish may replace)."""
     names = {p.name for p in directory.iterdir()}
-    return names <= {SNAPSHOT_NAME, METADATA_NAME, README_NAME} and SNAPSHOT_NAME in names
+    return names <= {SNAPSHOT_NAME, METADATA_NAME, README_NAME, BODIES_DIR} and SNAPSHOT_NAME in names
 
 
 def _swap_in(staged: Path, directory: Path) -> None:
@@ -416,17 +445,20 @@ def publish(
     *,
     force: bool = False,
     keep_paths: bool = False,
+    bodies_from: Path | None = None,
 ) -> PublishResult:
     """Write a public snapshot of ``db_path`` into ``out_dir``: ``embedtrail.db``, ``metadata.yaml``, README.
 
     Everything is written into a staging directory beside ``out_dir`` first (the database with ``VACUUM
     INTO``, consistent while another process writes, switched out of WAL, integrity-checked, mode 0444;
     every file fsynced), then swapped in whole: a crash or a full disk leaves the previous snapshot as it
-    was, and what a killed publish left behind is removed by the next. ``out_dir`` must be missing, empty or
-    an earlier snapshot; anything else needs ``force``. Local paths are removed from the snapshot (``file://``
-    URLs, archive file names, run arguments) unless ``keep_paths``. The metadata holds exactly the canned
-    queries the snapshot's schema supports. The secret is never written. Raises FileNotFoundError for a
-    missing ``db_path``, sqlite3.DatabaseError for an unreadable one, PublishError for a directory in use.
+    was, and what a killed publish left behind is removed by the next. ``out_dir`` must be missing, empty
+    or an earlier snapshot; anything else needs ``force``. Local paths are removed from the snapshot
+    (``file://`` URLs, archive file names, run arguments, who asked for a forget) unless ``keep_paths``.
+    The metadata holds exactly the canned queries the snapshot's schema supports. The secret is never
+    written. ``bodies_from`` (an evidence store directory: ``publish --with-bodies``) copies the stored
+    bodies into the snapshot's ``bodies/``. Raises FileNotFoundError for a missing ``db_path``,
+    sqlite3.DatabaseError for an unreadable one, PublishError for a directory in use.
     """
     source = Path(db_path).resolve()
     if not source.is_file():
@@ -459,6 +491,8 @@ def publish(
         with target.open("rb") as written:
             os.fsync(written.fileno())
         target.chmod(0o444)
+        if bodies_from is not None and "bodies" in schema:
+            counts["stored bodies published"] = _copy_bodies(target, bodies_from, staged)
 
         metadata = _without_write_queries(load_metadata())
         database = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {})

@@ -309,3 +309,5 @@ class Check:
     url: str | None = None
     elapsed_ms: int | None = None
     run_id: int | None = None
+    # The response headers of the answer the evidence came from (lower-case names), when kept.
+    headers: tuple[tuple[str, str], ...] | None = None

@@ -1,6 +1,7 @@
 """SIGKILL at random moments, at least 20 times each for ``embedtrail ingest`` and ``embedtrail refresh``: the
-database stays intact, no article is half-written, nothing written before a kill is lost, and the next run
-finishes the work with the counts an uninterrupted run gives.
+database stays intact, no article is half-written, nothing written before a kill is lost, no row names a
+body the evidence store lacks, and the next run finishes the work with the counts an uninterrupted run
+gives.
 
 Kill moments come from a seeded ``random.Random``, so a failure names a reproducible schedule. Each run is
 short (a local article server with 60 articles; the fake platform with 150 posts), so the whole file takes a
@@ -24,6 +25,7 @@ import pytest
 import servers
 from servers import LocalServer, Reply
 
+from embedtrail.db.bodies import StoreConfig, open_store, verify
 from embedtrail.db.store import open_database
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -131,6 +133,24 @@ def _assert_whole(db_path: str) -> None:
         assert embeds == EMBEDS_PER_ARTICLE, f"article {article_id} has {embeds} embeds"
 
 
+def _assert_evidence(db_path: str, *, captures: bool = True, checks: bool = False) -> None:
+    """No row names a body the store lacks or holds damaged: every capture's (and, with ``checks``, every
+    answered check's) body is in the store and indexed; what a kill leaves is only what verify explains
+    (files no row names, half-written files in tmp/)."""
+    db = open_database(db_path)
+    try:
+        store = open_store(db, StoreConfig())
+        assert store is not None
+        report = verify(db, store)
+        assert report.ok, (report.missing, report.altered)
+        if captures:
+            assert report.not_kept.get("captures", 0) == 0, report.not_kept
+        if checks:
+            assert report.not_kept.get("checks", 0) == 0, report.not_kept
+    finally:
+        db.close()
+
+
 def _ingest_args(db_path: str, server: LocalServer) -> list[str]:
     urls = [server.url(f"/a/{n}") for n in range(ARTICLES)]
     return ["ingest", "--db", db_path, "--allow-private", "--silent", *urls]
@@ -158,6 +178,7 @@ def test_ingest_survives_twenty_sigkills(article_server: LocalServer, tmp_path: 
         landed = _kill_at(_start(_ingest_args(db_path, article_server)), schedule.uniform(0.05, full_run))
         kills += landed
         _assert_whole(db_path)
+        _assert_evidence(db_path)
         after = _rows(db_path)
         for table, ids in before.items():
             assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"
@@ -194,6 +215,8 @@ def test_refresh_survives_twenty_sigkills(tmp_path: Path) -> None:
             landed = _kill_at(_start(args), schedule.uniform(0.3, 3.0))
             kills += landed
             _assert_refresh_whole(db_path)
+            # The seeded capture was written directly, not read: only the checks' answers are the run's.
+            _assert_evidence(db_path, captures=False, checks=True)
             after = _rows(db_path)
             for table, ids in before.items():
                 assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"

@@ -34,6 +34,7 @@ from datasette.app import Datasette
 
 from embedtrail.db.plugin import charts, tables
 from embedtrail.db.plugin.charts import PlatformShare
+from embedtrail.db.plugin.feed import CHANGES, changes_condition
 from embedtrail.db.plugin.search import COUNT_CAP
 from embedtrail.db.serving import make_datasette
 from embedtrail.scrapers.records import UNCHECKABLE_PLATFORMS
@@ -365,6 +366,28 @@ async def test_feed_per_platform_and_per_site(ds: Datasette) -> None:
 
 
 @pytest.mark.asyncio
+async def test_feed_of_a_big_site_is_the_same_feed(ds: Datasette, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A site with many articles is tested change by change instead of listed first: same entries.
+    listed = await _feed(ds, "?site=news.example.com")
+    monkeypatch.setattr("embedtrail.db.plugin.feed.BIG_SITE_ARTICLES", 1)
+    tested = await _feed(ds, "?site=news.example.com")
+    assert listed.entries and [entry.id for entry in tested.entries] == [entry.id for entry in listed.entries]
+
+
+@pytest.mark.asyncio
+async def test_feed_past_the_time_limit_says_so(ds: Datasette, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datasette.database import QueryInterrupted
+
+    async def interrupted(*args: object, **kwargs: object) -> None:
+        raise QueryInterrupted(Exception("interrupted"), "select 1", {})
+
+    monkeypatch.setattr("embedtrail.db.plugin.pages.load_changes", interrupted)
+    response = await ds.client.get("/-/embedtrail/changes.atom")
+    assert response.status_code == 503 and "time limit" in response.text
+    assert response.headers["retry-after"] == "60"
+
+
+@pytest.mark.asyncio
 async def test_feed_escapes_stored_payloads(ds: Datasette) -> None:
     response = await get(ds, "/-/embedtrail/changes.atom")
     assert b"<script>" not in response.content and b"<img" not in response.content
@@ -489,3 +512,24 @@ def test_chart_y_axis_is_round() -> None:
     for tick in ("0", "5", "10", "15", "20"):
         assert f">{tick}</text>" in svg
     assert ">posts cited</text>" in svg and "Publication month of the citing article" in svg
+
+
+def test_feed_reads_its_partial_index(built: Built) -> None:
+    """The feed's condition is the partial index's, word for word: SQLite refuses ``indexed by`` a partial
+    index whose condition the query does not imply ("no query solution")."""
+    with closing(sqlite3.connect(built.path)) as conn:
+        indexed = conn.execute("select sql from sqlite_master where name = 'idx_checks_feed'").fetchone()[0]
+        assert indexed.endswith(f"where {CHANGES}")
+        plan = " ".join(
+            row[3]
+            for row in conn.execute(
+                "explain query plan select c.id from checks c indexed by idx_checks_feed "
+                f"join posts p on p.id = c.post_id where ({changes_condition('c')}) "
+                "and p.platform = 'telegram' order by c.checked_at desc limit 50"
+            )
+        )
+        assert "USING INDEX idx_checks_feed" in plan and "TEMP B-TREE" not in plan
+        with pytest.raises(sqlite3.OperationalError, match="no query solution"):
+            conn.execute(
+                "select id from checks indexed by idx_checks_feed where outcome = 'changed'"
+            ).fetchall()

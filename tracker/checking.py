@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import BodyStore, StoreError, keep_body
 from embedtrail.db.checks import Applied, Policy, apply_check, merge_post
 from embedtrail.scrapers.records import ERROR, Check
 
@@ -122,6 +123,7 @@ def apply_outcome(
     now: str,
     run_id: int | None,
     report: RefreshReport,
+    store: BodyStore | None = None,
 ) -> bool:
     """Write one finished check: the merge its short link asked for, then the check, in one savepoint. A
     failure is recorded for the post and rolls back only this outcome. ``key`` is the ``checks`` row id
@@ -131,6 +133,13 @@ def apply_outcome(
     if checked is None:
         report.skipped += 1
         return False
+    answer = checked.answer
+    if store is not None and answer is not None and checked.result.body_sha256:
+        try:
+            # Stored and indexed before the check that names it is written.
+            keep_body(db, store, answer.body, checked.result.body_sha256, now)
+        except StoreError as error:  # the check still counts; only its evidence is not kept
+            report.error(post, f"answer not stored: {error}")
     try:
         with db.atomic():
             target = post
@@ -145,6 +154,7 @@ def apply_outcome(
                 url=checked.url,
                 elapsed_ms=checked.elapsed_ms,
                 run_id=run_id,
+                headers=answer.headers if answer is not None and store is not None else None,
             )
             applied = apply_check(db, check, policy)
     except Exception as error:  # recorded for this post; its savepoint rolled back
@@ -173,6 +183,7 @@ class CheckWriter:
         run_id: int | None,
         progress: Callable[[], None] | None = None,
         watch: NetworkWatch | None = None,
+        store: BodyStore | None = None,
     ) -> None:
         self.db = db
         self.policy = policy
@@ -181,6 +192,7 @@ class CheckWriter:
         self.run_id = run_id
         self.progress = progress
         self.watch = watch
+        self.store = store
         self.unwritten: list[Outcome] = []
         self.held: list[Outcome] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -242,6 +254,7 @@ class CheckWriter:
                     key=uuid.uuid4().hex,
                     now=self.now(),
                     run_id=self.run_id,
+                    store=self.store,
                     report=self.report,
                 )
                 if written and self.progress is not None:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import store_root
 from embedtrail.db.store import finish_run, open_database, start_run
 
 from .config import Config, ConfigError, load_config
@@ -467,7 +468,13 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
         raise click.ClickException(f"no database at {db_path}: run 'embedtrail ingest' first")
     with _database(db_path):
         pass  # bring the schema up to date before Datasette reads it
-    datasette = make_datasette(db_path, immutable=False, config=config.serve, bound_host=host)
+    datasette = make_datasette(
+        db_path,
+        immutable=False,
+        config=config.serve,
+        bound_host=host,
+        store_root=store_root(Path(db_path).resolve(), config.store) if config.store.enabled else None,
+    )
     click.echo(
         f"Serving {db_path} as 'embedtrail' at http://{host}:{port}/embedtrail (Ctrl-C to stop)", err=True
     )
@@ -483,16 +490,23 @@ def serve(host: str, port: int, db_path: str, config_path: str | None) -> None:
 @config_option
 @click.option("--force", is_flag=True, help="Replace DIRECTORY even if it holds more than a snapshot")
 @click.option(
+    "--with-bodies", is_flag=True, help="Also publish the stored bodies (captured pages, platform answers)"
+)
+@click.option(
     "--keep-paths", is_flag=True, help="Keep local file paths (file:// URLs, archive names, run arguments)"
 )
-def publish(directory: str, db_path: str, config_path: str | None, force: bool, keep_paths: bool) -> None:
+def publish(
+    directory: str, db_path: str, config_path: str | None, force: bool, with_bodies: bool, keep_paths: bool
+) -> None:
     """Write a read-only snapshot of the database for a public instance into DIRECTORY.
 
     DIRECTORY gets embedtrail.db (a consistent VACUUM INTO copy, safe while refresh writes), metadata.yaml
     and a README with the command line that serves it immutable, or hands it to 'datasette publish' or
     'datasette package'. The snapshot is built beside DIRECTORY and swapped in whole, so a crash or a full
     disk leaves the previous one intact. DIRECTORY must be missing, empty or an earlier snapshot (else
-    --force). Local file paths are removed from the snapshot unless --keep-paths.
+    --force). Local file paths are removed from the snapshot unless --keep-paths. The stored bodies (the
+    evidence store: every captured page and platform answer) stay out unless --with-bodies: a page's bytes
+    may hold what its publisher has since taken down, and a public instance is a republication.
     """
     from embedtrail.db.serving import publish as write_snapshot
 
@@ -502,7 +516,14 @@ def publish(directory: str, db_path: str, config_path: str | None, force: bool, 
     with _database(db_path):
         pass  # a snapshot of an old schema would lack the published queries' tables
     try:
-        result = write_snapshot(db_path, directory, config.serve, force=force, keep_paths=keep_paths)
+        result = write_snapshot(
+            db_path,
+            directory,
+            config.serve,
+            force=force,
+            keep_paths=keep_paths,
+            bodies_from=store_root(Path(db_path).resolve(), config.store) if with_bodies else None,
+        )
     except (OSError, ValueError) as error:
         raise click.ClickException(f"cannot publish to {directory}: {error}") from error
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
@@ -843,3 +864,7 @@ def queue_retry_command(queue_url: str) -> None:
     except redis.RedisError as error:
         raise click.ClickException(f"queue unavailable at {queue_url}: {error}") from error
     click.echo(f"re-queued {count} failed job{'s' if count != 1 else ''}")
+
+
+# The evidence commands (verify, forget, reextract, export) live in their own module and register on `cli`.
+from . import cli_evidence  # noqa: E402, F401

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from embedtrail.db.bodies import StoreConfig
 from embedtrail.db.settings import ServeConfig
 from embedtrail.scrapers.records import Caps
 
@@ -30,6 +31,7 @@ __all__ = [
     "Limits",
     "RefreshConfig",
     "ServeConfig",
+    "StoreConfig",
     "load_config",
 ]
 
@@ -118,6 +120,7 @@ class Config:
     serve: ServeConfig = field(default_factory=ServeConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     canaries: Canaries = field(default_factory=Canaries)
+    store: StoreConfig = field(default_factory=StoreConfig)
     source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -136,6 +139,7 @@ _SECTIONS: dict[str, type] = {
     "serve": ServeConfig,
     "refresh": RefreshConfig,
     "canaries": Canaries,
+    "store": StoreConfig,
 }
 
 

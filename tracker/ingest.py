@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import open_store
 from embedtrail.db.sources import SourceMemory
 from embedtrail.db.store import SaveResult, save_extraction
 from embedtrail.scrapers.records import Extraction
@@ -158,7 +159,7 @@ async def ingest(
         memory_bytes=config.limits.extract_memory_mb * 1024 * 1024 or None,
     )
     extractor = Extractor(config.limits, expected=_expected_documents(expanded), workers=workers)
-    pipeline = Pipeline(extractor, Writer(db), report)
+    pipeline = Pipeline(extractor, Writer(db), report, store=open_store(db, config.store), now=now)
     gate = asyncio.Semaphore(MAX_IN_FLIGHT)
     # Documents being extracted or saved at once, across all sources: keeps every worker busy (an archive's
     # pages are extracted side by side) while bounding the bodies held in memory.

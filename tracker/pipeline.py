@@ -20,12 +20,14 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import BodyStore, StoreError, keep_body
 from embedtrail.db.store import SaveResult, open_database
 from embedtrail.scrapers import extract, parse_html, parse_text
 from embedtrail.scrapers.document import decode_html
 from embedtrail.scrapers.records import Caps, Extraction
 
 from .budget import BudgetExceeded, BudgetPool
+from .clock import utc_now
 from .config import Limits
 from .sources import Document, Failure
 
@@ -282,10 +284,19 @@ class Pipeline:
     extraction)`` on the writer. Failures are recorded in ``tally`` and returned as a ``Failure``; nothing is
     raised for one bad document."""
 
-    def __init__(self, extractor: Extractor, writer: Writer, tally: Tally | None = None) -> None:
+    def __init__(
+        self,
+        extractor: Extractor,
+        writer: Writer,
+        tally: Tally | None = None,
+        store: BodyStore | None = None,
+        now: Callable[[], str] | None = None,
+    ) -> None:
         self.extractor = extractor
         self.writer = writer
         self.tally = tally if tally is not None else Tally()
+        self.store = store
+        self.now = now or utc_now
 
     async def process(
         self, document: Document, save: Save, *, url: str | None = None
@@ -302,13 +313,20 @@ class Pipeline:
         for warning in extraction.warnings:  # rows over the per-article caps: said, and the rest saved
             self.tally.fail(document.source, warning)
         try:
-            result = await self.writer.run(lambda db: save(db, document, extraction))
+            result = await self.writer.run(lambda db: self._save(db, document, extraction, save))
         except PipelineFailure as failure:
             return self._failed(document, failure.reason)
+        except StoreError as error:  # nothing was saved: a document is kept with its bytes or not at all
+            return self._failed(document, f"not saved: {error}")
         except Exception as exc:  # recorded per document; its transaction was rolled back
             return self._failed(document, f"database write failed: {type(exc).__name__}: {exc}")
         self.tally.saved_one(result)
         return result
+
+    def _save(self, db: Database, document: Document, extraction: Extraction, save: Save) -> SaveResult:
+        # The body is stored, and its row committed, before the capture that names it (db/bodies.py).
+        keep_body(db, self.store, document.body, document.capture.sha256, self.now())
+        return save(db, document, extraction)
 
     def _failed(self, document: Document, reason: str) -> Failure:
         self.tally.fail(document.source, reason)

@@ -28,10 +28,12 @@ from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import BodyStore, StoreError, keep_body, open_store
 from embedtrail.db.store import save_extraction
 from embedtrail.scrapers.records import Capture, CheckResult, Extraction, short_hash
 
 from .checkers import Checked, Target, for_target
+from .checkers.base import Answer
 from .checkers.flow import Outcome, request_host, url_host
 from .checking import RefreshReport, apply_outcome
 from .clock import utc_now
@@ -203,6 +205,7 @@ def apply_check_result(
     run_id: int | None,
     report: RefreshReport,
     progress: Callable[[], None] | None,
+    store: BodyStore | None = None,
 ) -> None:
     """Write one check job's result through ``apply_outcome`` (as a local run writes its checks), keyed by
     the job id."""
@@ -219,6 +222,7 @@ def apply_check_result(
                 from_json(CheckResult, checked_data["result"]),
                 checked_data.get("url") or "",
                 checked_data.get("elapsed_ms") or 0,
+                None if checked_data.get("answer") is None else from_json(Answer, checked_data["answer"]),
             )
         )
         merge = payload.get("merge")
@@ -234,7 +238,14 @@ def apply_check_result(
         report.error(post, f"unreadable result: {type(error).__name__}: {error}")
         return
     written = apply_outcome(
-        db, outcome, config.refresh, key=str(payload["job"]), now=now(), run_id=run_id, report=report
+        db,
+        outcome,
+        config.refresh,
+        key=str(payload["job"]),
+        now=now(),
+        run_id=run_id,
+        report=report,
+        store=store,
     )
     if written and progress is not None:
         progress()
@@ -268,10 +279,12 @@ def refresh_queued(
         waiting = _enqueue(broker, ledger, jobs, options.run_id, now())
         enqueue_seconds = time.perf_counter() - enqueue_started
 
+        store = open_store(db, config.store)
+
         def apply(payloads: list[dict[str, Any]]) -> None:
             with db.atomic():
                 for payload in payloads:
-                    apply_check_result(db, payload, config, now, options.run_id, report, progress)
+                    apply_check_result(db, payload, config, now, options.run_id, report, progress, store)
 
         def failed(job: str, subject: str, reason: str) -> None:
             report.error(subject.removeprefix("post:"), f"job failed: {reason}")
@@ -342,10 +355,12 @@ def ingest_queued(
                 jobs.append((job, f"source:{source}", "source", url_host(source), SOURCE_ACTOR, payload))
             waiting = _enqueue(broker, ledger, jobs, None, now())
 
+            store = open_store(db, config.store)
+
             def apply(payloads: list[dict[str, Any]]) -> None:
                 with db.atomic():
                     for payload in payloads:
-                        _apply_source_result(db, payload, now, report, progress)
+                        _apply_source_result(db, payload, now, report, progress, store)
 
             def failed(job: str, subject: str, reason: str) -> None:
                 source = subject.removeprefix("source:")
@@ -369,6 +384,7 @@ def _apply_source_result(
     now: Callable[[], str],
     report: IngestReport,
     progress: Callable[[str, str | None], None] | None,
+    store: BodyStore | None = None,
 ) -> None:
     source = str(payload.get("source", ""))
     error: str | None = None
@@ -379,7 +395,12 @@ def _apply_source_result(
         try:
             capture = from_json(Capture, document["capture"])
             extraction = from_json(Extraction, document["extraction"])
+            if "body" in document:  # workers from before the evidence store send none
+                keep_body(db, store, from_json(bytes, document["body"]), capture.sha256, now())
             saved = save_extraction(db, capture, extraction, now())
+        except StoreError as error_:  # as in tracker.pipeline: kept with its bytes or not at all
+            error = report.fail(source, f"not saved: {error_}")
+            continue
         except Exception as exc:  # recorded per source; its savepoint was rolled back
             error = report.fail(source, f"database write failed: {type(exc).__name__}: {exc}")
             continue

@@ -208,7 +208,13 @@ async def _check_job(state: _WorkerState, payload: dict[str, Any]) -> dict[str, 
         else {"row": dict(outcome.merge), "reason": outcome.merge_reason},
         "checked": None
         if checked is None
-        else {"result": to_json(checked.result), "url": checked.url, "elapsed_ms": checked.elapsed_ms},
+        else {
+            "result": to_json(checked.result),
+            "url": checked.url,
+            "elapsed_ms": checked.elapsed_ms,
+            # The answer behind the evidence, for the coordinator's evidence store.
+            "answer": None if checked.answer is None else to_json(checked.answer),
+        },
     }
 
 
@@ -257,7 +263,14 @@ async def _source_job(state: _WorkerState, source: str) -> tuple[list[dict[str, 
         if empty is not None:
             failures.append(Failure(document.source, empty))
             continue
-        saved.append({"capture": to_json(document.capture), "extraction": to_json(extraction)})
+        saved.append(
+            {
+                "capture": to_json(document.capture),
+                "extraction": to_json(extraction),
+                # The bytes themselves, for the coordinator's evidence store.
+                "body": to_json(document.body),
+            }
+        )
     return saved, failures
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import open_store
 from embedtrail.db.checks import update_removed_embeds
 from embedtrail.db.store import SaveResult, article_id_in, save_extraction
 from embedtrail.scrapers.records import ArticleMeta, Extraction
@@ -47,7 +48,9 @@ async def refetch_articles(
     if not rows:
         return
     counts = report.articles
-    pipeline = Pipeline(Extractor(config.limits, expected=len(rows)), Writer(db))
+    pipeline = Pipeline(
+        Extractor(config.limits, expected=len(rows)), Writer(db), store=open_store(db, config.store), now=now
+    )
 
     async def one(row: dict[str, str]) -> None:
         url, article = row["url"], row["id"]

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from embedtrail.db.bodies import open_store
+
 from .archiving import archive_posts
 from .checkers.flow import Outcome
 from .checkers.http import FetcherHttp, GatedHttp, LocalGate
@@ -68,7 +70,9 @@ async def refresh(
         async with Fetcher(FetchSettings.for_checks(config), transport=transport) as fetcher:
             watch = NetworkWatch()
             http = GatedHttp(FetcherHttp(fetcher), LocalGate(stop), config.limits, watch)
-            writer = CheckWriter(db, config.refresh, report, now, options.run_id, progress, watch)
+            writer = CheckWriter(
+                db, config.refresh, report, now, options.run_id, progress, watch, open_store(db, config.store)
+            )
 
             def done(outcome: Outcome) -> None:
                 writer.add(outcome)

@@ -68,11 +68,17 @@ async def load_article(database: Any, article_id: str, schema: Schema) -> Articl
     trail.capture_count = await _count(
         database, "select count(*) from captures where article_id = :id", params
     )
+    stored = (
+        "exists (select 1 from bodies b where b.sha256 = c.sha256) as stored"
+        if "bodies" in schema
+        else "0 as stored"
+    )
     trail.captures = await _rows(
         database,
         f"""
-        select id, fetched_at, origin, http_status, content_type, bytes, sha256, url, final_url
-        from captures where article_id = :id order by fetched_at, id limit {MAX_ITEMS}
+        select c.id, c.fetched_at, c.origin, c.http_status, c.content_type, c.bytes, c.sha256, c.url,
+               c.final_url, {stored}
+        from captures c where c.article_id = :id order by c.fetched_at, c.id limit {MAX_ITEMS}
         """,
         params,
     )

@@ -1,5 +1,5 @@
 """The plugin's own pages: a post's provenance, an article, search over everything, the feed of changes, the
-attrition charts, the stylesheet, robots.txt.
+attrition charts, stored bodies, the stylesheet, robots.txt.
 
 Each is an async view returning ``Response.html(await datasette.render_template(...))``. Pages load nothing
 from another host: no script, iframe or image; charts are inline SVG drawn on the server.
@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from datasette import NotFound
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
 from embedtrail.db.checks import GONE_STATUSES
@@ -21,6 +22,7 @@ from ._hookimpl import hookimpl
 from ._html import article_path, provenance_path
 from .article import load_article, resolve_article_alias
 from .charts import age_svg, all_charts, cited_svg, platform_svg
+from .evidence import body_response
 from .feed import FeedFilter, atom_feed, load_changes
 from .provenance import load_trail, resolve_alias
 from .schema import DATABASE_NAME, database_schema
@@ -96,6 +98,15 @@ async def article_page(datasette: Any, request: Any) -> Response:
     return Response.html(await datasette.render_template("embedtrail_article.html", context, request=request))
 
 
+async def body_page(datasette: Any, request: Any) -> Response:
+    """``/-/embedtrail/body/<sha256>``: a stored captured page or platform answer, as received
+    (``?download=1`` as a file)."""
+    await _ensure_can_view(datasette, request, "bodies")
+    return await body_response(
+        datasette, _database(datasette), request.url_vars["sha256"], bool(request.args.get("download"))
+    )
+
+
 async def search_page(datasette: Any, request: Any) -> Response:
     """``/-/embedtrail/search?q=``: posts, articles, prose credits and verification notes at once."""
     await _ensure_can_view(datasette, request, "posts")
@@ -136,7 +147,15 @@ async def changes_feed(datasette: Any, request: Any) -> Response:
     chosen = await _feed_filter(database, request)
     if isinstance(chosen, Response):
         return chosen
-    changes = await load_changes(database, await database_schema(database), chosen)
+    try:
+        changes = await load_changes(database, await database_schema(database), chosen)
+    except QueryInterrupted:
+        # A cold disk can hold the first read past Datasette's time limit; a feed reader retries later.
+        return Response.text(
+            "The feed took longer than this server's time limit (sql_time_limit_ms); try again shortly.\n",
+            status=503,
+            headers={"Retry-After": "60"},
+        )
     base_url = datasette.setting("base_url") or "/"
     query = request.query_string
     body = atom_feed(
@@ -198,6 +217,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
         (r"^/-/embedtrail/charts$", charts_page),
         (r"^/-/embedtrail/search$", search_page),
         (r"^/-/embedtrail/changes\.atom$", changes_feed),
+        (r"^/-/embedtrail/body/(?P<sha256>[^/]+)$", body_page),
         (r"^/-/embedtrail/embedtrail\.css$", stylesheet),
         (r"^/robots\.txt$", robots),
     ]

@@ -130,10 +130,16 @@ async def load_trail(database: Any, post_id: str, schema: Schema) -> Trail | Non
         {"id": post_id},
     )
     if "checks" in schema:
+        stored = (
+            "exists (select 1 from bodies b where b.sha256 = c.body_sha256) as stored"
+            if "bodies" in schema
+            else "0 as stored"
+        )
         trail.checks = await _rows(
             database,
             f"""
-            select * from checks where post_id = :id order by checked_at desc limit {MAX_CHECKS}
+            select c.*, {stored} from checks c where c.post_id = :id
+            order by c.checked_at desc limit {MAX_CHECKS}
             """,
             {"id": post_id},
         )

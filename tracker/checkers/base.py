@@ -22,6 +22,7 @@ from embedtrail.tracker.retrying import parse_retry_after as _retry_after
 
 __all__ = [
     "EXCERPT_CHARS",
+    "Answer",
     "Checked",
     "Checker",
     "Http",
@@ -194,12 +195,25 @@ def strip_tags(html: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """The platform answer a check's evidence (``CheckResult.body_sha256``) was taken from: what the evidence
+    store keeps, with the URL and headers a WARC record of it needs."""
+
+    url: str
+    status: int | None
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Checked:
-    """A finished check before it is applied: the result, the URL asked and the time the answer took."""
+    """A finished check before it is applied: the result, the URL asked, the time the answer took, and the
+    answer its evidence came from (None when there was no answer)."""
 
     result: CheckResult
     url: str
     elapsed_ms: int
+    answer: Answer | None = None
 
 
 async def send_and_classify(http: Http, request: Request, classify: Any) -> tuple[Response, CheckResult]:

@@ -8,8 +8,9 @@ talks to (``request_host``) decides which per-host worker group and politeness g
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from embedtrail.tracker.endpoints import Endpoints, default_endpoints
 from embedtrail.tracker.retrying import retry_wait
 
 from . import resolution, run_check
-from .base import Checked, Checker, Http, Response, ShortLinks, Target
+from .base import Answer, Checked, Checker, Http, Request, Response, ShortLinks, Target
 
 __all__ = ["Outcome", "Sleep", "check_post", "checkable", "request_host", "url_host"]
 
@@ -90,10 +91,38 @@ async def _with_retries(
         attempt += 1
 
 
+class _Recording:
+    """The ``Http`` a check runs through, remembering every answer, so that the one its evidence was taken
+    from can be kept (the evidence store) with its headers."""
+
+    def __init__(self, http: Http) -> None:
+        self.http = http
+        self.responses: list[Response] = []
+
+    async def send(self, request: Request) -> Response:
+        response = await self.http.send(request)
+        if response.status is not None:
+            self.responses.append(response)
+        return response
+
+    def answer(self, checked: Checked | None) -> Checked | None:
+        """``checked`` with the answer whose body its ``body_sha256`` names (the latest such)."""
+        digest = None if checked is None else checked.result.body_sha256
+        if checked is None or digest is None:
+            return checked
+        for response in reversed(self.responses):
+            if hashlib.sha256(response.body).hexdigest() == digest:
+                headers = tuple((str(k).lower(), str(v)) for k, v in response.headers.items())
+                return replace(checked, answer=Answer(response.url, response.status, headers, response.body))
+        return checked
+
+
 async def check_post(
     module: Checker, target: Target, http: Http, endpoints: Endpoints, limits: Limits, sleep: Sleep
 ) -> Outcome:
-    """Check ``target`` with ``module`` (resolving its short link first when it is a text-only post)."""
+    """Check ``target`` with ``module`` (resolving its short link first when it is a text-only post). The
+    outcome's check carries the answer its evidence came from."""
+    recording = _Recording(http)
     merge: Mapping[str, Any] | None = None
     reason: str | None = None
     checked_target = target
@@ -102,11 +131,11 @@ async def check_post(
         request = links.build_resolve(target, endpoints)
         if request is None:
             return Outcome(target, module.NAME, None)
-        response: Response = await http.send(request)
+        response: Response = await recording.send(request)
         row = resolution(links, response)
         if isinstance(row, Checked):
-            return Outcome(target, module.NAME, row)
+            return Outcome(target, module.NAME, recording.answer(row))
         merge, reason = row, f"short link {response.url} resolved"
         checked_target = Target(row["id"], row["platform"], row["native_id"], row["url"], "post")
-    checked = await _with_retries(module, checked_target, http, endpoints, limits, sleep)
-    return Outcome(target, module.NAME, checked, merge, reason)
+    checked = await _with_retries(module, checked_target, recording, endpoints, limits, sleep)
+    return Outcome(target, module.NAME, recording.answer(checked), merge, reason)
