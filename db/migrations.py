@@ -620,3 +620,16 @@ def m093_feed_index(db: Database) -> None:
             "outcome in ('changed', 'returned') or (outcome = 'first' and status in "
             "('deleted', 'not_found', 'protected', 'restricted', 'suspended'))"
         )
+
+
+@migrations()
+def m094_extractor_versions(db: Database) -> None:
+    # reextract runs today's extractor over stored bodies. Each article says which extractor last read it;
+    # a sighting the newer extractor no longer finds is marked, not deleted (its history stays).
+    if db.table("articles").exists():
+        db.table("articles").add_column("extractor_version", str)
+        db.table("articles").add_column("extracted_at", str)
+    for table in ("embeds", "mentions", "verification_notes"):
+        if db.table(table).exists():
+            db.table(table).add_column("dropped_at", str)
+            db.table(table).add_column("dropped_by_extractor", str)

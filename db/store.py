@@ -31,10 +31,13 @@ from embedtrail.scrapers.records import (
     note_id,
 )
 from embedtrail.scrapers.urls import canonical_article_url
+from embedtrail.scrapers.version import EXTRACTOR_VERSION
 
 from .migrations import migrate
 
 __all__ = [
+    "FOUND_AGAIN",
+    "SIGHTINGS",
     "SaveResult",
     "WritingDatabase",
     "article_id_in",
@@ -42,6 +45,7 @@ __all__ = [
     "finish_run",
     "open_database",
     "save_extraction",
+    "sighting_ids",
     "start_run",
 ]
 
@@ -226,6 +230,26 @@ def _upsert_sightings(
     result.count(table, len(records) - len(known))
 
 
+# A sighting the extractor finds again is no longer marked as dropped by an earlier reextract.
+FOUND_AGAIN: dict[str, Any] = {"dropped_at": None, "dropped_by_extractor": None}
+
+# The tables of things seen in an article, whose rows reextract marks when no longer found.
+SIGHTINGS = ("embeds", "mentions", "verification_notes")
+
+
+def sighting_ids(db: Database, article: str, extraction: Extraction) -> dict[str, set[str]]:
+    """The ids of the ``SIGHTINGS`` rows that saving ``extraction`` as ``article`` writes (old post ids
+    resolved as ``save_extraction`` resolves them)."""
+    cited = [e.post_id for e in extraction.embeds]
+    cited += [m.post_id for m in extraction.mentions if m.post_id]
+    aliases = _aliases(db, cited)
+    return {
+        "embeds": {embed_id(article, aliases.get(e.post_id, e.post_id)) for e in extraction.embeds},
+        "mentions": {mention_id(article, m.sentence, m.source_name, m.kind) for m in extraction.mentions},
+        "verification_notes": {note_id(article, n.sentence, n.verifier) for n in extraction.notes},
+    }
+
+
 def save_extraction(db: Database, capture: Capture, extraction: Extraction, now: str) -> SaveResult:
     """Write one document's capture and extraction in one transaction; returns what was new."""
     meta = extraction.article
@@ -243,6 +267,12 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
             "published_at_source": meta.published_at_source,
             "language": meta.language,
         }
+        # Which rules read it, and when (m094): reextract compares these with today's extractor. A database
+        # held at an older schema (a test's, or one being served while upgrading) has no such columns.
+        versioned = "extractor_version" in db.table("articles").columns_dict
+        if versioned:
+            values.update({"extractor_version": EXTRACTOR_VERSION, "extracted_at": now})
+        found_again = FOUND_AGAIN if versioned else {}
         if existing_article is None:
             db.table("articles").insert(
                 {"id": article, **values, "first_seen_at": now, "last_fetched_at": capture.fetched_at},
@@ -363,6 +393,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                     "position": embed.position,
                     "context": embed.context,
                     "last_seen_at": now,
+                    **found_again,
                 },
             )
         _upsert_sightings(db, "embeds", embed_rows, now, result)
@@ -383,6 +414,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                     "sentence": mention.sentence,
                     "position": mention.position,
                     "last_seen_at": now,
+                    **found_again,
                 },
             )
         _upsert_sightings(db, "mentions", mention_rows, now, result)
@@ -403,6 +435,7 @@ def save_extraction(db: Database, capture: Capture, extraction: Extraction, now:
                     "sentence": note.sentence,
                     "position": note.position,
                     "last_seen_at": now,
+                    **found_again,
                 },
             )
         _upsert_sightings(db, "verification_notes", note_rows, now, result)

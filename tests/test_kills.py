@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -190,6 +191,129 @@ def test_ingest_survives_twenty_sigkills(article_server: LocalServer, tmp_path: 
     assert finish.wait(timeout=300) == 0
     _assert_whole(db_path)
     assert _counts(db_path, tables) == expected
+
+
+# --- reextract and forget -----------------------------------------------------------------------------------
+
+OLD_EXTRACTOR = "0.0.1+0123456789ab"
+
+
+@pytest.fixture(scope="module")
+def collected(article_server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The articles ingested once (the store on), then made to look as an older extractor left them: one
+    embed of each article missing, every article read by an older version."""
+    db_path = tmp_path_factory.mktemp("collected") / "embedtrail.db"
+    assert _start(_ingest_args(str(db_path), article_server)).wait(timeout=300) == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("delete from embeds where id in (select max(id) from embeds group by article_id)")
+        connection.execute("update articles set extractor_version = ?", [OLD_EXTRACTOR])
+    return db_path
+
+
+def _copy_collection(collected: Path, into: Path) -> str:
+    shutil.copy(collected, into / "embedtrail.db")
+    shutil.copytree(collected.with_name("embedtrail.store"), into / "embedtrail.store")
+    return str(into / "embedtrail.db")
+
+
+def _assert_reextracted_whole(db_path: str) -> None:
+    """Each article read by one extractor or the other, never half: the old one's three embeds, or the new
+    one's four."""
+    with sqlite3.connect(db_path, timeout=30) as connection:
+        assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("pragma foreign_key_check").fetchall() == []
+        rows = connection.execute(
+            "select a.extractor_version, (select count(*) from embeds e where e.article_id = a.id) "
+            "from articles a"
+        ).fetchall()
+    for version, embeds in rows:
+        expected = EMBEDS_PER_ARTICLE - 1 if version == OLD_EXTRACTOR else EMBEDS_PER_ARTICLE
+        assert embeds == expected, f"an article read by {version} has {embeds} embeds"
+
+
+def test_reextract_survives_twenty_sigkills(collected: Path, tmp_path: Path) -> None:
+    reference = _copy_collection(collected, _fresh_dir(tmp_path, "reference"))
+    args = ["reextract", "--db", reference, "--outdated", "--silent"]
+    started = time.monotonic()
+    assert _start(args).wait(timeout=300) == 0
+    full_run = time.monotonic() - started
+    _assert_reextracted_whole(reference)
+    tables = ("articles", "captures", "posts", "embeds", "accounts")
+    expected = _counts(reference, tables)
+
+    db_path = _copy_collection(collected, _fresh_dir(tmp_path, "killed"))
+    args = ["reextract", "--db", db_path, "--outdated", "--silent"]
+    schedule = random.Random(SEED)
+    kills = attempts = midway = 0
+    while kills < KILLS:
+        attempts += 1
+        assert attempts < KILLS * 4, f"only {kills} kills landed in {attempts} runs"
+        before = _rows(db_path)
+        with sqlite3.connect(db_path) as connection:
+            old_before = connection.execute(
+                "select count(*) from articles where extractor_version = ?", [OLD_EXTRACTOR]
+            ).fetchone()[0]
+        landed = _kill_at(_start(args), schedule.uniform(0.05, full_run))
+        kills += landed
+        _assert_reextracted_whole(db_path)
+        _assert_evidence(db_path)
+        after = _rows(db_path)
+        for table, ids in before.items():
+            assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"
+        with sqlite3.connect(db_path) as connection:
+            old_after = connection.execute(
+                "select count(*) from articles where extractor_version = ?", [OLD_EXTRACTOR]
+            ).fetchone()[0]
+        midway += landed and 0 < old_after < old_before
+        if old_after == 0:  # everything read: start again from the old state for the next kills
+            db_path = _copy_collection(collected, _fresh_dir(tmp_path, f"again-{kills}"))
+            args = ["reextract", "--db", db_path, "--outdated", "--silent"]
+    assert midway >= 1
+    assert _start(args).wait(timeout=300) == 0
+    _assert_reextracted_whole(db_path)
+    assert _counts(db_path, tables) == expected
+
+
+def _fresh_dir(tmp_path: Path, name: str) -> Path:
+    fresh = tmp_path / name
+    fresh.mkdir()
+    return fresh
+
+
+def test_forget_survives_sigkills(collected: Path, tmp_path: Path) -> None:
+    db_path = _copy_collection(collected, _fresh_dir(tmp_path, "forgetting"))
+    with sqlite3.connect(db_path) as connection:
+        articles = [row[0] for row in connection.execute("select id from articles order by id")]
+    schedule = random.Random(SEED)
+    kills = attempts = 0
+    for article_id in articles[: KILLS * 2]:
+        args = ["forget", "--db", db_path, "--article", article_id, "--reason", "takedown", "--by", "test"]
+        attempts += 1
+        # Forget is quick: kills land in start-up, in the transaction or among the file deletions.
+        kills += _kill_at(_start(args), schedule.uniform(0.05, 1.2))
+        with sqlite3.connect(db_path, timeout=30) as connection:
+            assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
+            assert connection.execute("pragma foreign_key_check").fetchall() == []
+        db = open_database(db_path)
+        try:
+            store = open_store(db, StoreConfig())
+            assert store is not None
+            report = verify(db, store)
+        finally:
+            db.close()
+        # Nothing a capture names is missing or damaged; what a kill leaves is a forgotten file still on
+        # disk (the tombstone names it) or a file no row names, both explained, both finished by forget.
+        assert report.missing == [] and report.altered == [], (report.missing, report.altered)
+        if report.forgotten_left:
+            assert _start(args).wait(timeout=60) == 0
+    assert kills >= KILLS // 2, f"only {kills} of {attempts} kills landed"
+    db = open_database(db_path)
+    try:
+        store = open_store(db, StoreConfig())
+        assert store is not None
+        assert verify(db, store).ok
+    finally:
+        db.close()
 
 
 # --- refresh ------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -20,11 +21,24 @@ from sqlite_utils import Database
 from embedtrail.db.bodies import forget as forget_bodies
 from embedtrail.db.bodies import open_store
 from embedtrail.db.bodies import verify as verify_store
+from embedtrail.db.reextraction import Comparison
+from embedtrail.db.store import finish_run, start_run
 
-from .cli import EXIT_FAILURES, _database, _load_config, cli, config_option, db_option
+from .cli import (
+    EXIT_FAILURES,
+    _database,
+    _list_failures,
+    _load_config,
+    _Progress,
+    _since_option,
+    cli,
+    config_option,
+    db_option,
+    silent_option,
+)
 from .clock import utc_now
 
-__all__ = ["forget", "verify"]
+__all__ = ["forget", "reextract", "verify"]
 
 # How many missing or altered bodies verify names before summing up the rest.
 NAMED = 20
@@ -203,3 +217,116 @@ def forget(
         f"forgot {len(result.bodies)} stored body(ies) (tombstone {result.tombstone}): {result.removed} "
         f"file(s) removed, {result.absent} already absent"
     )
+
+
+def _changes_line(comparison: Comparison, dry_run: bool) -> str:
+    """One article's changes, e.g. ``+2 embeds, +1 mentions, 1 notes no longer found``."""
+    parts = [f"+{len(ids)} {table}" for table, ids in comparison.new.items() if ids]
+    parts += [f"{len(ids)} {table} no longer found" for table, ids in comparison.dropped.items() if ids]
+    parts += [f"{len(ids)} {table} found again" for table, ids in comparison.found_again.items() if ids]
+    if comparison.new_posts:
+        parts.append(f"{len(comparison.new_posts)} new posts")
+    verb = "would change" if dry_run else "changed"
+    return f"{comparison.article_id}: {verb}: {', '.join(parts)}"
+
+
+@cli.command()
+@click.option(
+    "--article", "articles", multiple=True, metavar="ID", help="An article to read again (repeatable)"
+)
+@click.option("--since", metavar="DATE", help="Articles with a capture taken on or after DATE")
+@click.option("--outdated", is_flag=True, help="Articles last read by another extractor version than today's")
+@click.option("--all", "everything", is_flag=True, help="Every article")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Extraction worker processes (default: CPUs)"
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and every article's changes as JSON")
+@db_option
+@config_option
+@silent_option
+def reextract(
+    articles: tuple[str, ...],
+    since: str | None,
+    outdated: bool,
+    everything: bool,
+    dry_run: bool,
+    workers: int | None,
+    as_json: bool,
+    db_path: str,
+    config_path: str | None,
+    silent: bool,
+) -> None:
+    """Run today's extractor over the stored bodies of articles already collected, with no network.
+
+    Each chosen article's latest capture is read back from the evidence store and extracted again: new
+    posts, embeds, prose credits and verification notes are added; those the extractor no longer finds are
+    marked (dropped_at, dropped_by_extractor), never deleted; one transaction per article, on every core.
+    Each article records the extractor version that read it (articles.extractor_version). Choose articles
+    with --article (repeatable; an alias or the article's URL works too), --since, --outdated or --all
+    (together: articles matching any). Exit code 1 when some articles could not be read again (their body
+    is not stored, or was forgotten): each is named.
+    """
+    from .reextract import Selection, choose_articles, reextract_sync
+
+    if not (articles or since or outdated or everything):
+        raise click.UsageError("choose articles: --article ID, --since DATE, --outdated or --all")
+    selection = Selection(articles, _since_option(since), outdated, everything)
+    config = _load_config(config_path)
+    with _database(db_path) as db:
+        chosen, unknown = choose_articles(db, selection)
+        if unknown:
+            raise click.BadParameter(f"no such article: {', '.join(unknown)}", param_hint="--article")
+        # Read even with [store] enabled = false: what was kept before is still there to read.
+        store = open_store(db, replace(config.store, enabled=True))
+        if store is None:
+            raise click.ClickException(f"{db_path} has no evidence store to read bodies from")
+        run = None if dry_run else start_run(db, "reextract", list(sys.argv[1:]), utc_now())
+        bar = _Progress(len(chosen), "Re-extracting", silent)
+        try:
+            report = reextract_sync(
+                db,
+                store,
+                config,
+                chosen,
+                dry_run=dry_run,
+                workers=workers,
+                progress=lambda article, error: bar.advance(),
+            )
+        finally:
+            bar.close()
+        errors = [{"source": f.source, "reason": f.reason} for f in report.failures]
+        code = EXIT_FAILURES if report.failures else 0
+        if run is not None:
+            finish_run(db, run, utc_now(), report.counts(), errors, code)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    **report.counts(),
+                    "articles_changed": [
+                        {
+                            "article_id": c.article_id,
+                            "previous_extractor_version": c.previous_version,
+                            "new": c.new,
+                            "dropped": c.dropped,
+                            "found_again": c.found_again,
+                            "new_posts": c.new_posts,
+                        }
+                        for c in report.changes
+                        if c.changed or c.new_posts
+                    ],
+                    "errors": errors,
+                },
+                indent=2,
+            )
+        )
+    else:
+        _list_failures(errors)
+        if not silent:
+            for comparison in report.changes:
+                if comparison.changed or comparison.new_posts:
+                    click.echo(_changes_line(comparison, dry_run))
+            click.echo(report.summary())
+    if code:
+        click.get_current_context().exit(code)
