@@ -226,6 +226,21 @@ def _state(row: dict[str, Any]) -> PostState:
     )
 
 
+def _as_answered(result: CheckResult) -> dict[str, Any]:
+    """The ``post_as_answered`` column (m095): what the answer showed of the post, as JSON; nothing (and so
+    no column a pre-m095 database lacks) when it showed nothing."""
+    shown = {
+        "text": result.text,
+        "author_name": result.author_name,
+        "author_handle": result.author_handle,
+        "posted_at": result.posted_at,
+        "media": list(result.media),
+    }
+    if result.status == ERROR or not any(shown.values()):
+        return {}
+    return {"post_as_answered": json.dumps(shown, ensure_ascii=False)}
+
+
 def _merge_facts(db: Database, row: dict[str, Any], result: CheckResult, now: str) -> dict[str, Any]:
     """Facts from a positive answer fill what the post row lacks; known values are never overwritten."""
     update: dict[str, Any] = {}
@@ -392,6 +407,7 @@ def apply_check(db: Database, check: Check, policy: Policy) -> Applied:
                 "run_id": check.run_id,
                 # Written only when there are headers: a database from before m092 has no such column.
                 **({"headers": json.dumps(dict(check.headers))} if check.headers else {}),
+                **_as_answered(result),
             },
         )
     return Applied(transition.outcome, transition.changed, False, state.status)

@@ -633,3 +633,11 @@ def m094_extractor_versions(db: Database) -> None:
         if db.table(table).exists():
             db.table(table).add_column("dropped_at", str)
             db.table(table).add_column("dropped_by_extractor", str)
+
+
+@migrations()
+def m095_posts_as_answered(db: Database) -> None:
+    # What each platform answer showed of the post (text, author, handle, posting time, media links), so the
+    # provenance page can show the post as first answered and as last shown while available, after it is gone.
+    if db.table("checks").exists():
+        db.table("checks").add_column("post_as_answered", str)

@@ -15,6 +15,7 @@ another host).
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -252,10 +253,14 @@ def _set_statuses(path: Path, now: datetime) -> None:
         )
 
 
-def _check(db: Database, post: str, status: str, when: datetime, detail: str = "test") -> None:
+def _check(db: Database, post: str, status: str, when: datetime, detail: str = "test", **facts: Any) -> None:
     key = f"{post}@{iso(when)}"
     result = CheckResult(
-        status=status, detail=detail, http_status=200 if status == "available" else 404, excerpt=detail
+        status=status,
+        detail=detail,
+        http_status=200 if status == "available" else 404,
+        excerpt=detail,
+        **facts,
     )
     apply_check(
         db,
@@ -286,6 +291,27 @@ def _refresh(db: Database, now: datetime) -> None:
             _check(db, post, status, now - 4 * hour, detail)
             _check(db, post, status, now - 3 * hour, detail)
     _check(db, ANI_POST, "error", now - hour, "timeout")
+    # The platform's answer carries payloads too (written as a check row of a month ago, so the post's
+    # status and every count stay as they are): the provenance page shows what it answered.
+    answered = {
+        "text": f"{XSS_SCRIPT} answered {XSS_IMG}",
+        "author_name": XSS_IMG,
+        "author_handle": "xss_account",
+        "posted_at": None,
+        "media": [XSS_JS_URL, XSS_DATA_URL, "https://pbs.example/answered.jpg"],
+    }
+    db.table("checks").insert(
+        {
+            "id": f"{XSS_POST}@answered",
+            "post_id": XSS_POST,
+            "checked_at": iso(now - timedelta(days=30)),
+            "checker": "oembed",
+            "status": "available",
+            "http_status": 200,
+            "detail": "oEmbed: 200",
+            "post_as_answered": json.dumps(answered),
+        }
+    )
     record_archive(db, ArchiveRecord("posts", XSS_POST, iso(now - 2 * day), XSS_JS_URL, iso(now - 2 * day)))
     record_archive(
         db,

@@ -7,6 +7,7 @@ Documents come from the bundled samples and a local article server; platform ans
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -330,3 +331,46 @@ def test_publish_leaves_bodies_out_unless_asked(ingested: Path, tmp_path: Path) 
     assert len(list((full / "bodies").rglob("*.zst"))) == 8
     # A snapshot with bodies can be republished over (its bodies/ is part of a snapshot).
     assert run("publish", str(full), "--db", str(ingested), "--with-bodies").exit_code == 0
+
+
+def test_the_post_as_last_shown_survives_its_deletion(ingested: Path, fake: FakePlatform) -> None:
+    # Checked while available (the answer shows the text), then deleted: the provenance page still shows
+    # what the platform last showed, with its date and a link to the answer's bytes, as text only.
+    config = ingested.with_name("embedtrail.toml")
+    config.write_text(fake.endpoints_toml() + "[fetch]\nallow_private = true\n", encoding="utf-8")
+    native = str(
+        _query(
+            ingested,
+            "select native_id from posts where platform = 'twitter' "
+            "and native_id glob '[0-9]*' order by id limit 1",
+        )[0][0]
+    )
+    post = f"twitter:{native}"
+    args = ["refresh", "--silent", "--db", str(ingested), "--config", str(config)]
+    assert run(*args, "--all").exit_code in (0, 1)
+    fake.set("twitter", native, "deleted")
+    assert run(*args, "--all").exit_code in (0, 1)
+    checks = _query(
+        ingested, "select status, post_as_answered from checks where post_id = ? order by checked_at", (post,)
+    )
+    assert [status for status, _ in checks] == ["available", "deleted"]
+    shown = json.loads(str(checks[0][1]))
+    assert shown["author_handle"] == "jarredsumner" and shown["text"].startswith("Underdocumented")
+    assert checks[1][1] is None  # a tombstone shows nothing of the post
+    database = open_database(ingested)
+    root = store_root(database, StoreConfig())
+    database.close()
+    datasette = make_datasette(ingested, store_root=root)
+    try:
+        page = asyncio.run(datasette.client.get(f"/-/provenance/{post}")).text
+    finally:
+        for db in datasette.databases.values():
+            db.close()
+    assert "The post as the platform answered" in page
+    section = page.split("The post as the platform answered", 1)[1].split("</section>", 1)[0]
+    assert "Underdocumented: `bun build --compile`" in section and "@jarredsumner" in section
+    sha = _query(
+        ingested, "select body_sha256 from checks where post_id = ? and status = 'available'", (post,)
+    )
+    assert f'href="/-/embedtrail/body/{sha[0][0]}"' in section
+    assert "<img" not in section and "pbs.twimg.com" not in section.split("<ul", 1)[0]

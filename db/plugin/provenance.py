@@ -36,6 +36,9 @@ class Trail:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] | None = None
+    # The post as platform answers showed it: the first answer that showed it, and the last one while it
+    # was available (one entry when they are the same answer).
+    answered: list[dict[str, Any]] = field(default_factory=list)
     has_archive: bool = False
     has_removed_at: bool = False
 
@@ -143,4 +146,44 @@ async def load_trail(database: Any, post_id: str, schema: Schema) -> Trail | Non
             """,
             {"id": post_id},
         )
+        if "checks.post_as_answered" in schema:
+            trail.answered = await _answered(database, post_id, stored)
     return trail
+
+
+def _shown(value: Any) -> dict[str, Any] | None:
+    """A ``post_as_answered`` value as the template shows it: strings only, media a list of strings."""
+    try:
+        shown = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if not isinstance(shown, dict):
+        return None
+    facts = {key: shown.get(key) for key in ("text", "author_name", "author_handle", "posted_at")}
+    facts = {key: str(value) for key, value in facts.items() if isinstance(value, str | int) and value}
+    media = shown.get("media")
+    facts["media"] = [str(m) for m in media if isinstance(m, str) and m] if isinstance(media, list) else []
+    return facts if any(facts.values()) else None
+
+
+async def _answered(database: Any, post_id: str, stored: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for label, condition, order in (
+        ("As first answered", "", "asc"),
+        ("As last shown while available", "and c.status = 'available'", "desc"),
+    ):
+        rows = await _rows(
+            database,
+            f"""
+            select c.id, c.checked_at, c.checker, c.status, c.url, c.body_sha256, c.post_as_answered, {stored}
+            from checks c where c.post_id = :id and c.post_as_answered is not null {condition}
+            order by c.checked_at {order} limit 1
+            """,
+            {"id": post_id},
+        )
+        for row in rows:
+            facts = _shown(row.pop("post_as_answered"))
+            if facts is None or any(entry["id"] == row["id"] for entry in found):
+                continue
+            found.append({**row, "label": label, **facts})
+    return found
