@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("extraction", "refresh_bench", "warc", "datasette_bench", "queue_bench")
+BENCHMARKS = ("extraction", "evidence_bench", "refresh_bench", "warc", "datasette_bench", "queue_bench")
 
 
 def main(names: list[str]) -> None:
