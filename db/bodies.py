@@ -57,6 +57,10 @@ class StoreConfig:
     # Compressed bytes on disk, all bodies together; a body that would pass it is not stored (the run says).
     max_bytes: int = 50 * 1024**3
     compression_level: int = 3
+    # Download the images platform answers list (refresh --media turns it on for one run).
+    media: bool = False
+    # The largest media file kept; a bigger one is recorded as not kept.
+    media_max_bytes: int = 20 * 1024**2
 
 
 class StoreError(Exception):
@@ -285,7 +289,7 @@ def verify(db: Database, store: BodyStore) -> VerifyReport:
             report.altered.append((sha, f"{len(data):,} bytes where {size:,} were stored"))
     forgotten = _forgotten_shas(db)
     report.forgotten = len(forgotten)
-    for table, column in (("captures", "sha256"), ("checks", "body_sha256")):
+    for table, column in (("captures", "sha256"), ("checks", "body_sha256"), ("media", "sha256")):
         try:
             rows = db.execute(f"select distinct {column} from {table} where {column} is not null").fetchall()
         except sqlite3.OperationalError:  # no checks table yet
@@ -316,7 +320,7 @@ class ForgetResult:
 
 def bodies_of(db: Database, *, articles: Iterable[str] = (), posts: Iterable[str] = ()) -> list[str]:
     """The digests of the stored bodies behind ``articles`` (their captures) and ``posts`` (the platform
-    answers of their checks)."""
+    answers of their checks, and their downloaded media)."""
     shas: list[str] = []
     for article in articles:
         shas += [row[0] for row in db.execute("select sha256 from captures where article_id = ?", [article])]
@@ -326,6 +330,13 @@ def bodies_of(db: Database, *, articles: Iterable[str] = (), posts: Iterable[str
                 row[0]
                 for row in db.execute(
                     "select body_sha256 from checks where post_id = ? and body_sha256 is not null", [post]
+                )
+            ]
+        with contextlib.suppress(sqlite3.OperationalError):  # no media table yet
+            shas += [
+                row[0]
+                for row in db.execute(
+                    "select sha256 from media where post_id = ? and sha256 is not null", [post]
                 )
             ]
     return list(dict.fromkeys(sha for sha in shas if sha))

@@ -641,3 +641,29 @@ def m095_posts_as_answered(db: Database) -> None:
     # provenance page can show the post as first answered and as last shown while available, after it is gone.
     if db.table("checks").exists():
         db.table("checks").add_column("post_as_answered", str)
+
+
+@migrations()
+def m096_media(db: Database) -> None:
+    # Media files a post's platform answers list, downloaded on request (refresh --media, [store] media):
+    # one row per post and URL, kept in the evidence store by sha256 like any body, or why not.
+    db.table("media").create(
+        {
+            "id": str,
+            "post_id": str,
+            "url": str,
+            "outcome": str,
+            "detail": str,
+            "sha256": str,
+            "content_type": str,
+            "bytes": int,
+            "http_status": int,
+            "fetched_at": str,
+            "attempts": int,
+        },
+        pk="id",
+        not_null={"post_id", "url", "outcome", "fetched_at"},
+        foreign_keys=[("post_id", "posts", "id")],
+    )
+    db.table("media").create_index(["post_id"])
+    db.table("media").create_index(["sha256"])

@@ -49,6 +49,7 @@ class RefreshReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     articles: Counter[str] = field(default_factory=Counter)
     archive: Counter[str] = field(default_factory=Counter)
+    media: Counter[str] = field(default_factory=Counter)
     interrupted: bool = False
     seconds: float = 0.0
     # Set when the run stopped because the network was unreachable (``tracker.network``): nothing was marked.
@@ -90,6 +91,7 @@ class RefreshReport:
             "statuses": dict(sorted(self.statuses.items())),
             "articles": dict(sorted(self.articles.items())),
             "archive": dict(sorted(self.archive.items())),
+            "media": dict(sorted(self.media.items())),
             "interrupted": self.interrupted,
             "network_unreachable": self.unreachable is not None,
             "seconds": round(self.seconds, 3),
@@ -107,6 +109,8 @@ class RefreshReport:
             line += "; articles: " + ", ".join(f"{k} {v}" for k, v in sorted(self.articles.items()))
         if self.archive:
             line += "; archive: " + ", ".join(f"{k} {v}" for k, v in sorted(self.archive.items()))
+        if self.media:
+            line += "; media: " + ", ".join(f"{k} {v}" for k, v in sorted(self.media.items()))
         if self.unreachable is not None:
             line += f"; stopped: {self.unreachable}; nothing was marked"
         elif self.interrupted:

@@ -547,6 +547,7 @@ def publish(
 @click.option("--all", "everything", is_flag=True, help="Every post, ignoring the schedule")
 @click.option("--articles", is_flag=True, help="Also re-fetch due articles and mark embeds they dropped")
 @click.option("--archive", is_flag=True, help="Also look up and request Wayback snapshots (rate limited)")
+@click.option("--media", is_flag=True, help="Also download the images of available posts into the store")
 @click.option("--allow-private", is_flag=True, help="Allow private, loopback and link-local addresses")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON")
 @queue_option
@@ -561,6 +562,7 @@ def refresh(
     everything: bool,
     articles: bool,
     archive: bool,
+    media: bool,
     allow_private: bool,
     as_json: bool,
     queue_url: str | None,
@@ -610,6 +612,7 @@ def refresh(
                 everything=everything,
                 articles=articles,
                 archive=archive,
+                media=media,
                 run_id=run,
             )
             if queue_url:

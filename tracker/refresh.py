@@ -26,6 +26,7 @@ from .checking import CheckWriter, RefreshReport, run_checks
 from .clock import utc_now
 from .config import Config
 from .fetch import Fetcher, FetchSettings
+from .media import collect_media
 from .network import NetworkWatch
 from .refetch import refetch_articles
 from .schedule import RefreshOptions, due_posts
@@ -96,6 +97,10 @@ async def refresh(
                 await refetch_articles(db, config, options, fetcher, report, now, stop.is_set)
             if options.archive and not stop.is_set():
                 await archive_posts(db, config, options, http, report, now, sleep)
+            if (options.media or config.store.media) and not stop.is_set():
+                await collect_media(
+                    db, config, options, open_store(db, config.store), report, now, stop.is_set, transport
+                )
     report.interrupted = stop.is_set()
     report.seconds = time.perf_counter() - started
     return report

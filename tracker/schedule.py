@@ -32,6 +32,8 @@ class RefreshOptions:
     everything: bool = False
     articles: bool = False
     archive: bool = False
+    # Download the images the posts' platform answers list (refresh --media, [store] media).
+    media: bool = False
     run_id: int | None = None
 
 

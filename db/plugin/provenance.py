@@ -39,6 +39,8 @@ class Trail:
     # The post as platform answers showed it: the first answer that showed it, and the last one while it
     # was available (one entry when they are the same answer).
     answered: list[dict[str, Any]] = field(default_factory=list)
+    # Media files downloaded into the evidence store (refresh --media), or why not.
+    downloads: list[dict[str, Any]] = field(default_factory=list)
     has_archive: bool = False
     has_removed_at: bool = False
 
@@ -148,6 +150,17 @@ async def load_trail(database: Any, post_id: str, schema: Schema) -> Trail | Non
         )
         if "checks.post_as_answered" in schema:
             trail.answered = await _answered(database, post_id, stored)
+    if "media" in schema:
+        kept = (
+            "exists (select 1 from bodies b where b.sha256 = m.sha256) as stored"
+            if "bodies" in schema
+            else "0 as stored"
+        )
+        trail.downloads = await _rows(
+            database,
+            f"select m.*, {kept} from media m where m.post_id = :id order by m.url",
+            {"id": post_id},
+        )
     return trail
 
 
