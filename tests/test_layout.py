@@ -87,3 +87,13 @@ def test_commands_run_outside_the_checkout(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "public" / "metadata.yaml").exists()
+
+
+# The run's two orchestrators stay readable: each step of a run lives in a module of its own.
+ORCHESTRATORS = ("tracker/refresh.py", "tracker/queue.py")
+
+
+@pytest.mark.parametrize("path", ORCHESTRATORS)
+def test_orchestrators_stay_short(path: str) -> None:
+    lines = (ROOT / path).read_text(encoding="utf-8").count("\n")
+    assert lines < 400, f"{path} has {lines} lines: move a step into a module of its own"

@@ -37,6 +37,7 @@ from embedtrail.scrapers.records import (
     VerificationNote,
 )
 from embedtrail.tracker import queue as tq
+from embedtrail.tracker import queue_results as tqr
 from embedtrail.tracker import queue_worker
 from embedtrail.tracker.checking import RefreshReport
 from embedtrail.tracker.cli import cli
@@ -393,7 +394,7 @@ def test_results_applied_twice_change_nothing(
         def apply(payloads: list[dict[str, Any]]) -> None:
             with db.atomic():
                 for payload in payloads:
-                    tq.apply_check_result(db, payload, config, utc_now, None, again, None)
+                    tqr.apply_check_result(db, payload, config, utc_now, None, again, None)
 
         collector = tq._Collector(
             broker, ledger, parse_queue_url(redis_url), waiting, apply, lambda *a: None, lambda r: None,

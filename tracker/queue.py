@@ -3,7 +3,8 @@ number of ``embedtrail worker`` processes (``tracker.queue_worker``) and write w
 
 The coordinator is the only process with the database. It selects due posts exactly as a local run does
 (``tracker.schedule.due_posts``), enqueues a job per post or web source, and applies results in batches
-through the same calls as a local run (``tracker.checking.apply_outcome``, ``db.store.save_extraction``).
+through the same calls as a local run (``tracker.queue_results``: ``tracker.checking.apply_outcome``,
+``db.store.save_extraction``).
 Delivery is at least once and every write is idempotent, so nothing is lost and nothing counts twice:
 
 - a check job's id is derived from the post and its last check time, and is the ``checks`` row key:
@@ -28,20 +29,18 @@ from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from sqlite_utils import Database
 
-from embedtrail.db.bodies import BodyStore, StoreError, keep_body, open_store
-from embedtrail.db.store import save_extraction
-from embedtrail.scrapers.records import Capture, CheckResult, Extraction, short_hash
+from embedtrail.db.bodies import open_store
+from embedtrail.scrapers.records import short_hash
 
-from .checkers import Checked, Target, for_target
-from .checkers.base import Answer
-from .checkers.flow import Outcome, request_host, url_host
-from .checking import RefreshReport, apply_outcome
+from .checkers import Target, for_target
+from .checkers.flow import request_host, url_host
+from .checking import RefreshReport
 from .clock import utc_now
 from .config import Config
 from .ingest import IngestReport, begin, ingest_sync
-from .queue_codec import from_json
 from .queue_dramatiq import Heartbeat, Sweeper, make_broker, message
 from .queue_redis import Ledger
+from .queue_results import apply_check_result, apply_source_result
 from .queue_settings import (
     CHECK_ACTOR,
     CHECKS,
@@ -197,60 +196,6 @@ def _check_jobs(
     return jobs
 
 
-def apply_check_result(
-    db: Database,
-    payload: dict[str, Any],
-    config: Config,
-    now: Callable[[], str],
-    run_id: int | None,
-    report: RefreshReport,
-    progress: Callable[[], None] | None,
-    store: BodyStore | None = None,
-) -> None:
-    """Write one check job's result through ``apply_outcome`` (as a local run writes its checks), keyed by
-    the job id."""
-    post = str(payload.get("post", ""))
-    if payload.get("kind") != "check":
-        report.error(post, f"unexpected result kind {payload.get('kind')!r}")
-        return
-    try:
-        checked_data = payload.get("checked")
-        checked = (
-            None
-            if checked_data is None
-            else Checked(
-                from_json(CheckResult, checked_data["result"]),
-                checked_data.get("url") or "",
-                checked_data.get("elapsed_ms") or 0,
-                None if checked_data.get("answer") is None else from_json(Answer, checked_data["answer"]),
-            )
-        )
-        merge = payload.get("merge")
-        target = Target(post, post.split(":", 1)[0], None, None)
-        outcome = Outcome(
-            target,
-            str(payload["checker"]),
-            checked,
-            None if not merge else merge["row"],
-            None if not merge else str(merge["reason"]),
-        )
-    except Exception as error:  # a malformed result: recorded, the batch goes on
-        report.error(post, f"unreadable result: {type(error).__name__}: {error}")
-        return
-    written = apply_outcome(
-        db,
-        outcome,
-        config.refresh,
-        key=str(payload["job"]),
-        now=now(),
-        run_id=run_id,
-        report=report,
-        store=store,
-    )
-    if written and progress is not None:
-        progress()
-
-
 def refresh_queued(
     db: Database,
     config: Config,
@@ -360,7 +305,7 @@ def ingest_queued(
             def apply(payloads: list[dict[str, Any]]) -> None:
                 with db.atomic():
                     for payload in payloads:
-                        _apply_source_result(db, payload, now, report, progress, store)
+                        apply_source_result(db, payload, now, report, progress, store)
 
             def failed(job: str, subject: str, reason: str) -> None:
                 source = subject.removeprefix("source:")
@@ -376,34 +321,3 @@ def ingest_queued(
             broker.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _apply_source_result(
-    db: Database,
-    payload: dict[str, Any],
-    now: Callable[[], str],
-    report: IngestReport,
-    progress: Callable[[str, str | None], None] | None,
-    store: BodyStore | None = None,
-) -> None:
-    source = str(payload.get("source", ""))
-    error: str | None = None
-    for item_source, reason in payload.get("failures", []):
-        error = report.fail(str(item_source), str(reason))
-    for document in payload.get("documents", []):
-        report.documents += 1
-        try:
-            capture = from_json(Capture, document["capture"])
-            extraction = from_json(Extraction, document["extraction"])
-            if "body" in document:  # workers from before the evidence store send none
-                keep_body(db, store, from_json(bytes, document["body"]), capture.sha256, now())
-            saved = save_extraction(db, capture, extraction, now())
-        except StoreError as error_:  # as in tracker.pipeline: kept with its bytes or not at all
-            error = report.fail(source, f"not saved: {error_}")
-            continue
-        except Exception as exc:  # recorded per source; its savepoint was rolled back
-            error = report.fail(source, f"database write failed: {type(exc).__name__}: {exc}")
-            continue
-        report.saved_one(saved)
-    if progress:
-        progress(source, error)
