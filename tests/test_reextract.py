@@ -298,3 +298,12 @@ def test_a_copy_of_the_database_elsewhere_reads_its_own_store(collected: Path, t
     assert _query(moved / "embedtrail.db", "select count(*) from captures where sha256 = ?", (digest,)) == [
         (1,)
     ]
+
+
+def test_live_captures_keep_their_response_headers(collected: Path) -> None:
+    # The raw headers are kept with live captures as with archived ones (the evidence of what was served).
+    rows = _query(collected, "select url, headers from captures")
+    assert len(rows) == 9
+    for _url, headers in rows:
+        kept = json.loads(str(headers))
+        assert kept["content-type"].startswith(("text/html", "text/plain")) and "content-length" in kept

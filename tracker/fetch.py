@@ -208,6 +208,8 @@ class Fetched:
             bytes=len(self.body),
             sha256=self.sha256,
             origin=origin,
+            # Kept with live captures as with archived ones: the evidence of what the server said it sent.
+            headers=tuple(sorted(self.headers.items())),
         )
 
 
