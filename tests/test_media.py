@@ -74,9 +74,9 @@ def setup(tmp_path: Path, images: LocalServer, fake: FakePlatform) -> tuple[Path
     )
     links = [images.url(path) for path in ("/photo.png", "/gone.png", "/page.html", "/huge.jpg")]
     with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute(
-            "update posts set media = ? where id = ?", [json.dumps([*links, "javascript:alert(1)"]), post]
-        )
+        # A flattened tweet's pic.twitter.com link leads to the tweet, not to a file: passed over.
+        listed = [*links, "javascript:alert(1)", "https://pic.twitter.com/16xocpihlY"]
+        conn.execute("update posts set media = ? where id = ?", [json.dumps(listed), post])
     config = tmp_path / "embedtrail.toml"
     config.write_text(
         fake.endpoints_toml() + "[fetch]\nallow_private = true\n[store]\nmedia_max_bytes = 100000\n",

@@ -5,8 +5,10 @@ Media URLs come from ``posts.media`` (the links platform answers and embeds gave
 embedtrail's own client, so the private-address guard, the per-host limits and the timeouts hold as for
 any fetch, with ``[store] media_max_bytes`` as the size cap and image types only; the bytes are kept by
 sha256 like every body, and a ``media`` row records what was kept, or why not (a 404, a non-image, too
-large, a refused address). A failed download is tried again on later runs, at most ``MAX_ATTEMPTS`` times.
-Videos are not downloaded: they need a platform-specific tool (yt-dlp) and are left to a later release.
+large, a refused address). Links to a platform's own pages (a flattened tweet's ``pic.twitter.com`` link
+leads to the tweet, not to the photo) are not media files and are passed over. A failed download is tried
+again on later runs, at most ``MAX_ATTEMPTS`` times. Videos are not downloaded: that needs yt-dlp, which
+does its own networking past embedtrail's address guard (see the README).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from embedtrail.db.bodies import BodyStore, StoreError, keep_body
 from embedtrail.scrapers.records import short_hash
+from embedtrail.scrapers.registry import PLATFORMS
 
 from .checking import RefreshReport
 from .config import Config
@@ -52,6 +56,13 @@ def _links(value: Any) -> list[str]:
     ]
 
 
+def _platform_page(url: str) -> bool:
+    """A link to a page of a platform (``pic.twitter.com/…``, a YouTube watch page), not to a file: a
+    flattened tweet's photo link leads to the tweet, and video pages need yt-dlp."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return any(module.HOSTS and host in module.HOSTS for module in PLATFORMS)
+
+
 def _wanted(db: Database, limit: int) -> list[tuple[str, str]]:
     """(post id, URL) pairs to download: media of available posts with no kept copy and attempts left."""
     done: dict[str, tuple[str, int]] = {
@@ -65,6 +76,8 @@ def _wanted(db: Database, limit: int) -> list[tuple[str, str]]:
         [limit],
     ):
         for url in _links(media):
+            if _platform_page(url):
+                continue
             outcome, attempts = done.get(media_id(post_id, url), ("", 0))
             if outcome != "kept" and attempts < MAX_ATTEMPTS:
                 wanted.append((str(post_id), url))
