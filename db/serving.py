@@ -43,11 +43,13 @@ __all__ = [
     "PublishResult",
     "datasette_settings",
     "load_metadata",
+    "local_file_name",
     "make_datasette",
     "make_server",
     "publish",
     "serve",
     "serve_command",
+    "without_local_paths",
 ]
 
 SNAPSHOT_NAME = "embedtrail.db"
@@ -314,15 +316,32 @@ class PublishError(ValueError):
 _LOCAL_URL_COLUMNS = (("articles", "url"), ("captures", "url"), ("captures", "final_url"))
 
 
+def local_file_name(value: str) -> str:
+    """What a ``file://`` URL becomes in anything published: ``local-file:<16 hex of its sha256>`` (stable,
+    not reversible), so the publisher's folders are never named."""
+    return "local-file:" + hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def without_local_paths(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` of ``table`` as it may leave the machine: its ``file://`` URLs renamed (``local_file_name``)
+    and the archive file a capture came from dropped, as ``publish`` does to its snapshot."""
+    cleaned = dict(row)
+    for name, column in _LOCAL_URL_COLUMNS:
+        value = cleaned.get(column)
+        if name == table and isinstance(value, str) and value.lower().startswith("file:"):
+            cleaned[column] = local_file_name(value)
+    if table == "captures" and cleaned.get("archive_file"):
+        cleaned["archive_file"] = None
+    return cleaned
+
+
 def _strip_local_paths(snapshot: Path) -> dict[str, int]:
     """Replace what names the publisher's files in ``snapshot``: ``file://`` URLs become
     ``local-file:<16 hex of their sha256>`` (stable, not reversible), archive file names and run arguments
     are dropped. Returns how many values changed per table."""
     changed: dict[str, int] = {}
     with closing(sqlite3.connect(snapshot)) as conn:
-        conn.create_function(
-            "local_file", 1, lambda value: "local-file:" + hashlib.sha256(value.encode()).hexdigest()[:16]
-        )
+        conn.create_function("local_file", 1, local_file_name)
         schema = sqlite_schema(conn)  # "table" and "table.column" names
         for table, column in _LOCAL_URL_COLUMNS:
             if f"{table}.{column}" in schema:

@@ -11,6 +11,7 @@ minute or two. A kill that lands after the run already finished is not counted.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import random
 import shutil
@@ -19,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -314,6 +316,42 @@ def test_forget_survives_sigkills(collected: Path, tmp_path: Path) -> None:
         assert verify(db, store).ok
     finally:
         db.close()
+
+
+def test_export_survives_sigkills(collected: Path, tmp_path: Path) -> None:
+    # A WACZ is written aside and renamed: a kill leaves either no file, or a whole earlier one.
+    db_path = _copy_collection(collected, _fresh_dir(tmp_path, "exporting"))
+    with sqlite3.connect(db_path) as connection:
+        articles = [row[0] for row in connection.execute("select id from articles order by id")]
+    output = tmp_path / "evidence.wacz"
+    args = ["export", "--db", db_path, "-o", str(output)]
+    for article_id in articles:
+        args += ["--article", article_id]
+    started = time.monotonic()
+    assert _start(args).wait(timeout=300) == 0
+    full_run = time.monotonic() - started
+    whole = output.read_bytes()
+    output.unlink()
+    schedule = random.Random(SEED)
+    kills = attempts = 0
+    while kills < KILLS // 2:
+        attempts += 1
+        assert attempts < KILLS * 4, f"only {kills} kills landed in {attempts} runs"
+        kills += _kill_at(_start(args), schedule.uniform(0.05, full_run))
+        if output.exists():
+            with zipfile.ZipFile(output) as wacz:
+                assert wacz.testzip() is None and "datapackage-digest.json" in wacz.namelist()
+            output.unlink()
+        assert [p.name for p in tmp_path.iterdir() if p.suffix == ".wacz"] == []
+    assert _start(args).wait(timeout=300) == 0
+    with zipfile.ZipFile(output) as final, zipfile.ZipFile(io.BytesIO(whole)) as reference:
+        # Record ids and times differ from run to run; the members and the stored bodies do not.
+        assert final.namelist() == reference.namelist() and final.testzip() is None
+        assert final.read("pages/pages.jsonl").count(b"\n") == reference.read("pages/pages.jsonl").count(
+            b"\n"
+        )
+    # What the killed runs left beside the output was cleared by the last one.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evidence.wacz", "exporting"]
 
 
 # --- refresh ------------------------------------------------------------------------------------------------

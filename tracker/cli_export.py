@@ -1,0 +1,73 @@
+"""``embedtrail export``: the command; the WACZ is written by ``tracker.export``. Registered on the
+``embedtrail`` group by ``tracker.cli``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from embedtrail.db.bodies import open_store
+
+from .cli import _database, _load_config, cli, config_option, db_option
+from .clock import utc_now
+
+__all__ = ["export"]
+
+
+@cli.command()
+@click.option("--article", "articles", multiple=True, metavar="ID", help="An article to export (repeatable)")
+@click.option("--post", "posts", multiple=True, metavar="ID", help="A post to export (repeatable)")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The WACZ file to write (replaced whole, never left half-written)",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON")
+@db_option
+@config_option
+def export(
+    articles: tuple[str, ...],
+    posts: tuple[str, ...],
+    output: Path,
+    as_json: bool,
+    db_path: str,
+    config_path: str | None,
+) -> None:
+    """Write the stored evidence of articles and posts as a WACZ file (WACZ 1.1.1).
+
+    For each --article: every capture as it was fetched or read, and the platform answers (and kept media)
+    of the posts it cites; for each --post: its platform answers and media. Each is a WARC record under its
+    original URL, date and headers, beside embedtrail's own rows for them (urn:embedtrail:rows). The file
+    opens in ReplayWeb.page and passes 'wacz validate'. Bodies forgotten on request or missing from the
+    store are left out and named (exit 1). Nothing is fetched.
+    """
+    from .export import export_wacz, resolve_items
+
+    if not articles and not posts:
+        raise click.UsageError("name what to export: --article ID or --post ID (repeatable)")
+    if output.suffix.lower() != ".wacz":
+        raise click.BadParameter("the file name must end in .wacz", param_hint="-o/--output")
+    config = _load_config(config_path)
+    with _database(db_path) as db:
+        found_articles, found_posts, unknown = resolve_items(db, articles, posts)
+        if unknown:
+            raise click.BadParameter(f"no such article or post: {', '.join(unknown)}")
+        store = open_store(db, replace(config.store, enabled=True))
+        report = export_wacz(db, store, found_articles, found_posts, output, utc_now())
+    if as_json:
+        click.echo(json.dumps(report.counts(), indent=2))
+    else:
+        records = (
+            ", ".join(f"{count} {kind}(s)" for kind, count in sorted(report.records.items())) or "no bodies"
+        )
+        click.echo(f"wrote {output} ({report.bytes:,} bytes): {records}")
+        for item in report.left_out:
+            click.echo(f"left out: {item.sha256} ({item.named_by}): {item.reason}", err=True)
+    if report.left_out:
+        click.get_current_context().exit(1)
