@@ -1,6 +1,7 @@
 """What keeping the evidence costs: store size and compression ratio of the labelled pages (per 1,000
 pages), a whole ``embedtrail ingest`` of the pages with the store on and off side by side, and
-``embedtrail reextract --all`` of the same articles from the store against ingesting them.
+``embedtrail reextract --all`` of the same articles from the store against ingesting them, and an export of
+1,000 articles' evidence to one WACZ.
 
 Each command runs in a fresh process (start-up, the worker pool and SQLite writes included), as a volunteer
 runs it; runs alternate store on and off and the median of ``--repeat`` runs is reported. Pages are the dev
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -38,6 +40,40 @@ def _ingest(folder: Path, name: str, store: bool) -> tuple[float, Path]:
     config.write_text(f"[store]\nenabled = {'true' if store else 'false'}\n", encoding="utf-8")
     seconds = _embedtrail("ingest", "--silent", "--db", str(db), "--config", str(config), str(PAGES))
     return seconds, db
+
+
+EXPORT_ARTICLES = 1000
+_HEAD = re.compile(rb"<head\b[^>]*>", re.I)
+
+
+def _export_thousand(folder: Path) -> tuple[float, int, int]:
+    """Seconds to export the evidence of ``EXPORT_ARTICLES`` articles (the dev pages, copied under distinct
+    canonical URLs) to one WACZ; its size in bytes and its records."""
+    pages = sorted(PAGES.glob("*.htm*"))
+    source = folder / "thousand"
+    source.mkdir()
+    for number in range(EXPORT_ARTICLES):
+        body = pages[number % len(pages)].read_bytes()
+        marker = f'<link rel="canonical" href="https://bench.example/article/{number}">'.encode()
+        # Before any canonical link the page declares (the first one wins), so each copy is its own article.
+        head = _HEAD.search(body)
+        at = head.end() if head else 0
+        source.joinpath(f"a{number}.html").write_bytes(body[:at] + marker + body[at:])
+    db = folder / "thousand.db"
+    _embedtrail("ingest", "--silent", "--db", str(db), str(source))
+    with closing(sqlite3.connect(db)) as conn:
+        ids = [str(row[0]) for row in conn.execute("select id from articles")]
+    args = ["export", "--db", str(db), "-o", str(folder / "thousand.wacz"), "--json"]
+    for identifier in ids:
+        args += ["--article", identifier]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "embedtrail.tracker", *args], check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    report = json.loads(done.stdout)
+    assert len(ids) == EXPORT_ARTICLES, f"{len(ids)} articles: copies of a page merged"
+    return seconds, int(report["bytes"]), sum(report["records"].values())
 
 
 def run(repeat: int = 5) -> dict[str, Any]:
@@ -74,6 +110,12 @@ def run(repeat: int = 5) -> dict[str, Any]:
         "ingest_store_off_s": statistics.median(off),
         "reextract_s": statistics.median(reextract),
     }
+    with tempfile.TemporaryDirectory() as tmp:
+        export_s, export_bytes, export_records = _export_thousand(Path(tmp))
+    results.update(
+        {"export_articles": EXPORT_ARTICLES, "export_s": export_s, "export_mb": export_bytes / 1e6,
+         "export_records": export_records}
+    )  # fmt: skip
     results["store_overhead"] = results["ingest_store_on_s"] / results["ingest_store_off_s"] - 1
     results["ingest_pages_per_s"] = len(pages) / results["ingest_store_on_s"]
     results["reextract_pages_per_s"] = articles / results["reextract_s"]
@@ -93,6 +135,10 @@ def run(repeat: int = 5) -> dict[str, Any]:
     print(
         f"{'  pages/s: reextract vs ingest':<44} "
         f"{results['reextract_pages_per_s']:>5.0f} vs {results['ingest_pages_per_s']:.0f}"
+    )
+    print(
+        f"{'export of 1,000 articles (one WACZ)':<44} {results['export_s']:>10.2f} s "
+        f"({export_records:,} records, {results['export_mb']:.0f} MB)"
     )
     return results
 
