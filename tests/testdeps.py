@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import pytest
 
-__all__ = ["require_program"]
+__all__ = ["require_file", "require_program"]
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -25,4 +25,13 @@ def require_program(name: str, package: str) -> str:
     found = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
     if not found:
         _unavailable(f"{name} is missing (Debian package {package})")
+    return found
+
+
+def require_file(path: str, what: str) -> str:
+    """``path`` (relative to the checkout's root), which ``scripts/install-test-deps.sh`` fetches: ``what``."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = os.path.join(root, path)
+    if not os.path.isfile(found):
+        _unavailable(f"{what} is missing ({path})")
     return found
