@@ -29,7 +29,7 @@ def require_program(name: str, package: str) -> str:
 
 
 def require_file(path: str, what: str) -> str:
-    """``path`` (relative to the checkout's root), which ``scripts/install-test-deps.sh`` fetches: ``what``."""
+    """``path`` (relative to the checkout), which ``scripts/install-test-deps.sh`` fetches: ``what``."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     found = os.path.join(root, path)
     if not os.path.isfile(found):
