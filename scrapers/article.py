@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .document import BOILERPLATE, Node, ParsedDocument
+from .document import CHROME, Node, ParsedDocument
 from .records import ArticleMeta
 from .times import parse_date
 
@@ -177,8 +177,8 @@ def _time_published(doc: ParsedDocument) -> tuple[str | None, str | None]:
         date = _node_date(node)
         if date:
             return date, "microformat"
-    content = [n for n in times if n.zone != BOILERPLATE]
-    for node in content + [n for n in times if n.zone == BOILERPLATE]:
+    content = [n for n in times if n.zone not in CHROME]
+    for node in content + [n for n in times if n.zone in CHROME]:
         date = _node_date(node)
         if date:
             return date, "time_element"

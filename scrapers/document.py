@@ -23,7 +23,9 @@ from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import PageElement
 
 __all__ = [
+    "ASIDE",
     "BOILERPLATE",
+    "CHROME",
     "CONTENT",
     "NEUTRAL",
     "URL_ATTRIBUTES",
@@ -39,6 +41,10 @@ __all__ = [
 
 CONTENT = "content"
 BOILERPLATE = "boilerplate"
+# Weak chrome: an aside, a sidebar, a widget or column wrapper. Text and links there are chrome, but a
+# recognised embed (a tweet blockquote, a platform iframe) is the article's wherever a page builder put it.
+ASIDE = "aside"
+CHROME = frozenset({BOILERPLATE, ASIDE})
 NEUTRAL = "neutral"
 
 # Attributes that carry a URL (or, for the last group, an id) of embedded material. Lazy loaders and consent
@@ -76,12 +82,12 @@ _HEADER = (
     5  # page header outside the article, the article's own header (headline, lead image credit) inside it
 )
 
-# Internal zone states carried down the walk; the public zone is CONTENT, BOILERPLATE or NEUTRAL.
+# Internal zone states carried down the walk; the public zone is CONTENT, NEUTRAL, ASIDE or BOILERPLATE.
 _S_NEUTRAL = 0
 _S_CONTENT = 1
 _S_WEAK_CHROME = 2
 _S_STRONG_CHROME = 3
-_PUBLIC_ZONE = (NEUTRAL, CONTENT, BOILERPLATE, BOILERPLATE)
+_PUBLIC_ZONE = (NEUTRAL, CONTENT, ASIDE, BOILERPLATE)
 
 _TAG_OPENERS = {
     "nav": _STRONG_CHROME,
@@ -610,7 +616,8 @@ def _attribute_kind(attr: str) -> int:
         kind = _A_CLASS
     else:
         indexed = attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES
-        url = attr in _URL_ATTRIBUTE_SET or (attr[:5] == "data-" and attr[-4:] == "-src")
+        # "data-src", "data-lazy-src", "iframe-src": lazy loaders park the real src under another name.
+        url = attr in _URL_ATTRIBUTE_SET or attr[-4:] == "-src"
         kind = (_A_INDEX_URL if url else _A_INDEX) if indexed else (_A_URL if url else _A_NONE)
     if len(_ATTRIBUTE_KINDS) < _CACHE_MAX:
         _ATTRIBUTE_KINDS[attr] = kind
@@ -883,3 +890,38 @@ def parse_text(text: str, url: str) -> ParsedDocument:
         doc.blocks.append(TextBlock(_SPACE.sub(" ", paragraph), position, CONTENT))
     doc.has_content_root = True
     return doc
+
+
+def _describe(tag: Tag) -> str:
+    """An element as a selector-like name: ``aside#related.sidebar.widget``."""
+    ident = tag.attrs.get("id")
+    classes = tag.attrs.get("class")
+    name = tag.name
+    if isinstance(ident, str) and ident:
+        name += f"#{ident}"
+    if isinstance(classes, list) and classes:
+        name += "".join(f".{value}" for value in classes[:4])
+    return name
+
+
+def zone_of(tag: Tag) -> tuple[str, str | None]:
+    """The zone the walk gives ``tag`` and the element that decided it (the nearest ancestor, or the
+    element itself, whose class, id, tag or role moved the zone to where it ends), as ``_describe`` names
+    it; None when nothing did (the page's neutral default). The walk's own rules, replayed along one
+    ancestor chain."""
+    chain = [tag, *(parent for parent in tag.parents if isinstance(parent, Tag))]
+    chain.reverse()
+    state = _S_NEUTRAL
+    decider: Tag | None = None
+    for element in chain:
+        if element.name in _UNZONED_TAGS or element.name == "[document]":
+            continue
+        entered = (
+            _ENTER[_opener(element.name, element.attrs)][state]
+            if element.attrs
+            else (_TAG_ENTER.get(element.name, _INHERIT)[state])
+        )
+        if entered != state:
+            decider = element
+        state = entered
+    return _PUBLIC_ZONE[state], None if decider is None else _describe(decider)

@@ -18,8 +18,8 @@ from types import ModuleType
 from typing import Any
 
 from .article import scan_article
-from .document import BOILERPLATE, ParsedDocument, collector_paused
-from .links import Router, scan_bare, scan_links, scan_raw
+from .document import CHROME, ParsedDocument, collector_paused
+from .links import Router, scan_bare, scan_links, scan_raw, scan_state
 from .notes import scan_notes
 from .records import (
     Account,
@@ -37,7 +37,15 @@ from .records import (
 from .registry import PLATFORMS
 from .text import scan_mentions
 
-__all__ = ["METHOD_STRENGTH", "capped", "extract", "merge_posts"]
+__all__ = [
+    "EMBED_MARKUP_CLASSES",
+    "EMBED_MARKUP_TAGS",
+    "METHOD_STRENGTH",
+    "capped",
+    "extract",
+    "merge_posts",
+    "recognised_markup",
+]
 
 # Lower is stronger: what an embed row reports when a post appears several ways in one article.
 METHOD_STRENGTH = {
@@ -138,6 +146,36 @@ def capped(extraction: Extraction, caps: Caps) -> Extraction:
     )
 
 
+# Markup a platform's own embed code writes: finding one and logging nothing deserves a word.
+EMBED_MARKUP_CLASSES = (
+    "twitter-tweet",
+    "twitter-video",
+    "instagram-media",
+    "tiktok-embed",
+    "fb-post",
+    "fb-video",
+    "reddit-embed-bq",
+    "bluesky-embed",
+    "mastodon-embed",
+    "text-post-media",
+)
+EMBED_MARKUP_TAGS = ("amp-twitter", "amp-instagram", "amp-youtube", "amp-facebook", "lite-youtube")
+
+
+def recognised_markup(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) -> int:
+    """How many elements carry a platform's embed markup (a widget class, an AMP or facade tag, an iframe
+    whose source is a post), wherever they sit."""
+    count = sum(1 for _ in doc.classed(*EMBED_MARKUP_CLASSES)) + sum(
+        1 for _ in doc.tagged(*EMBED_MARKUP_TAGS)
+    )
+    router = _router(modules)
+    for ref in doc.urls:
+        if ref.node.tag.name == "iframe" and ref.attribute == "src" and router.claims(ref.url):
+            found = router.ref(ref.url)
+            count += found is not None and found.kind != "account"
+    return count
+
+
 def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | None = None) -> Extraction:
     meta = scan_article(doc)
     publisher = set(meta.publisher_handles)
@@ -156,10 +194,11 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
             else:
                 found.append(sighting)
         found.extend(scan_raw(doc, router))
+        found.extend(scan_state(doc, router))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):
-        if block.zone == BOILERPLATE or not block.text:
+        if block.zone in CHROME or not block.text:
             continue
         for scan_text in text_scanners:
             found.extend(_fold_into_embed(sighting, in_blocks) for sighting in scan_text(block, index))
@@ -202,6 +241,15 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         account = _account(ref.platform, ref.handle or ref.native_id, url=ref.url)
         accounts.setdefault(account.id, account)
     ordered = tuple(_with_id_time(posts[e.post_id], modules) for e in embeds)
+    warnings: tuple[str, ...] = ()
+    if doc.kind == "html" and not embeds:
+        markup = recognised_markup(doc, modules)
+        if markup:
+            # A platform's embed code on the page and nothing logged: say so, so a volunteer can ask why.
+            warnings = (
+                f"recognised embed markup found ({markup} element(s)) but no post logged: "
+                "'embedtrail explain' shows why",
+            )
     return Extraction(
         article=meta,
         posts=ordered,
@@ -209,7 +257,8 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         mentions=mentions,
         notes=notes,
         accounts=tuple(accounts.values()),
-        text_chars=sum(len(block.text) for block in doc.blocks if block.zone != BOILERPLATE),
+        text_chars=sum(len(block.text) for block in doc.blocks if block.zone not in CHROME),
+        warnings=warnings,
     )
 
 
@@ -388,7 +437,7 @@ def _previous_block_position(doc: ParsedDocument, block: int) -> int:
     """Position of the paragraph before ``block`` that has text outside page chrome (or of ``block``)."""
     for index in range(block - 1, -1, -1):
         previous = doc.blocks[index]
-        if previous.text and previous.zone != BOILERPLATE:
+        if previous.text and previous.zone not in CHROME:
             return previous.position
     return doc.blocks[block].position
 

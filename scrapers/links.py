@@ -10,12 +10,13 @@ dropped here, so platform modules never need to know about page layout.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator, Sequence
 from itertools import chain
 from types import ModuleType
 
-from .document import BOILERPLATE, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRef
+from .document import ASIDE, BOILERPLATE, CHROME, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRef
 from .records import Found, Post, PostRef
 from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
@@ -27,6 +28,7 @@ __all__ = [
     "scan_bare",
     "scan_links",
     "scan_raw",
+    "scan_state",
 ]
 
 METHOD_BY_TAG = {
@@ -145,6 +147,11 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str) -> bool:
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
+    if zone == ASIDE:
+        # Weak chrome (an aside, a widget wrapper) cancels links and iframes: a video player in a sidebar is
+        # the site's rail as often as not (measured on the dev pages), while a post's own widget markup
+        # (a tweet blockquote, scanned by its platform module) is the article's wherever it sits.
+        return False
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
@@ -247,6 +254,78 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
             yield Found(post, method, node.position, doc.block_text(node), block=node.block)
 
 
+# Script types that hold a page's JSON state (Next.js, Nuxt and CMS renderers put the article body there).
+_STATE_TYPES = frozenset({"application/json", "application/ld+json"})
+# A JSON string is an article body when it holds at least this many paragraphs.
+_BODY_PARAGRAPHS = 3
+# JSON state larger than this is not read (page-level stores of whole sites).
+_MAX_STATE_CHARS = 5_000_000
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _json_strings(data: object) -> Iterator[str]:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _state_body(doc: ParsedDocument) -> tuple[str, Node] | None:
+    """The article body a page carries only in its JSON state: the JSON string with the most paragraphs,
+    when it holds more text than the page's markup shows (a JS-rendered page, or a paywall stub)."""
+    best: tuple[int, str, Node] | None = None
+    for node in doc.tagged("script"):
+        kind = node.tag.get("type")
+        if not isinstance(kind, str) or kind.strip().lower() not in _STATE_TYPES:
+            continue
+        text = node.tag.string
+        if not text or "<p" not in text or len(text) > _MAX_STATE_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        for value in _json_strings(data):
+            paragraphs = value.count("<p")
+            if paragraphs >= _BODY_PARAGRAPHS and (best is None or paragraphs > best[0]):
+                best = (paragraphs, value, node)
+    if best is None:
+        return None
+    _count, body, node = best
+    shown = sum(len(block.text) for block in doc.blocks if block.zone == CONTENT) or sum(
+        len(block.text) for block in doc.blocks if block.zone == NEUTRAL
+    )
+    if shown >= len(html.unescape(_TAGS.sub(" ", body))) * 0.8:
+        return None  # the markup shows the body itself; the state only repeats it
+    return body, node
+
+
+def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """Posts linked from an article body that exists only in the page's JSON state (``_state_body``): every
+    post URL its markup links is a citation (``link``), as it would be in the rendered page."""
+    found = _state_body(doc)
+    if found is None:
+        return
+    body, node = found
+    seen: set[str] = set()
+    for match in _HREF.finditer(body):
+        url = html.unescape(match.group(1)).strip()
+        if not router.claims(url) or _is_share(url):
+            continue
+        ref = router.ref(url)
+        if ref is None or ref.kind == "account" or ref.id in seen:
+            continue
+        seen.add(ref.id)
+        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+        yield Found(post, "link", node.position, None, block=None)
+
+
 # A URL written out in running text ("Source: https://youtu.be/…"), with or without its scheme.
 _BARE_URL = re.compile(r"(?<![\w/=\"'@.])(?:https?://|www\.)[^\s<>\"'«»“”‘’]+", re.I)
 _TRAILING = ".,;:!?)]}'\"»”’…"
@@ -289,7 +368,7 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
             yield Found(post, "link", block.position, text, block=index), ref
     for node in doc.classed(*WRAPPER_CLASSES):
-        if node.zone == BOILERPLATE:
+        if node.zone in CHROME:
             continue
         text = node.tag.get_text(" ", strip=True)
         if not text or len(text) > 500:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .document import BOILERPLATE, TextBlock
+from .document import CHROME, TextBlock
 from .text import cached_sentences, fold_for_search
 
 __all__ = ["ABOUT", "VERDICTS", "NoteHit", "classify_sentence", "scan_notes"]
@@ -310,7 +310,7 @@ def _classify(sentence: str) -> tuple[str, str | None, str] | None:
 def scan_notes(blocks: Sequence[TextBlock]) -> Iterator[tuple[NoteHit, int]]:
     """Verification sentences in the article's blocks, with the index of the block each sits in."""
     for index, block in enumerate(blocks):
-        if block.zone == BOILERPLATE or not block.text or not _has_cue(block.text):
+        if block.zone in CHROME or not block.text or not _has_cue(block.text):
             continue
         for sentence in cached_sentences(block.text):
             result = _classify(sentence.text)

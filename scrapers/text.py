@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import ModuleType
 
-from .document import BOILERPLATE, TextBlock
+from .document import CHROME, TextBlock
 from .records import Mention
 
 __all__ = [
@@ -852,7 +852,7 @@ def scan_mentions(
     found: list[tuple[Mention, int, int]] = []
     venues = _venues(platforms)
     for index, block in enumerate(blocks):
-        if block.zone == BOILERPLATE or not block.text:
+        if block.zone in CHROME or not block.text:
             continue
         tag = block.node.tag.name if block.node is not None else None
         # Captions, and short lines that start with a credit ("Video: Baza/Telegram" in a text dump).

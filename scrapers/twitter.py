@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
-from .document import BOILERPLATE, Node, ParsedDocument, TextBlock
+from .document import BOILERPLATE, CHROME, Node, ParsedDocument, TextBlock
 from .records import Found, Post, PostRef, post_id, short_hash
 from .sightings import containers
 from .times import parse_date, snowflake_time
@@ -245,7 +245,8 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         # A pasted embed whose class was stripped (readability-style cleaners, AMP conversions, some CMSs)
         # still reads "text — Name (@handle) <a href=…/status/…>date</a>".
         classes = node.tag.get("class") or ()
-        if node.zone == BOILERPLATE or "twitter-tweet" in classes or "twitter-video" in classes:
+        # Not a recognised widget, only its shape: weak chrome (a sidebar quote box) cancels it too.
+        if node.zone in CHROME or "twitter-tweet" in classes or "twitter-video" in classes:
             continue
         if node.tag.has_attr("data-tweet-id") or node.tag.has_attr("data-tweetid"):
             continue

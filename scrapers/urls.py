@@ -75,6 +75,10 @@ _SHIMS = {
     "t.umblr.com": "z",
     "href.li": "",
     "out.reddit.com": "url",
+    # Embed proxies: Embedly's player frame names the original post in "url" (Medium, USA Today, Substack).
+    "cdn.embedly.com": "url",
+    # A saved copy from the Wayback Machine links every URL through its archive: /web/<timestamp>/<url>.
+    "web.archive.org": "/web/",
 }
 SHIM_HOSTS = frozenset(_SHIMS)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
@@ -148,6 +152,20 @@ def host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
     return False
 
 
+_WAYBACK_PATH = re.compile(r"^/web/\d{1,14}[a-z_]*/(.+)$")
+
+
+def _wayback_target(parts: SplitUrl) -> str:
+    """The URL a Wayback Machine link archives (``/web/20220721143126/https://…``, with its query)."""
+    match = _WAYBACK_PATH.match(parts.path)
+    if match is None:
+        return ""
+    target = match.group(1)
+    if target.startswith(("http:/", "https:/")) and not target.startswith(("http://", "https://")):
+        target = target.replace(":/", "://", 1)  # servers collapse the double slash in a path
+    return target + (f"?{parts.query}" if parts.query else "")
+
+
 def unwrap(url: str, depth: int = 3) -> str:
     """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
     for _ in range(depth):
@@ -157,7 +175,10 @@ def unwrap(url: str, depth: int = 3) -> str:
         key = _SHIMS.get(parts.host)
         if key is None:
             return url
-        target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
+        if key == "/web/":
+            target = _wayback_target(parts)
+        else:
+            target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
         target = unquote(target) if "%" in target and "://" not in target else target
         if not target or not _SCHEME.match(target):
             return url

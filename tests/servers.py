@@ -257,19 +257,28 @@ class _Handler(BaseHTTPRequestHandler):
             body=self.rfile.read(length) if length else b"",
         )
         owner._started(seen)
+        self._pending = True
         try:
             self._send(owner._reply_for(seen), head=head)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             # The client gave up (size cap, timeout): exactly what several tests provoke.
             self.close_connection = True
         finally:
-            owner._finished()
+            self._answering()
+
+    def _answering(self) -> None:
+        # A request is in flight until the server starts answering it: once the last bytes are out the
+        # client may send its next request before this thread runs again, which must not count as one more.
+        if getattr(self, "_pending", False):
+            self._pending = False
+            self.server.owner._finished()
 
     def _send(self, reply: Reply, *, head: bool) -> None:
         stop = self.server.owner._stop
         if reply.delay and stop.wait(reply.delay):
             self.close_connection = True
             return
+        self._answering()
         self.send_response(reply.status)
         if reply.content_type is not None:
             self.send_header("Content-Type", reply.content_type)

@@ -537,7 +537,9 @@ TRAPS = [
     ("", '<footer><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">our channel</a></footer>', ""),
     (
         "",
-        '<aside class="sidebar"><blockquote class="twitter-tweet"><a href="https://twitter.com/news/status/1000000000000000002">x</a></blockquote></aside>',
+        # Strong chrome cancels even a platform's own embed markup (a weak "sidebar" or "aside" does not:
+        # see test_embed_markup_counts_wherever_a_layout_puts_it).
+        '<div class="comments"><blockquote class="twitter-tweet"><a href="https://twitter.com/news/status/1000000000000000002">x</a></blockquote></div>',
         "",
     ),
     # related-article rail and comments inside the article
@@ -686,3 +688,22 @@ def test_a_tweet_blockquote_without_its_class_is_still_an_embed() -> None:
     )
     methods = {embed.post_id: embed.method for embed in extraction.embeds}
     assert methods == {"twitter:1000000000000000007": "blockquote", "twitter:1000000000000000008": "link"}
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        '<aside class="sidebar">{}</aside>',
+        '<div class="elementor-widget-container"><div class="col">{}</div></div>',
+        '<figure class="wp-block-embed-twitter"><div class="wp-block-embed__wrapper">{}</div></figure>',
+    ],
+)
+def test_embed_markup_counts_wherever_a_layout_puts_it(wrapper: str) -> None:
+    # Weak layout words (aside, sidebar, widget, col) never cancel a platform's own embed markup: page
+    # builders and CMS components put tweets in such wrappers inside the article.
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>t</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1000000000000000007">May 3, 2023</a></blockquote>'
+    )
+    found = _post_ids(ARTICLE.format(head="", chrome="", body=wrapper.format(tweet)))
+    assert found == {"twitter:1000000000000000007"}

@@ -870,4 +870,4 @@ def queue_retry_command(queue_url: str) -> None:
 
 
 # The evidence commands (verify, forget, reextract, export) live in their own module and register on `cli`.
-from . import cli_evidence, cli_export  # noqa: E402, F401
+from . import cli_evidence, cli_explain, cli_export  # noqa: E402, F401

@@ -1,0 +1,172 @@
+"""Why a page yields what it yields: every candidate the extractor's scanners can see in a parsed page, in
+document order, with the zone it sits in, the element that decided that zone, and what became of it.
+
+``explain`` runs the extractor itself (``extract``) and reads its result for the decision: a post the
+extraction logged is ``embed``, ``link`` or ``text`` as logged, and every other sighting of it is merged into
+that one. A candidate not logged gets the reason the extractor's zone rules give it (``document.zone_of``
+replays the walk's verdict along the candidate's ancestors): page chrome, an aside, outside the body the page
+marks, a share button, the publisher's own account, a profile rather than a post. Pure: no I/O, no database.
+``recognised_markup`` counts the platform embed markup a page holds, so a run can say when there was some
+and nothing was logged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from types import ModuleType
+
+from bs4 import Tag
+
+from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
+from .extract import _router, extract
+from .links import RAW_CARRIERS, _bare_refs, _is_share, _state_body
+from .records import PostRef
+from .registry import PLATFORMS
+
+__all__ = ["Candidate", "as_json", "explain"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing on the page that names a post or a profile, and what the extractor made of it."""
+
+    position: int
+    url: str
+    platform: str
+    post_id: str
+    kind: str
+    zone: str
+    decided_by: str | None
+    decision: str
+    reason: str
+    found_in: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _sightings(
+    doc: ParsedDocument, modules: tuple[ModuleType, ...]
+) -> Iterator[tuple[PostRef, str, int, Tag | None, str]]:
+    """(ref, url, position, element, where) for every post or profile URL the scanners can read."""
+    router = _router(modules)
+    for ref_url in doc.urls:
+        if not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is not None:
+            where = f"{ref_url.node.tag.name}[{ref_url.attribute}]"
+            yield ref, ref_url.url, ref_url.node.position, ref_url.node.tag, where
+    for block in doc.blocks:
+        for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
+            tag = block.node.tag if block.node is not None else None
+            yield ref, ref.url, block.position, tag, "text of a paragraph"
+    for node in doc.tagged(*RAW_CARRIERS):
+        text = node.tag.string or ""
+        if "//" not in text:
+            continue
+        text = text.replace("\\/", "/")
+        for word in text.replace('"', " ").replace("'", " ").split():
+            if "//" in word and router.claims(word):
+                ref = router.ref(word)
+                if ref is not None:
+                    yield ref, word, node.position, node.tag, f"inside a <{node.tag.name}>"
+    state = _state_body(doc)
+    if state is not None:
+        for word in state[0].replace('"', " ").replace("'", " ").split():
+            if "//" in word and router.claims(word):
+                ref = router.ref(word)
+                if ref is not None:
+                    yield ref, word, state[1].position, None, "the article body in the page's JSON state"
+
+
+def _reason(
+    doc: ParsedDocument, ref: PostRef, url: str, zone: str, decided_by: str | None, publisher: set[str]
+) -> str:
+    if _is_share(url):
+        return "a share button's URL, not a citation"
+    if (ref.handle or "").lower() in publisher:
+        return "the publisher's own account"
+    if zone == BOILERPLATE:
+        return f"inside page chrome ({decided_by or 'page default'}): only the article's own parts count"
+    if zone == ASIDE:
+        return (
+            f"inside an aside or widget ({decided_by}): links and players there are chrome; "
+            "only a platform's own embed markup counts"
+        )
+    if zone == NEUTRAL and doc.has_content_root:
+        return "outside the article body the page marks: links there are not the article's"
+    return (
+        "not in running text of the body, nor in embed markup (a quoted post's own link, a caption's image)"
+    )
+
+
+def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) -> list[Candidate]:
+    """Every candidate of ``doc`` in document order, with the extractor's decision about it."""
+    extraction = extract(doc, modules)
+    logged = {embed.post_id: embed for embed in extraction.embeds}
+    accounts = {account.id for account in extraction.accounts}
+    publisher = {handle.lower() for handle in extraction.article.publisher_handles}
+    candidates: list[Candidate] = []
+    seen: set[tuple[str, int]] = set()
+    for ref, url, position, tag, where in _sightings(doc, modules):
+        if (ref.id, position) in seen:
+            continue
+        seen.add((ref.id, position))
+        zone, decided_by = zone_of(tag) if tag is not None else ("page state", None)
+        if ref.kind == "account":
+            account = f"{ref.platform}:{(ref.handle or ref.native_id).lower()}"
+            decision = "account" if account in accounts else "dropped"
+            reason = (
+                "a profile: kept in the accounts table"
+                if decision == "account"
+                else (_reason(doc, ref, url, zone, decided_by, publisher))
+            )
+        elif ref.id in logged:
+            embed = logged[ref.id]
+            decision = "embed" if embed.method not in {"link", "text"} else embed.method
+            reason = f"logged as {embed.method}" + (
+                ""
+                if embed.position == position
+                else f" (its strongest sighting, at position {embed.position})"
+            )
+        else:
+            decision = "dropped"
+            reason = _reason(doc, ref, url, zone, decided_by, publisher)
+        candidates.append(
+            Candidate(
+                position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where
+            )
+        )
+    # Posts read from prose (a flattened tweet's "— Name (@handle) date" line) have no URL to find above.
+    covered = {candidate.post_id for candidate in candidates}
+    zones = {block.position: block.zone for block in doc.blocks}
+    posts = {post.id: post for post in extraction.posts}
+    for post_id, embed in logged.items():
+        if post_id in covered:
+            continue
+        post = posts[post_id]
+        decision = "embed" if embed.method not in {"link", "text"} else embed.method
+        candidates.append(
+            Candidate(
+                embed.position,
+                post.url or "",
+                post.platform,
+                post_id,
+                post.kind,
+                zones.get(embed.position, NEUTRAL),
+                None,
+                decision,
+                f"logged as {embed.method}: read from the text of the article",
+                "text of a paragraph",
+            )
+        )
+    candidates.sort(key=lambda candidate: candidate.position)
+    return candidates
+
+
+def as_json(candidates: list[Candidate]) -> str:
+    """The candidates as one JSON list (the keys ``explain --json`` documents)."""
+    return json.dumps([candidate.as_dict() for candidate in candidates], indent=2, ensure_ascii=False)
