@@ -241,12 +241,12 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         account = _account(ref.platform, ref.handle or ref.native_id, url=ref.url)
         accounts.setdefault(account.id, account)
     ordered = tuple(_with_id_time(posts[e.post_id], modules) for e in embeds)
-    warnings: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
     if doc.kind == "html" and not embeds:
         markup = recognised_markup(doc, modules)
         if markup:
             # A platform's embed code on the page and nothing logged: say so, so a volunteer can ask why.
-            warnings = (
+            notices = (
                 f"recognised embed markup found ({markup} element(s)) but no post logged: "
                 "'embedtrail explain' shows why",
             )
@@ -258,7 +258,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         notes=notes,
         accounts=tuple(accounts.values()),
         text_chars=sum(len(block.text) for block in doc.blocks if block.zone not in CHROME),
-        warnings=warnings,
+        notices=notices,
     )
 
 

@@ -241,6 +241,9 @@ class Extraction:
     accounts: tuple[Account, ...] = ()
     # What could not be kept, said in a line each (rows over the per-article caps): the run reports them.
     warnings: tuple[str, ...] = field(default=())
+    # What a volunteer should look at though nothing was lost (embed markup found, no post logged): the run
+    # reports them beside its failures, without failing.
+    notices: tuple[str, ...] = field(default=())
     # Characters of readable text outside page chrome: 0 for a page that is no article at all.
     text_chars: int = 0
 

@@ -374,12 +374,16 @@ def ingest(
         finally:
             bar.close()
         errors = [{"source": f.source, "reason": f.reason} for f in report.failures]
+        warnings = [{"source": f.source, "reason": f.reason, "kind": "warning"} for f in report.notices]
         code = EXIT_FAILURES if report.failures else 0
-        finish_run(db, run, utc_now(), report.counts(), errors, code)
+        # Warnings are recorded with the failures (kind "warning") but do not fail the run.
+        finish_run(db, run, utc_now(), report.counts(), errors + warnings, code)
     if as_json:
-        click.echo(json.dumps({**report.counts(), "errors": errors}, indent=2))
+        click.echo(json.dumps({**report.counts(), "errors": errors, "warnings": warnings}, indent=2))
     else:
         _list_failures(errors)
+        for warning in warnings[:SHOWN_FAILURES]:
+            click.echo(f"warning: {warning['source']}: {warning['reason']}", err=True)
         if not silent:
             click.echo(report.summary())
     if code:

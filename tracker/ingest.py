@@ -56,6 +56,7 @@ class IngestReport(Tally):
             "saved": self.saved,
             "unchanged": self.unchanged,
             "failed": self.failed,
+            "warnings": len(self.notices),
             "new": dict(sorted(self.new.items())),
             "skipped": dict(sorted(self.skipped.items())),
             "seconds": round(self.seconds, 3),
@@ -68,7 +69,9 @@ class IngestReport(Tally):
         return (
             f"ingested {self.documents} document{'s' if self.documents != 1 else ''} from {self.sources} "
             f"source{'s' if self.sources != 1 else ''}: {self.saved} saved ({self.unchanged} unchanged), "
-            f"{self.failed} failed; new: {new}"
+            f"{self.failed} failed"
+            + (f", {len(self.notices)} to look at" if self.notices else "")
+            + f"; new: {new}"
             + (f"; skipped: {skipped}" if skipped else "")
             + f"; {self.seconds:.1f}s"
         )

@@ -251,6 +251,8 @@ class Tally:
     unchanged: int = 0
     new: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    # Worth a look, not failures (recognised embed markup from which nothing was logged).
+    notices: list[Failure] = field(default_factory=list)
 
     def fail(self, source: str, reason: str) -> str:
         """Record a failure of ``source``; returns the reason, for progress lines."""
@@ -271,6 +273,7 @@ class Tally:
         self.saved += other.saved
         self.unchanged += other.unchanged
         self.failures.extend(other.failures)
+        self.notices.extend(other.notices)
         for table, count in other.new.items():
             self.new[table] = self.new.get(table, 0) + count
 
@@ -310,6 +313,8 @@ class Pipeline:
         empty = nothing_read(extraction)
         if empty is not None:
             return self._failed(document, empty)
+        for notice in extraction.notices:  # said, not a failure: nothing was lost
+            self.tally.notices.append(Failure(document.source, notice))
         for warning in extraction.warnings:  # rows over the per-article caps: said, and the rest saved
             self.tally.fail(document.source, warning)
         try:

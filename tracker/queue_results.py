@@ -22,6 +22,7 @@ from .checking import RefreshReport, apply_outcome
 from .config import Config
 from .ingest import IngestReport
 from .queue_codec import from_json
+from .sources import Failure
 
 __all__ = ["apply_check_result", "apply_source_result"]
 
@@ -101,6 +102,7 @@ def apply_source_result(
             if "body" in document:  # workers from before the evidence store send none
                 keep_body(db, store, from_json(bytes, document["body"]), capture.sha256, now())
             saved = save_extraction(db, capture, extraction, now())
+            report.notices.extend(Failure(source, notice) for notice in extraction.notices)
         except StoreError as error_:  # as in tracker.pipeline: kept with its bytes or not at all
             error = report.fail(source, f"not saved: {error_}")
             continue
