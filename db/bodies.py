@@ -61,6 +61,9 @@ class StoreConfig:
     media: bool = False
     # The largest media file kept; a bigger one is recorded as not kept.
     media_max_bytes: int = 20 * 1024**2
+    # Videos (with the video extra, yt-dlp): the largest file and the longest duration kept.
+    video_max_bytes: int = 200 * 1024**2
+    video_max_seconds: int = 600
 
 
 class StoreError(Exception):

@@ -126,12 +126,12 @@ def test_media_urls_meet_the_address_guard(
 ) -> None:
     db, _config, post = setup
     # Media links come from strangers' pages and answers: without --allow-private a loopback link is refused
-    # before any connection. (No post is checked in this run: the media phase runs on its own.)
+    # before any connection. (No post is checked in this run, none being on rumble: the media phase runs on its own.)
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("update posts set status = 'available' where id = ?", [post])
     strict = tmp_path / "strict.toml"
     strict.write_text("[store]\nmedia = true\n", encoding="utf-8")
-    result = run("refresh", "--db", str(db), "--config", str(strict), "--platform", "vimeo")
+    result = run("refresh", "--db", str(db), "--config", str(strict), "--platform", "rumble")
     assert result.exit_code == 1, result.output
     assert images.paths() == []
     media = _media(db)
@@ -185,3 +185,73 @@ def test_media_needs_the_store(setup: tuple[Path, Path, str], tmp_path: Path, fa
     result = run("refresh", "--db", str(db), "--config", str(off), "--post", post, "--media")
     assert result.exit_code == 1 and "the evidence store is off" in result.output
     assert _query(db, "select count(*) from media") == [(0,)]
+
+
+CLIP = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 20
+
+
+@pytest.fixture
+def videos() -> Iterator[LocalServer]:
+    server = serve({"/clip.mp4": Reply(body=CLIP, content_type="video/mp4")})
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _video_post(db: Path, url: str) -> str:
+    """A YouTube post of the samples, made available and pointed at ``url`` (a local video file)."""
+    post = str(
+        _query(db, "select id from posts where platform = 'youtube' and kind = 'video' order by id")[0][0]
+    )
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("update posts set status = 'available', media = null")
+        conn.execute("update posts set status = 'gone' where kind = 'video' and id != ?", [post])
+        conn.execute("update posts set url = ? where id = ?", [url, post])
+    return post
+
+
+def test_videos_come_through_yt_dlp_and_embedtrails_own_client(
+    setup: tuple[Path, Path, str], videos: LocalServer, tmp_path: Path
+) -> None:
+    pytest.importorskip("yt_dlp")
+    db, _config, _post = setup
+    url = videos.url("/clip.mp4")
+    post = _video_post(db, url)
+    config = tmp_path / "video.toml"
+    config.write_text("[fetch]\nallow_private = true\n[store]\nmedia = true\n", encoding="utf-8")
+    result = run("refresh", "--db", str(db), "--config", str(config), "--platform", "rumble")
+    assert "videos_kept 1" in result.output, result.output
+    row = _query(
+        db, "select outcome, sha256, content_type, bytes from media where id = ?", (media_id(post, url),)
+    )
+    assert row == [("kept", hashlib.sha256(CLIP).hexdigest(), "video/mp4", len(CLIP))]
+    # Kept: not fetched again by the next run.
+    requests = len(videos.paths())
+    run("refresh", "--db", str(db), "--config", str(config), "--platform", "rumble", "--silent")
+    assert len(videos.paths()) == requests
+
+
+def test_videos_meet_the_size_cap_and_the_guard(
+    setup: tuple[Path, Path, str], videos: LocalServer, tmp_path: Path
+) -> None:
+    pytest.importorskip("yt_dlp")
+    db, _config, _post = setup
+    url = videos.url("/clip.mp4")
+    post = _video_post(db, url)
+    small = tmp_path / "small.toml"
+    small.write_text(
+        "[fetch]\nallow_private = true\n[store]\nmedia = true\nvideo_max_bytes = 1000\n", encoding="utf-8"
+    )
+    run("refresh", "--db", str(db), "--config", str(small), "--platform", "rumble", "--silent")
+    outcome, detail = _query(db, "select outcome, detail from media where id = ?", (media_id(post, url),))[0]
+    assert outcome == "failed" and "too_large" in str(detail)
+    # Without --allow-private, a video URL off the platform's own hosts never reaches yt-dlp or the network.
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("delete from media")
+    before = len(videos.paths())
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[store]\nmedia = true\n", encoding="utf-8")
+    result = run("refresh", "--db", str(db), "--config", str(strict), "--platform", "rumble")
+    assert len(videos.paths()) == before
+    assert "not on youtube's own hosts" in result.output

@@ -7,12 +7,15 @@ any fetch, with ``[store] media_max_bytes`` as the size cap and image types only
 sha256 like every body, and a ``media`` row records what was kept, or why not (a 404, a non-image, too
 large, a refused address). Links to a platform's own pages (a flattened tweet's ``pic.twitter.com`` link
 leads to the tweet, not to the photo) are not media files and are passed over. A failed download is tried
-again on later runs, at most ``MAX_ATTEMPTS`` times. Videos are not downloaded: that needs yt-dlp, which
-does its own networking past embedtrail's address guard (see the README).
+again on later runs, at most ``MAX_ATTEMPTS`` times. Videos (posts of kind ``video``) need the ``video``
+extra: yt-dlp only reads the post's page to find a direct file (never downloads), and only for a URL on the
+platform's own hosts that passes the address guard; the file itself comes through embedtrail's client, under
+``[store] video_max_bytes`` and ``video_max_seconds``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -23,16 +26,18 @@ from sqlite_utils import Database
 
 from embedtrail.db.bodies import BodyStore, StoreError, keep_body
 from embedtrail.scrapers.records import short_hash
-from embedtrail.scrapers.registry import PLATFORMS
+from embedtrail.scrapers.registry import PLATFORMS, by_name
 
 from .checking import RefreshReport
 from .config import Config
 from .fetch import Fetcher, FetchError, FetchSettings
+from .netguard import GuardPolicy, ResolutionError, address_problem, resolve, url_problem
 from .schedule import RefreshOptions
 
-__all__ = ["IMAGE_TYPES", "MAX_ATTEMPTS", "collect_media", "media_id"]
+__all__ = ["IMAGE_TYPES", "MAX_ATTEMPTS", "VIDEO_TYPES", "collect_media", "media_id"]
 
 IMAGE_TYPES = ("image/*",)
+VIDEO_TYPES = ("video/*", "application/octet-stream")
 # Downloads of one URL that failed this many times are not tried again.
 MAX_ATTEMPTS = 3
 # Posts looked at per run when --limit does not say.
@@ -106,6 +111,159 @@ def _record(db: Database, post_id: str, url: str, values: dict[str, Any], now: s
         )
 
 
+def _videos(db: Database, limit: int) -> list[tuple[str, str, str]]:
+    """(post id, platform, page URL) of available video posts with no kept copy and attempts left."""
+    done = {
+        str(row[0]): (str(row[1]), int(row[2] or 0))
+        for row in db.execute("select id, outcome, attempts from media")
+    }
+    wanted = []
+    for post_id, platform, url in db.execute(
+        "select id, platform, url from posts where status = 'available' and kind = 'video' "
+        "and url like 'http%' order by last_available_at desc, id limit ?",
+        [limit],
+    ):
+        outcome, attempts = done.get(media_id(str(post_id), str(url)), ("", 0))
+        if outcome != "kept" and attempts < MAX_ATTEMPTS:
+            wanted.append((str(post_id), str(platform), str(url)))
+    return wanted
+
+
+async def _refused(url: str, platform: str, policy: GuardPolicy) -> str | None:
+    """Why yt-dlp may not read ``url``: it does its own networking, so the URL must be on the platform's own
+    hosts (which do not redirect into private networks) and pass the address guard; None when it may."""
+    try:
+        hosts = by_name(platform).HOSTS
+    except KeyError:  # a platform an older embedtrail knew
+        hosts = None
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if not policy.allow_private and not (hosts and host in hosts):
+        return f"not on {platform}'s own hosts: yt-dlp reads only platform pages"
+    blocked = url_problem(url, policy)
+    if blocked is not None:
+        return str(blocked)
+    if policy.allow_private:
+        return None
+    try:
+        addresses = await resolve(host, urlsplit(url).port or 443)
+    except (OSError, ResolutionError) as error:
+        return f"dns: {error}"
+    for address in addresses:
+        problem = address_problem(address)
+        if problem is not None:
+            return f"private_address: {host} resolves to {address} ({problem})"
+    return None
+
+
+def _direct_file(url: str, max_bytes: int, max_seconds: int) -> tuple[str | None, str]:
+    """Ask yt-dlp (no download) for a direct http(s) file of the video under the caps: (file URL, why not)."""
+    import yt_dlp  # type: ignore[import-untyped]
+
+    options = {"quiet": True, "no_warnings": True, "skip_download": True, "noplaylist": True,
+               "socket_timeout": 20, "logger": _Silent()}  # fmt: skip
+    with yt_dlp.YoutubeDL(options) as ydl:
+        info = ydl.extract_info(url, download=False)
+    if not isinstance(info, dict):
+        return None, "yt-dlp found no video"
+    duration = info.get("duration")
+    if isinstance(duration, int | float) and duration > max_seconds:
+        return None, f"too_long: {duration:.0f} s is over [store] video_max_seconds ({max_seconds})"
+    formats = [info, *(info.get("formats") or [])]
+    fitting = [
+        item
+        for item in formats
+        if isinstance(item, dict)
+        and str(item.get("url", "")).startswith(("http://", "https://"))
+        and item.get("protocol", "https") in {"http", "https"}
+        and (item.get("vcodec") != "none")
+        and int(item.get("filesize") or item.get("filesize_approx") or 0) <= max_bytes
+    ]
+    if not fitting:
+        return None, "no single-file format under [store] video_max_bytes"
+    best = max(fitting, key=lambda item: (int(item.get("height") or 0), int(item.get("filesize") or 0)))
+    return str(best["url"]), ""
+
+
+class _Silent:
+    """yt-dlp's logger: its messages are not embedtrail's output."""
+
+    def debug(self, message: str) -> None:
+        pass
+
+    def warning(self, message: str) -> None:
+        pass
+
+    def error(self, message: str) -> None:
+        pass
+
+
+async def _collect_videos(
+    db: Database,
+    config: Config,
+    options: RefreshOptions,
+    store: BodyStore,
+    report: RefreshReport,
+    now: Callable[[], str],
+    stopped: Callable[[], bool],
+    transport: Any,
+) -> None:
+    counts = report.media
+    wanted = _videos(db, options.limit or DEFAULT_POSTS)
+    if not wanted:
+        return
+    try:
+        import yt_dlp  # noqa: F401
+    except ImportError:
+        counts["videos_skipped"] += len(wanted)  # the video extra is optional: said in the summary
+        return
+    caps = config.store
+    settings = replace(FetchSettings.for_checks(config), max_bytes=caps.video_max_bytes)
+    async with Fetcher(settings, transport=transport) as fetcher:
+        for post_id, platform, url in wanted:
+            if stopped():
+                return
+            why = await _refused(url, platform, settings.policy())
+            if why is None:
+                try:
+                    direct, why = await asyncio.to_thread(
+                        _direct_file, url, caps.video_max_bytes, caps.video_max_seconds
+                    )
+                except Exception as error:  # yt-dlp's own errors: recorded per video, the run goes on
+                    direct, why = None, f"yt-dlp: {type(error).__name__}: {str(error)[:200]}"
+            else:
+                direct = None
+            if direct is None:
+                counts["failed"] += 1
+                report.error(url, f"video of {post_id}: {why}", "media")
+                _record(db, post_id, url, {"outcome": "failed", "detail": why}, now())
+                continue
+            result = await fetcher.get(direct, content_types=VIDEO_TYPES)
+            moment = now()
+            if isinstance(result, FetchError):
+                counts["failed"] += 1
+                report.error(url, f"video of {post_id}: {result.explained()}", "media")
+                _record(db, post_id, url, {"outcome": "failed", "detail": result.explained()}, moment)
+                continue
+            try:
+                kept = keep_body(db, store, result.body, result.sha256, moment)
+            except StoreError as error:
+                counts["failed"] += 1
+                report.error(url, f"video of {post_id}: not kept: {error}", "media")
+                _record(db, post_id, url, {"outcome": "failed", "detail": f"not kept: {error}"}, moment)
+                continue
+            outcome = "kept" if kept is not None else "forgotten"
+            counts["videos_kept" if kept is not None else "forgotten"] += 1
+            values = {
+                "outcome": outcome,
+                "sha256": result.sha256,
+                "content_type": result.content_type,
+                "bytes": len(result.body),
+                "http_status": result.status,
+                "detail": f"file: {direct}",
+            }
+            _record(db, post_id, url, values, moment)
+
+
 async def collect_media(
     db: Database,
     config: Config,
@@ -121,6 +279,7 @@ async def collect_media(
     if store is None:
         report.error("media", "the evidence store is off ([store] enabled = false): no media kept", "media")
         return
+    await _collect_videos(db, config, options, store, report, now, stopped, transport)
     wanted = _wanted(db, options.limit or DEFAULT_POSTS)
     if not wanted:
         return
