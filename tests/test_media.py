@@ -126,7 +126,7 @@ def test_media_urls_meet_the_address_guard(
 ) -> None:
     db, _config, post = setup
     # Media links come from strangers' pages and answers: without --allow-private a loopback link is refused
-    # before any connection. (No post is checked in this run, none being on rumble: media are collected alone.)
+    # before any connection. (No post is on rumble, so no post is checked: media are collected alone.)
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("update posts set status = 'available' where id = ?", [post])
     strict = tmp_path / "strict.toml"
