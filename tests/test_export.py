@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from fakeplatform import FakePlatform
-from servers import LocalServer, Reply, serve
+from servers import LocalServer, Reply, Seen, serve
 from warcio.archiveiterator import ArchiveIterator
 
 from embedtrail.tracker.cli import cli
@@ -230,3 +230,68 @@ def test_abandoned_scratch_is_cleared(collected: Path, tmp_path: Path) -> None:
         == 0
     )
     assert not abandoned.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["a.wacz"]
+
+
+def _signing_server() -> LocalServer:
+    """An authsign-shaped signing server: POST {"hash", "created"} answers the signed hash."""
+
+    def sign(seen: Seen) -> Reply:
+        if seen.method != "POST" or seen.headers.get("authorization") != "bearer s3cret":
+            return Reply(status=403, body=b"{}", content_type="application/json")
+        asked = json.loads(seen.body)
+        signed = {
+            "hash": asked["hash"],
+            "created": asked["created"],
+            "software": "authsign-test",
+            "signature": "MEUCIQ",
+            "domain": "signer.example",
+            "domainCert": "-----BEGIN CERTIFICATE-----",
+            "timeSignature": "MIIE",
+            "timestampCert": "-----BEGIN CERTIFICATE-----",
+        }
+        return Reply(body=json.dumps(signed).encode(), content_type="application/json")
+
+    return serve(sign)
+
+
+def test_an_export_is_signed_where_a_signing_server_is_configured(collected: Path, tmp_path: Path) -> None:
+    article = str(_query(collected, "select id from articles limit 1")[0][0])
+    signer = _signing_server()
+    try:
+        config = tmp_path / "sign.toml"
+        config.write_text(
+            f'[fetch]\nallow_private = true\n[export]\nsigning_url = "{signer.url("/sign")}"\n'
+            'signing_token = "s3cret"\n',
+            encoding="utf-8",
+        )
+        output = tmp_path / "signed.wacz"
+        args = [
+            "export",
+            "--db",
+            str(collected),
+            "--config",
+            str(config),
+            "--article",
+            article,
+            "-o",
+            str(output),
+        ]
+        result = run(*args, "--json")
+        assert result.exit_code == 0 and json.loads(result.stdout)["signed"] is True
+        with zipfile.ZipFile(output) as wacz:
+            digest = json.loads(wacz.read("datapackage-digest.json"))
+            created = json.loads(wacz.read("datapackage.json"))["created"]
+        assert digest["signedData"]["hash"] == digest["hash"] and digest["signedData"]["created"] == created
+        validation = wacz_validate(output)
+        assert validation.returncode == 0, validation.stdout
+        # A server that signs something else, or refuses: the export is kept, unsigned, and says so.
+        config.write_text(config.read_text().replace("s3cret", "wrong"), encoding="utf-8")
+        refused = run(*args)
+        assert refused.exit_code == 0 and "is not signed: the signing server answered 403" in refused.stderr
+        with zipfile.ZipFile(output) as wacz:
+            assert "signedData" not in json.loads(wacz.read("datapackage-digest.json"))
+    finally:
+        signer.close()
+    # The token never shows in `embedtrail config`.
+    shown = run("config", "--config", str(config))
+    assert "wrong" not in shown.output and "***" in shown.output

@@ -416,7 +416,7 @@ def stats(as_json: bool, db_path: str) -> None:
 
 
 # Keys whose values are credentials: `embedtrail config` output ends up in bug reports and logs.
-_SECRET_KEYS = frozenset({"archive_access_key", "archive_secret_key", "secret"})
+_SECRET_KEYS = frozenset({"archive_access_key", "archive_secret_key", "secret", "signing_token"})
 
 
 def _mask_secrets(data: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,8 +16,46 @@ from embedtrail.db.bodies import open_store
 
 from .cli import _database, _load_config, cli, config_option, db_option
 from .clock import utc_now
+from .config import Config
+from .export import Signer
+from .fetch import make_client, settings_from_config
 
 __all__ = ["export"]
+
+
+# Why the last signing request failed, for the warning the command prints.
+_last_signing_error: list[str] = ["no answer"]
+
+
+def _signer(config: Config) -> Signer:
+    """Sign through the configured authsign server (``[export] signing_url``, ``signing_token``), with the
+    project's guarded client: POST {"hash", "created"}, and the answer is the digest's ``signedData`` when it
+    signs that very hash and time."""
+    url = str(config.export.signing_url)
+    headers = (
+        {"Authorization": f"bearer {config.export.signing_token}"} if config.export.signing_token else {}
+    )
+
+    async def ask(digest: str, created: str) -> dict[str, Any] | None:
+        async with make_client(settings_from_config(config.fetch)) as client:
+            response = await client.post(url, json={"hash": digest, "created": created}, headers=headers)
+        if response.status_code != 200:
+            _last_signing_error[0] = f"the signing server answered {response.status_code}"
+            return None
+        answer = response.json()
+        if not isinstance(answer, dict) or answer.get("hash") != digest or answer.get("created") != created:
+            _last_signing_error[0] = "the signing server signed something else"
+            return None
+        return answer
+
+    def sign(digest: str, created: str) -> dict[str, Any] | None:
+        try:
+            return asyncio.run(ask(digest, created))
+        except Exception as error:  # an unreachable or refused server: the export is kept, unsigned
+            _last_signing_error[0] = f"{type(error).__name__}: {error}"
+            return None
+
+    return sign
 
 
 @cli.command()
@@ -45,7 +85,8 @@ def export(
     of the posts it cites; for each --post: its platform answers and media. Each is a WARC record under its
     original URL, date and headers, beside embedtrail's own rows for them (urn:embedtrail:rows). The file
     opens in ReplayWeb.page and passes 'wacz validate'. Bodies forgotten on request or missing from the
-    store are left out and named (exit 1). Nothing is fetched.
+    store are left out and named (exit 1). Nothing is fetched. With [export] signing_url set, the digest is
+    signed by that authsign server (the export is kept unsigned, with a warning, when it cannot sign).
     """
     from .export import export_wacz, resolve_items
 
@@ -59,7 +100,10 @@ def export(
         if unknown:
             raise click.BadParameter(f"no such article or post: {', '.join(unknown)}")
         store = open_store(db, replace(config.store, enabled=True))
-        report = export_wacz(db, store, found_articles, found_posts, output, utc_now())
+        signer = _signer(config) if config.export.signing_url else None
+        report = export_wacz(db, store, found_articles, found_posts, output, utc_now(), signer)
+    if signer is not None and not report.signed:
+        click.echo(f"warning: {output} is not signed: {_last_signing_error[0]}", err=True)
     if as_json:
         click.echo(json.dumps(report.counts(), indent=2))
     else:

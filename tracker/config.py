@@ -111,6 +111,15 @@ class RefreshConfig:
 
 
 @dataclass(frozen=True)
+class ExportConfig:
+    """``[export]``: signing of exported WACZ files by an authsign server (Webrecorder's signing service,
+    the ``wacz-signing`` setup): unset, exports are unsigned."""
+
+    signing_url: str | None = None
+    signing_token: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """The effective configuration; ``source`` names the file it came from, if any."""
 
@@ -121,6 +130,7 @@ class Config:
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     canaries: Canaries = field(default_factory=Canaries)
     store: StoreConfig = field(default_factory=StoreConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -140,6 +150,7 @@ _SECTIONS: dict[str, type] = {
     "refresh": RefreshConfig,
     "canaries": Canaries,
     "store": StoreConfig,
+    "export": ExportConfig,
 }
 
 

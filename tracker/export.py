@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -38,7 +38,7 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 from embedtrail.db.bodies import BodyStore, StoreError
 from embedtrail.db.serving import without_local_paths
 
-__all__ = ["WACZ_VERSION", "ExportReport", "LeftOut", "export_wacz", "resolve_items"]
+__all__ = ["WACZ_VERSION", "ExportReport", "LeftOut", "Signer", "export_wacz", "resolve_items"]
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -69,6 +69,7 @@ class ExportReport:
     records: dict[str, int] = field(default_factory=dict)
     left_out: list[LeftOut] = field(default_factory=list)
     bytes: int = 0
+    signed: bool = False
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class ExportReport:
             "records": dict(sorted(self.records.items())),
             "left_out": [vars(item) for item in self.left_out],
             "bytes": self.bytes,
+            "signed": self.signed,
         }
 
 
@@ -360,10 +362,21 @@ def _software() -> str:
         return "embedtrail"
 
 
+Signer = Callable[[str, str], dict[str, Any] | None]
+
+
 def export_wacz(
-    db: Database, store: BodyStore | None, articles: list[str], posts: list[str], path: Path, now: str
+    db: Database,
+    store: BodyStore | None,
+    articles: list[str],
+    posts: list[str],
+    path: Path,
+    now: str,
+    signer: Signer | None = None,
 ) -> ExportReport:
-    """Write the WACZ of ``articles`` and ``posts`` (ids as stored) to ``path``; returns what it holds."""
+    """Write the WACZ of ``articles`` and ``posts`` (ids as stored) to ``path``; returns what it holds.
+    ``signer(hash, created)`` returns the ``signedData`` of ``datapackage-digest.json`` (an authsign
+    server's answer), or None when it could not sign (the export is then unsigned, and says so)."""
     report = ExportReport(path, list(articles), list(posts))
     created = _warc_date(now)
     rows, records = _gather(db, articles, posts)
@@ -397,7 +410,15 @@ def export_wacz(
         ]
         package = _datapackage(members, title, rows, created, writer.pages)
         package_bytes = json.dumps(package, indent=2).encode()
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+        digest: dict[str, Any] = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest(),
+        }
+        if signer is not None:
+            signed = signer(digest["hash"], created)
+            if signed is not None:
+                digest["signedData"] = signed
+                report.signed = True
         members.append(("datapackage.json", package_bytes, zipfile.ZIP_DEFLATED))
         members.append(
             ("datapackage-digest.json", json.dumps(digest, indent=2).encode(), zipfile.ZIP_DEFLATED)
