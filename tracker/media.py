@@ -30,7 +30,7 @@ from embedtrail.scrapers.registry import PLATFORMS, by_name
 
 from .checking import RefreshReport
 from .config import Config
-from .fetch import Fetcher, FetchError, FetchSettings
+from .fetch import Fetched, Fetcher, FetchError, FetchSettings
 from .netguard import GuardPolicy, ResolutionError, address_problem, resolve, url_problem
 from .schedule import RefreshOptions
 
@@ -68,12 +68,21 @@ def _platform_page(url: str) -> bool:
     return any(module.HOSTS and host in module.HOSTS for module in PLATFORMS)
 
 
+def _tried(db: Database) -> dict[str, tuple[str, int]]:
+    """Each media row's outcome and attempts, by id."""
+    rows = db.execute("select id, outcome, attempts from media")
+    return {str(row[0]): (str(row[1]), int(row[2] or 0)) for row in rows}
+
+
+def _still_wanted(tried: dict[str, tuple[str, int]], identifier: str) -> bool:
+    """Not kept yet, and attempts left."""
+    outcome, attempts = tried.get(identifier, ("", 0))
+    return outcome != "kept" and attempts < MAX_ATTEMPTS
+
+
 def _wanted(db: Database, limit: int) -> list[tuple[str, str]]:
     """(post id, URL) pairs to download: media of available posts with no kept copy and attempts left."""
-    done: dict[str, tuple[str, int]] = {
-        str(row[0]): (str(row[1]), int(row[2] or 0))
-        for row in db.execute("select id, outcome, attempts from media")
-    }
+    done = _tried(db)
     wanted: list[tuple[str, str]] = []
     for post_id, media in db.execute(
         "select id, media from posts where status = 'available' and media is not null and media != '[]' "
@@ -83,8 +92,7 @@ def _wanted(db: Database, limit: int) -> list[tuple[str, str]]:
         for url in _links(media):
             if _platform_page(url):
                 continue
-            outcome, attempts = done.get(media_id(post_id, url), ("", 0))
-            if outcome != "kept" and attempts < MAX_ATTEMPTS:
+            if _still_wanted(done, media_id(post_id, url)):
                 wanted.append((str(post_id), url))
     return wanted
 
@@ -113,18 +121,14 @@ def _record(db: Database, post_id: str, url: str, values: dict[str, Any], now: s
 
 def _videos(db: Database, limit: int) -> list[tuple[str, str, str]]:
     """(post id, platform, page URL) of available video posts with no kept copy and attempts left."""
-    done = {
-        str(row[0]): (str(row[1]), int(row[2] or 0))
-        for row in db.execute("select id, outcome, attempts from media")
-    }
+    done = _tried(db)
     wanted = []
     for post_id, platform, url in db.execute(
         "select id, platform, url from posts where status = 'available' and kind = 'video' "
         "and url like 'http%' order by last_available_at desc, id limit ?",
         [limit],
     ):
-        outcome, attempts = done.get(media_id(str(post_id), str(url)), ("", 0))
-        if outcome != "kept" and attempts < MAX_ATTEMPTS:
+        if _still_wanted(done, media_id(str(post_id), str(url))):
             wanted.append((str(post_id), str(platform), str(url)))
     return wanted
 
@@ -238,30 +242,50 @@ async def _collect_videos(
                 _record(db, post_id, url, {"outcome": "failed", "detail": why}, now())
                 continue
             result = await fetcher.get(direct, content_types=VIDEO_TYPES)
-            moment = now()
-            if isinstance(result, FetchError):
-                counts["failed"] += 1
-                report.error(url, f"video of {post_id}: {result.explained()}", "media")
-                _record(db, post_id, url, {"outcome": "failed", "detail": result.explained()}, moment)
-                continue
-            try:
-                kept = keep_body(db, store, result.body, result.sha256, moment)
-            except StoreError as error:
-                counts["failed"] += 1
-                report.error(url, f"video of {post_id}: not kept: {error}", "media")
-                _record(db, post_id, url, {"outcome": "failed", "detail": f"not kept: {error}"}, moment)
-                continue
-            outcome = "kept" if kept is not None else "forgotten"
-            counts["videos_kept" if kept is not None else "forgotten"] += 1
-            values = {
-                "outcome": outcome,
-                "sha256": result.sha256,
-                "content_type": result.content_type,
-                "bytes": len(result.body),
-                "http_status": result.status,
-                "detail": f"file: {direct}",
-            }
-            _record(db, post_id, url, values, moment)
+            _keep(db, store, report, post_id, url, result, now(), "video", f"file: {direct}")
+
+
+def _keep(
+    db: Database,
+    store: BodyStore,
+    report: RefreshReport,
+    post_id: str,
+    url: str,
+    result: Fetched | FetchError,
+    now: str,
+    kind: str,
+    detail: str | None = None,
+) -> None:
+    """Keep one downloaded image or video (``kind``) in the store and record its ``media`` row, or record
+    why it was not kept; counts go to ``report.media`` (kept videos as ``videos_kept``)."""
+    counts = report.media
+    if isinstance(result, FetchError):
+        counts["failed"] += 1
+        report.error(url, f"{kind} of {post_id}: {result.explained()}", "media")
+        failed = {"outcome": "failed", "detail": result.explained(), "http_status": result.status}
+        _record(db, post_id, url, failed, now)
+        return
+    try:
+        kept = keep_body(db, store, result.body, result.sha256, now)
+    except StoreError as error:
+        counts["failed"] += 1
+        report.error(url, f"{kind} of {post_id}: not kept: {error}", "media")
+        _record(db, post_id, url, {"outcome": "failed", "detail": f"not kept: {error}"}, now)
+        return
+    if kept is None:  # this very content was forgotten on request: it is not kept again
+        counts["forgotten"] += 1
+        _record(db, post_id, url, {"outcome": "forgotten", "detail": "taken down earlier"}, now)
+        return
+    counts["videos_kept" if kind == "video" else "kept"] += 1
+    values = {
+        "outcome": "kept",
+        "sha256": result.sha256,
+        "content_type": result.content_type,
+        "bytes": len(result.body),
+        "http_status": result.status,
+        "detail": detail,
+    }
+    _record(db, post_id, url, values, now)
 
 
 async def collect_media(
@@ -275,7 +299,6 @@ async def collect_media(
     transport: Any = None,
 ) -> None:
     """Download the media of available posts into ``store``; counts go to ``report.media``."""
-    counts = report.media
     if store is None:
         report.error("media", "the evidence store is off ([store] enabled = false): no media kept", "media")
         return
@@ -289,40 +312,4 @@ async def collect_media(
             if stopped():
                 return
             result = await fetcher.get(url, content_types=IMAGE_TYPES)
-            if isinstance(result, FetchError):
-                counts["failed"] += 1
-                report.error(url, f"media of {post_id}: {result.explained()}", "media")
-                _record(
-                    db,
-                    post_id,
-                    url,
-                    {"outcome": "failed", "detail": result.explained(), "http_status": result.status},
-                    now(),
-                )
-                continue
-            moment = now()
-            try:
-                kept = keep_body(db, store, result.body, result.sha256, moment)
-            except StoreError as error:
-                counts["failed"] += 1
-                report.error(url, f"media of {post_id}: not kept: {error}", "media")
-                _record(db, post_id, url, {"outcome": "failed", "detail": f"not kept: {error}"}, moment)
-                continue
-            if kept is None:  # this very content was forgotten on request: it is not kept again
-                counts["forgotten"] += 1
-                _record(db, post_id, url, {"outcome": "forgotten", "detail": "taken down earlier"}, moment)
-                continue
-            counts["kept"] += 1
-            _record(
-                db,
-                post_id,
-                url,
-                {
-                    "outcome": "kept",
-                    "sha256": result.sha256,
-                    "content_type": result.content_type,
-                    "bytes": len(result.body),
-                    "http_status": result.status,
-                },
-                moment,
-            )
+            _keep(db, store, report, post_id, url, result, now(), "media")
