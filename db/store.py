@@ -42,6 +42,8 @@ __all__ = [
     "WritingDatabase",
     "article_id_in",
     "article_key",
+    "find_article",
+    "find_post",
     "finish_run",
     "open_database",
     "save_extraction",
@@ -102,6 +104,25 @@ def article_id_in(db: Database, url: str) -> str:
     except sqlite3.OperationalError:  # a schema from before m090_article_aliases
         return key
     return str(row[0]) if row else key
+
+
+def find_article(db: Database, given: str) -> str | None:
+    """The id of the article ``given`` names: its id, an older id (``article_aliases``), or its URL pasted
+    whole; None when it names none."""
+    row = db.execute("select id from articles where id = ?", [given]).fetchone()
+    if row is None:
+        row = db.execute("select article_id from article_aliases where alias = ?", [given]).fetchone()
+    if row is None and ("://" in given or given.startswith("urn:")):
+        row = db.execute("select id from articles where id = ?", [article_id_in(db, given)]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def find_post(db: Database, given: str) -> str | None:
+    """The id of the post ``given`` names: its id or an id merged into it (``post_aliases``), else None."""
+    row = db.execute("select id from posts where id = ?", [given]).fetchone()
+    if row is None:
+        row = db.execute("select post_id from post_aliases where alias = ?", [given]).fetchone()
+    return None if row is None else str(row[0])
 
 
 @dataclass

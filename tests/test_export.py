@@ -208,6 +208,20 @@ def test_forgotten_bodies_are_named_and_left_out(collected: Path, tmp_path: Path
     assert rows["left_out"][0]["sha256"] == sha and "court order" in rows["left_out"][0]["reason"]
 
 
+def test_an_article_is_named_by_its_id_an_older_id_or_its_url(collected: Path, tmp_path: Path) -> None:
+    article, url = _query(collected, "select id, url from articles order by id limit 1")[0]
+    with closing(sqlite3.connect(collected)) as conn, conn:
+        conn.execute(
+            "insert or ignore into article_aliases (alias, article_id) values ('0ldid0ldid0ldid0', ?)",
+            [article],
+        )
+    for given in (str(article), str(url), "0ldid0ldid0ldid0"):
+        result = run(
+            "export", "--db", str(collected), "--article", given, "-o", str(tmp_path / "a.wacz"), "--json"
+        )
+        assert result.exit_code == 0 and json.loads(result.stdout)["articles"] == [article], given
+
+
 def test_usage_errors(collected: Path, tmp_path: Path) -> None:
     nothing = run("export", "--db", str(collected), "-o", str(tmp_path / "x.wacz"))
     assert nothing.exit_code == 2 and "--article" in nothing.stderr

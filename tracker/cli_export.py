@@ -59,7 +59,13 @@ def _signer(config: Config) -> Signer:
 
 
 @cli.command()
-@click.option("--article", "articles", multiple=True, metavar="ID", help="An article to export (repeatable)")
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    metavar="ID",
+    help="An article to export (repeatable; an older id or its URL works too)",
+)
 @click.option("--post", "posts", multiple=True, metavar="ID", help="A post to export (repeatable)")
 @click.option(
     "-o",

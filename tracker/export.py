@@ -37,6 +37,7 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 from embedtrail.db.bodies import BodyStore, StoreError
 from embedtrail.db.serving import without_local_paths
+from embedtrail.db.store import find_article, find_post
 
 __all__ = ["WACZ_VERSION", "ExportReport", "LeftOut", "Signer", "export_wacz", "resolve_items"]
 
@@ -90,28 +91,23 @@ def _rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, 
 def resolve_items(
     db: Database, articles: Iterable[str], posts: Iterable[str]
 ) -> tuple[list[str], list[str], list[str]]:
-    """The article and post ids named (aliases and old ids resolved), and the names that match nothing."""
+    """The article and post ids named (aliases, old ids and article URLs resolved), and the names that
+    match nothing."""
     found_articles: dict[str, None] = {}
     found_posts: dict[str, None] = {}
     unknown: list[str] = []
     for given in articles:
-        row = (
-            db.execute("select id from articles where id = ?", [given]).fetchone()
-            or db.execute("select article_id from article_aliases where alias = ?", [given]).fetchone()
-        )
-        if row is None:
+        article = find_article(db, given)
+        if article is None:
             unknown.append(given)
         else:
-            found_articles[str(row[0])] = None
+            found_articles[article] = None
     for given in posts:
-        row = (
-            db.execute("select id from posts where id = ?", [given]).fetchone()
-            or db.execute("select post_id from post_aliases where alias = ?", [given]).fetchone()
-        )
-        if row is None:
+        post = find_post(db, given)
+        if post is None:
             unknown.append(given)
         else:
-            found_posts[str(row[0])] = None
+            found_posts[post] = None
     return list(found_articles), list(found_posts), unknown
 
 

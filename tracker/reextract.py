@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from embedtrail.db.bodies import BodyStore, StoreError
 from embedtrail.db.reextraction import Comparison, compare, latest_captures, save_reextraction
-from embedtrail.db.store import SaveResult, article_id_in
+from embedtrail.db.store import SaveResult, find_article
 from embedtrail.scrapers.records import Capture, Extraction
 from embedtrail.scrapers.version import EXTRACTOR_VERSION
 
@@ -97,21 +97,11 @@ def choose_articles(db: Database, selection: Selection) -> tuple[list[str], list
     chosen: dict[str, None] = {}
     unknown: list[str] = []
     for given in selection.articles:
-        found = db.execute("select id from articles where id = ?", [given]).fetchone()
+        found = find_article(db, given)
         if found is None:
-            # An alias (an older canonical id, or an article URL pasted whole) names the article it became.
-            alias = db.execute(
-                "select article_id from article_aliases where alias = ?", [given]
-            ).fetchone() or (
-                db.execute("select id from articles where id = ?", [article_id_in(db, given)]).fetchone()
-                if "://" in given or given.startswith("urn:")
-                else None
-            )
-            if alias is None:
-                unknown.append(given)
-                continue
-            found = alias
-        chosen[str(found[0])] = None
+            unknown.append(given)
+        else:
+            chosen[found] = None
     where: list[str] = []
     params: list[Any] = []
     if selection.since:
@@ -177,23 +167,15 @@ async def reextract(
     chosen = list(articles)
     report = ReextractReport(articles=len(chosen), dry_run=dry_run)
     captures = latest_captures(db, chosen)
-    last_read = {
-        str(row[0]): str(row[1] or "")
-        for start in range(0, len(chosen), 500)
-        for row in db.execute(
-            "select id, last_fetched_at from articles where id in "
-            f"({','.join('?' * len(chosen[start : start + 500]))})",
-            chosen[start : start + 500],
-        )
-    }
-    urls = {
-        str(row[0]): str(row[1])
-        for start in range(0, len(chosen), 500)
-        for row in db.execute(
-            f"select id, url from articles where id in ({','.join('?' * len(chosen[start : start + 500]))})",
-            chosen[start : start + 500],
-        )
-    }
+    # Each article's URL (its identity for the save) and when its content was last read.
+    urls: dict[str, str] = {}
+    last_read: dict[str, str] = {}
+    for start in range(0, len(chosen), 500):
+        chunk = chosen[start : start + 500]
+        for identifier, url, fetched in db.execute(
+            f"select id, url, last_fetched_at from articles where id in ({','.join('?' * len(chunk))})", chunk
+        ):
+            urls[str(identifier)], last_read[str(identifier)] = str(url), str(fetched or "")
     extractor = Extractor(config.limits, expected=len(chosen), workers=workers)
     # No store on the pipeline: the bodies come from the store and are already in it.
     pipeline = Pipeline(extractor, Writer(db), report, now=now)
