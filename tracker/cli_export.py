@@ -23,10 +23,6 @@ from .fetch import make_client, settings_from_config
 __all__ = ["export"]
 
 
-# Why the last signing request failed, for the warning the command prints.
-_last_signing_error: list[str] = ["no answer"]
-
-
 def _signer(config: Config) -> Signer:
     """Sign through the configured authsign server (``[export] signing_url``, ``signing_token``), with the
     project's guarded client: POST {"hash", "created"}, and the answer is the digest's ``signedData`` when it
@@ -36,24 +32,21 @@ def _signer(config: Config) -> Signer:
         {"Authorization": f"bearer {config.export.signing_token}"} if config.export.signing_token else {}
     )
 
-    async def ask(digest: str, created: str) -> dict[str, Any] | None:
+    async def ask(digest: str, created: str) -> dict[str, Any] | str:
         async with make_client(settings_from_config(config.fetch)) as client:
             response = await client.post(url, json={"hash": digest, "created": created}, headers=headers)
         if response.status_code != 200:
-            _last_signing_error[0] = f"the signing server answered {response.status_code}"
-            return None
+            return f"the signing server answered {response.status_code}"
         answer = response.json()
         if not isinstance(answer, dict) or answer.get("hash") != digest or answer.get("created") != created:
-            _last_signing_error[0] = "the signing server signed something else"
-            return None
+            return "the signing server signed something else"
         return answer
 
-    def sign(digest: str, created: str) -> dict[str, Any] | None:
+    def sign(digest: str, created: str) -> dict[str, Any] | str:
         try:
             return asyncio.run(ask(digest, created))
         except Exception as error:  # an unreachable or refused server: the export is kept, unsigned
-            _last_signing_error[0] = f"{type(error).__name__}: {error}"
-            return None
+            return f"{type(error).__name__}: {error}"
 
     return sign
 
@@ -108,8 +101,8 @@ def export(
         store = open_store(db, replace(config.store, enabled=True))
         signer = _signer(config) if config.export.signing_url else None
         report = export_wacz(db, store, found_articles, found_posts, output, utc_now(), signer)
-    if signer is not None and not report.signed:
-        click.echo(f"warning: {output} is not signed: {_last_signing_error[0]}", err=True)
+    if report.not_signed is not None:
+        click.echo(f"warning: {output} is not signed: {report.not_signed}", err=True)
     if as_json:
         click.echo(json.dumps(report.counts(), indent=2))
     else:

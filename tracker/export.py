@@ -71,6 +71,8 @@ class ExportReport:
     left_out: list[LeftOut] = field(default_factory=list)
     bytes: int = 0
     signed: bool = False
+    # Why a configured signer did not sign, when it did not.
+    not_signed: str | None = None
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -358,7 +360,8 @@ def _software() -> str:
         return "embedtrail"
 
 
-Signer = Callable[[str, str], dict[str, Any] | None]
+# Signs a digest: the server's ``signedData``, or the reason it could not sign.
+Signer = Callable[[str, str], dict[str, Any] | str]
 
 
 def export_wacz(
@@ -372,7 +375,7 @@ def export_wacz(
 ) -> ExportReport:
     """Write the WACZ of ``articles`` and ``posts`` (ids as stored) to ``path``; returns what it holds.
     ``signer(hash, created)`` returns the ``signedData`` of ``datapackage-digest.json`` (an authsign
-    server's answer), or None when it could not sign (the export is then unsigned, and says so)."""
+    server's answer), or why it could not sign (the export is then unsigned, and ``not_signed`` says why)."""
     report = ExportReport(path, list(articles), list(posts))
     created = _warc_date(now)
     rows, records = _gather(db, articles, posts)
@@ -412,9 +415,11 @@ def export_wacz(
         }
         if signer is not None:
             signed = signer(digest["hash"], created)
-            if signed is not None:
+            if isinstance(signed, dict):
                 digest["signedData"] = signed
                 report.signed = True
+            else:
+                report.not_signed = signed
         members.append(("datapackage.json", package_bytes, zipfile.ZIP_DEFLATED))
         members.append(
             ("datapackage-digest.json", json.dumps(digest, indent=2).encode(), zipfile.ZIP_DEFLATED)
