@@ -21,7 +21,7 @@ from bs4 import Tag
 
 from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
 from .extract import _router, extract
-from .links import RAW_CARRIERS, _bare_refs, _is_share, _state_body
+from .links import _bare_refs, _is_share, _state_body, raw_carriers, raw_urls, state_links
 from .records import PostRef
 from .registry import PLATFORMS
 
@@ -63,23 +63,17 @@ def _sightings(
         for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
             tag = block.node.tag if block.node is not None else None
             yield ref, ref.url, block.position, tag, "text of a paragraph"
-    for node in doc.tagged(*RAW_CARRIERS):
-        text = node.tag.string or ""
-        if "//" not in text:
-            continue
-        text = text.replace("\\/", "/")
-        for word in text.replace('"', " ").replace("'", " ").split():
-            if "//" in word and router.claims(word):
-                ref = router.ref(word)
-                if ref is not None:
-                    yield ref, word, node.position, node.tag, f"inside a <{node.tag.name}>"
+    for node in raw_carriers(doc):
+        for written in raw_urls(node):
+            ref = router.ref(doc.absolute(written)) if router.claims(written) else None
+            if ref is not None:
+                yield ref, written, node.position, node.tag, f"inside a <{node.tag.name}>"
     state = _state_body(doc)
     if state is not None:
-        for word in state[0].replace('"', " ").replace("'", " ").split():
-            if "//" in word and router.claims(word):
-                ref = router.ref(word)
-                if ref is not None:
-                    yield ref, word, state[1].position, None, "the article body in the page's JSON state"
+        for url in state_links(state[0]):
+            ref = router.ref(url) if router.claims(url) else None
+            if ref is not None:
+                yield ref, url, state[1].position, None, "the article body in the page's JSON state"
 
 
 def _reason(

@@ -25,10 +25,13 @@ __all__ = [
     "RAW_CARRIERS",
     "WRAPPER_CLASSES",
     "Router",
+    "raw_carriers",
+    "raw_urls",
     "scan_bare",
     "scan_links",
     "scan_raw",
     "scan_state",
+    "state_links",
 ]
 
 METHOD_BY_TAG = {
@@ -225,6 +228,25 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     return node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES)
 
 
+def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
+    """The elements whose text or ``srcdoc`` is markup or code: scripts, textareas, iframes with srcdoc."""
+    return chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc"))
+
+
+def raw_urls(node: Node) -> Iterator[str]:
+    """The URLs written inside a raw carrier's text (JSON-escaped slashes and HTML entities undone), as
+    written; resolve them with ``ParsedDocument.absolute``."""
+    text = _raw_text(node)
+    if not text or "//" not in text:
+        return
+    if "\\/" in text:
+        text = text.replace("\\/", "/")  # JSON-escaped slashes
+    if "&" in text:
+        text = html.unescape(text)
+    for match in _RAW_URL.finditer(text):
+        yield match.group(0)
+
+
 def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     """Posts named by URLs written inside scripts, textareas and ``srcdoc`` attributes of the article body.
 
@@ -232,22 +254,14 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     outside it, and repeat what the markup shows (the merge counts a post once in any case). A URL here is an
     embed's source, so the method is ``script`` (``embed`` for a textarea's or srcdoc's parked markup).
     """
-    carriers = chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc"))
-    for node in carriers:
+    for node in raw_carriers(doc):
         if not _raw_in_play(doc, node):
             continue
-        text = _raw_text(node)
-        if not text or "//" not in text:
-            continue
-        if "\\/" in text:
-            text = text.replace("\\/", "/")  # JSON-escaped slashes
-        if "&" in text:
-            text = html.unescape(text)
         method = "script" if node.tag.name == "script" else "embed"
         seen: set[str] = set()
-        for match in _RAW_URL.finditer(text):
-            ref = router.ref(doc.absolute(match.group(0))) if router.claims(match.group(0)) else None
-            if ref is None or ref.kind == "account" or ref.id in seen or _is_share(match.group(0)):
+        for written in raw_urls(node):
+            ref = router.ref(doc.absolute(written)) if router.claims(written) else None
+            if ref is None or ref.kind == "account" or ref.id in seen or _is_share(written):
                 continue
             seen.add(ref.id)
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
@@ -306,6 +320,12 @@ def _state_body(doc: ParsedDocument) -> tuple[str, Node] | None:
     return body, node
 
 
+def state_links(body: str) -> Iterator[str]:
+    """The URLs an article body's markup links (``href`` values, entities undone)."""
+    for match in _HREF.finditer(body):
+        yield html.unescape(match.group(1)).strip()
+
+
 def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     """Posts linked from an article body that exists only in the page's JSON state (``_state_body``): every
     post URL its markup links is a citation (``link``), as it would be in the rendered page."""
@@ -314,8 +334,7 @@ def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         return
     body, node = found
     seen: set[str] = set()
-    for match in _HREF.finditer(body):
-        url = html.unescape(match.group(1)).strip()
+    for url in state_links(body):
         if not router.claims(url) or _is_share(url):
             continue
         ref = router.ref(url)
