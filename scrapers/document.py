@@ -13,13 +13,14 @@ import codecs
 import gc
 import re
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import PageElement
 
 __all__ = [
@@ -820,13 +821,17 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
 
 
 def _soup(text: str) -> BeautifulSoup:
-    try:
-        return BeautifulSoup(text, "lxml")
-    except UnicodeEncodeError:
-        # A str with lone surrogates (from a caller's lenient decoding) cannot be handed to libxml2: pair the
-        # surrogates that form characters and replace the rest with U+FFFD.
-        clean = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return BeautifulSoup(clean, "lxml")
+    # An XHTML page opens with "<?xml": it is read as HTML on purpose (one forgiving parser for every page),
+    # so bs4's advice to use an XML parser is noise, not a problem of the page.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        try:
+            return BeautifulSoup(text, "lxml")
+        except UnicodeEncodeError:
+            # A str with lone surrogates (from a caller's lenient decoding) cannot be handed to libxml2: pair
+            # the surrogates that form characters and replace the rest with U+FFFD.
+            clean = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            return BeautifulSoup(clean, "lxml")
 
 
 _TEXT_HEADER = re.compile(r"^\s*(date|url|title|author|site|language|lang|published)\s*[:=]?\s+(\S.*)$", re.I)
