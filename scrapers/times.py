@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-__all__ = ["MONTHS", "format_utc", "parse_date", "snowflake_time"]
+__all__ = ["MONTHS", "format_utc", "parse_date", "snowflake_time", "stored_utc"]
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -67,6 +67,19 @@ _LAST_PRE_SNOWFLAKE_ID = 29700859247
 def format_utc(moment: datetime) -> str:
     """ISO 8601 UTC with a ``Z``, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stored_utc(value: str | None) -> str:
+    """A stored time (ISO 8601, or a bare date) as ``format_utc`` writes it: a bare date is midnight UTC, a
+    time without a zone is UTC, and an unreadable value is the epoch (formats such as Atom and WARC need a
+    full time, never nothing)."""
+    try:
+        moment = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        moment = datetime(1970, 1, 1, tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_utc(moment)
 
 
 def snowflake_time(status_id: str | int, now: datetime | None = None) -> str | None:

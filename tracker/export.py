@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from http import HTTPStatus
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +38,7 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 from embedtrail.db.bodies import BodyStore, StoreError
 from embedtrail.db.serving import without_local_paths
 from embedtrail.db.store import find_article, find_post
+from embedtrail.scrapers.times import stored_utc
 
 __all__ = ["WACZ_VERSION", "ExportReport", "LeftOut", "Signer", "export_wacz", "resolve_items"]
 
@@ -111,18 +112,6 @@ def resolve_items(
         else:
             found_posts[post] = None
     return list(found_articles), list(found_posts), unknown
-
-
-def _warc_date(value: str | None) -> str:
-    """A stored time as a WARC-Date (``YYYY-MM-DDThh:mm:ssZ``); a bare date becomes midnight."""
-    text = (value or "").strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = datetime(1970, 1, 1, tzinfo=UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _http_headers(stored: Any, status: int | None, content_type: str | None, size: int) -> tuple[Any, bool]:
@@ -207,7 +196,7 @@ class _Writer:
             return
         self.written.add(key)
         warc_headers = {
-            "WARC-Date": _warc_date(record.date),
+            "WARC-Date": stored_utc(record.date),
             # The sha256 the database names the body by, so a reader can match record and row.
             "WARC-Embedtrail-Sha256": record.sha256,
             "WARC-Embedtrail-Source": record.named_by,
@@ -239,7 +228,7 @@ class _Writer:
         self.report.records[record.kind] = self.report.records.get(record.kind, 0) + 1
         if record.kind == "capture":
             self.pages.append(
-                {"url": record.uri, "ts": _warc_date(record.date), "title": record.title or record.uri}
+                {"url": record.uri, "ts": stored_utc(record.date), "title": record.title or record.uri}
             )
 
     def rows(self, rows: dict[str, Any], created: str) -> None:
@@ -377,7 +366,7 @@ def export_wacz(
     ``signer(hash, created)`` returns the ``signedData`` of ``datapackage-digest.json`` (an authsign
     server's answer), or why it could not sign (the export is then unsigned, and ``not_signed`` says why)."""
     report = ExportReport(path, list(articles), list(posts))
-    created = _warc_date(now)
+    created = stored_utc(now)
     rows, records = _gather(db, articles, posts)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(path.parent)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from embedtrail.db.checks import ERROR, GONE_STATUSES, UNCHECKED
+from embedtrail.scrapers.times import format_utc, stored_utc
 
 from .schema import Schema
 
@@ -244,18 +245,6 @@ async def load_changes(
     return sorted(changes, key=lambda change: change.at, reverse=True)[:limit]
 
 
-def _atom_time(value: str | None) -> str:
-    """A stored UTC time as RFC 3339 (Atom's date format); a bare date becomes midnight UTC."""
-    text = (value or "").strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = datetime(1970, 1, 1, tzinfo=UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _title(change: Change) -> str:
     who = f" by {change.author}" if change.author else ""
     if change.kind == "removed":
@@ -320,7 +309,7 @@ def atom_feed(
     _add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     _add(feed, "link", rel="alternate", href=absolute("/"), type="text/html")
     newest = changes[0].at if changes else None
-    _add(feed, "updated", _atom_time(newest) if newest else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _add(feed, "updated", stored_utc(newest) if newest else format_utc(datetime.now(UTC)))
     author = _add(feed, "author")
     _add(author, "name", "embedtrail")
     _add(feed, "generator", "embedtrail")
@@ -336,7 +325,7 @@ def atom_feed(
             _add(entry, "link", rel="alternate", href=page, type="text/html")
         _add(entry, "id", f"{page}#{quote(change.key, safe='')}")
         _add(entry, "title", _title(change))
-        _add(entry, "updated", _atom_time(change.at))
+        _add(entry, "updated", stored_utc(change.at))
         _add(entry, "category", term=change.platform)
         _add(entry, "category", term=change.status)
         _add(entry, "summary", _summary(change), type="text")
