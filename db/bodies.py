@@ -38,6 +38,7 @@ __all__ = [
     "Stored",
     "VerifyReport",
     "forget",
+    "forgotten_tombstones",
     "keep_body",
     "open_store",
     "stored_shas",
@@ -262,8 +263,20 @@ class VerifyReport:
         return not (self.missing or self.altered or self.forgotten_left)
 
 
-def _forgotten_shas(db: Database) -> set[str]:
-    return {str(row[0]) for row in db.execute("select sha256 from forgotten_bodies")}
+def forgotten_tombstones(db: Database, sha256: str | None = None) -> dict[str, tuple[str, str]]:
+    """When and why each forgotten body (or only ``sha256``) was forgotten, by digest; empty for a database
+    from before the store."""
+    sql = (
+        "select b.sha256, f.forgotten_at, f.reason from forgotten_bodies b "
+        "join forgotten f on f.id = b.forgotten_id"
+    )
+    if sha256 is not None:
+        sql += " where b.sha256 = ?"
+    try:
+        rows = db.execute(sql, [] if sha256 is None else [sha256]).fetchall()
+    except sqlite3.OperationalError:  # no forgotten tables yet
+        return {}
+    return {str(sha): (str(at), str(reason)) for sha, at, reason in rows}
 
 
 def verify(db: Database, store: BodyStore) -> VerifyReport:
@@ -290,7 +303,7 @@ def verify(db: Database, store: BodyStore) -> VerifyReport:
             report.altered.append((sha, f"its bytes hash to {digest}"))
         elif len(data) != size:
             report.altered.append((sha, f"{len(data):,} bytes where {size:,} were stored"))
-    forgotten = _forgotten_shas(db)
+    forgotten = set(forgotten_tombstones(db))
     report.forgotten = len(forgotten)
     for table, column in (("captures", "sha256"), ("checks", "body_sha256"), ("media", "sha256")):
         try:

@@ -35,7 +35,7 @@ from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
-from embedtrail.db.bodies import BodyStore, StoreError
+from embedtrail.db.bodies import BodyStore, StoreError, forgotten_tombstones
 from embedtrail.db.serving import without_local_paths
 from embedtrail.db.store import find_article, find_post
 from embedtrail.scrapers.times import stored_utc
@@ -243,19 +243,6 @@ class _Writer:
         self.warc.write_record(warc)
 
 
-def _forgotten(db: Database) -> dict[str, str]:
-    try:
-        return {
-            str(sha): f"forgotten on request {at}: {reason}"
-            for sha, at, reason in db.execute(
-                "select b.sha256, f.forgotten_at, f.reason from forgotten_bodies b "
-                "join forgotten f on f.id = b.forgotten_id"
-            )
-        }
-    except Exception:  # a database from before the store
-        return {}
-
-
 def _in(column: str, values: list[str]) -> tuple[str, list[str]]:
     return f"{column} in (select value from json_each(?))", [json.dumps(values)]
 
@@ -373,7 +360,9 @@ def export_wacz(
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH}{os.getpid()}-", dir=path.parent) as scratch:
         warc_path = Path(scratch) / WARC_NAME
         with warc_path.open("wb") as fh:
-            writer = _Writer(fh, store, report, _forgotten(db))
+            tombstones = forgotten_tombstones(db)
+            forgotten = {sha: f"forgotten on request {at}: {why}" for sha, (at, why) in tombstones.items()}
+            writer = _Writer(fh, store, report, forgotten)
             for record in records:
                 writer.add(record)
             # An export leaves the machine: no row names the exporter's folders (as with publish).

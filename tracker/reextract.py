@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from embedtrail.db.bodies import BodyStore, StoreError
+from embedtrail.db.bodies import BodyStore, StoreError, forgotten_tombstones
 from embedtrail.db.reextraction import Comparison, compare, latest_captures, save_reextraction
 from embedtrail.db.store import SaveResult, find_article
 from embedtrail.scrapers.records import Capture, Extraction
@@ -134,16 +134,9 @@ def _capture(row: dict[str, Any]) -> Capture:
 
 
 def _why_not_stored(db: Database, sha256: str) -> str:
-    try:
-        row = db.execute(
-            "select f.forgotten_at, f.reason from forgotten_bodies b "
-            "join forgotten f on f.id = b.forgotten_id where b.sha256 = ?",
-            [sha256],
-        ).fetchone()
-    except Exception:  # a database from before the store
-        row = None
-    if row:
-        return f"its latest capture was forgotten on request ({row[0]}: {row[1]})"
+    tombstone = forgotten_tombstones(db, sha256).get(sha256)
+    if tombstone is not None:
+        return f"its latest capture was forgotten on request ({tombstone[0]}: {tombstone[1]})"
     return (
         "its latest capture's body is not in the evidence store (captured before the store existed, "
         "or while it was off or full)"
