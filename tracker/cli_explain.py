@@ -17,17 +17,18 @@ from embedtrail.scrapers.explain import as_json, explain
 
 from .cli import _load_config, cli, config_option
 from .config import Config
+from .refetch import ARTICLE_TYPES
+from .sources.base import document_kind
+from .sources.files import EXTENSIONS
 
 __all__ = ["explain_command"]
-
-_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
 async def _fetch(url: str, config: Config) -> tuple[bytes, str, str | None]:
     from .fetch import Fetcher, FetchError, settings_from_config
 
     async with Fetcher(settings_from_config(config.fetch)) as fetcher:
-        result = await fetcher.get(url, content_types=_PAGE_TYPES)
+        result = await fetcher.get(url, content_types=ARTICLE_TYPES)
     if isinstance(result, FetchError):
         raise click.ClickException(f"{url}: {result.explained()}")
     return result.body, result.final_url, result.content_type
@@ -38,13 +39,13 @@ def _document(source: str, config: Config) -> ParsedDocument:
         if not source.lower().startswith(("http://", "https://")):
             raise click.BadParameter("a URL must be http(s)", param_hint="SOURCE")
         body, url, content_type = asyncio.run(_fetch(source, config))
-        text = (content_type or "").split(";")[0].strip().lower() == "text/plain"
+        kind = document_kind(content_type)
     else:
         path = Path(source)
         if not path.is_file():
             raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
         suffix = path.suffix.lower()
-        if suffix not in {".html", ".htm", ".xhtml", ".txt", ".text"}:
+        if suffix not in EXTENSIONS:
             raise click.BadParameter(
                 "explain reads one page: a URL, a saved .html/.htm page or a .txt dump, "
                 f"not {suffix or 'this'}",
@@ -53,8 +54,8 @@ def _document(source: str, config: Config) -> ParsedDocument:
         if path.stat().st_size > config.fetch.max_bytes:
             raise click.BadParameter(f"{source} is over [fetch] max_bytes", param_hint="SOURCE")
         body, url, content_type = path.read_bytes(), path.resolve().as_uri(), None
-        text = suffix in {".txt", ".text"}
-    if text:
+        kind = EXTENSIONS[suffix]
+    if kind == "text":
         decoded, _encoding = decode_html(body, content_type)
         return parse_text(decoded, url)
     return parse_html(body, url, content_type)

@@ -30,6 +30,7 @@ from .clock import utc_now
 from .config import Config
 from .pipeline import Extractor, Pipeline, Tally, Writer
 from .sources import Document, Failure
+from .sources.base import document_kind
 
 __all__ = ["ReextractReport", "Selection", "choose_articles", "reextract", "reextract_sync"]
 
@@ -195,9 +196,7 @@ async def reextract(
             # Reading other bytes than were captured would put words in the article's mouth.
             return report.fail(article, f"stored body {row['sha256']} is altered (run 'embedtrail verify')")
         capture = _capture(row)
-        kind = (
-            "text" if (capture.content_type or "").split(";")[0].strip().lower() == "text/plain" else "html"
-        )
+        kind = document_kind(capture.content_type)
         document = Document(source=article, url=capture.final_url, body=body, kind=kind, capture=capture)
         seen_at = max(last_read.get(article, ""), capture.fetched_at)
 

@@ -26,6 +26,7 @@ from .fetch import Fetcher, FetchError
 from .pipeline import Extractor, Pipeline, Writer
 from .schedule import RefreshOptions, due_articles
 from .sources import Document, Failure
+from .sources.base import document_kind
 from .walls import walled_page
 
 __all__ = ["ARTICLE_TYPES", "refetch_articles"]
@@ -69,7 +70,7 @@ async def refetch_articles(
             source=url,
             url=result.final_url,
             body=result.body,
-            kind="text" if (result.mime_type or "") == "text/plain" else "html",
+            kind=document_kind(result.mime_type),
             # The run's clock, not the fetcher's: scheduling compares against it.
             capture=replace(result.capture("refresh"), fetched_at=moment),
         )

@@ -24,8 +24,15 @@ __all__ = [
     "SourceContext",
     "SourceModule",
     "SourceState",
+    "document_kind",
     "make_capture",
 ]
+
+
+def document_kind(content_type: str | None) -> str:
+    """How a document of this Content-Type is parsed: ``text`` for text/plain, ``html`` for anything else."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    return "text" if mime == "text/plain" else "html"
 
 
 @dataclass(frozen=True, slots=True)
