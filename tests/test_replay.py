@@ -110,12 +110,18 @@ def test_an_export_replays_in_replaywebpage(tmp_path: Path) -> None:
                 )
                 tab.goto(site.url("/index.html"))
                 replayed = None
-                deadline = time.monotonic() + 60
+                deadline = time.monotonic() + 90
+                reloaded = False
                 while replayed is None and time.monotonic() < deadline:
                     tab.wait_for_timeout(500)  # lets Playwright take in the frames the replay opens
                     for frame in tab.frames:
                         if frame.url.endswith("mp_/" + url):
                             replayed = frame
+                    if replayed is None and not reloaded and time.monotonic() > deadline - 60:
+                        # On a first visit the service worker can register after the viewer asked for the
+                        # archive (a loaded machine): a reader reloads, and so does the test, once.
+                        tab.reload()
+                        reloaded = True
                 assert replayed is not None, [frame.url for frame in tab.frames]
                 replayed.wait_for_load_state()
                 assert replayed.evaluate("document.title") == TITLE
