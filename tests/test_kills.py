@@ -72,9 +72,15 @@ def article(n: int) -> bytes:
     ).encode()
 
 
+# Each article answers this late, so that its saves spread over seconds instead of coming in one burst once
+# the extraction pool is up (without it, on a loaded machine, no kill landed while articles were being written).
+ARTICLE_DELAY = 0.1
+
+
 @pytest.fixture(scope="module")
 def article_server() -> Iterator[LocalServer]:
-    with servers.serve({f"/a/{n}": Reply(body=article(n)) for n in range(ARTICLES)}) as server:
+    replies = {f"/a/{n}": Reply(body=article(n), delay=ARTICLE_DELAY) for n in range(ARTICLES)}
+    with servers.serve(replies) as server:
         yield server
 
 
@@ -187,7 +193,7 @@ def test_ingest_survives_twenty_sigkills(article_server: LocalServer, tmp_path: 
             assert ids <= after[table], f"kill {kills}: rows of {table} written before it are gone"
         midway += landed and 0 < len(after["articles"]) < ARTICLES
     # Some kills must have landed while articles were being written, not only before or after.
-    assert midway >= 1
+    assert midway >= 1, f"no kill of {kills} landed while articles were being written"
 
     finish = _start(_ingest_args(db_path, article_server))
     assert finish.wait(timeout=300) == 0
