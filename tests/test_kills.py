@@ -72,8 +72,8 @@ def article(n: int) -> bytes:
     ).encode()
 
 
-# Each article answers this late, so that its saves spread over seconds instead of coming in one burst once the
-# extraction pool is up (without it, on a loaded machine, no kill landed while articles were being written).
+# Each article answers this late, so that its saves spread over seconds instead of coming in one burst once
+# the extraction pool is up (without it, on a loaded machine, no kill landed while articles were being written).
 ARTICLE_DELAY = 0.1
 
 
