@@ -73,7 +73,7 @@ def article(n: int) -> bytes:
 
 
 # Each article answers this late, so that its saves spread over seconds instead of coming in one burst once
-# the extraction pool is up (without it, on a loaded machine, no kill landed while articles were being written).
+# the extraction pool is up (without it, on a loaded machine, no kill landed while articles were written).
 ARTICLE_DELAY = 0.1
 
 
