@@ -82,6 +82,7 @@ _EMBED = 6  # the element holds an embed: cancels weak chrome words on the same 
 _HEADER = (
     5  # page header outside the article, the article's own header (headline, lead image credit) inside it
 )
+_NO_WORDS = 7  # the element's class and id words are set aside: its tag and role alone open its zone
 
 # Internal zone states carried down the walk; the public zone is CONTENT, NEUTRAL, ASIDE or BOILERPLATE.
 _S_NEUTRAL = 0
@@ -441,6 +442,9 @@ class ParsedDocument:
     comments: list[tuple[str, int]] = field(default_factory=list)
     has_content_root: bool = False
     base_url: str | None = None  # the page's <base href>, when it names an absolute URL
+    # Openers the prose rule (``_prose_body``) put in place of what class words said, by ``id()`` of the
+    # element: the article body it found, and the chrome-named wrappers around it that are not chrome.
+    forced: dict[int, int] = field(default_factory=dict)
 
     def tagged(self, *names: str) -> Iterator[Node]:
         """Nodes with any of these tag names, in document order per name."""
@@ -577,6 +581,21 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
     return by_words if by_words is not None else by_tag
 
 
+def _structural_opener(name: str, attrs: Mapping[str, object]) -> int | None:
+    """How an element opens a zone by its tag and role alone, its class and id words set aside."""
+    role = attrs.get("role")
+    by_role = _ROLE_OPENERS.get(role.lower()) if isinstance(role, str) else None
+    by_tag = _TAG_OPENERS.get(name)
+    if by_tag is not None and by_tag != _WEAK_CONTENT:
+        return by_tag
+    return by_role if by_role is not None else by_tag
+
+
+def _forced_opener(forced: Mapping[int, int], tag: Tag) -> int | None:
+    opener = forced[id(tag)]
+    return _structural_opener(tag.name, tag.attrs) if opener == _NO_WORDS else opener
+
+
 def _enter(state: int, opener: int | None) -> int:
     """The zone state inside an element, from its parent's state and what the element opens."""
     if opener is None:
@@ -653,6 +672,7 @@ class _Walker:
         tag_type = Tag
         comment_type = Comment
         position = self.position
+        forced = doc.forced
         content_seen = False
         # Stack items: (element, zone state, enclosing block index, the block's text parts or None when this
         # element's text does not count). Strings are pushed only while a block collects text.
@@ -671,6 +691,8 @@ class _Walker:
             attrs = tag.attrs
             if name in unzoned:
                 pass  # <body class="single right-sidebar nav-below-header"> describes the page, not a zone
+            elif forced and id(tag) in forced:
+                state = enter[_forced_opener(forced, tag)][state]
             elif attrs:
                 state = enter[_opener(name, attrs)][state]
             else:
@@ -747,6 +769,76 @@ class _Walker:
             doc.has_content_root = _substantial_root(blocks)
 
 
+# The prose rule: paragraphs of at least this many characters count, and the element holding the page's
+# prose must hold this much of it, in this many paragraphs, to be taken for the article body.
+_PROSE_PARAGRAPH = 25
+_PROSE_MIN_CHARS = 500
+_PROSE_MIN_PARAGRAPHS = 3
+_PROSE_MIN_SHARE = 0.5
+_CHROME_OPENERS = frozenset({_STRONG_CHROME, _WEAK_CHROME, _HEADER})
+
+
+def _prose_body(doc: ParsedDocument) -> dict[int, int]:
+    """Where class names hid the article body: the openers that put it back, or nothing.
+
+    The article body by structure, whatever the page's class names say: the element holding most of the
+    page's paragraph prose (each ``<p>`` counts fully for its parent and half for its grandparent, as
+    readability scores candidates). When that element holds at least half of all the prose, yet sits in
+    chrome only because of class or id words around it (Substack's ``article.newsletter-post``, a
+    ``commentOnSelection`` or ``share-wrapper`` component around the text, a paywall container), those words
+    describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
+    their chrome. Chrome by tag or role (``nav``, ``footer``, ``aside``, a dialog) is never set aside, nor
+    is chrome that the words of an element inside the body open (a share bar within the text).
+    """
+    scores: dict[int, float] = {}
+    elements: dict[int, Tag] = {}
+    counts: dict[int, int] = {}
+    total = 0
+    for block in doc.blocks:
+        node = block.node
+        if node is None or node.tag.name != "p" or len(block.text) < _PROSE_PARAGRAPH:
+            continue
+        size = len(block.text)
+        total += size
+        parent = node.tag.parent
+        if parent is None:
+            continue
+        key = id(parent)
+        scores[key] = scores.get(key, 0.0) + size
+        counts[key] = counts.get(key, 0) + 1
+        elements[key] = parent
+        grandparent = parent.parent
+        if grandparent is not None:
+            key = id(grandparent)
+            scores[key] = scores.get(key, 0.0) + size / 2
+            elements[key] = grandparent
+    if not scores:
+        return {}
+    best = max(scores, key=scores.__getitem__)
+    body = elements[best]
+    prose = sum(len(b.text) for b in doc.blocks if b.node is not None and b.node.tag.parent is body)
+    if (
+        counts.get(best, 0) < _PROSE_MIN_PARAGRAPHS
+        or prose < _PROSE_MIN_CHARS
+        or prose < _PROSE_MIN_SHARE * total
+    ):
+        return {}
+    if zone_of(body)[0] == CONTENT:
+        return {}
+    forced = {id(body): _STRONG_CONTENT}
+    for element in (body, *body.parents):
+        if element.name in _UNZONED_TAGS or element.name == "[document]":
+            continue
+        structural = _structural_opener(element.name, element.attrs)
+        if structural in (_STRONG_CHROME, _WEAK_CHROME):
+            return {}  # a real <nav>, <footer>, <aside> or dialog: not a body, whatever its prose
+        if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
+            forced[id(element)] = _NO_WORDS
+    # Nothing to set aside: the body was never hidden by class names (and is not content only because the
+    # page's other text outweighs it), so the walk's zones stand.
+    return forced if len(forced) > 1 else {}
+
+
 def _strings(tag: Tag, parts: list[str]) -> None:
     """Append the strings under ``tag`` in document order, as a block's text reads them."""
     stack: list[PageElement] = [tag]
@@ -817,6 +909,12 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         # The root is the <html> element among the top-level nodes (a doctype, comments, it), else the soup.
         root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
         _Walker(doc).walk(root)
+        forced = _prose_body(doc)
+        if forced:
+            # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
+            # the zones the prose rule gives.
+            doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding, forced=forced)
+            _Walker(doc).walk(root)
     return doc
 
 
@@ -909,11 +1007,11 @@ def _describe(tag: Tag) -> str:
     return name
 
 
-def zone_of(tag: Tag) -> tuple[str, str | None]:
+def zone_of(tag: Tag, forced: Mapping[int, int] | None = None) -> tuple[str, str | None]:
     """The zone the walk gives ``tag`` and the element that decided it (the nearest ancestor, or the
     element itself, whose class, id, tag or role moved the zone to where it ends), as ``_describe`` names
     it; None when nothing did (the page's neutral default). The walk's own rules, replayed along one
-    ancestor chain."""
+    ancestor chain; ``forced`` is the document's ``forced`` (what the prose rule put in place)."""
     chain = [tag, *(parent for parent in tag.parents if isinstance(parent, Tag))]
     chain.reverse()
     state = _S_NEUTRAL
@@ -922,7 +1020,9 @@ def zone_of(tag: Tag) -> tuple[str, str | None]:
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
         entered = (
-            _ENTER[_opener(element.name, element.attrs)][state]
+            _ENTER[_forced_opener(forced, element)][state]
+            if forced and id(element) in forced
+            else _ENTER[_opener(element.name, element.attrs)][state]
             if element.attrs
             else (_TAG_ENTER.get(element.name, _INHERIT)[state])
         )

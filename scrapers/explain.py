@@ -109,7 +109,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         if (ref.id, position) in seen:
             continue
         seen.add((ref.id, position))
-        zone, decided_by = zone_of(tag) if tag is not None else ("page state", None)
+        zone, decided_by = zone_of(tag, doc.forced) if tag is not None else ("page state", None)
         if ref.kind == "account":
             account = f"{ref.platform}:{(ref.handle or ref.native_id).lower()}"
             decision = "account" if account in accounts else "dropped"

@@ -8,15 +8,18 @@ from flattened text get a stable derived id (``twitter:pic-<code>``, ``twitter:t
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 from bs4 import Tag
 
 from .document import BOILERPLATE, CHROME, Node, ParsedDocument, TextBlock
 from .records import Found, Post, PostRef, post_id, short_hash
 from .sightings import containers
-from .times import parse_date, snowflake_time
+from .times import format_utc, parse_date, snowflake_time
 from .urls import split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "scan_text", "status_url", "time_from_id"]
@@ -229,9 +232,72 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
     return Found(post, "blockquote", node.position, text, block=node.block)
 
 
+def _from_component(doc: ParsedDocument, node: Node) -> Found | None:
+    """A tweet a publishing platform rendered itself from the tweet's data, which it keeps on the element:
+    Substack's ``<div class="tweet" data-attrs='{"url": …, "full_text": …, "username": …, "name": …,
+    "date": …, "photos": [{"img_url": …}]}'>`` (every Substack newsletter and custom-domain site)."""
+    raw = node.tag.get("data-attrs")
+    if not isinstance(raw, str) or len(raw) > _COMPONENT_MAX:
+        return None
+    try:
+        attrs = json.loads(raw)
+    except ValueError:
+        return None
+    url = attrs.get("url") if isinstance(attrs, dict) else None
+    ref = post_ref(url) if isinstance(url, str) else None
+    if ref is None or ref.kind != "post":
+        return None
+    text, name, handle = (attrs.get(key) for key in ("full_text", "name", "username"))
+    photos = attrs.get("photos")
+    media = tuple(
+        photo["img_url"]
+        for photo in (photos if isinstance(photos, list) else ())
+        if isinstance(photo, dict) and isinstance(photo.get("img_url"), str)
+    )
+    posted = _created_at(attrs.get("date"))
+    post = _status_post(
+        ref,
+        author_name=name if isinstance(name, str) and name else None,
+        author_handle=handle if isinstance(handle, str) and handle else ref.handle,
+        text=_plain(text) if isinstance(text, str) else None,
+        media=media or None,
+        **({"posted_at": posted, "posted_at_source": "embed_data"} if posted else {}),
+    )
+    return Found(post, "embed", node.position, post.text, block=node.block)
+
+
+# A rendered tweet's data attribute is a few KiB; one far bigger is not that.
+_COMPONENT_MAX = 200_000
+
+
+def _plain(markup: str) -> str | None:
+    """A rendered tweet's text without the links its renderer wrapped around URLs and mentions."""
+    return html.unescape(_MARKUP.sub("", markup)).strip() or None
+
+
+_MARKUP = re.compile(r"<[^<>]{0,2000}>")
+
+
+def _created_at(value: object) -> str | None:
+    """The v1.1 API's ``created_at`` ("Tue May 25 13:25:57 +0000 2021"), which rendered tweets keep, in
+    ISO 8601 UTC."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return format_utc(datetime.strptime(value.strip(), "%a %b %d %H:%M:%S %z %Y"))
+    except ValueError:
+        return parse_date(value)
+
+
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Embedded tweets: blockquotes (``twitter-tweet``/``twitter-video``), rendered widgets and iframes with
-    ``data-tweet-id``, AMP ``amp-twitter`` and publisher placeholders carrying a tweet id attribute."""
+    ``data-tweet-id``, AMP ``amp-twitter``, publisher placeholders carrying a tweet id attribute, and tweets
+    a publishing platform rendered from their data (Substack's ``div.tweet[data-attrs]``)."""
+    for node in doc.classed("tweet"):
+        if node.zone != BOILERPLATE and node.tag.has_attr("data-attrs"):
+            component = _from_component(doc, node)
+            if component is not None:
+                yield component
     # Only the innermost of nested blockquotes can be a pasted tweet (see sightings.containers).
     nested = containers(list(doc.tagged("blockquote")))
     for node in doc.classed("twitter-tweet", "twitter-video"):

@@ -6,12 +6,14 @@ nothing. A last test checks that every registered platform is exercised by at le
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from embedtrail import scrapers
+from embedtrail.scrapers.document import zone_of
 from embedtrail.scrapers.links import Router
 from embedtrail.scrapers.registry import PLATFORMS, by_name
 
@@ -707,3 +709,98 @@ def test_embed_markup_counts_wherever_a_layout_puts_it(wrapper: str) -> None:
     )
     found = _post_ids(ARTICLE.format(head="", chrome="", body=wrapper.format(tweet)))
     assert found == {"twitter:1000000000000000007"}
+
+
+# --- the article body by structure (document._prose_body) -------------------------------------------------
+
+PROSE = "".join(
+    f"<p>Paragraph {n} of the report, long enough to be prose and not a caption.</p>" for n in range(12)
+)
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        # Substack: the whole post is an <article class="newsletter-post">.
+        '<article class="newsletter-post post"><h1>Title</h1><div class="body markup">{}</div></article>',
+        # a "comment on selection" feature, a share wrapper and a paywall around the text
+        '<div class="commentOnSelection"><div>{}</div></div>',
+        '<div class="sr-body-share-wrapper"><div class="sr-text">{}</div></div>',
+        '<div class="content-behind-paywall"><div class="inner">{}</div></div>',
+    ],
+)
+def test_chrome_named_wrapper_around_the_page_prose_is_the_body(wrapper: str) -> None:
+    link = '<p>He <a href="https://twitter.com/a/status/1000000000000000011">said so</a> on Twitter.</p>'
+    html = (
+        '<html><body><nav class="menu"><a href="https://twitter.com/site">us</a></nav>'
+        + wrapper.format(PROSE + link)
+        + '<div class="comments"><p>See <a href="https://youtu.be/dQw4w9WgXcQ">a video</a></p></div>'
+        "</body></html>"
+    )
+    doc = scrapers.parse_html(html.encode(), "https://n.example/a")
+    assert _post_ids(html) == {"twitter:1000000000000000011"}
+    assert doc.has_content_root
+    assert _zone_of_link(doc, "1000000000000000011") == "content"
+
+
+def test_chrome_by_tag_keeps_its_prose_out() -> None:
+    # A <footer> or <nav> holding most of a page's paragraphs is still chrome (a long legal notice, a menu).
+    html = (
+        '<html><body><div id="story"><p>Short story.</p></div><footer><div class="legal">'
+        + PROSE
+        + '<p>See <a href="https://twitter.com/a/status/1000000000000000012">this</a></p></div></footer>'
+        "</body></html>"
+    )
+    assert _post_ids(html) == set()
+
+
+def test_a_chrome_wrapper_holding_little_of_the_prose_stays_chrome() -> None:
+    # The comments hold a third of the page's prose, the story the rest: the comments stay comments.
+    comments = "".join(f"<p>Comment {n} from a reader, long enough to be prose here.</p>" for n in range(4))
+    html = (
+        f'<html><body><div class="entry-content">{PROSE}</div><div class="comments"><div>{comments}'
+        '<p>Watch <a href="https://youtu.be/dQw4w9WgXcQ">this</a></p></div></div></body></html>'
+    )
+    assert _post_ids(html) == set()
+
+
+def _zone_of_link(doc: scrapers.ParsedDocument, native_id: str) -> str | None:
+    """The zone of the link naming ``native_id``, checked against what ``zone_of`` (explain) replays."""
+    for ref in doc.urls:
+        if native_id in ref.url:
+            assert zone_of(ref.node.tag, doc.forced)[0] == ref.node.zone
+            return ref.node.zone
+    return None
+
+
+def test_substack_rendered_tweet_is_an_embed_with_its_data() -> None:
+    data = (
+        '{"url":"https://twitter.com/TomCottonAR/status/1397182150164680704?ref_src=twsrc%5Etfw",'
+        '"full_text":"Pathetic. <a class=\\"tweet-url\\" href=\\"https://t.co/x\\">t.co/x</a> &amp; more",'
+        '"username":"TomCottonAR","name":"Tom Cotton","date":"Tue May 25 13:25:57 +0000 2021",'
+        '"photos":[{"img_url":"https://pbs.substack.com/media/E2PzsqWUYAQFpdA.jpg","link_url":"https://t.co/s"}]}'
+    )
+    body = f'<div class="tweet" data-attrs="{html_escape(data)}"><a href="https://twitter.com/x">x</a></div>'
+    extraction = scrapers.extract(
+        scrapers.parse_html(ARTICLE.format(head="", chrome="", body=body).encode(), "https://n.example/a")
+    )
+    [embed] = extraction.embeds
+    [post] = extraction.posts
+    assert (embed.post_id, embed.method) == ("twitter:1397182150164680704", "embed")
+    assert post.author_handle == "TomCottonAR" and post.author_name == "Tom Cotton"
+    assert post.text == "Pathetic. t.co/x & more"
+    assert post.media == ("https://pbs.substack.com/media/E2PzsqWUYAQFpdA.jpg",)
+    assert post.posted_at is not None and post.posted_at.startswith("2021-05-25T13:25:57")
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        '{"url": "https://twitter.com/someone"}',
+        "{not json",
+        '["https://twitter.com/a/status/1000000000000000013"]',
+    ],
+)
+def test_a_tweet_component_without_a_status_is_nothing(attrs: str) -> None:
+    body = f'<div class="tweet" data-attrs="{html_escape(attrs)}"></div>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == set()
