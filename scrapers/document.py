@@ -165,11 +165,24 @@ _STRONG_CHROME_WORDS = frozenset(
         "authors",
         "respond",
         "replies",
+        # who linked here: webmentions, pingbacks and trackbacks list other people's posts about the page
+        "mentions",
+        "webmention",
+        "webmentions",
+        "backlinks",
+        "linkbacks",
+        "pingback",
+        "pingbacks",
+        "trackback",
+        "trackbacks",
         "pagination",
         "pager",
         "masthead",
     }
 )
+# Shown to nobody: a CMS's condition hid the block (Webflow's "w-condition-invisible", Bootstrap's
+# "invisible"). Strong chrome that not even the prose rule sets aside.
+_HIDDEN_WORDS = frozenset({"invisible"})
 _WEAK_CHROME_WORDS = frozenset(
     {
         "sidebar",
@@ -488,6 +501,8 @@ def _words(value: str) -> frozenset[str]:
 def _value_verdict(value: str) -> int | None:
     """What one class value (or id) says about its element's zone."""
     words = _words(value)
+    if words & _HIDDEN_WORDS:
+        return _STRONG_CHROME
     if words & _STRONG_CHROME_WORDS:
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
         # which a content marker below may override.
@@ -832,11 +847,18 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         structural = _structural_opener(element.name, element.attrs)
         if structural in (_STRONG_CHROME, _WEAK_CHROME):
             return {}  # a real <nav>, <footer>, <aside> or dialog: not a body, whatever its prose
+        if _hidden(element):
+            return {}  # prose nobody is shown is not the article, however much of it there is
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
     # page's other text outweighs it), so the walk's zones stand.
     return forced if len(forced) > 1 else {}
+
+
+def _hidden(element: Tag) -> bool:
+    classes = element.attrs.get("class")
+    return isinstance(classes, list) and any(_words(value) & _HIDDEN_WORDS for value in classes)
 
 
 def _strings(tag: Tag, parts: list[str]) -> None:

@@ -21,7 +21,7 @@ from bs4 import Tag
 
 from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
 from .extract import _router, extract
-from .links import _bare_refs, _is_share, _state_body, raw_carriers, raw_urls, state_links
+from .links import _bare_refs, _is_share, _state_body, discussion_pointer, raw_carriers, raw_urls, state_links
 from .records import PostRef
 from .registry import PLATFORMS
 
@@ -49,8 +49,9 @@ class Candidate:
 
 def _sightings(
     doc: ParsedDocument, modules: tuple[ModuleType, ...]
-) -> Iterator[tuple[PostRef, str, int, Tag | None, str]]:
-    """(ref, url, position, element, where) for every post or profile URL the scanners can read."""
+) -> Iterator[tuple[PostRef, str, int, Tag | None, str, str | None]]:
+    """(ref, url, position, element, where, paragraph text) for every post or profile URL the scanners can
+    read."""
     router = _router(modules)
     for ref_url in doc.urls:
         if not router.claims(ref_url.url):
@@ -58,31 +59,47 @@ def _sightings(
         ref = router.ref(ref_url.url)
         if ref is not None:
             where = f"{ref_url.node.tag.name}[{ref_url.attribute}]"
-            yield ref, ref_url.url, ref_url.node.position, ref_url.node.tag, where
+            yield (
+                ref,
+                ref_url.url,
+                ref_url.node.position,
+                ref_url.node.tag,
+                where,
+                doc.block_text(ref_url.node),
+            )
     for block in doc.blocks:
         for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
             tag = block.node.tag if block.node is not None else None
-            yield ref, ref.url, block.position, tag, "text of a paragraph"
+            yield ref, ref.url, block.position, tag, "text of a paragraph", block.text
     for node in raw_carriers(doc):
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None
             if ref is not None:
-                yield ref, written, node.position, node.tag, f"inside a <{node.tag.name}>"
+                yield ref, written, node.position, node.tag, f"inside a <{node.tag.name}>", None
     state = _state_body(doc)
     if state is not None:
         for url in state_links(state[0]):
             ref = router.ref(url) if router.claims(url) else None
             if ref is not None:
-                yield ref, url, state[1].position, None, "the article body in the page's JSON state"
+                yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 
 
 def _reason(
-    doc: ParsedDocument, ref: PostRef, url: str, zone: str, decided_by: str | None, publisher: set[str]
+    doc: ParsedDocument,
+    ref: PostRef,
+    url: str,
+    where: tuple[str, str | None, Tag | None, str | None],
+    publisher: set[str],
 ) -> str:
+    """Why a candidate was not logged; ``where`` is its zone, the element that decided it, its element and
+    the text of its paragraph."""
+    zone, decided_by, tag, line = where
     if _is_share(url):
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in publisher:
         return "the publisher's own account"
+    if tag is not None and discussion_pointer(line, tag):
+        return "the page's pointer to where it is discussed (like its comments), not a citation"
     if zone == BOILERPLATE:
         return f"inside page chrome ({decided_by or 'page default'}): only the article's own parts count"
     if zone == ASIDE:
@@ -105,7 +122,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     publisher = {handle.lower() for handle in extraction.article.publisher_handles}
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
-    for ref, url, position, tag, where in _sightings(doc, modules):
+    for ref, url, position, tag, where, line in _sightings(doc, modules):
         if (ref.id, position) in seen:
             continue
         seen.add((ref.id, position))
@@ -116,7 +133,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             reason = (
                 "a profile: kept in the accounts table"
                 if decision == "account"
-                else (_reason(doc, ref, url, zone, decided_by, publisher))
+                else (_reason(doc, ref, url, (zone, decided_by, tag, line), publisher))
             )
         elif ref.id in logged:
             embed = logged[ref.id]
@@ -128,7 +145,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             )
         else:
             decision = "dropped"
-            reason = _reason(doc, ref, url, zone, decided_by, publisher)
+            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher)
         candidates.append(
             Candidate(
                 position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where

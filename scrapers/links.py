@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from itertools import chain
 from types import ModuleType
 
+from bs4 import Tag
+
 from .document import ASIDE, BOILERPLATE, CHROME, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRef
 from .records import Found, Post, PostRef
 from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
@@ -25,6 +27,7 @@ __all__ = [
     "RAW_CARRIERS",
     "WRAPPER_CLASSES",
     "Router",
+    "discussion_pointer",
     "raw_carriers",
     "raw_urls",
     "scan_bare",
@@ -162,6 +165,28 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str) -> bool:
     return zone == NEUTRAL and not doc.has_content_root and ref.node.block is not None
 
 
+# A line that points readers to where the article itself is discussed ("Comments on Hacker News | Reddit",
+# "Comment on Reddit or debate me", "Discuss this post on Mastodon", "Join the conversation on X"): the thread
+# it links is the discussion of the article, like its comments section, not a post the article cites.
+_DISCUSSION_LINE = re.compile(
+    r"^\W{0,3}(?:comments?|discuss(?:ion)?|join the (?:discussion|conversation)|reply|respond|"
+    r"leave a comment|talk about (?:this|it))\b",
+    re.I,
+)
+# A pointer is a line of a few words; a sentence that opens with "Comments from readers …" is prose.
+_DISCUSSION_LINE_WORDS = 10
+_DISCUSSION_ANCHOR_MAX = 30
+
+
+def discussion_pointer(line: str | None, anchor: Tag) -> bool:
+    """Whether a link is the page's pointer to the discussion of itself: ``line``, the text of its
+    paragraph, is a line of a few words that opens by inviting comments, and the link's own text is short (a
+    site's name, "here")."""
+    if not line or len(line.split()) > _DISCUSSION_LINE_WORDS or not _DISCUSSION_LINE.match(line):
+        return False
+    return anchor.name == "a" and len(anchor.get_text(" ", strip=True)) <= _DISCUSSION_ANCHOR_MAX
+
+
 def _quoted(node: Node, depth: int = 8) -> bool:
     """True when the element sits inside a blockquote: a profile linked from an embedded or quoted post (its
     author, people it mentions) is that post's, not a citation by the article."""
@@ -192,6 +217,8 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):
                 yield None, ref
+            continue
+        if method == "link" and discussion_pointer(doc.block_text(ref_url.node), ref_url.node.tag):
             continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)

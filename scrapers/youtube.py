@@ -54,7 +54,8 @@ def _ref(native: str) -> PostRef:
 
 
 def post_ref(url: str) -> PostRef | None:
-    """Map any YouTube URL form to its 11-character video id; channels and playlists map to None."""
+    """Map any YouTube URL form to its 11-character video id; channels, playlists and playlist players
+    map to None."""
     parts = split(url)
     if parts is None:
         return None
@@ -70,6 +71,11 @@ def post_ref(url: str) -> PostRef | None:
         return _ref(match.group("id")) if match else None
     match = _PATH_ID.match(path)
     if match:
+        # "/embed/ID?playlist=A,B,C" plays a list after the first video: a site's "recent videos" player,
+        # not a cited video ("playlist=ID" alone is how a single video loops).
+        playlist = parts.param("playlist") or ""
+        if len({item for item in playlist.split(",") if item} - {match.group("id")}) >= 2:
+            return None
         return _ref(match.group("id"))
     lowered = path.lower().rstrip("/")
     if lowered in {"/watch", "/movie", "/watch_popup", "/watch.php", ""} or lowered.startswith("/watch"):

@@ -95,3 +95,16 @@ def test_explain_writes_nothing_and_refuses_what_is_not_a_page(tmp_path: Path) -
     assert refused.exit_code == 2 and "explain reads one page" in refused.output
     missing = run("explain", str(tmp_path / "nope.html"))
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_explain_names_the_structural_rules() -> None:
+    # lesswrong-b1: the post body sits in div.commentOnSelection, which the prose rule shows is the body;
+    # rootsofprogress-b1: "Comment on Reddit or debate me on Letter" points to the article's discussion.
+    doc = scrapers.parse_html((PAGES / "lesswrong-b1.html").read_bytes(), "https://www.lesswrong.com/posts/x")
+    tweet = next(c for c in explain(doc) if c.post_id == "twitter:1438198189782290433")
+    assert tweet.decision == "link" and tweet.zone == "content"
+    doc = scrapers.parse_html(
+        (PAGES / "rootsofprogress-b1.html").read_bytes(), "https://rootsofprogress.org/x"
+    )
+    thread = next(c for c in explain(doc) if c.post_id == "reddit:jpbzfe")
+    assert thread.decision == "dropped" and "discussed" in thread.reason

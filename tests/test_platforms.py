@@ -804,3 +804,59 @@ def test_substack_rendered_tweet_is_an_embed_with_its_data() -> None:
 def test_a_tweet_component_without_a_status_is_nothing(attrs: str) -> None:
     body = f'<div class="tweet" data-attrs="{html_escape(attrs)}"></div>'
     assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == set()
+
+
+def test_who_linked_here_sections_are_chrome() -> None:
+    # Webmentions, pingbacks, trackbacks: other people's posts about the page, listed under it (the owner's
+    # own among them), are the page's referrer log, not posts it cites.
+    body = (
+        '<p>Text citing <a href="https://twitter.com/a/status/1000000000000000021">a tweet</a>.</p>'
+        '<div class="inner-container has-backlinks"><h2>Mentions around the web</h2>'
+        '<div class="mentions-scroll-container"><div class="reply"><a href="https://twitter.com/b/status/'
+        '1000000000000000022">B replied</a></div></div></div>'
+        '<ol class="pingbacks"><li><a href="https://www.reddit.com/r/x/comments/abc123/t/">linked</a></li></ol>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"twitter:1000000000000000021"}
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ('Comments on <a href="https://news.ycombinator.com/item?id=1">Hacker News</a> | {link}', False),
+        ("Comment on {link} or debate me on Letter", False),
+        ("Discuss this post on {link}.", False),
+        # Prose that happens to open with such a word is the article's own, and so is a long anchor text.
+        ("Comments from readers on {link} were scathing, and the minister answered them all.", True),
+        ('Comment on <a href="{url}">the thread where the minister first denied it</a>', True),
+        ("The thread {link} is where it started.", True),
+    ],
+)
+def test_a_pointer_to_the_article_discussion_is_not_a_citation(line: str, kept: bool) -> None:
+    url = "https://www.reddit.com/r/news/comments/jv67l9/thread/"
+    body = "<p>" + line.format(link=f'<a href="{url}">Reddit</a>', url=url) + "</p>"
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == ({"reddit:jv67l9"} if kept else set())
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("https://www.youtube.com/embed/dQw4w9WgXcQ?playlist=mvDHs0LCTf8,N4uJiZmcYbc,4SBwRCHeYpg", set()),
+        ("https://www.youtube.com/embed/dQw4w9WgXcQ?playlist=dQw4w9WgXcQ&loop=1", {"youtube:dQw4w9WgXcQ"}),
+        (
+            "https://www.youtube.com/embed/dQw4w9WgXcQ?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG",
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+    ],
+)
+def test_a_playlist_player_is_not_a_cited_video(src: str, expected: set[str]) -> None:
+    body = f'<iframe src="{src}"></iframe>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == expected
+
+
+def test_a_block_the_cms_hid_is_not_the_article_however_long() -> None:
+    html = (
+        '<html><body><div class="essay"><p>A short essay.</p></div>'
+        f'<div class="guide-wrapper w-condition-invisible"><div class="w-richtext">{PROSE}'
+        '<p>See <a href="https://www.reddit.com/r/x/comments/35496q/t/">this</a></p></div></div></body></html>'
+    )
+    assert _post_ids(html) == set()
