@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+from bs4 import Tag
+
 from .document import BOILERPLATE, ParsedDocument
 from .records import Found, Post, PostRef
 from .urls import split
@@ -89,9 +91,65 @@ def post_ref(url: str) -> PostRef | None:
     return None
 
 
+# Data attributes in which publishers' click-to-play placeholders keep a YouTube video's id or URL: ones
+# whose name says YouTube, and generic ones that count where the element or its wrapper names YouTube.
+_NAMED_ID_ATTRIBUTES = (
+    "data-youtube-id",
+    "data-youtubeid",
+    "data-youtube-video-id",
+    "data-youtubelink",
+    "data-youtube-link",
+    "data-yt-id",
+    "data-ytid",
+)
+_GENERIC_ID_ATTRIBUTES = ("data-video-id", "data-videoid")
+_YOUTUBE_WORDS = frozenset({"youtube", "yt"})
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def _names_youtube(tag: Tag, depth: int = 2) -> bool:
+    """Whether the element (its ``data-provider``, a class word) or a wrapper ``depth`` up names YouTube."""
+    element: Tag | None = tag
+    while element is not None and depth >= 0:
+        provider = element.get("data-provider")
+        if isinstance(provider, str) and provider.lower() == "youtube":
+            return True
+        classes = element.get("class")
+        if isinstance(classes, list) and any(
+            _YOUTUBE_WORDS.intersection(_WORD_SPLIT.split(value.lower())) for value in classes
+        ):
+            return True
+        element = element.parent
+        depth -= 1
+    return False
+
+
+def _placeholder_ref(value: str) -> PostRef | None:
+    value = value.strip()
+    if _VALID.match(value):
+        return _ref(value)
+    return post_ref(value) if value.startswith(("http://", "https://", "//")) else None
+
+
+def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
+    for names, generic in ((_NAMED_ID_ATTRIBUTES, False), (_GENERIC_ID_ATTRIBUTES, True)):
+        for node in doc.with_attribute(*names):
+            if node.zone == BOILERPLATE or (generic and not _names_youtube(node.tag)):
+                continue
+            for name in names:
+                value = node.tag.get(name)
+                ref = _placeholder_ref(value) if isinstance(value, str) else None
+                if ref is not None:
+                    post = Post(ref.id, NAME, "video", ref.url, ref.native_id)
+                    yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+                    break
+
+
 def scan(doc: ParsedDocument) -> Iterator[Found]:
-    """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]`` and
-    facades carrying ``data-id`` next to a YouTube ``data-src``."""
+    """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``, and
+    publishers' click-to-play placeholders keeping the id in a data attribute (``data-youtube-id``, or
+    ``data-video-id`` on an element that names YouTube)."""
+    yield from _placeholders(doc)
     for node in doc.tagged("lite-youtube", "amp-youtube"):
         if node.zone == BOILERPLATE:
             continue

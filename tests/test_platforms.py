@@ -860,3 +860,27 @@ def test_a_block_the_cms_hid_is_not_the_article_however_long() -> None:
         '<p>See <a href="https://www.reddit.com/r/x/comments/35496q/t/">this</a></p></div></div></body></html>'
     )
     assert _post_ids(html) == set()
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # click-to-play button over the hero image (tine.no), and a featured-video placeholder (Postmedia)
+        (
+            '<button class="js-play-button" data-youtubelink="hOgxD4CVRGU">Play</button>',
+            {"youtube:hOgxD4CVRGU"},
+        ),
+        (
+            '<div id="featured-video" class="youtube js-widget-youtube"><section class="player-wrapper" '
+            'data-video-id="fWyinDF_qUM"></section></div>',
+            {"youtube:fWyinDF_qUM"},
+        ),
+        ('<div data-provider="youtube" data-video-id="fWyinDF_qUM"></div>', {"youtube:fWyinDF_qUM"}),
+        ('<div data-youtube-id="https://youtu.be/dQw4w9WgXcQ"></div>', {"youtube:dQw4w9WgXcQ"}),
+        # a generic video id on a player that does not say YouTube is some other host's video
+        ('<div class="jw-player" data-video-id="fWyinDF_qUM"></div>', set()),
+        ('<div data-youtube-id="not-an-id"></div>', set()),
+    ],
+)
+def test_youtube_placeholders_keeping_the_id_in_a_data_attribute(markup: str, expected: set[str]) -> None:
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
