@@ -243,8 +243,24 @@ _LAYOUT_WORDS = frozenset(
 _POST_CLASS_MARKERS = frozenset({"hentry", "status-publish", "type-post", "type-page"})
 _TAXONOMY_PREFIXES = ("author-", "category-", "tag-", "format-", "post-format-")
 # Words that keep an element in play even when a weak chrome word also appears ("social-media-embed").
+# A consent manager's placeholder ("cookie-consent-placeholder", "gdpr-blocker") stands where an embed waits
+# for consent, in the article: its fallback link is the embed's only trace. A consent banner says none of these.
 _EMBED_WORDS = frozenset(
-    {"embed", "embedded", "embeds", "oembed", "tweet", "twitter", "instagram", "youtube", "video", "iframely"}
+    {
+        "embed",
+        "embedded",
+        "embeds",
+        "oembed",
+        "tweet",
+        "twitter",
+        "instagram",
+        "youtube",
+        "video",
+        "iframely",
+        "placeholder",
+        "blocker",
+        "blocked",
+    }
 )
 # An article body is a container noun next to a body noun ("entry-content", "article__body", "cuerpo__nota"),
 # or one of the run-together names.

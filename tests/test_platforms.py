@@ -884,3 +884,28 @@ def test_a_block_the_cms_hid_is_not_the_article_however_long() -> None:
 )
 def test_youtube_placeholders_keeping_the_id_in_a_data_attribute(markup: str, expected: set[str]) -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # a consent manager's placeholder in the body: its fallback link is the embed's only trace
+        (
+            '<div class="cookie-consent-placeholder"><p>We need your consent to load this content.</p>'
+            '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">View on YouTube</a></div>',
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+        (
+            '<div class="gdpr-blocker"><p>This content can also be viewed on the site it '
+            '<a href="https://player.vimeo.com/video/76979871">originates</a> from.</p></div>',
+            {"vimeo:76979871"},
+        ),
+        # a consent banner is chrome wherever it sits
+        (
+            '<div class="cookie-banner"><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">why</a></div>',
+            set(),
+        ),
+    ],
+)
+def test_consent_placeholders_keep_their_fallback_link(markup: str, expected: set[str]) -> None:
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
