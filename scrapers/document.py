@@ -244,7 +244,7 @@ _POST_CLASS_MARKERS = frozenset({"hentry", "status-publish", "type-post", "type-
 _TAXONOMY_PREFIXES = ("author-", "category-", "tag-", "format-", "post-format-")
 # Words that keep an element in play even when a weak chrome word also appears ("social-media-embed").
 # A consent manager's placeholder ("cookie-consent-placeholder", "gdpr-blocker") stands in the article where
-# an embed waits for consent: its fallback link is the embed's only trace. A consent banner says none of these.
+# an embed waits for consent: its fallback link is the embed's only trace. A banner says none of these.
 _EMBED_WORDS = frozenset(
     {
         "embed",
