@@ -83,6 +83,7 @@ _HEADER = (
     5  # page header outside the article, the article's own header (headline, lead image credit) inside it
 )
 _NO_WORDS = 7  # the element's class and id words are set aside: its tag and role alone open its zone
+_NOTHING = 8  # the element opens no zone at all (chrome that a parsing mishap wrapped around the body)
 
 # Internal zone states carried down the walk; the public zone is CONTENT, NEUTRAL, ASIDE or BOILERPLATE.
 _S_NEUTRAL = 0
@@ -624,6 +625,8 @@ def _structural_opener(name: str, attrs: Mapping[str, object]) -> int | None:
 
 def _forced_opener(forced: Mapping[int, int], tag: Tag) -> int | None:
     opener = forced[id(tag)]
+    if opener == _NOTHING:
+        return None
     return _structural_opener(tag.name, tag.attrs) if opener == _NO_WORDS else opener
 
 
@@ -648,6 +651,7 @@ _ENTER: dict[int | None, tuple[int, ...]] = {
     opener: tuple(_enter(state, opener) for state in range(_S_STRONG_CHROME + 1))
     for opener in (None, _STRONG_CONTENT, _WEAK_CONTENT, _STRONG_CHROME, _WEAK_CHROME, _HEADER, _EMBED)
 }
+_ENTER[_NOTHING] = _ENTER[None]
 _TAG_ENTER = {name: _ENTER[opener] for name, opener in _TAG_OPENERS.items()}
 _INHERIT = _ENTER[None]
 # What the walk does with an attribute, by name: index the element under it, read a URL from it, or both.
@@ -818,18 +822,18 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     chrome only because of class or id words around it (Substack's ``article.newsletter-post``, a
     ``commentOnSelection`` or ``share-wrapper`` component around the text, a paywall container), those words
     describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
-    their chrome. Chrome by tag or role (``nav``, ``footer``, ``aside``, a dialog) is never set aside, nor
-    is chrome that the words of an element inside the body open (a share bar within the text).
+    their chrome. Chrome by tag or role (``nav``, ``footer``, ``aside``, a dialog) is set aside only around
+    a ``<main>`` (HTML never nests one there: an unclosed menu swallowed the page); chrome that the words of
+    an element inside the body open (a share bar within the text) stays.
     """
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     counts: dict[int, int] = {}
     total = 0
-    for block in doc.blocks:
-        node = block.node
-        if node is None or node.tag.name != "p" or len(block.text) < _PROSE_PARAGRAPH:
+    for node in doc.nodes_by_tag.get("p", ()):
+        size = _paragraph_size(doc, node)
+        if size < _PROSE_PARAGRAPH:
             continue
-        size = len(block.text)
         total += size
         parent = node.tag.parent
         if parent is None:
@@ -847,7 +851,9 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         return {}
     best = max(scores, key=scores.__getitem__)
     body = elements[best]
-    prose = sum(len(b.text) for b in doc.blocks if b.node is not None and b.node.tag.parent is body)
+    prose = sum(
+        _paragraph_size(doc, node) for node in doc.nodes_by_tag.get("p", ()) if node.tag.parent is body
+    )
     if (
         counts.get(best, 0) < _PROSE_MIN_PARAGRAPHS
         or prose < _PROSE_MIN_CHARS
@@ -857,19 +863,36 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     if zone_of(body)[0] == CONTENT:
         return {}
     forced = {id(body): _STRONG_CONTENT}
+    inside_main = False
     for element in (body, *body.parents):
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
-        structural = _structural_opener(element.name, element.attrs)
-        if structural in (_STRONG_CHROME, _WEAK_CHROME):
-            return {}  # a real <nav>, <footer>, <aside> or dialog: not a body, whatever its prose
         if _hidden(element):
             return {}  # prose nobody is shown is not the article, however much of it there is
+        role = element.attrs.get("role")
+        structural = _structural_opener(element.name, element.attrs)
+        if structural in (_STRONG_CHROME, _WEAK_CHROME):
+            if not inside_main:
+                return {}  # a real <nav>, <footer>, <aside> or dialog: not a body, whatever its prose
+            # HTML never puts <main> inside navigation or a footer: an unclosed menu swallowed the page.
+            forced[id(element)] = _NOTHING
+            continue
+        inside_main = (
+            inside_main or element.name == "main" or (isinstance(role, str) and role.lower() == "main")
+        )
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
     # page's other text outweighs it), so the walk's zones stand.
     return forced if len(forced) > 1 else {}
+
+
+def _paragraph_size(doc: ParsedDocument, node: Node) -> int:
+    """The length of a ``<p>``'s text: its block's, or, for a paragraph inside another block (a page whose
+    unclosed menu ``<li>`` swallowed the story), its own."""
+    if node.block is not None and doc.blocks[node.block].node is node:
+        return len(doc.blocks[node.block].text)
+    return len(_SPACE.sub(" ", node.tag.get_text()).strip())
 
 
 def _hidden(element: Tag) -> bool:

@@ -909,3 +909,20 @@ def test_youtube_placeholders_keeping_the_id_in_a_data_attribute(markup: str, ex
 )
 def test_consent_placeholders_keep_their_fallback_link(markup: str, expected: set[str]) -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
+
+
+def test_a_page_an_unclosed_menu_swallowed_still_has_its_body() -> None:
+    # The theme's mega menu never closes its <li>: the parser nests the whole page, <main> and the story with
+    # its tweet, inside role="navigation". HTML never puts <main> there, so the menu is set aside around it.
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>ETF news</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1000000000000000041">July 1, 2023</a></blockquote>'
+    )
+    html = (
+        '<html><body><div class="header-wrap"><div role="navigation"><ul class="nav-list"><li class="menu-item">'
+        f'<div role="main" class="main-content"><article><div class="post-content">{PROSE}{tweet}</div>'
+        "</article></div></body></html>"
+    )
+    assert _post_ids(html) == {"twitter:1000000000000000041"}
+    # Without the <main>, prose inside navigation stays navigation.
+    assert _post_ids(html.replace('role="main" ', "")) == set()
