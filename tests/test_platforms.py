@@ -919,7 +919,7 @@ def test_a_page_an_unclosed_menu_swallowed_still_has_its_body() -> None:
         '<a href="https://twitter.com/a/status/1000000000000000041">July 1, 2023</a></blockquote>'
     )
     html = (
-        '<html><body><div class="header-wrap"><div role="navigation"><ul class="nav-list"><li class="menu-item">'
+        '<html><body><div class="top"><div role="navigation"><ul class="nav-list"><li class="menu-item">'
         f'<div role="main" class="main-content"><article><div class="post-content">{PROSE}{tweet}</div>'
         "</article></div></body></html>"
     )
