@@ -104,8 +104,8 @@ def _reason(
         return f"inside page chrome ({decided_by or 'page default'}): only the article's own parts count"
     if zone == ASIDE:
         return (
-            f"inside an aside or widget ({decided_by}): links and players there are chrome; "
-            "only a platform's own embed markup counts"
+            f"inside an aside or widget ({decided_by}): links and video players there are chrome; "
+            "only a post's own embed markup or a post platform's iframe counts"
         )
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"

@@ -149,15 +149,20 @@ def _link_method(node_classes: object) -> str:
     return "link"
 
 
-def _keep(doc: ParsedDocument, ref: UrlRef, method: str) -> bool:
+# Platforms whose players publishers use for their own video rails; a post platform's iframe shows one post.
+_VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
+
+
+def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str) -> bool:
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
     if zone == ASIDE:
-        # Weak chrome (an aside, a widget wrapper) cancels links and iframes: a video player in a sidebar is
-        # the site's rail as often as not (measured on the dev pages), while a post's own widget markup
-        # (a tweet blockquote, scanned by its platform module) is the article's wherever it sits.
-        return False
+        # Weak chrome (an aside, a widget wrapper) cancels links and video players: a player in a sidebar is
+        # the site's rail as often as not (measured on the dev pages), while a post's own widget markup (a
+        # tweet blockquote, scanned by its platform module, or a post platform's iframe showing one post) is
+        # the article's wherever it sits.
+        return method == "iframe" and platform not in _VIDEO_HOSTS
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
@@ -212,7 +217,7 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         if not router.claims(ref_url.url) or _is_share(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
-        if ref is None or not _keep(doc, ref_url, method):
+        if ref is None or not _keep(doc, ref_url, method, ref.platform):
             continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):

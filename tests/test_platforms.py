@@ -926,3 +926,19 @@ def test_a_page_an_unclosed_menu_swallowed_still_has_its_body() -> None:
     assert _post_ids(html) == {"twitter:1000000000000000041"}
     # Without the <main>, prose inside navigation stays navigation.
     assert _post_ids(html.replace('role="main" ', "")) == set()
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        # a post platform's iframe shows one post: the article's wherever a layout put it
+        ("https://www.tiktok.com/embed/v2/7493685903991262495", {"tiktok:7493685903991262495"}),
+        ("https://www.instagram.com/p/CI4vzvdnMGG/embed/", {"instagram:CI4vzvdnMGG"}),
+        # a video host's player in a sidebar is the site's rail as often as not
+        ("https://www.youtube.com/embed/dQw4w9WgXcQ", set()),
+        ("https://player.vimeo.com/video/76979871", set()),
+    ],
+)
+def test_in_a_sidebar_a_post_iframe_counts_and_a_video_player_does_not(src: str, expected: set[str]) -> None:
+    body = f'<aside class="video-recipe-sidebar"><iframe src="{src}"></iframe></aside>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == expected
