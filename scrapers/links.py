@@ -9,6 +9,7 @@ dropped here, so platform modules never need to know about page layout.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -24,6 +25,7 @@ from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
 __all__ = [
     "METHOD_BY_TAG",
+    "PARKED_BASE64",
     "RAW_CARRIERS",
     "WRAPPER_CLASSES",
     "Router",
@@ -243,11 +245,30 @@ _INERT_SCRIPT_TYPES = frozenset(
 )
 
 
+# Borlabs Cookie (a consent manager on many WordPress news sites) parks a blocked embed's HTML base64-encoded
+# in this attribute of the placeholder that stands in its place.
+PARKED_BASE64 = "data-borlabs-cookie-content"
+_PARKED_MAX = 200_000
+
+
 def _raw_text(node: Node) -> str | None:
     if node.tag.name == "iframe":
         value = node.tag.get("srcdoc")
         return value if isinstance(value, str) else None
+    parked = node.tag.get(PARKED_BASE64)
+    if isinstance(parked, str):
+        return _unbase64(parked)
     return node.tag.string
+
+
+def _unbase64(value: str) -> str | None:
+    """Parked markup from its base64 form, or None when it is not that."""
+    if len(value) > _PARKED_MAX:
+        return None
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8", "replace")
+    except ValueError:
+        return None
 
 
 def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
@@ -261,8 +282,9 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
-    """The elements whose text or ``srcdoc`` is markup or code: scripts, textareas, iframes with srcdoc."""
-    return chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc"))
+    """The elements whose text or an attribute is markup or code: scripts, textareas, iframes with srcdoc,
+    consent placeholders parking the embed base64-encoded."""
+    return chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc", PARKED_BASE64))
 
 
 def raw_urls(node: Node) -> Iterator[str]:
@@ -280,7 +302,8 @@ def raw_urls(node: Node) -> Iterator[str]:
 
 
 def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
-    """Posts named by URLs written inside scripts, textareas and ``srcdoc`` attributes of the article body.
+    """Posts named by URLs written inside scripts, textareas, ``srcdoc`` attributes and consent placeholders'
+    parked markup in the article body.
 
     Only carriers in the article's own content count: page-level JSON state, analytics and widget loaders live
     outside it, and repeat what the markup shows (the merge counts a post once in any case). A URL here is an

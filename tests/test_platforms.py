@@ -942,3 +942,18 @@ def test_a_page_an_unclosed_menu_swallowed_still_has_its_body() -> None:
 def test_in_a_sidebar_a_post_iframe_counts_and_a_video_player_does_not(src: str, expected: set[str]) -> None:
     body = f'<aside class="video-recipe-sidebar"><iframe src="{src}"></iframe></aside>'
     assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == expected
+
+
+def test_a_consent_placeholder_parking_the_embed_base64_encoded() -> None:
+    # Borlabs Cookie 3: the blocked iframe's HTML rides base64-encoded on the placeholder shown instead.
+    from base64 import b64encode
+
+    parked = b64encode(b'<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"></iframe>').decode()
+    body = (
+        '<div class="brlbs-cmpnt-container brlbs-cmpnt-content-blocker" '
+        f'data-borlabs-cookie-content-blocker-id="youtube" data-borlabs-cookie-content="{parked}">'
+        "<p>Click to load the video from YouTube.</p></div>"
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"youtube:dQw4w9WgXcQ"}
+    broken = body.replace(parked, "not base64!")
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=broken)) == set()
