@@ -829,9 +829,12 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     counts: dict[int, int] = {}
+    direct: dict[int, int] = {}  # the prose of an element's own paragraphs
     total = 0
+    nested = _nested_paragraph_sizes(doc)
     for node in doc.nodes_by_tag.get("p", ()):
-        size = _paragraph_size(doc, node)
+        block = doc.blocks[node.block] if node.block is not None else None
+        size = len(block.text) if block is not None and block.node is node else nested.get(id(node.tag), 0)
         if size < _PROSE_PARAGRAPH:
             continue
         total += size
@@ -841,6 +844,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         key = id(parent)
         scores[key] = scores.get(key, 0.0) + size
         counts[key] = counts.get(key, 0) + 1
+        direct[key] = direct.get(key, 0) + size
         elements[key] = parent
         grandparent = parent.parent
         if grandparent is not None:
@@ -851,9 +855,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         return {}
     best = max(scores, key=scores.__getitem__)
     body = elements[best]
-    prose = sum(
-        _paragraph_size(doc, node) for node in doc.nodes_by_tag.get("p", ()) if node.tag.parent is body
-    )
+    prose = direct.get(best, 0)
     if (
         counts.get(best, 0) < _PROSE_MIN_PARAGRAPHS
         or prose < _PROSE_MIN_CHARS
@@ -887,12 +889,43 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     return forced if len(forced) > 1 else {}
 
 
-def _paragraph_size(doc: ParsedDocument, node: Node) -> int:
-    """The length of a ``<p>``'s text: its block's, or, for a paragraph inside another block (a page whose
-    unclosed menu ``<li>`` swallowed the story), its own."""
-    if node.block is not None and doc.blocks[node.block].node is node:
-        return len(doc.blocks[node.block].text)
-    return len(_SPACE.sub(" ", node.tag.get_text()).strip())
+def _nested_paragraph_sizes(doc: ParsedDocument) -> dict[int, int]:
+    """The text length of every ``<p>`` that sits inside another block (a page whose unclosed menu ``<li>``
+    swallowed the story), by ``id()`` of its element. Each such block is walked once, bottom-up, so that a
+    hostile page nesting paragraphs a hundred thousand deep costs one pass, not one per paragraph."""
+    wanted: set[int] = set()
+    roots: set[int] = set()
+    for node in doc.nodes_by_tag.get("p", ()):
+        if node.block is not None and doc.blocks[node.block].node is not node:
+            wanted.add(id(node.tag))
+            roots.add(node.block)
+    sizes: dict[int, int] = {}
+    for index in roots:
+        root = doc.blocks[index].node
+        if root is None:
+            continue
+        lengths: dict[int, int] = {}
+        stack: list[tuple[Tag, bool]] = [(root.tag, False)]
+        while stack:
+            element, children_done = stack.pop()
+            if not children_done:
+                stack.append((element, True))
+                stack.extend(
+                    (child, False)
+                    for child in element.contents
+                    if type(child) is Tag and child.name not in _SKIP_TEXT_TAGS
+                )
+                continue
+            length = 0
+            for child in element.contents:
+                if type(child) is Tag:
+                    length += lengths.pop(id(child), 0)
+                elif isinstance(child, str) and not isinstance(child, Comment):
+                    length += len(child.strip())
+            lengths[id(element)] = length
+            if id(element) in wanted:
+                sizes[id(element)] = length
+    return sizes
 
 
 def _hidden(element: Tag) -> bool:
