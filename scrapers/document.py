@@ -824,12 +824,15 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
     their chrome. Chrome by tag or role (``nav``, ``footer``, ``aside``, a dialog) is set aside only around
     a ``<main>`` (HTML never nests one there: an unclosed menu swallowed the page); chrome that the words of
-    an element inside the body open (a share bar within the text) stays.
+    an element inside the body open (a share bar within the text) stays. When no element holds half the
+    prose (a page of several stories), the body is the first element of three or more paragraphs after the
+    page's own headline (the heading carrying its ``og:title``) that shares a container with it.
     """
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     counts: dict[int, int] = {}
     direct: dict[int, int] = {}  # the prose of an element's own paragraphs
+    first: dict[int, int] = {}  # the position of its first paragraph
     total = 0
     nested = _nested_paragraph_sizes(doc)
     for node in doc.nodes_by_tag.get("p", ()):
@@ -845,6 +848,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         scores[key] = scores.get(key, 0.0) + size
         counts[key] = counts.get(key, 0) + 1
         direct[key] = direct.get(key, 0) + size
+        first.setdefault(key, node.position)
         elements[key] = parent
         grandparent = parent.parent
         if grandparent is not None:
@@ -854,14 +858,39 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     if not scores:
         return {}
     best = max(scores, key=scores.__getitem__)
-    body = elements[best]
-    prose = direct.get(best, 0)
-    if (
-        counts.get(best, 0) < _PROSE_MIN_PARAGRAPHS
-        or prose < _PROSE_MIN_CHARS
-        or prose < _PROSE_MIN_SHARE * total
+    if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and direct.get(best, 0) >= max(
+        _PROSE_MIN_CHARS, _PROSE_MIN_SHARE * total
     ):
+        return _unhidden(elements[best])
+    # No element holds most of the prose (a page listing several stories, each in a "share-wrapper"): the
+    # story under the page's own headline is the article.
+    qualified = [
+        key
+        for key, count in counts.items()
+        if count >= _PROSE_MIN_PARAGRAPHS and direct[key] >= _PROSE_MIN_CHARS
+    ]
+    headline = _headline(doc) if qualified else None
+    if headline is None:
         return {}
+    ancestors = {id(element): depth for depth, element in enumerate(headline.tag.parents)}
+    # The story's container must be an element of its own, not the page's <body> or <html>.
+    ceiling = len(ancestors) - 3
+    nearest: tuple[int, int, int] | None = None  # (depth of the shared container, position, key)
+    for key in qualified:
+        if first[key] < headline.position:
+            continue
+        for element in (elements[key], *elements[key].parents):
+            depth = ancestors.get(id(element))
+            if depth is not None:
+                if depth < ceiling and (nearest is None or (depth, first[key]) < nearest[:2]):
+                    nearest = (depth, first[key], key)
+                break
+    return _unhidden(elements[nearest[2]]) if nearest is not None else {}
+
+
+def _unhidden(body: Tag) -> dict[int, int]:
+    """The openers that make ``body`` the article body and set aside the chrome class words around it; {}
+    when it is content already, hidden, or inside chrome by tag or role."""
     if zone_of(body)[0] == CONTENT:
         return {}
     forced = {id(body): _STRONG_CONTENT}
@@ -887,6 +916,37 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
     # page's other text outweighs it), so the walk's zones stand.
     return forced if len(forced) > 1 else {}
+
+
+# Headings read when looking for the page's own headline, at most.
+_HEADLINE_CANDIDATES = 60
+_TITLE_SPACE = re.compile(r"[\W_]+")
+
+
+def _headline(doc: ParsedDocument) -> Node | None:
+    """The heading that carries the page's own title (``og:title``, ``twitter:title`` or the start of
+    ``<title>``), preferring an ``<h1>``."""
+    titles: list[str] = []
+    for node in doc.nodes_by_tag.get("meta", ()):
+        name = node.tag.get("property") or node.tag.get("name")
+        content = node.tag.get("content")
+        if name in ("og:title", "twitter:title") and isinstance(content, str):
+            titles.append(_title_key(content))
+    for node in doc.nodes_by_tag.get("title", ())[:1]:
+        titles.append(_title_key(node.tag.get_text()))
+    titles = [title for title in titles if title]
+    if not titles:
+        return None
+    for name in ("h1", "h2"):
+        for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
+            text = _title_key(node.tag.get_text())
+            if len(text) >= 15 and any(title.startswith(text) for title in titles):
+                return node
+    return None
+
+
+def _title_key(text: str) -> str:
+    return _TITLE_SPACE.sub(" ", text).strip().lower()
 
 
 def _nested_paragraph_sizes(doc: ParsedDocument) -> dict[int, int]:

@@ -957,3 +957,45 @@ def test_a_consent_placeholder_parking_the_embed_base64_encoded() -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"youtube:dQw4w9WgXcQ"}
     broken = body.replace(parked, "not base64!")
     assert _post_ids(ARTICLE.format(head="", chrome="", body=broken)) == set()
+
+
+def _story(n: int, status: int) -> str:
+    paragraphs = "".join(
+        f"<p>Story {n}, paragraph {k}: what happened, who said what about it and why it matters.</p>"
+        for k in range(8)
+    )
+    tweet = (
+        f'<blockquote class="twitter-tweet"><p>Said {n}</p>&mdash; A (@a) '
+        f'<a href="https://twitter.com/a/status/{status}">May 1, 2020</a></blockquote>'
+    )
+    return (
+        f'<article class="story"><h2 class="headline">Story number {n} of the day in full</h2>'
+        f'<div class="body-share-wrapper"><div class="text">{paragraphs}{tweet}</div>'
+        '<div class="share-section"><a href="https://twitter.com/intent/tweet">share</a></div></div></article>'
+    )
+
+
+def test_on_a_page_of_stories_the_one_under_the_page_headline_is_the_article() -> None:
+    # A "speed reads" page: the story the page is about, then the next ones, each in a share-wrapper. No
+    # element holds most of the prose; the story under the page's own headline (its og:title) is the article.
+    html = (
+        '<html><head><meta property="og:title" content="Story number 1 of the day in full"></head><body>'
+        + "".join(_story(n, 1000000000000000060 + n) for n in range(1, 5))
+        + "</body></html>"
+    )
+    assert _post_ids(html) == {"twitter:1000000000000000061"}
+
+
+def test_a_comment_thread_under_a_short_post_stays_chrome() -> None:
+    comments = "".join(
+        f'<li class="comment"><div class="comment-content"><p>Reader {n} disagrees at some length here.</p>'
+        f"<p>And adds a second thought about the matter.</p><p>And a third one, with a "
+        f'<a href="https://youtu.be/dQw4w9WgXcQ">video</a> to make the point.</p></div></li>'
+        for n in range(6)
+    )
+    html = (
+        '<html><head><meta property="og:title" content="A short post about the election night"></head><body>'
+        '<article><h1>A short post about the election night</h1><div class="entry"><p>Short.</p></div>'
+        f'<ol class="comment-list">{comments}</ol></article></body></html>'
+    )
+    assert _post_ids(html) == set()
