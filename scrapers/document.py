@@ -831,7 +831,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     counts: dict[int, int] = {}
-    direct: dict[int, int] = {}  # the prose of an element's own paragraphs
+    held: dict[int, int] = {}  # the prose of the paragraphs an element holds (children and grandchildren)
     first: dict[int, int] = {}  # the position of its first paragraph
     total = 0
     nested = _nested_paragraph_sizes(doc)
@@ -844,21 +844,19 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         parent = node.tag.parent
         if parent is None:
             continue
-        key = id(parent)
-        scores[key] = scores.get(key, 0.0) + size
-        counts[key] = counts.get(key, 0) + 1
-        direct[key] = direct.get(key, 0) + size
-        first.setdefault(key, node.position)
-        elements[key] = parent
-        grandparent = parent.parent
-        if grandparent is not None:
-            key = id(grandparent)
-            scores[key] = scores.get(key, 0.0) + size / 2
-            elements[key] = grandparent
+        for element, weight in ((parent, 1.0), (parent.parent, 0.5)):
+            if element is None:
+                break
+            key = id(element)
+            scores[key] = scores.get(key, 0.0) + size * weight
+            counts[key] = counts.get(key, 0) + 1
+            held[key] = held.get(key, 0) + size
+            first.setdefault(key, node.position)
+            elements[key] = element
     if not scores:
         return {}
     best = max(scores, key=scores.__getitem__)
-    if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and direct.get(best, 0) >= max(
+    if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and held.get(best, 0) >= max(
         _PROSE_MIN_CHARS, _PROSE_MIN_SHARE * total
     ):
         return _unhidden(elements[best])
@@ -867,7 +865,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     qualified = [
         key
         for key, count in counts.items()
-        if count >= _PROSE_MIN_PARAGRAPHS and direct[key] >= _PROSE_MIN_CHARS
+        if count >= _PROSE_MIN_PARAGRAPHS and held[key] >= _PROSE_MIN_CHARS
     ]
     headline = _headline(doc) if qualified else None
     if headline is None:
