@@ -108,9 +108,10 @@ def _platform(post: str) -> str:
     return post.split(":", 1)[0]
 
 
-# Pages are labelled "dev" (rules may be tuned on them) or "slice" (kept aside: measured only once a change
-# is done, to see whether a rule generalises or memorised a page).
-SPLITS = ("dev", "slice")
+# Pages are labelled "dev" (rules may be tuned on them), "slice" (kept aside: measured only once a change is
+# done, to see whether a rule generalises or memorised a page) or "fresh" (batch c, labelled after the rules
+# were written and measured once, with the extractor as it stood: what a page nobody tuned on gets).
+SPLITS = ("dev", "slice", "fresh")
 
 
 def evaluate(split: str | None = None) -> Report:
