@@ -34,6 +34,7 @@ __all__ = [
     "ParsedDocument",
     "TextBlock",
     "UrlRef",
+    "body_widget",
     "collector_paused",
     "decode_html",
     "parse_html",
@@ -65,6 +66,8 @@ URL_ATTRIBUTES = (
     "data-instgrm-permalink",
     "data-text-post-permalink",
     "cite",
+    # CKEditor 5's media embed: <figure class="media"><oembed url="https://…"></oembed></figure>
+    "url",
 )
 _URL_ATTRIBUTE_SET = frozenset(URL_ATTRIBUTES)
 
@@ -1157,6 +1160,28 @@ def _describe(tag: Tag) -> str:
     if isinstance(classes, list) and classes:
         name += "".join(f".{value}" for value in classes[:4])
     return name
+
+
+def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether ``tag`` sits in weak chrome that class or id words opened inside an article body (a CMS's
+    "widget__wrapper" around an embed in the text), rather than in an aside beside the body (an ``<aside>``,
+    ``role="complementary"``, or a sidebar outside any body)."""
+    chain = [tag, *(parent for parent in tag.parents if isinstance(parent, Tag))]
+    chain.reverse()
+    state = _S_NEUTRAL
+    widget = False
+    for element in chain:
+        if element.name in _UNZONED_TAGS or element.name == "[document]":
+            continue
+        if forced and id(element) in forced:
+            opener = _forced_opener(forced, element)
+        else:
+            opener = _opener(element.name, element.attrs) if element.attrs else _TAG_OPENERS.get(element.name)
+        entered = _ENTER[opener][state]
+        if entered == _S_WEAK_CHROME and state == _S_CONTENT:
+            widget = _structural_opener(element.name, element.attrs) not in (_WEAK_CHROME, _HEADER)
+        state = entered
+    return widget and state == _S_WEAK_CHROME
 
 
 def zone_of(tag: Tag, forced: Mapping[int, int] | None = None) -> tuple[str, str | None]:

@@ -19,7 +19,17 @@ from types import ModuleType
 
 from bs4 import Tag
 
-from .document import ASIDE, BOILERPLATE, CHROME, CONTENT, NEUTRAL, Node, ParsedDocument, UrlRef
+from .document import (
+    ASIDE,
+    BOILERPLATE,
+    CHROME,
+    CONTENT,
+    NEUTRAL,
+    Node,
+    ParsedDocument,
+    UrlRef,
+    body_widget,
+)
 from .records import Found, Post, PostRef
 from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
@@ -51,6 +61,7 @@ METHOD_BY_TAG = {
     "video": "video",
     "source": "video",
     "blockquote": "blockquote",
+    "oembed": "embed",
 }
 
 
@@ -164,7 +175,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str) -> bool:
         # the site's rail as often as not (measured on the dev pages), while a post's own widget markup (a
         # tweet blockquote, scanned by its platform module, or a post platform's iframe showing one post) is
         # the article's wherever it sits.
-        return method == "iframe" and platform not in _VIDEO_HOSTS
+        # A video player in a widget the body itself holds (a CMS's "widget__wrapper" around an embed in the
+        # text) is the article's too: only an aside beside the body is a rail.
+        return method == "iframe" and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running

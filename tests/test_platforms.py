@@ -999,3 +999,35 @@ def test_a_comment_thread_under_a_short_post_stays_chrome() -> None:
         f'<ol class="comment-list">{comments}</ol></article></body></html>'
     )
     assert _post_ids(html) == set()
+
+
+def test_ckeditor_media_embed_names_its_post_in_url() -> None:
+    # CKEditor 5 saves a media embed as <figure class="media"><oembed url="…"></oembed></figure>.
+    body = (
+        '<figure class="media"><oembed url="https://www.facebook.com/airport.wroclaw/posts/'
+        'pfbid02wSzVFbCrr4VaZyNiie9ccyTcMHrxW3uJQw6QHs717Yy1ZKby5znyFi8NfCncy23Wl"></oembed></figure>'
+    )
+    extraction = scrapers.extract(
+        scrapers.parse_html(ARTICLE.format(head="", chrome="", body=body).encode(), "https://n.example/a")
+    )
+    assert [(e.post_id, e.method) for e in extraction.embeds] == [
+        ("facebook:pfbid02wSzVFbCrr4VaZyNiie9ccyTcMHrxW3uJQw6QHs717Yy1ZKby5znyFi8NfCncy23Wl", "embed")
+    ]
+
+
+def test_a_video_in_a_widget_the_body_holds_is_the_article_s() -> None:
+    # A CMS wraps each embed of the text in a "widget__wrapper": inside the body it is the article's video.
+    player = '<iframe src="https://www.youtube.com/embed/{}"></iframe>'
+    body = '<div class="widget widget__wrapper">' + player.format("TW8IaLXvOgk") + "</div>"
+    page = ARTICLE.format(head="", chrome="", body=body)
+    assert _post_ids(page) == {"youtube:TW8IaLXvOgk"}
+    # The same widget beside the body, or an <aside> inside it, is a rail.
+    beside = (
+        '<html><body><div class="entry-content"><p>Story.</p></div>'
+        + '<div class="widget">'
+        + player.format("TW8IaLXvOgk")
+        + "</div></body></html>"
+    )
+    assert _post_ids(beside) == set()
+    aside = ARTICLE.format(head="", chrome="", body="<aside>" + player.format("TW8IaLXvOgk") + "</aside>")
+    assert _post_ids(aside) == set()
