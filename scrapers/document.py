@@ -220,6 +220,10 @@ _WEAK_CHROME_WORDS = frozenset(
     }
 )
 _HEADER_WORDS = frozenset({"header", "topbar"})
+# What a figure's own footer is named after: its caption and credit line credit a post as a link would.
+_FIGURE_WORDS = frozenset(
+    {"figure", "image", "img", "photo", "picture", "media", "caption", "credit", "credits"}
+)
 # Words that make a chrome word describe layout ("nav-padding", "has-sidebar", "sticky-nav-offset").
 _LAYOUT_WORDS = frozenset(
     {
@@ -523,6 +527,8 @@ def _value_verdict(value: str) -> int | None:
     words = _words(value)
     if words & _HIDDEN_WORDS:
         return _STRONG_CHROME
+    if "footer" in words and words & _FIGURE_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
+        return None  # a figure's footer ("subbuzz__figure-footer") is its caption and credit line
     if words & _STRONG_CHROME_WORDS:
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
         # which a content marker below may override.

@@ -1031,3 +1031,15 @@ def test_a_video_in_a_widget_the_body_holds_is_the_article_s() -> None:
     assert _post_ids(beside) == set()
     aside = ARTICLE.format(head="", chrome="", body="<aside>" + player.format("TW8IaLXvOgk") + "</aside>")
     assert _post_ids(aside) == set()
+
+
+def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
+    # BuzzFeed's "subbuzz__figure-footer" credits the photo's Instagram post under the image.
+    body = (
+        '<figure><img src="/a.jpg"><div class="subbuzz__figure-footer"><a href="https://www.instagram.com/p/'
+        'BcpzP_pA6nH/">instagram.com</a></div></figure>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"instagram:BcpzP_pA6nH"}
+    # A card's footer in a related rail, and the page footer, stay chrome.
+    rail = '<div class="card-footer"><a href="https://www.instagram.com/p/BcpzP_pA6nH/">x</a></div>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=rail)) == set()
