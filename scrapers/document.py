@@ -831,8 +831,9 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     chrome only because of class or id words around it (Substack's ``article.newsletter-post``, a
     ``commentOnSelection`` or ``share-wrapper`` component around the text, a paywall container), those words
     describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
-    their chrome. Chrome by tag or role (``nav``, ``footer``, ``aside``, a dialog) is set aside only around
-    a ``<main>`` (HTML never nests one there: an unclosed menu swallowed the page); chrome that the words of
+    their chrome. Strong chrome by tag or role (``nav``, ``footer``, a dialog) is set aside only around a
+    ``<main>`` (HTML never nests one there: an unclosed menu swallowed the page), an ``<aside>`` around the
+    prose always (a sidebar left open around the story); chrome that the words of
     an element inside the body open (a share bar within the text) stays. When no element holds half the
     prose (a page of several stories), the body is the first element of three or more paragraphs after the
     page's own headline (the heading carrying its ``og:title``) that shares a container with it.
@@ -909,10 +910,11 @@ def _unhidden(body: Tag) -> dict[int, int]:
             return {}  # prose nobody is shown is not the article, however much of it there is
         role = element.attrs.get("role")
         structural = _structural_opener(element.name, element.attrs)
+        if structural == _STRONG_CHROME and not inside_main:
+            return {}  # a real <nav>, <footer> or dialog: not a body, whatever its prose
         if structural in (_STRONG_CHROME, _WEAK_CHROME):
-            if not inside_main:
-                return {}  # a real <nav>, <footer>, <aside> or dialog: not a body, whatever its prose
-            # HTML never puts <main> inside navigation or a footer: an unclosed menu swallowed the page.
+            # HTML never puts <main> inside navigation or a footer: an unclosed menu swallowed the page. An
+            # <aside> holding the page's prose is a sidebar left open around the story.
             forced[id(element)] = _NOTHING
             continue
         inside_main = (

@@ -1043,3 +1043,18 @@ def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
     # A card's footer in a related rail, and the page footer, stay chrome.
     rail = '<div class="card-footer"><a href="https://www.instagram.com/p/BcpzP_pA6nH/">x</a></div>'
     assert _post_ids(ARTICLE.format(head="", chrome="", body=rail)) == set()
+
+
+def test_a_sidebar_left_open_around_the_story_is_not_chrome() -> None:
+    # The theme never closes its sidebar: the parser nests the story, and its tweets, inside the <aside> and
+    # its widgets. The story holds the page's prose, so the aside is set aside around it.
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>Leak</p>&mdash; A (@a) '
+        '<a href="https://twitter.com/a/status/1000000000000000071">Nov 2, 2023</a></blockquote>'
+    )
+    html = (
+        '<html><body><aside class="sidebar"><div class="sidebar-sticky"><div id="nav_menu-6">'
+        f'<div class="main-content"><article><div class="article-content">{PROSE}{tweet}</div></article>'
+        "</div></div></div></aside></body></html>"
+    )
+    assert _post_ids(html) == {"twitter:1000000000000000071"}
