@@ -21,7 +21,16 @@ from bs4 import Tag
 
 from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
 from .extract import _router, extract
-from .links import _bare_refs, _is_share, _state_body, discussion_pointer, raw_carriers, raw_urls, state_links
+from .links import (
+    _bare_refs,
+    _is_share,
+    _state_body,
+    discussion_pointer,
+    raw_carriers,
+    raw_urls,
+    state_links,
+    video_rails,
+)
 from .records import PostRef
 from .registry import PLATFORMS
 
@@ -90,6 +99,8 @@ def _reason(
     url: str,
     where: tuple[str, str | None, Tag | None, str | None],
     publisher: set[str],
+    position: int = -1,
+    rails: frozenset[int] = frozenset(),
 ) -> str:
     """Why a candidate was not logged; ``where`` is its zone, the element that decided it, its element and
     the text of its paragraph."""
@@ -98,6 +109,8 @@ def _reason(
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in publisher:
         return "the publisher's own account"
+    if position in rails:
+        return "one of several video players in a block with no text of its own: the site's video rail"
     if tag is not None and discussion_pointer(line, tag):
         return "the page's pointer to where it is discussed (like its comments), not a citation"
     if zone == BOILERPLATE:
@@ -120,6 +133,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     logged = {embed.post_id: embed for embed in extraction.embeds}
     accounts = {account.id for account in extraction.accounts}
     publisher = {handle.lower() for handle in extraction.article.publisher_handles}
+    rails = video_rails(doc, _router(modules))
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
     for ref, url, position, tag, where, line in _sightings(doc, modules):
@@ -133,7 +147,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             reason = (
                 "a profile: kept in the accounts table"
                 if decision == "account"
-                else (_reason(doc, ref, url, (zone, decided_by, tag, line), publisher))
+                else (_reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails))
             )
         elif ref.id in logged:
             embed = logged[ref.id]
@@ -145,7 +159,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             )
         else:
             decision = "dropped"
-            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher)
+            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails)
         candidates.append(
             Candidate(
                 position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where

@@ -47,6 +47,7 @@ __all__ = [
     "scan_raw",
     "scan_state",
     "state_links",
+    "video_rails",
 ]
 
 METHOD_BY_TAG = {
@@ -219,9 +220,53 @@ def _quoted(node: Node, depth: int = 8) -> bool:
     return False
 
 
+# A block outside the article body holding this many video players, and no more text than this per player
+# (a heading, titles), is a site's video rail ("Watch latest videos"), not videos the article cites.
+_RAIL_PLAYERS = 3
+_RAIL_TEXT_PER_PLAYER = 40
+_RAIL_DEPTH = 4
+
+
+def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
+    """The positions of the video players outside the article body that sit in a rail: a block of three or
+    more players (within four levels) with hardly any text of its own."""
+    players: list[Node] = []
+    for ref_url in doc.urls:
+        node = ref_url.node
+        if (
+            node.zone == CONTENT
+            or node.tag.name not in ("iframe", "amp-iframe")
+            or not router.claims(ref_url.url)
+        ):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is not None and ref.platform in _VIDEO_HOSTS:
+            players.append(node)
+    if len(players) < _RAIL_PLAYERS:
+        return frozenset()
+    held: dict[int, set[int]] = {}
+    holders: dict[int, Tag] = {}
+    for node in players:
+        element = node.tag.parent
+        for _ in range(_RAIL_DEPTH):
+            if element is None or element.name in ("body", "html"):
+                break
+            held.setdefault(id(element), set()).add(node.position)
+            holders[id(element)] = element
+            element = element.parent
+    rails: set[int] = set()
+    for key, positions in held.items():
+        if len(positions) >= _RAIL_PLAYERS and not positions <= rails:
+            text = len(holders[key].get_text(" ", strip=True))
+            if text <= _RAIL_TEXT_PER_PLAYER * len(positions):
+                rails |= positions
+    return frozenset(rails)
+
+
 def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
     """Yield ``(found, ref)`` for every URL in the page that names a post (``found`` set) or an account
     (``found`` None) in a place that counts as the article's own content."""
+    rails = video_rails(doc, router)
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -239,6 +284,8 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
                 yield None, ref
             continue
         if method == "link" and discussion_pointer(doc.block_text(ref_url.node), ref_url.node.tag):
+            continue
+        if ref_url.node.position in rails:
             continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)

@@ -1058,3 +1058,26 @@ def test_a_sidebar_left_open_around_the_story_is_not_chrome() -> None:
         "</div></div></div></aside></body></html>"
     )
     assert _post_ids(html) == {"twitter:1000000000000000071"}
+
+
+def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
+    players = "".join(
+        f'<div class="columns"><iframe src="https://www.youtube.com/embed/{video}"></iframe></div>'
+        for video in ("PHED_LSx5BY", "CZVC--hJXpg", "U4D0JMrgt_g", "djZAEfIZowo")
+    )
+    prose = "<p>" + "The fire was brought under control after three weeks of work by the crews. " * 8 + "</p>"
+    html = (
+        f'<html><body><div class="story">{prose}</div><div class="video-section"><h2>Watch latest videos</h2>'
+        f"{players}</div></body></html>"
+    )
+    assert _post_ids(html) == set()
+    # Players the story holds between its own paragraphs are its videos.
+    cited = "".join(
+        f'{prose}<iframe src="https://www.youtube.com/embed/{video}"></iframe>'
+        for video in ("PHED_LSx5BY", "CZVC--hJXpg", "U4D0JMrgt_g")
+    )
+    assert _post_ids(f'<html><body><div class="story">{cited}</div></body></html>') == {
+        "youtube:PHED_LSx5BY",
+        "youtube:CZVC--hJXpg",
+        "youtube:U4D0JMrgt_g",
+    }
