@@ -19,7 +19,7 @@ from typing import Any
 
 from .article import scan_article
 from .document import CHROME, ParsedDocument, collector_paused
-from .links import Router, scan_bare, scan_links, scan_raw, scan_state
+from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed
 from .notes import scan_notes
 from .records import (
     Account,
@@ -195,6 +195,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
                 found.append(sighting)
         found.extend(scan_raw(doc, router))
         found.extend(scan_state(doc, router))
+        found.extend(scan_typed(doc, router))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):

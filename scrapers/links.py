@@ -46,6 +46,7 @@ __all__ = [
     "scan_links",
     "scan_raw",
     "scan_state",
+    "scan_typed",
     "state_links",
     "video_rails",
 ]
@@ -458,6 +459,68 @@ def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         seen.add(ref.id)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, "link", node.position, None, block=None)
+
+
+# Publishers' own embed placeholders name the platform in one data attribute and keep the post's bare id in
+# another (<div class="embed-twitter" data-embed-type="twitter" data-embed-id="567053242429734913">); the
+# script that renders them builds the URL. These are the URLs it builds, by the platform the type names.
+_TYPE_ATTRIBUTES = (
+    "data-embed-type",
+    "data-embed-provider",
+    "data-provider",
+    "data-platform",
+    "data-service",
+    "data-social",
+    "data-type",
+)
+_ID_ATTRIBUTES = (
+    "data-embed-id",
+    "data-id",
+    "data-post-id",
+    "data-social-id",
+    "data-media-id",
+    "data-video-id",
+    "data-videoid",
+)
+_ID_URLS = {
+    "twitter": "https://x.com/i/status/{}",
+    "x": "https://x.com/i/status/{}",
+    "tweet": "https://x.com/i/status/{}",
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "instagram": "https://www.instagram.com/p/{}/",
+    "tiktok": "https://www.tiktok.com/embed/v2/{}",
+    "vimeo": "https://vimeo.com/{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+}
+_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
+
+
+def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """Posts named by a publisher's placeholder that keeps a platform name and a bare post id in data
+    attributes; the URL is built as the platform's own embed would, and routed like any other."""
+    for node in doc.with_attribute(*_TYPE_ATTRIBUTES):
+        if node.zone == BOILERPLATE:
+            continue
+        template = None
+        for name in _TYPE_ATTRIBUTES:
+            value = node.tag.get(name)
+            if isinstance(value, str) and value.strip().lower() in _ID_URLS:
+                template = _ID_URLS[value.strip().lower()]
+                break
+        if template is None:
+            continue
+        for name in _ID_ATTRIBUTES:
+            value = node.tag.get(name)
+            if not isinstance(value, str) or not _BARE_ID.match(value.strip()):
+                continue
+            ref = router.ref(template.format(value.strip()))
+            if ref is None or ref.kind == "account":
+                continue
+            if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS:
+                break  # a video player's placeholder in a sidebar is the site's rail, as its iframe would be
+            post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+            yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+            break
 
 
 # A URL written out in running text ("Source: https://youtu.be/…"), with or without its scheme.

@@ -1081,3 +1081,22 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
         "youtube:CZVC--hJXpg",
         "youtube:U4D0JMrgt_g",
     }
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (
+            '<div class="component embed-twitter social-embed" data-embed-type="twitter" '
+            'data-embed-id="567053242429734913"></div>',
+            {"twitter:567053242429734913"},
+        ),
+        ('<div data-provider="instagram" data-id="B8ra9H0BmtF"></div>', {"instagram:B8ra9H0BmtF"}),
+        ('<div data-platform="YouTube" data-video-id="dQw4w9WgXcQ"></div>', {"youtube:dQw4w9WgXcQ"}),
+        # an id that is no post of the named platform, and a type that names no platform
+        ('<div data-embed-type="twitter" data-embed-id="not-a-status"></div>', set()),
+        ('<div data-embed-type="gallery" data-embed-id="567053242429734913"></div>', set()),
+    ],
+)
+def test_publisher_placeholders_naming_platform_and_id(markup: str, expected: set[str]) -> None:
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
