@@ -143,7 +143,6 @@ _STRONG_CHROME_WORDS = frozenset(
         "subscribe",
         "subscription",
         "signup",
-        "paywall",
         "outbrain",
         "taboola",
         "trc",
@@ -1187,9 +1186,26 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
             opener = _opener(element.name, element.attrs) if element.attrs else _TAG_OPENERS.get(element.name)
         entered = _ENTER[opener][state]
         if entered == _S_WEAK_CHROME and state == _S_CONTENT:
-            widget = _structural_opener(element.name, element.attrs) not in (_WEAK_CHROME, _HEADER)
+            # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
+            # wrapper"); a bare <aside> there is a pull quote or a box of links.
+            widget = _structural_opener(element.name, element.attrs) not in (_WEAK_CHROME, _HEADER) or (
+                _names_embed(element)
+            )
         state = entered
     return widget and state == _S_WEAK_CHROME
+
+
+_WRAPPER_EMBED_WORDS = _EMBED_WORDS | {"iframe", "player", "media"}
+
+
+def _names_embed(element: Tag) -> bool:
+    """Whether a class value names an embed's wrapper and no sidebar ("module-iframe-wrapper", not
+    "video-recipe-sidebar")."""
+    classes = element.attrs.get("class")
+    return isinstance(classes, list) and any(
+        (words := _words(value)) & _WRAPPER_EMBED_WORDS and not words & _WEAK_CHROME_WORDS
+        for value in classes
+    )
 
 
 def zone_of(tag: Tag, forced: Mapping[int, int] | None = None) -> tuple[str, str | None]:

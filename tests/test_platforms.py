@@ -723,10 +723,10 @@ PROSE = "".join(
     [
         # Substack: the whole post is an <article class="newsletter-post">.
         '<article class="newsletter-post post"><h1>Title</h1><div class="body markup">{}</div></article>',
-        # a "comment on selection" feature, a share wrapper and a paywall around the text
+        # a "comment on selection" feature, a share wrapper and a subscribers' box around the text
         '<div class="commentOnSelection"><div>{}</div></div>',
         '<div class="sr-body-share-wrapper"><div class="sr-text">{}</div></div>',
-        '<div class="content-behind-paywall"><div class="inner">{}</div></div>',
+        '<div class="subscription-content"><div class="inner">{}</div></div>',
     ],
 )
 def test_chrome_named_wrapper_around_the_page_prose_is_the_body(wrapper: str) -> None:
@@ -1100,3 +1100,20 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
 )
 def test_publisher_placeholders_naming_platform_and_id(markup: str, expected: set[str]) -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=markup)) == expected
+
+
+def test_paragraphs_behind_the_paywall_are_the_article() -> None:
+    # Condé Nast marks every paragraph after the paywall point <p class="paywall">: article text all the same.
+    body = (
+        '<p class="paywall">As one Redditor <a href="https://www.reddit.com/r/Cooking/comments/rxhpno/'
+        'cooking_advice_you_ignore/hrji0qo/?context=999">put it</a>, nobody does.</p>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"reddit:rxhpno"}
+
+
+def test_an_aside_in_the_body_that_wraps_an_embed_is_the_article_s() -> None:
+    player = '<iframe src="https://www.youtube.com/embed/dilaTZ6O8lk"></iframe>'
+    wrapped = f'<aside class="inline module-iframe-wrapper">{player}</aside>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=wrapped)) == {"youtube:dilaTZ6O8lk"}
+    boxed = f'<aside class="pullquote">{player}</aside>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=boxed)) == set()
