@@ -1169,29 +1169,38 @@ def _describe(tag: Tag) -> str:
     return name
 
 
-def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
-    """Whether ``tag`` sits in weak chrome that class or id words opened inside an article body (a CMS's
-    "widget__wrapper" around an embed in the text), rather than in an aside beside the body (an ``<aside>``,
-    ``role="complementary"``, or a sidebar outside any body)."""
+def _replayed(tag: Tag, forced: Mapping[int, int] | None) -> Iterator[tuple[Tag, int, int]]:
+    """The walk's zone rules replayed along ``tag``'s ancestor chain, root first: each element with the state
+    outside it and the state inside it (``forced`` is the document's ``forced``)."""
     chain = [tag, *(parent for parent in tag.parents if isinstance(parent, Tag))]
     chain.reverse()
     state = _S_NEUTRAL
-    widget = False
     for element in chain:
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
         if forced and id(element) in forced:
-            opener = _forced_opener(forced, element)
+            entered = _ENTER[_forced_opener(forced, element)][state]
+        elif element.attrs:
+            entered = _ENTER[_opener(element.name, element.attrs)][state]
         else:
-            opener = _opener(element.name, element.attrs) if element.attrs else _TAG_OPENERS.get(element.name)
-        entered = _ENTER[opener][state]
-        if entered == _S_WEAK_CHROME and state == _S_CONTENT:
+            entered = _TAG_ENTER.get(element.name, _INHERIT)[state]
+        yield element, state, entered
+        state = entered
+
+
+def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether ``tag`` sits in weak chrome that class or id words opened inside an article body (a CMS's
+    "widget__wrapper" around an embed in the text), rather than in an aside beside the body (an ``<aside>``,
+    ``role="complementary"``, or a sidebar outside any body)."""
+    state = _S_NEUTRAL
+    widget = False
+    for element, outside, state in _replayed(tag, forced):
+        if state == _S_WEAK_CHROME and outside == _S_CONTENT:
             # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
             # wrapper"); a bare <aside> there is a pull quote or a box of links.
             widget = _structural_opener(element.name, element.attrs) not in (_WEAK_CHROME, _HEADER) or (
                 _names_embed(element)
             )
-        state = entered
     return widget and state == _S_WEAK_CHROME
 
 
@@ -1213,21 +1222,9 @@ def zone_of(tag: Tag, forced: Mapping[int, int] | None = None) -> tuple[str, str
     element itself, whose class, id, tag or role moved the zone to where it ends), as ``_describe`` names
     it; None when nothing did (the page's neutral default). The walk's own rules, replayed along one
     ancestor chain; ``forced`` is the document's ``forced`` (what the prose rule put in place)."""
-    chain = [tag, *(parent for parent in tag.parents if isinstance(parent, Tag))]
-    chain.reverse()
     state = _S_NEUTRAL
     decider: Tag | None = None
-    for element in chain:
-        if element.name in _UNZONED_TAGS or element.name == "[document]":
-            continue
-        entered = (
-            _ENTER[_forced_opener(forced, element)][state]
-            if forced and id(element) in forced
-            else _ENTER[_opener(element.name, element.attrs)][state]
-            if element.attrs
-            else (_TAG_ENTER.get(element.name, _INHERIT)[state])
-        )
-        if entered != state:
+    for element, outside, state in _replayed(tag, forced):
+        if state != outside:
             decider = element
-        state = entered
     return _PUBLIC_ZONE[state], None if decider is None else _describe(decider)
