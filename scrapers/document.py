@@ -39,6 +39,7 @@ __all__ = [
     "decode_html",
     "parse_html",
     "parse_text",
+    "title_key",
 ]
 
 CONTENT = "content"
@@ -939,21 +940,22 @@ def _headline(doc: ParsedDocument) -> Node | None:
         name = node.tag.get("property") or node.tag.get("name")
         content = node.tag.get("content")
         if name in ("og:title", "twitter:title") and isinstance(content, str):
-            titles.append(_title_key(content))
+            titles.append(title_key(content))
     for node in doc.nodes_by_tag.get("title", ())[:1]:
-        titles.append(_title_key(node.tag.get_text()))
+        titles.append(title_key(node.tag.get_text()))
     titles = [title for title in titles if title]
     if not titles:
         return None
     for name in ("h1", "h2"):
         for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
-            text = _title_key(node.tag.get_text())
+            text = title_key(node.tag.get_text())
             if len(text) >= 15 and any(title.startswith(text) for title in titles):
                 return node
     return None
 
 
-def _title_key(text: str) -> str:
+def title_key(text: str) -> str:
+    """A title compared loosely: lower case, runs of punctuation and spaces made one space."""
     return _TITLE_SPACE.sub(" ", text).strip().lower()
 
 

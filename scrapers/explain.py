@@ -20,7 +20,7 @@ from types import ModuleType
 from bs4 import Tag
 
 from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
-from .extract import _router, extract
+from .extract import EMBED_MARKUP_CLASSES, _router, extract, state_embeds
 from .links import (
     _bare_refs,
     _is_share,
@@ -33,6 +33,7 @@ from .links import (
 )
 from .records import PostRef
 from .registry import PLATFORMS
+from .state import state_markup
 
 __all__ = ["Candidate", "as_json", "explain"]
 
@@ -80,6 +81,13 @@ def _sightings(
         for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
             tag = block.node.tag if block.node is not None else None
             yield ref, ref.url, block.position, tag, "text of a paragraph", block.text
+    for markup, node, ours in state_markup(doc, EMBED_MARKUP_CLASSES):
+        where = _STATE_OURS if ours else _STATE_OTHER
+        for sighting in state_embeds(doc, markup, node.position, modules):
+            post = sighting.post
+            native = post.native_id or post.id.partition(":")[2]
+            ref = PostRef(post.platform, native, post.kind, post.url or "", post.author_handle)
+            yield ref, ref.url, node.position, None, where, None
     for node in raw_carriers(doc):
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None
@@ -93,6 +101,11 @@ def _sightings(
                 yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 
 
+# Where embed markup kept in the page's JSON state sits: under this article's record, or another article's.
+_STATE_OURS = "embed markup in the page's JSON state, under this article's record"
+_STATE_OTHER = "embed markup in the page's JSON state, under no record naming this article"
+
+
 def _reason(
     doc: ParsedDocument,
     ref: PostRef,
@@ -101,10 +114,16 @@ def _reason(
     publisher: set[str],
     position: int = -1,
     rails: frozenset[int] = frozenset(),
+    found_in: str = "",
 ) -> str:
     """Why a candidate was not logged; ``where`` is its zone, the element that decided it, its element and
     the text of its paragraph."""
     zone, decided_by, tag, line = where
+    if found_in == _STATE_OTHER:
+        return (
+            "embed markup the page's JSON state keeps for another article (the next story, a rail) or for "
+            "no article it names: only the record naming this page (its headline or URL) counts"
+        )
     if _is_share(url):
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in publisher:
@@ -147,7 +166,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             reason = (
                 "a profile: kept in the accounts table"
                 if decision == "account"
-                else (_reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails))
+                else _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails, where)
             )
         elif ref.id in logged:
             embed = logged[ref.id]
@@ -159,7 +178,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             )
         else:
             decision = "dropped"
-            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails)
+            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails, where)
         candidates.append(
             Candidate(
                 position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where

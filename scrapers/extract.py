@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
 from types import ModuleType
 from typing import Any
 
 from .article import scan_article
-from .document import CHROME, ParsedDocument, collector_paused
+from .document import CHROME, ParsedDocument, collector_paused, parse_html
 from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed
 from .notes import scan_notes
 from .records import (
@@ -35,6 +35,7 @@ from .records import (
     better_posted_at,
 )
 from .registry import PLATFORMS
+from .state import state_markup
 from .text import scan_mentions
 
 __all__ = [
@@ -196,6 +197,9 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         found.extend(scan_raw(doc, router))
         found.extend(scan_state(doc, router))
         found.extend(scan_typed(doc, router))
+        for kept, node, ours in state_markup(doc, EMBED_MARKUP_CLASSES):
+            if ours:
+                found.extend(state_embeds(doc, kept, node.position, modules))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):
@@ -261,6 +265,17 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         text_chars=sum(len(block.text) for block in doc.blocks if block.zone not in CHROME),
         notices=notices,
     )
+
+
+def state_embeds(
+    doc: ParsedDocument, markup: str, position: int, modules: tuple[ModuleType, ...]
+) -> Iterator[Found]:
+    """The embeds in a piece of markup the page's JSON state holds for its article (``state.state_markup``),
+    read by the platform modules as they read the page, placed where the state's script sits."""
+    fragment = parse_html(markup, doc.url)
+    for module in modules:
+        for sighting in module.scan(fragment):
+            yield replace(sighting, position=position, block=None, span=None)
 
 
 def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:

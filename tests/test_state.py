@@ -1,0 +1,108 @@
+"""Embeds a page keeps only in its JSON state: a JS-rendered page serves its text as markup and its embedded
+posts as platform embed code inside a state object, beside other articles' (the next story, a rail). Only the
+markup under the record naming this page counts. Real pages: abcnews-d1 (kept), liberation-a1 and
+techcrunch-a1 (other articles' tweets in the state, left out) are in the corpus gate."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
+
+PAGE_URL = "https://news.example/us/driver-awake-after-crash/story?id=69029794"
+HEADLINE = "Driver awake and speaking with doctors after fiery crash"
+
+
+def tweet(handle: str, status: str) -> str:
+    return (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Update on the driver</p>&mdash; '
+        f'Team ({"@" + handle}) <a href="https://twitter.com/{handle}/status/{status}?ref_src=twsrc%5Etfw">'
+        'February 18, 2020</a></blockquote> <script async src="https://platform.twitter.com/widgets.js"></script>'
+    )
+
+
+def page(state: str, *, state_type: str = "text/javascript", canonical: str = PAGE_URL) -> bytes:
+    state = state.replace("</", "<\\/")  # as pages write state: a "</script>" inside would end the script
+    return f"""<!doctype html><html><head><title>{HEADLINE} - News</title>
+<link rel="canonical" href="{canonical}"><meta property="og:title" content="{HEADLINE}"></head>
+<body><article class="story"><h1>{HEADLINE}</h1>
+<p>The driver was trapped in his car following a collision on the final lap of the race on Monday.</p>
+<p>His team said on Tuesday that he was awake and speaking with his family and doctors at the hospital.</p>
+</article><script type="{state_type}">{state}</script></body></html>""".encode()
+
+
+def abc_style_state() -> str:
+    """A React page's state: this story (URL-encoded embeds in its inlines), then the next story."""
+    state = {
+        "page": {
+            "story": {
+                "everscroll": [
+                    {
+                        "headline": HEADLINE,
+                        "canonical": PAGE_URL,
+                        "inlines": [
+                            {"type": "social", "socialData": [{"description": quote(tweet("team", "1"))}]}
+                        ],
+                    },
+                    {
+                        "headline": "Another story entirely about the weather this weekend",
+                        "canonical": "https://news.example/us/weather-weekend/story?id=1",
+                        "inlines": [
+                            {"type": "social", "socialData": [{"description": quote(tweet("wx", "2"))}]}
+                        ],
+                    },
+                ]
+            }
+        }
+    }
+    return "window['__site__']=" + json.dumps(state) + ";window.other = {broken: true};"
+
+
+def logged(body: bytes) -> dict[str, str]:
+    extraction = scrapers.extract(scrapers.parse_html(body, PAGE_URL))
+    return {embed.post_id: embed.method for embed in extraction.embeds}
+
+
+def test_embed_markup_under_this_articles_record_is_logged_and_the_next_storys_is_not() -> None:
+    assert logged(page(abc_style_state())) == {"twitter:1": "blockquote"}
+
+
+def test_the_article_is_known_by_its_canonical_link_when_the_page_url_is_a_local_file() -> None:
+    body = page(abc_style_state())
+    extraction = scrapers.extract(scrapers.parse_html(body, "file:///home/volunteer/saved/story.html"))
+    assert [embed.post_id for embed in extraction.embeds] == ["twitter:1"]
+
+
+def test_a_next_data_json_state_with_entity_escaped_markup_is_read_by_its_headline() -> None:
+    instagram = (
+        '&lt;blockquote class="instagram-media" data-instgrm-permalink='
+        '"https://www.instagram.com/p/B8ra9H0BmtF/"&gt;&lt;a href="https://www.instagram.com/p/B8ra9H0BmtF/"&gt;'
+        "A post shared by someone&lt;/a&gt;&lt;/blockquote&gt;"
+    )
+    state = json.dumps(
+        {"props": {"pageProps": {"article": {"title": HEADLINE, "blocks": [{"html": instagram}]}}}}
+    )
+    assert logged(page(state, state_type="application/json")) == {"instagram:B8ra9H0BmtF": "blockquote"}
+
+
+def test_markup_under_no_record_naming_any_article_is_not_this_pages() -> None:
+    state = "window.__cache = " + json.dumps({"widgets": [{"html": tweet("someone", "3")}]})
+    assert logged(page(state)) == {}
+
+
+def test_a_relative_url_of_another_page_of_the_site_rules_a_record_out() -> None:
+    state = "var Fusion = {}; Fusion.contentCache = " + json.dumps(
+        {"recirculation": {"canonical_url": "/world/2023/other-story/", "body": [{"html": tweet("x", "4")}]}}
+    )
+    assert logged(page(state)) == {}
+
+
+def test_explain_names_the_record_that_decided() -> None:
+    doc = scrapers.parse_html(page(abc_style_state()), PAGE_URL)
+    by_id = {candidate.post_id: candidate for candidate in explain(doc)}
+    assert by_id["twitter:1"].decision == "embed"
+    assert "under this article's record" in by_id["twitter:1"].found_in
+    assert by_id["twitter:2"].decision == "dropped"
+    assert "another article" in by_id["twitter:2"].reason
