@@ -146,6 +146,8 @@ def post_ref(url: str) -> PostRef | None:
                 NAME, "@" + value, "account", f"https://www.facebook.com/profile.php?id={value}", value
             )
         return None
+    if host == "fb.watch":
+        return None  # a short link to a video: only a redirect names it, and it is never a profile
     profile = _PROFILE.match(path)
     if profile and profile.group("handle").lower() not in _RESERVED and not parts.query:
         handle = profile.group("handle")

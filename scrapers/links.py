@@ -495,18 +495,44 @@ _ID_URLS = {
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
 
 
+# Class words naming a platform on an element that keeps a bare id ("youtube-player", "js-youtube",
+# "tweet-embed"); "x" is too short a word to name one. Words of buttons and feeds that keep an account's id.
+_CLASS_PLATFORMS = frozenset(_ID_URLS) - {"x"}
+_NOT_A_POST_WORDS = frozenset(
+    {"follow", "subscribe", "share", "button", "btn", "timeline", "profile", "channel", "feed", "like"}
+)
+_CLASS_SPLIT = re.compile(r"[-_]+")
+
+
+def _class_template(tag: Tag) -> str | None:
+    classes = tag.get("class")
+    if not classes:
+        return None
+    words = {word for name in classes for word in _CLASS_SPLIT.split(name.lower()) if word}
+    named = words & _CLASS_PLATFORMS
+    if len(named) != 1 or words & _NOT_A_POST_WORDS:
+        return None
+    return _ID_URLS[next(iter(named))]
+
+
+def _type_template(tag: Tag) -> str | None:
+    for name in _TYPE_ATTRIBUTES:
+        value = tag.get(name)
+        if isinstance(value, str) and value.strip().lower() in _ID_URLS:
+            return _ID_URLS[value.strip().lower()]
+    return None
+
+
 def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
-    """Posts named by a publisher's placeholder that keeps a platform name and a bare post id in data
-    attributes; the URL is built as the platform's own embed would, and routed like any other."""
-    for node in doc.with_attribute(*_TYPE_ATTRIBUTES):
-        if node.zone == BOILERPLATE:
+    """Posts named by a publisher's placeholder that keeps a bare post id in a data attribute and names the
+    platform in another (``data-embed-type``) or in its class words (``div.youtube-player[data-id]``); the URL
+    is built as the platform's own embed would, and routed like any other."""
+    seen: set[int] = set()
+    for node in doc.with_attribute(*_TYPE_ATTRIBUTES, *_ID_ATTRIBUTES):
+        if node.zone == BOILERPLATE or node.position in seen:
             continue
-        template = None
-        for name in _TYPE_ATTRIBUTES:
-            value = node.tag.get(name)
-            if isinstance(value, str) and value.strip().lower() in _ID_URLS:
-                template = _ID_URLS[value.strip().lower()]
-                break
+        seen.add(node.position)
+        template = _type_template(node.tag) or _class_template(node.tag)
         if template is None:
             continue
         for name in _ID_ATTRIBUTES:

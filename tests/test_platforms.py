@@ -324,6 +324,23 @@ def test_urls_that_are_not_posts(url: str) -> None:
     assert ref is None or ref.kind == "account", (url, ref)
 
 
+# Short and share links name a post only through a redirect: they are not the profile their path looks like.
+SHORT_LINKS = [
+    "https://fb.watch/abcDEF123/",
+    "https://www.facebook.com/share/p/1AbCdEfGh/",
+    "https://www.facebook.com/share/v/1AbCdEfGh/",
+    "https://vm.tiktok.com/ZMeAbCdEf/",
+    "https://www.tiktok.com/t/ZTabc123/",
+    "https://t.co/8zZ5zP1Oyc",
+    "https://www.reddit.com/r/news/s/AbCdEf123",
+]
+
+
+@pytest.mark.parametrize("url", SHORT_LINKS)
+def test_short_links_name_neither_post_nor_account(url: str) -> None:
+    assert ROUTER.ref(url) is None, url
+
+
 # Snippet pages: every embed form a platform has, with chrome around it. Expected post ids and methods.
 SNIPPET_CASES: dict[str, dict[str, str]] = {
     "twitter": {
@@ -1096,6 +1113,16 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
         # an id that is no post of the named platform, and a type that names no platform
         ('<div data-embed-type="twitter" data-embed-id="not-a-status"></div>', set()),
         ('<div data-embed-type="gallery" data-embed-id="567053242429734913"></div>', set()),
+        # the platform named by class words (a lazy player, DW's empty tweet blockquote)
+        ('<div class="youtube-player" data-id="dQw4w9WgXcQ"></div>', {"youtube:dQw4w9WgXcQ"}),
+        (
+            '<blockquote class="tweet embed" data-id="2066213585680814104"></blockquote>',
+            {"twitter:2066213585680814104"},
+        ),
+        # buttons and feeds keep an account's or the article's own id, not a post's
+        ('<a class="twitter-button" data-id="216842" href="#">Tweet</a>', set()),
+        ('<div class="youtube-subscribe" data-id="dQw4w9WgXcQ"></div>', set()),
+        ('<div class="youtube twitter" data-id="dQw4w9WgXcQ"></div>', set()),
     ],
 )
 def test_publisher_placeholders_naming_platform_and_id(markup: str, expected: set[str]) -> None:
