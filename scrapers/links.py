@@ -481,6 +481,8 @@ _ID_ATTRIBUTES = (
     "data-media-id",
     "data-video-id",
     "data-videoid",
+    "data-video",
+    "video-id",  # Dailymotion's own placeholder: <div class="dailymotion-cpe" video-id="x7tgad0">
 )
 _ID_URLS = {
     "twitter": "https://x.com/i/status/{}",

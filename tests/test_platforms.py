@@ -1115,6 +1115,7 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
         ('<div data-embed-type="gallery" data-embed-id="567053242429734913"></div>', set()),
         # the platform named by class words (a lazy player, DW's empty tweet blockquote)
         ('<div class="youtube-player" data-id="dQw4w9WgXcQ"></div>', {"youtube:dQw4w9WgXcQ"}),
+        ('<div class="dailymotion-cpe" video-id="x7tgad0"></div>', {"dailymotion:x7tgad0"}),
         (
             '<blockquote class="tweet embed" data-id="2066213585680814104"></blockquote>',
             {"twitter:2066213585680814104"},
