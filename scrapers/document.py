@@ -672,6 +672,11 @@ _A_INDEX_URL = 4
 _ATTRIBUTE_KINDS: dict[str, int] = {}
 
 
+# Words of an attribute's name that say its value is a URL.
+_URL_WORDS = frozenset({"url", "href", "permalink", "link", "source"})
+_ATTRIBUTE_WORD = re.compile(r"[-_:]+")
+
+
 def _attribute_kind(attr: str) -> int:
     kind = _ATTRIBUTE_KINDS.get(attr)
     if kind is not None:
@@ -680,8 +685,12 @@ def _attribute_kind(attr: str) -> int:
         kind = _A_CLASS
     else:
         indexed = attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES
-        # "data-src", "data-lazy-src", "iframe-src": lazy loaders park the real src under another name.
-        url = attr in _URL_ATTRIBUTE_SET or attr[-4:] == "-src"
+        # "data-src", "data-lazy-src", "iframe-src": lazy loaders park the real src under another name, and
+        # consent managers and placeholders under names of their own ("data-src-cmplz",
+        # "consent-original-src-_", "data-ezsrc", "data-tweet-url", "data-permalink").
+        url = attr in _URL_ATTRIBUTE_SET or any(
+            word.endswith("src") or word in _URL_WORDS for word in _ATTRIBUTE_WORD.split(attr)
+        )
         kind = (_A_INDEX_URL if url else _A_INDEX) if indexed else (_A_URL if url else _A_NONE)
     if len(_ATTRIBUTE_KINDS) < _CACHE_MAX:
         _ATTRIBUTE_KINDS[attr] = kind

@@ -472,6 +472,7 @@ _TYPE_ATTRIBUTES = (
     "data-service",
     "data-social",
     "data-type",
+    "data-plyr-provider",  # Plyr: <div data-plyr-provider="youtube" data-plyr-embed-id="…">
 )
 _ID_ATTRIBUTES = (
     "data-embed-id",
@@ -482,6 +483,8 @@ _ID_ATTRIBUTES = (
     "data-video-id",
     "data-videoid",
     "data-video",
+    "data-tweet",
+    "data-plyr-embed-id",
     "video-id",  # Dailymotion's own placeholder: <div class="dailymotion-cpe" video-id="x7tgad0">
 )
 _ID_URLS = {
@@ -525,19 +528,41 @@ def _type_template(tag: Tag) -> str | None:
     return None
 
 
+# Embetty (heise's privacy proxy for embeds) renders custom elements: <embetty-tweet status="…">,
+# <embetty-video type="youtube" video-id="…">; by tag, the platform (or the attribute naming it) and the id's.
+_CUSTOM_ELEMENTS = {
+    "embetty-tweet": ("twitter", "status"),
+    "embetty-video": ("type", "video-id"),
+}
+
+
+def _custom_element_template(tag: Tag) -> tuple[str, str] | None:
+    platform, id_attribute = _CUSTOM_ELEMENTS[tag.name]
+    if platform == "type":
+        named = tag.get("type")
+        platform = named.strip().lower() if isinstance(named, str) else ""
+    template = _ID_URLS.get(platform)
+    return (template, id_attribute) if template is not None else None
+
+
 def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     """Posts named by a publisher's placeholder that keeps a bare post id in a data attribute and names the
     platform in another (``data-embed-type``) or in its class words (``div.youtube-player[data-id]``); the URL
     is built as the platform's own embed would, and routed like any other."""
     seen: set[int] = set()
-    for node in doc.with_attribute(*_TYPE_ATTRIBUTES, *_ID_ATTRIBUTES):
+    for node in chain(doc.with_attribute(*_TYPE_ATTRIBUTES, *_ID_ATTRIBUTES), doc.tagged(*_CUSTOM_ELEMENTS)):
         if node.zone == BOILERPLATE or node.position in seen:
             continue
         seen.add(node.position)
-        template = _type_template(node.tag) or _class_template(node.tag)
+        id_attributes: tuple[str, ...] = _ID_ATTRIBUTES
+        if node.tag.name in _CUSTOM_ELEMENTS:
+            custom = _custom_element_template(node.tag)
+            template, id_attributes = (custom[0], (custom[1],)) if custom else (None, ())
+        else:
+            template = _type_template(node.tag) or _class_template(node.tag)
         if template is None:
             continue
-        for name in _ID_ATTRIBUTES:
+        for name in id_attributes:
             value = node.tag.get(name)
             if not isinstance(value, str) or not _BARE_ID.match(value.strip()):
                 continue

@@ -44,6 +44,7 @@ HOSTS = frozenset(
         "nitter.poast.org",
         "nitter.privacydev.net",
         "platform.twitter.com",
+        "platform.x.com",
         "pic.twitter.com",
         "pic.x.com",
         "t.co",
@@ -137,7 +138,7 @@ def post_ref(url: str) -> PostRef | None:
     path = parts.path
     if parts.fragment.startswith("!/"):
         path = "/#" + parts.fragment
-    if host == "platform.twitter.com":
+    if host in {"platform.twitter.com", "platform.x.com"}:
         match = _EMBED_ID.search("?" + parts.query) if "embed" in path.lower() else None
         if match:
             return PostRef(NAME, match.group(1), "post", status_url(match.group(1)))

@@ -1116,6 +1116,33 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
         # the platform named by class words (a lazy player, DW's empty tweet blockquote)
         ('<div class="youtube-player" data-id="dQw4w9WgXcQ"></div>', {"youtube:dQw4w9WgXcQ"}),
         ('<div class="dailymotion-cpe" video-id="x7tgad0"></div>', {"dailymotion:x7tgad0"}),
+        # Plyr and Embetty (heise's privacy proxy) name the platform and keep the id their own way
+        (
+            '<div data-plyr-provider="youtube" data-plyr-embed-id="dQw4w9WgXcQ"></div>',
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+        ('<embetty-tweet status="1234567890123456789"></embetty-tweet>', {"twitter:1234567890123456789"}),
+        ('<embetty-video type="youtube" video-id="dQw4w9WgXcQ"></embetty-video>', {"youtube:dQw4w9WgXcQ"}),
+        ('<embetty-video type="podcast" video-id="dQw4w9WgXcQ"></embetty-video>', set()),
+        # consent managers and placeholders park the URL under attribute names of their own
+        (
+            '<iframe data-src-cmplz="https://www.youtube.com/embed/dQw4w9WgXcQ" src="about:blank"></iframe>',
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+        (
+            '<div consent-original-src-_="https://www.youtube.com/embed/dQw4w9WgXcQ"></div>',
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+        ('<iframe data-ezsrc="https://player.vimeo.com/video/123456789"></iframe>', {"vimeo:123456789"}),
+        (
+            '<div data-tweet-url="https://twitter.com/a/status/1234567890123456789"></div>',
+            {"twitter:1234567890123456789"},
+        ),
+        ('<div data-oembed-url="https://www.instagram.com/p/C1abcDEFghi/"></div>', {"instagram:C1abcDEFghi"}),
+        (
+            '<iframe src="https://platform.x.com/embed/Tweet.html?id=1234567890123456789"></iframe>',
+            {"twitter:1234567890123456789"},
+        ),
         (
             '<blockquote class="tweet embed" data-id="2066213585680814104"></blockquote>',
             {"twitter:2066213585680814104"},
