@@ -18,6 +18,7 @@ from itertools import chain
 from types import ModuleType
 
 from bs4 import Tag
+from bs4.element import NavigableString
 
 from .document import (
     ASIDE,
@@ -183,8 +184,28 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str) -> bool:
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
-    # text of a page where no article body was recognised at all.
-    return zone == NEUTRAL and not doc.has_content_root and ref.node.block is not None
+    # text of a page where no article body was recognised at all: a paragraph, or text a page wrote straight
+    # into a <div> with <br>s between its paragraphs (older CMSs).
+    if zone != NEUTRAL or doc.has_content_root:
+        return False
+    return ref.node.block is not None or _in_loose_text(ref.node.tag)
+
+
+# Text written around a link, straight into its parent element, that makes it running text and not a menu.
+_LOOSE_TEXT_CHARS = 100
+
+
+def _in_loose_text(anchor: Tag) -> bool:
+    parent = anchor.parent
+    if parent is None:
+        return False
+    loose = 0
+    for child in parent.contents:
+        if type(child) is NavigableString:
+            loose += len(child.strip())
+            if loose >= _LOOSE_TEXT_CHARS:
+                return True
+    return False
 
 
 # A line that points readers to where the article itself is discussed ("Comments on Hacker News | Reddit",

@@ -1172,3 +1172,17 @@ def test_an_aside_in_the_body_that_wraps_an_embed_is_the_article_s() -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=wrapped)) == {"youtube:dilaTZ6O8lk"}
     boxed = f'<aside class="pullquote">{player}</aside>'
     assert _post_ids(ARTICLE.format(head="", chrome="", body=boxed)) == set()
+
+
+def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
+    # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
+    prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
+    link = '<a href="https://twitter.com/a/status/1234567890123456789">said on Twitter</a>'
+    text = f"{prose}<br><br>He {link} that it was over.<br><br>{prose}"
+    page = f'<html><body><div class="main">{text}</div></body></html>'
+    assert _post_ids(page) == {"twitter:1234567890123456789"}
+    # A menu of links with a word or two between them is not running text.
+    menu = (
+        f'<html><body><div class="main">Home | {link} | About | Contact</div><div>{prose}</div></body></html>'
+    )
+    assert _post_ids(menu) == set()
