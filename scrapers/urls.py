@@ -77,6 +77,10 @@ _SHIMS = {
     "out.reddit.com": "url",
     # Embed proxies: Embedly's player frame names the original post in "url" (Medium, USA Today, Substack).
     "cdn.embedly.com": "url",
+    # Iframely's frame (Ghost, Medium, many CMSs) and Twitframe name it in "url" too.
+    "cdn.iframe.ly": "url",
+    "iframe.ly": "url",
+    "twitframe.com": "url",
     # A saved copy from the Wayback Machine links every URL through its archive: /web/<timestamp>/<url>.
     "web.archive.org": "/web/",
 }

@@ -1186,3 +1186,25 @@ def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
         f'<html><body><div class="main">Home | {link} | About | Contact</div><div>{prose}</div></body></html>'
     )
     assert _post_ids(menu) == set()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://cdn.embedly.com/widgets/media.html?url=https%3A%2F%2Fyoutu.be%2FdQw4w9WgXcQ",
+            "youtube:dQw4w9WgXcQ",
+        ),
+        (
+            "https://cdn.iframe.ly/api/iframe?url=https%3A%2F%2Ftwitter.com%2Fa%2Fstatus%2F1234567890123456789&key=k",
+            "twitter:1234567890123456789",
+        ),
+        (
+            "https://twitframe.com/show?url=https%3A%2F%2Fx.com%2Fa%2Fstatus%2F1234567890123456789",
+            "twitter:1234567890123456789",
+        ),
+    ],
+)
+def test_embed_proxies_unwrap_to_the_post_they_frame(url: str, expected: str) -> None:
+    ref = ROUTER.ref(url)
+    assert ref is not None and ref.id == expected
