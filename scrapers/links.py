@@ -285,6 +285,11 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     return frozenset(rails)
 
 
+def _repeats_href(ref_url: UrlRef) -> bool:
+    href = ref_url.node.tag.get("href")
+    return isinstance(href, str) and href.strip() == ref_url.url.strip()
+
+
 def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
     """Yield ``(found, ref)`` for every URL in the page that names a post (``found`` set) or an account
     (``found`` None) in a place that counts as the article's own content."""
@@ -295,6 +300,8 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
             continue
         if method == "link":
             attribute = ref_url.attribute
+            if attribute != "href" and _repeats_href(ref_url):
+                continue  # analytics and affiliate attributes copy the href: the href is the sighting
             method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag.get("class"))
         if not router.claims(ref_url.url) or _is_share(ref_url.url):
             continue

@@ -1208,3 +1208,18 @@ def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
 def test_embed_proxies_unwrap_to_the_post_they_frame(url: str, expected: str) -> None:
     ref = ROUTER.ref(url)
     assert ref is not None and ref.id == expected
+
+
+def test_analytics_copies_of_a_links_href_leave_it_a_link() -> None:
+    # Affiliate and analytics scripts copy the href into attributes of their own (data-vars-href,
+    # data-offer-url): still one link, not a placeholder.
+    url = "https://www.instagram.com/p/BcpzP_pA6nH/"
+    body = f'<p>Seen <a data-vars-href="{url}" data-offer-url="{url}" href="{url}">on Instagram</a>.</p>'
+    extraction = scrapers.extract(
+        scrapers.parse_html(
+            ARTICLE.format(head="", chrome="", body=body).encode(), "https://news.example.com/story"
+        )
+    )
+    assert [(embed.post_id, embed.method) for embed in extraction.embeds] == [
+        ("instagram:BcpzP_pA6nH", "link")
+    ]
