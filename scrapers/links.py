@@ -157,19 +157,54 @@ def _is_share(url: str) -> bool:
 _FACADE_WORDS = frozenset({"embed", "lazy", "facade", "lyte", "player", "ytp", "lightbox", "popup", "modal"})
 
 
-def _link_method(node_classes: object) -> str:
+def _link_method(anchor: Tag) -> str:
+    node_classes = anchor.get("class")
     if isinstance(node_classes, list):
         for value in node_classes:
             if _FACADE_WORDS.intersection(value.lower().replace("_", "-").split("-")):
                 return "embed"
-    return "link"
+    return "embed" if _unrendered_embed(anchor) else "link"
+
+
+# How far above a bare-URL link its block named an embed may sit (Franklin: div.embed > div > div > a).
+_EMBED_BLOCK_DEPTH = 3
+
+
+def _beside(child: object, element: Tag) -> bool:
+    """Whether ``child`` is something next to ``element`` in their parent: another element, or text."""
+    if type(child) is Tag:
+        return child is not element
+    return type(child) is NavigableString and bool(child.strip())
+
+
+def _unrendered_embed(anchor: Tag) -> bool:
+    """A link whose text is its own URL, alone in a block whose class says it is an embed: the publisher's
+    embed block before its script rendered it (Adobe Edge Delivery's ``div.embed.instagram``)."""
+    if len(anchor.contents) != 1 or type(anchor.contents[0]) is not NavigableString:
+        return False
+    text = anchor.contents[0].strip()
+    if not text.startswith(("http://", "https://", "www.")) or " " in text:
+        return False
+    element = anchor
+    for _ in range(_EMBED_BLOCK_DEPTH):
+        parent = element.parent
+        if parent is None or any(_beside(child, element) for child in parent.contents):
+            return False
+        classes = parent.get("class")
+        if isinstance(classes, list) and any("embed" in _CLASS_SPLIT.split(name.lower()) for name in classes):
+            return True
+        element = parent
+    return False
 
 
 # Platforms whose players publishers use for their own video rails; a post platform's iframe shows one post.
 _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
 
-def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str) -> bool:
+def _keep(
+    doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool] | None = None
+) -> bool:
+    """Whether a URL's element counts as the article's; ``loose`` caches ``_in_loose_text`` by parent."""
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
@@ -188,17 +223,25 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str) -> bool:
     # into a <div> with <br>s between its paragraphs (older CMSs).
     if zone != NEUTRAL or doc.has_content_root:
         return False
-    return ref.node.block is not None or _in_loose_text(ref.node.tag)
+    if ref.node.block is not None:
+        return True
+    parent = ref.node.tag.parent
+    if parent is None:
+        return False
+    if loose is None:
+        return _in_loose_text(parent)
+    # Siblings share the answer: a page of 100,000 links side by side reads their parent once, not each time.
+    known = loose.get(id(parent))
+    if known is None:
+        known = loose[id(parent)] = _in_loose_text(parent)
+    return known
 
 
 # Text written around a link, straight into its parent element, that makes it running text and not a menu.
 _LOOSE_TEXT_CHARS = 100
 
 
-def _in_loose_text(anchor: Tag) -> bool:
-    parent = anchor.parent
-    if parent is None:
-        return False
+def _in_loose_text(parent: Tag) -> bool:
     loose = 0
     for child in parent.contents:
         if type(child) is NavigableString:
@@ -294,6 +337,7 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
     """Yield ``(found, ref)`` for every URL in the page that names a post (``found`` set) or an account
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router)
+    loose: dict[int, bool] = {}
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -302,11 +346,11 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
             attribute = ref_url.attribute
             if attribute != "href" and _repeats_href(ref_url):
                 continue  # analytics and affiliate attributes copy the href: the href is the sighting
-            method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag.get("class"))
+            method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag)
         if not router.claims(ref_url.url) or _is_share(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
-        if ref is None or not _keep(doc, ref_url, method, ref.platform):
+        if ref is None or not _keep(doc, ref_url, method, ref.platform, loose):
             continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):

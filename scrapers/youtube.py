@@ -145,11 +145,26 @@ def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
                     break
 
 
+_SUBSTACK_PREFIX = "youtube2-"
+
+
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``, and
     publishers' click-to-play placeholders keeping the id in a data attribute (``data-youtube-id``, or
     ``data-video-id`` on an element that names YouTube)."""
     yield from _placeholders(doc)
+    # Substack's YouTube component keeps the id only in its element id when its player did not render:
+    # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">.
+    for node in doc.classed("youtube-wrap"):
+        ident = node.tag.get("id")
+        if not isinstance(ident, str) or not ident.startswith(_SUBSTACK_PREFIX) or node.zone == BOILERPLATE:
+            continue
+        native = ident[len(_SUBSTACK_PREFIX) :]
+        if _VALID.match(native):
+            ref = _ref(native)
+            yield Found(
+                Post(ref.id, NAME, "video", ref.url, native), "embed", node.position, None, block=node.block
+            )
     for node in doc.tagged("lite-youtube", "amp-youtube"):
         if node.zone == BOILERPLATE:
             continue

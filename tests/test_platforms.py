@@ -1223,3 +1223,26 @@ def test_analytics_copies_of_a_links_href_leave_it_a_link() -> None:
     assert [(embed.post_id, embed.method) for embed in extraction.embeds] == [
         ("instagram:BcpzP_pA6nH", "link")
     ]
+
+
+def _methods(body: str) -> list[tuple[str, str]]:
+    page = ARTICLE.format(head="", chrome="", body=body).encode()
+    extraction = scrapers.extract(scrapers.parse_html(page, "https://news.example.com/story"))
+    return [(embed.post_id, embed.method) for embed in extraction.embeds]
+
+
+def test_an_embed_block_before_its_script_rendered_it_is_an_embed() -> None:
+    # Adobe Edge Delivery (Franklin) writes an embed as a block holding the post's bare URL as a link.
+    url = "https://www.instagram.com/p/DL1aGnbsgK-/"
+    block = f'<div class="embed instagram"><div><div><a href="{url}">{url}</a></div></div></div>'
+    assert _methods(block) == [("instagram:DL1aGnbsgK-", "embed")]
+    # The same bare URL written in a sentence, or beside other text in the block, stays a link.
+    assert _methods(f'<p>Source: <a href="{url}">{url}</a></p>') == [("instagram:DL1aGnbsgK-", "link")]
+    beside = f'<div class="embed"><div><a href="{url}">{url}</a> and more</div></div>'
+    assert _methods(beside) == [("instagram:DL1aGnbsgK-", "link")]
+
+
+def test_substacks_youtube_component_keeps_its_id_in_the_element_id() -> None:
+    component = '<div id="youtube2-6JnMxNa5R-w" class="youtube-wrap"><div class="youtube-inner"></div></div>'
+    assert _methods(component) == [("youtube:6JnMxNa5R-w", "embed")]
+    assert _methods('<div id="youtube2-short" class="youtube-wrap"></div>') == []
