@@ -20,7 +20,7 @@ from types import ModuleType
 from bs4 import Tag
 
 from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
-from .extract import EMBED_MARKUP_CLASSES, _router, extract, state_embeds
+from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
     _bare_refs,
     _is_share,
@@ -81,7 +81,7 @@ def _sightings(
         for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
             tag = block.node.tag if block.node is not None else None
             yield ref, ref.url, block.position, tag, "text of a paragraph", block.text
-    for markup, node, ours in state_markup(doc, EMBED_MARKUP_CLASSES):
+    for markup, node, ours in state_markup(doc, STATE_MARKERS):
         where = _STATE_OURS if ours else _STATE_OTHER
         for sighting in state_embeds(doc, markup, node.position, modules):
             post = sighting.post

@@ -160,6 +160,8 @@ EMBED_MARKUP_CLASSES = (
     "mastodon-embed",
     "text-post-media",
 )
+# What embed markup kept in a page's JSON state looks like: a widget's class, or a player's iframe.
+STATE_MARKERS = (*EMBED_MARKUP_CLASSES, "<iframe")
 EMBED_MARKUP_TAGS = ("amp-twitter", "amp-instagram", "amp-youtube", "amp-facebook", "lite-youtube")
 
 
@@ -197,7 +199,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         found.extend(scan_raw(doc, router))
         found.extend(scan_state(doc, router))
         found.extend(scan_typed(doc, router))
-        for kept, node, ours in state_markup(doc, EMBED_MARKUP_CLASSES):
+        for kept, node, ours in state_markup(doc, STATE_MARKERS):
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
@@ -273,9 +275,13 @@ def state_embeds(
     """The embeds in a piece of markup the page's JSON state holds for its article (``state.state_markup``),
     read by the platform modules as they read the page, placed where the state's script sits."""
     fragment = parse_html(markup, doc.url)
-    for module in modules:
-        for sighting in module.scan(fragment):
-            yield replace(sighting, position=position, block=None, span=None)
+    sightings = chain.from_iterable(module.scan(fragment) for module in modules)
+    # Players (iframes, placeholders) too; the state's links are the state body's business (``scan_state``).
+    players = (
+        found for found, _ref in scan_links(fragment, _router(modules)) if found and found.method != "link"
+    )
+    for sighting in chain(sightings, players):
+        yield replace(sighting, position=position, block=None, span=None)
 
 
 def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:

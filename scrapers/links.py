@@ -342,13 +342,13 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
             continue
+        if not router.claims(ref_url.url) or _is_share(ref_url.url):
+            continue
         if method == "link":
             attribute = ref_url.attribute
             if attribute != "href" and _repeats_href(ref_url):
                 continue  # analytics and affiliate attributes copy the href: the href is the sighting
             method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag)
-        if not router.claims(ref_url.url) or _is_share(ref_url.url):
-            continue
         ref = router.ref(ref_url.url)
         if ref is None or not _keep(doc, ref_url, method, ref.platform, loose):
             continue

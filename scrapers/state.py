@@ -16,6 +16,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .document import Node, ParsedDocument, title_key
@@ -30,6 +31,10 @@ _MAX_STATE_CHARS = 5_000_000
 # At most this many JSON literals are tried per script (``= {`` can open code as well as data).
 _MAX_LITERALS = 40
 _ASSIGNED_OBJECT = re.compile(r"=\s*\{")
+# State handed to the parser as a string literal: window.__DATA__ = JSON.parse(`{...}`) (or "..." / '...').
+_PARSED_STRING = re.compile(r"JSON\.parse\(\s*([`\"'])")
+_JS_ESCAPE = re.compile(r"\\(.)", re.S)
+_JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 # Keys whose value says which article a record is: these decide whether an embed below them is this page's.
 _TITLE_KEYS = frozenset({"headline", "title", "seotitle", "socialtitle"})
 _URL_KEYS = frozenset(
@@ -47,6 +52,29 @@ _URL_KEYS = frozenset(
         "weburl",
     }
 )
+# A platform's player address, looked for just after an "iframe" a state writes (quotes maybe escaped).
+_PLAYER_HOST = re.compile(
+    r"youtube|youtu\.be|vimeo|dailymotion|facebook\.com|tiktok|instagram|twitter|x\.com|bsky|reddit|t\.me"
+    r"|telegram|rumble|streamable|threads"
+)
+_PLAYER_WINDOW = 400
+_PLAYER_TRIES = 200
+
+
+def _names_player(text: str) -> bool:
+    """Whether some "iframe" in ``text`` is followed closely by a platform's address."""
+    index = text.find("iframe")
+    tries = 0
+    while index != -1 and tries < _PLAYER_TRIES:
+        if _PLAYER_HOST.search(text, index, index + _PLAYER_WINDOW):
+            return True
+        index = text.find("iframe", index + 6)
+        tries += 1
+    return False
+
+
+# A string shorter than this holds no embed's markup (the shortest, an iframe with a src, is longer).
+_SHORTEST_MARKUP = 30
 # A title shorter than this is too generic to tell one article from another ("Video", "Live updates").
 _MIN_TITLE = 20
 
@@ -147,6 +175,10 @@ def _literals(text: str, is_json: bool) -> Iterator[object]:
         except ValueError:
             return
         return
+    for match in _PARSED_STRING.finditer(text):
+        parsed = _parsed_literal(text, match.end(), match.group(1))
+        if parsed is not None:
+            yield parsed
     end = 0
     for tries, match in enumerate(_ASSIGNED_OBJECT.finditer(text)):
         if tries >= _MAX_LITERALS:
@@ -160,13 +192,46 @@ def _literals(text: str, is_json: bool) -> Iterator[object]:
         yield value
 
 
-def _marked(data: object, markers: tuple[str, ...]) -> Iterator[tuple[str, tuple[dict[str, object], ...]]]:
+def _parsed_literal(text: str, start: int, quote: str) -> object | None:
+    """The JSON value in the JS string literal opening at ``start`` (after its quote), or None."""
+    index = start
+    while True:
+        index = text.find(quote, index)
+        if index == -1:
+            return None
+        backslashes = 0
+        while index - 1 - backslashes >= start and text[index - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            break
+        index += 1
+    # The literal's JS escapes undone as JS undoes them (a doubled backslash is one, an escaped quote a
+    # quote); a "u" escape is left for JSON to read, and control characters are allowed in JSON strings.
+    literal = _JS_ESCAPE.sub(_js_unescape, text[start:index])
+    try:
+        value: object = json.loads(literal, strict=False)
+    except ValueError:
+        return None
+    return value
+
+
+def _js_unescape(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "\\u" if char == "u" else _JS_ESCAPES.get(char, char)
+
+
+@lru_cache(maxsize=8)
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(marker) for marker in markers))
+
+
+def _marked(data: object, markers: re.Pattern[str]) -> Iterator[tuple[str, tuple[dict[str, object], ...]]]:
     """Every string in ``data`` holding a marker, with the records (objects) above it, outermost first."""
     stack: list[tuple[object, tuple[dict[str, object], ...]]] = [(data, ())]
     while stack:
         item, records = stack.pop()
         if isinstance(item, str):
-            if any(marker in item for marker in markers):
+            if len(item) > _SHORTEST_MARKUP and markers.search(item):
                 yield item, records
         elif isinstance(item, dict):
             inner = (*records, item)
@@ -194,8 +259,12 @@ def _belongs(records: Iterable[dict[str, object]], identity: _Identity) -> bool:
 
 def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tuple[str, Node, bool]]:
     """(markup, script, is this article's) for every string in the page's JSON state that holds a platform's
-    embed markup (one of ``markers``, class names such as ``twitter-tweet``), in document order."""
-    identity = _Identity(doc)
+    embed markup (one of ``markers``: class names such as ``twitter-tweet``, or ``<iframe``), in document
+    order."""
+    identity: _Identity | None = None  # read from the page only when some script holds embed markup
+    # "<iframe" is looked for as "iframe": a state may write it "\\u003ciframe", "%3Ciframe", "&lt;iframe".
+    bare = _marker_pattern(tuple(marker.lstrip("<") for marker in markers))
+    classed = _marker_pattern(tuple(marker for marker in markers if not marker.startswith("<")))
     for node in doc.tagged("script"):
         if node.tag.has_attr("src"):
             continue
@@ -204,8 +273,12 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
         if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
             continue
         text = node.tag.string
-        if not text or len(text) > _MAX_STATE_CHARS or not any(marker in text for marker in markers):
+        if not text or len(text) > _MAX_STATE_CHARS or not bare.search(text):
             continue
+        if not classed.search(text) and not _names_player(text):
+            continue  # "iframe" only in code or styles, never with a player's address: nothing to read
         for data in _literals(text, kind in _JSON_TYPES):
-            for value, records in _marked(data, markers):
+            for value, records in _marked(data, bare):
+                if identity is None:
+                    identity = _Identity(doc)
                 yield _decoded(value), node, bool(identity) and _belongs(records, identity)

@@ -106,3 +106,24 @@ def test_explain_names_the_record_that_decided() -> None:
     assert "under this article's record" in by_id["twitter:1"].found_in
     assert by_id["twitter:2"].decision == "dropped"
     assert "another article" in by_id["twitter:2"].reason
+
+
+def test_a_player_iframe_in_state_handed_to_json_parse_as_a_template_literal() -> None:
+    # Scientific American: window.__DATA__ = JSON.parse(`{...}`), its consent-gated video an iframe string
+    # among the article's content blocks, absent from the rendered markup.
+    player = '<iframe loading="lazy" src="https://www.youtube.com/embed/8WyWFAS96ac"></iframe>'
+    article = {"title": HEADLINE, "url": PAGE_URL, "content": [{"tag": "figure", "content": player}]}
+    other = {"title": "Another story entirely about bees and their moods", "url": "/article/bees/"}
+    other["content"] = [{"tag": "figure", "content": player.replace("8WyWFAS96ac", "dQw4w9WgXcQ")}]
+    data = json.dumps({"initialData": {"article": article, "recommended": [other]}})
+    literal = data.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+    assert logged(page(f"window.__DATA__=JSON.parse(`{literal}`);")) == {"youtube:8WyWFAS96ac": "iframe"}
+    # The same as a double-quoted literal.
+    quoted = json.dumps(data)
+    assert logged(page(f"window.__DATA__ = JSON.parse({quoted});")) == {"youtube:8WyWFAS96ac": "iframe"}
+
+
+def test_links_in_state_markup_are_not_players() -> None:
+    link = '<p>As <a href="https://x.com/a/status/77">she said</a>, <iframe src="about:blank"></iframe></p>'
+    state = "window.__s = " + json.dumps({"story": {"headline": HEADLINE, "body": link}})
+    assert logged(page(state)) == {}
