@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
-from bs4.element import PageElement
+from bs4.element import NavigableString, PageElement
 
 __all__ = [
     "ASIDE",
@@ -477,6 +477,8 @@ class ParsedDocument:
     urls: list[UrlRef] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
     comments: list[tuple[str, int]] = field(default_factory=list)
+    # Strings holding "://" written straight into an element outside any text block, with that element.
+    loose_texts: list[tuple[str, Node]] = field(default_factory=list)
     has_content_root: bool = False
     base_url: str | None = None  # the page's <base href>, when it names an absolute URL
     # Openers the prose rule (``_prose_body``) put in place of what class words said, by ``id()`` of the
@@ -522,6 +524,15 @@ def _words(value: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD_SPLIT.split(value) if w)
 
 
+# Compounds of "comment" name a comments section ("commentlinks", "commentsection", "commentaire"), except
+# the words for an opinion article and its writer.
+_COMMENT_GENRE = frozenset({"commentary", "commentaries", "commentator", "commentators"})
+
+
+def _comment_compound(word: str) -> bool:
+    return word.startswith("comment") and word not in _COMMENT_GENRE
+
+
 def _value_verdict(value: str) -> int | None:
     """What one class value (or id) says about its element's zone."""
     words = _words(value)
@@ -529,7 +540,7 @@ def _value_verdict(value: str) -> int | None:
         return _STRONG_CHROME
     if "footer" in words and words & _FIGURE_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
         return None  # a figure's footer ("subbuzz__figure-footer") is its caption and credit line
-    if words & _STRONG_CHROME_WORDS:
+    if words & _STRONG_CHROME_WORDS or any(_comment_compound(word) for word in words):
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
         # which a content marker below may override.
         return _WEAK_CHROME if words & _LAYOUT_WORDS else _STRONG_CHROME
@@ -672,8 +683,9 @@ _A_INDEX_URL = 4
 _ATTRIBUTE_KINDS: dict[str, int] = {}
 
 
-# Words of an attribute's name that say its value is a URL.
-_URL_WORDS = frozenset({"url", "href", "permalink", "link", "source"})
+# Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so).
+_URL_ENDINGS = ("src", "url", "href")
+_URL_WORDS = frozenset({"permalink", "link", "source"})
 _ATTRIBUTE_WORD = re.compile(r"[-_:]+")
 
 
@@ -687,9 +699,9 @@ def _attribute_kind(attr: str) -> int:
         indexed = attr.startswith("data-") or attr in _INDEXED_ATTRIBUTES
         # "data-src", "data-lazy-src", "iframe-src": lazy loaders park the real src under another name, and
         # consent managers and placeholders under names of their own ("data-src-cmplz",
-        # "consent-original-src-_", "data-ezsrc", "data-tweet-url", "data-permalink").
+        # "consent-original-src-_", "data-ezsrc", "data-tweet-url", "data-resourceurl", "data-permalink").
         url = attr in _URL_ATTRIBUTE_SET or any(
-            word.endswith("src") or word in _URL_WORDS for word in _ATTRIBUTE_WORD.split(attr)
+            word.endswith(_URL_ENDINGS) or word in _URL_WORDS for word in _ATTRIBUTE_WORD.split(attr)
         )
         kind = (_A_INDEX_URL if url else _A_INDEX) if indexed else (_A_URL if url else _A_NONE)
     if len(_ATTRIBUTE_KINDS) < _CACHE_MAX:
@@ -714,6 +726,8 @@ class _Walker:
         urls = doc.urls
         blocks = doc.blocks
         comments = doc.comments
+        loose = doc.loose_texts
+        string_type = NavigableString
         attribute_kinds = _ATTRIBUTE_KINDS
         tag_enter = _TAG_ENTER
         enter = _ENTER
@@ -807,6 +821,10 @@ class _Walker:
                         push((child, state, block, None))
                     elif kind_of is comment_type:
                         comments.append((str(child), position))
+                    elif kind_of is string_type and block is None and "://" in child:  # type: ignore[operator]
+                        # Text written straight into an element, outside any paragraph: a live blog's bare
+                        # URL under an entry's heading. Kept (with its element) for the bare-URL scan.
+                        loose.append((str(child), node))
             else:
                 for child in reversed(contents):
                     kind_of = type(child)

@@ -689,6 +689,15 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
                 continue
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
             yield Found(post, "link", block.position, text, block=index), ref
+    # The same outside paragraphs: a URL written straight into the body's element (a live blog's entry
+    # holding a heading and the bare URL of the post it meant to embed). Profiles there are not cited.
+    for loose, node in doc.loose_texts:
+        if not (node.zone == CONTENT or (node.zone == NEUTRAL and not doc.has_content_root)):
+            continue
+        for ref in _bare_refs(loose, router):
+            if ref.kind != "account":
+                post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+                yield Found(post, "link", node.position, loose.strip(), block=None), ref
     for node in doc.classed(*WRAPPER_CLASSES):
         if node.zone in CHROME:
             continue

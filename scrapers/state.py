@@ -225,19 +225,94 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(marker) for marker in markers))
 
 
-def _marked(data: object, markers: re.Pattern[str]) -> Iterator[tuple[str, tuple[dict[str, object], ...]]]:
-    """Every string in ``data`` holding a marker, with the records (objects) above it, outermost first."""
-    stack: list[tuple[object, tuple[dict[str, object], ...]]] = [(data, ())]
+def _marked(
+    data: object, markers: re.Pattern[str]
+) -> Iterator[tuple[str | dict[str, object], tuple[dict[str, object], ...], tuple[str, ...]]]:
+    """Every string in ``data`` holding a marker, and every record naming an embed (``_embed_record``), with
+    the records (objects) above it, outermost first, and the keys that lead to it."""
+    stack: list[tuple[object, tuple[dict[str, object], ...], tuple[str, ...]]] = [(data, (), ())]
+    walked: set[int] = set()  # a devalued state can hold cycles: every object is walked once
     while stack:
-        item, records = stack.pop()
+        item, records, keys = stack.pop()
+        if isinstance(item, (dict, list)):
+            if id(item) in walked:
+                continue
+            walked.add(id(item))
         if isinstance(item, str):
             if len(item) > _SHORTEST_MARKUP and markers.search(item):
-                yield item, records
+                yield item, records, keys
         elif isinstance(item, dict):
+            if _embed_record(item):
+                yield item, records, keys
             inner = (*records, item)
-            stack.extend((value, inner) for value in reversed(item.values()))
+            stack.extend((value, inner, (*keys, str(key))) for key, value in reversed(item.items()))
         elif isinstance(item, list):
-            stack.extend((value, records) for value in reversed(item))
+            stack.extend((value, records, keys) for value in reversed(item))
+
+
+# A state's record of an embed names the platform (or an iframe) in one of these keys and keeps the URL in
+# one of the URL keys, itself or in its attributes: {"provider": "Instagram", "url": "…/p/…"} (Nuxt),
+# {"type": "iframe", "subtype": "youtube", "attribs": {"src": "…/embed/…"}} (a body as a node tree).
+_NAME_KEYS = (
+    "provider",
+    "type",
+    "subtype",
+    "__typename",
+    "platform",
+    "service",
+    "embedType",
+    "embed_type",
+    "tag",
+)
+_RECORD_URL_KEYS = ("url", "src", "href", "embedUrl", "embed_url", "permalink", "link")
+_ATTRIBUTE_KEYS = ("attribs", "attributes", "attrs", "props")
+_PLATFORM_HOSTS = {
+    "instagram": ("instagram.com", "instagr.am"),
+    "twitter": ("twitter.com", "x.com"),
+    "tweet": ("twitter.com", "x.com"),
+    "x": ("twitter.com", "x.com"),
+    "youtube": ("youtube.com", "youtu.be", "youtube-nocookie.com"),
+    "tiktok": ("tiktok.com",),
+    "facebook": ("facebook.com", "fb.com"),
+    "vimeo": ("vimeo.com",),
+    "bluesky": ("bsky.app",),
+    "threads": ("threads.net", "threads.com"),
+    "reddit": ("reddit.com", "redd.it"),
+    "telegram": ("t.me", "telegram.me"),
+    "dailymotion": ("dailymotion.com", "dai.ly"),
+}
+# Keys leading to records that are not the article's own embeds: rails and lists of other things. Only keys
+# of a few words are read so: a GraphQL cache writes whole queries into its keys.
+_KEY_WORDS = 40
+_RAIL_KEY = re.compile(
+    r"related|recommend|popular|trending|teaser|promo|playlist|recirc|sidebar|rail|latest|more", re.I
+)
+
+
+def _embed_record(record: dict[str, object]) -> bool:
+    names = [value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)]
+    return bool(names) and any(name == "iframe" or name in _PLATFORM_HOSTS for name in names)
+
+
+def _record_markup(record: dict[str, object]) -> str | None:
+    """The player markup a page's script would render for an embed record: an iframe of its URL, when the
+    URL is on the platform the record names (any platform for an iframe record)."""
+    names = {value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)}
+    places: list[dict[str, object]] = [record]
+    places.extend(inner for key in _ATTRIBUTE_KEYS if isinstance(inner := record.get(key), dict))
+    for place in places:
+        for key in _RECORD_URL_KEYS:
+            url = place.get(key)
+            if not isinstance(url, str) or not url.strip().startswith(("http://", "https://", "//")):
+                continue
+            host = _host(url if not url.strip().startswith("//") else "https:" + url.strip()) or ""
+            if "iframe" in names or any(
+                host == known or host.endswith("." + known)
+                for name in names
+                for known in _PLATFORM_HOSTS.get(name, ())
+            ):
+                return f'<iframe src="{html.escape(url.strip(), quote=True)}"></iframe>'
+    return None
 
 
 def _decoded(value: str) -> str:
@@ -247,6 +322,61 @@ def _decoded(value: str) -> str:
     if "&lt;" in value:
         value = html.unescape(value)
     return value
+
+
+# A state holding embed records: a key that names a platform, or a node-tree iframe.
+_RECORD_HINT = re.compile(
+    r'"(?:provider|subtype|embedType|embed_type|platform|service)"|"type"\s*:\s*"iframe"'
+)
+# Nuxt 3 writes its state flattened (devalue): a list whose objects hold indexes into the list. Wrappers such
+# as ["Reactive", 1] stand for the value they wrap; negative indexes are undefined, holes and NaN.
+_DEVALUE_WRAPPERS = frozenset(
+    {"Reactive", "ShallowReactive", "Ref", "ShallowRef", "EmptyRef", "EmptyShallowRef"}
+)
+
+
+def _devalued(data: object) -> object:
+    """``data`` itself, or the object graph a devalue-flattened list stands for."""
+    if not isinstance(data, list) or len(data) < 2 or not _flattened_root(data[0]):
+        return data
+    size = len(data)
+    made: list[object] = [None] * size
+    for index, value in enumerate(data):
+        if isinstance(value, dict):
+            made[index] = {}
+        elif isinstance(value, list) and not (value and isinstance(value[0], str)):
+            made[index] = []
+        elif not isinstance(value, list):
+            made[index] = value
+
+    def ref(index: object) -> object:
+        # A wrapper chain is followed a few steps at most; a longer one is a malformed or hostile state.
+        for _ in range(8):
+            if not isinstance(index, int) or not 0 <= index < size:
+                return None
+            value = data[index]
+            if isinstance(value, list) and value and isinstance(value[0], str):
+                if value[0] in _DEVALUE_WRAPPERS and len(value) > 1:
+                    index = value[1]
+                    continue
+                return value[1] if len(value) > 1 and isinstance(value[1], str) else None
+            return made[index]
+        return None
+
+    for index, value in enumerate(data):
+        target = made[index]
+        if isinstance(value, dict) and isinstance(target, dict):
+            for key, child in value.items():
+                target[key] = ref(child)
+        elif isinstance(value, list) and isinstance(target, list):
+            target.extend(ref(child) for child in value)
+    return ref(0)
+
+
+def _flattened_root(first: object) -> bool:
+    if isinstance(first, list):
+        return bool(first) and first[0] in _DEVALUE_WRAPPERS
+    return isinstance(first, dict) and bool(first) and all(type(value) is int for value in first.values())
 
 
 def _belongs(records: Iterable[dict[str, object]], identity: _Identity) -> bool:
@@ -273,12 +403,22 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
         if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
             continue
         text = node.tag.string
-        if not text or len(text) > _MAX_STATE_CHARS or not bare.search(text):
+        if not text or len(text) > _MAX_STATE_CHARS:
             continue
-        if not classed.search(text) and not _names_player(text):
+        if not bare.search(text) and not _RECORD_HINT.search(text):
+            continue
+        if not classed.search(text) and not _names_player(text) and not _RECORD_HINT.search(text):
             continue  # "iframe" only in code or styles, never with a player's address: nothing to read
         for data in _literals(text, kind in _JSON_TYPES):
-            for value, records in _marked(data, bare):
+            for value, records, keys in _marked(_devalued(data), bare):
+                if isinstance(value, dict):
+                    markup = _record_markup(value)
+                    if markup is None or any(
+                        len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys
+                    ):
+                        continue
+                else:
+                    markup = _decoded(value)
                 if identity is None:
                     identity = _Identity(doc)
-                yield _decoded(value), node, bool(identity) and _belongs(records, identity)
+                yield markup, node, bool(identity) and _belongs(records, identity)

@@ -1246,3 +1246,36 @@ def test_substacks_youtube_component_keeps_its_id_in_the_element_id() -> None:
     component = '<div id="youtube2-6JnMxNa5R-w" class="youtube-wrap"><div class="youtube-inner"></div></div>'
     assert _methods(component) == [("youtube:6JnMxNa5R-w", "embed")]
     assert _methods('<div id="youtube2-short" class="youtube-wrap"></div>') == []
+
+
+def test_a_bare_post_url_written_straight_into_a_live_blog_entry() -> None:
+    # Reach plc's live blogs: an entry holds a heading and, outside any paragraph, the bare URL of the post.
+    entry = (
+        '<div class="live-event-entry"><div class="entry-content"><h3>Another favourite shuts</h3>'
+        "https://www.facebook.com/DwyersOfCork/posts/2800731780195723</div></div>"
+    )
+    assert _methods(entry) == [("facebook:2800731780195723", "link")]
+    # The same loose text in page chrome is not the article's.
+    chrome = (
+        '<footer class="site-footer">https://www.facebook.com/DwyersOfCork/posts/2800731780195723</footer>'
+    )
+    page = (
+        f"<html><body>{chrome}<article><div class='entry-content'><p>Text.</p></div></article></body></html>"
+    )
+    assert _post_ids(page) == set()
+
+
+def test_placeholder_urls_under_attribute_names_ending_in_url() -> None:
+    body = (
+        '<div class="embedInner Twitter" data-provider="Twitter" '
+        'data-resourceurl="https://twitter.com/AutonomousUnion/status/1254834028248735744"></div>'
+    )
+    assert _methods(body) == [("twitter:1254834028248735744", "placeholder")]
+
+
+def test_compound_comment_words_mark_a_comments_section_but_commentary_is_an_article() -> None:
+    link = '<p>Remember this? <a href="https://youtu.be/O6C2t6GtNDI?t=191">youtu.be/O6C2t6GtNDI</a></p>'
+    comments = f'<div class="sect sect_commentlinks"><ul><li class="member">{link}</li></ul></div>'
+    assert _methods(comments) == []
+    commentary = f'<div class="commentary-body">{link}</div>'
+    assert _methods(commentary) == [("youtube:O6C2t6GtNDI", "link")]

@@ -127,3 +127,55 @@ def test_links_in_state_markup_are_not_players() -> None:
     link = '<p>As <a href="https://x.com/a/status/77">she said</a>, <iframe src="about:blank"></iframe></p>'
     state = "window.__s = " + json.dumps({"story": {"headline": HEADLINE, "body": link}})
     assert logged(page(state)) == {}
+
+
+def test_nuxt_flattened_state_records_naming_a_platform_are_embeds() -> None:
+    # Nuxt 3 writes __NUXT_DATA__ flattened (devalue): objects hold indexes into one list. OMR's article keeps
+    # its Instagram posts only as {"provider": "Instagram", "url": …} records after its last paragraph.
+    flat: list[object] = [
+        ["Reactive", 1],
+        {"article": 2, "recommended": 9},
+        {"title": 3, "canonical": 4, "embeds": 5},
+        HEADLINE,
+        PAGE_URL,
+        [6],
+        {"__typename": 7, "provider": 8, "url": 10},
+        "Embed",
+        "Instagram",
+        [11],
+        "https://www.instagram.com/p/CxGkwHxxx4Z/?utm_source=ig_web_copy_link",
+        {"provider": 8, "url": 12},
+        "https://www.instagram.com/p/CvM7VLWOpXZ/",
+    ]
+    assert logged(page(json.dumps(flat), state_type="application/json")) == {
+        "instagram:CxGkwHxxx4Z": "iframe"
+    }
+
+
+def test_a_body_kept_as_a_node_tree_yields_its_iframes_not_other_articles() -> None:
+    # SCMP's Apollo state: the body is a tree of {"type", "attribs", "children"} nodes; the same state
+    # holds "more on this" articles' bodies with their own videos.
+    def player(video: str) -> dict[str, object]:
+        return {
+            "type": "iframe",
+            "subtype": "youtube",
+            "attribs": {"src": f"//www.youtube.com/embed/{video}"},
+        }
+
+    article = {"headline": HEADLINE, "url": PAGE_URL, "body": {"children": [player("4aLsovwsaQE")]}}
+    article["moreOnThisArticles"] = [
+        {"headline": "Another story", "body": {"children": [player("BLtagamRFZc")]}}
+    ]
+    state = "window.__APOLLO_STATE__=" + json.dumps({"ROOT_QUERY": {"content": article}})
+    assert logged(page(state)) == {"youtube:4aLsovwsaQE": "iframe"}
+    # A record naming one platform with another platform's URL is not that platform's embed.
+    wrong = {
+        "headline": HEADLINE,
+        "embeds": [{"provider": "instagram", "url": "https://www.youtube.com/watch?v=4aLsovwsaQE"}],
+    }
+    assert logged(page("window.__s = " + json.dumps(wrong))) == {}
+
+
+def test_a_devalued_state_with_a_cycle_is_read_once() -> None:
+    flat: list[object] = [["Reactive", 1], {"self": 1, "title": 2}, HEADLINE]
+    assert logged(page(json.dumps(flat), state_type="application/json")) == {}
