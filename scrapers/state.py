@@ -124,7 +124,8 @@ class _Identity:
                 continue
             name = key.lower()
             if name in _TITLE_KEYS:
-                key_text = title_key(value)
+                # A page re-encoded into a narrower charset writes what it lacks as "&#252;", in scripts too.
+                key_text = title_key(html.unescape(value) if "&" in value else value)
                 if len(key_text) >= _MIN_TITLE and any(
                     title.startswith(key_text) or key_text.startswith(title) for title in self.titles
                 ):
