@@ -391,7 +391,27 @@ def _raw_text(node: Node) -> str | None:
     parked = node.tag.get(PARKED_BASE64)
     if isinstance(parked, str):
         return _unbase64(parked)
+    markup = _parked_markup(node.tag)
+    if markup is not None:
+        return markup if node.tag.string is None else markup + "\n" + node.tag.string
     return node.tag.string
+
+
+def _parked_markup(tag: Tag) -> str | None:
+    """Embed markup a consent gate parks in a data attribute until consent (``<script
+    data-content='&lt;blockquote class="instagram-media" …'>``), entities already undone by the parser."""
+    for name, value in tag.attrs.items():
+        if (
+            name.startswith("data-")
+            and isinstance(value, str)
+            and "<" in value
+            and _PARKED_WORDS.search(value)
+        ):
+            return value
+    return None
+
+
+_PARKED_WORDS = re.compile(r"<(?:blockquote|iframe)\b", re.I)
 
 
 def _unbase64(value: str) -> str | None:
@@ -407,6 +427,8 @@ def _unbase64(value: str) -> str | None:
 def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     if node.zone == CONTENT:
         return True
+    if node.zone == ASIDE and _parked_markup(node.tag) is not None:
+        return True  # a platform's embed markup a consent gate parks: an embed counts in weak chrome too
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
     # Without a recognised article body, only carriers of parked markup count; page-level code does not.
@@ -416,8 +438,21 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
     """The elements whose text or an attribute is markup or code: scripts, textareas, iframes with srcdoc,
-    consent placeholders parking the embed base64-encoded."""
-    return chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc", PARKED_BASE64))
+    consent placeholders parking the embed base64-encoded or as markup in a data attribute."""
+    seen: set[int] = set()
+    for node in chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc", PARKED_BASE64), _parking(doc)):
+        if node.position not in seen:
+            seen.add(node.position)
+            yield node
+
+
+def _parking(doc: ParsedDocument) -> Iterator[Node]:
+    for name, nodes in doc.nodes_by_attribute.items():
+        if name.startswith("data-") and name != PARKED_BASE64:
+            for node in nodes:
+                value = node.tag.get(name)
+                if isinstance(value, str) and "<" in value and _PARKED_WORDS.search(value):
+                    yield node
 
 
 def raw_urls(node: Node) -> Iterator[str]:
@@ -445,7 +480,7 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     for node in raw_carriers(doc):
         if not _raw_in_play(doc, node):
             continue
-        method = "script" if node.tag.name == "script" else "embed"
+        method = "script" if node.tag.name == "script" and _parked_markup(node.tag) is None else "embed"
         seen: set[str] = set()
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None

@@ -259,12 +259,16 @@ _NAME_KEYS = (
     "type",
     "subtype",
     "__typename",
+    "@type",
     "platform",
     "service",
     "embedType",
     "embed_type",
     "tag",
 )
+# Record names that say "an embed" without naming the platform ("DocumentBlockExternalContent", "oembed",
+# "SocialEmbed"): the URL's own platform decides, as for an iframe.
+_GENERIC_EMBED = re.compile(r"embed|externalcontent|external_content", re.I)
 _RECORD_URL_KEYS = ("url", "src", "href", "embedUrl", "embed_url", "permalink", "link")
 _ATTRIBUTE_KEYS = ("attribs", "attributes", "attrs", "props")
 _PLATFORM_HOSTS = {
@@ -292,7 +296,12 @@ _RAIL_KEY = re.compile(
 
 def _embed_record(record: dict[str, object]) -> bool:
     names = [value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)]
-    return bool(names) and any(name == "iframe" or name in _PLATFORM_HOSTS for name in names)
+    return bool(names) and any(_any_platform(name) or name in _PLATFORM_HOSTS for name in names)
+
+
+def _any_platform(name: str) -> bool:
+    """Whether a record's name says it embeds whatever its URL is (an iframe, an external-content block)."""
+    return name == "iframe" or bool(_GENERIC_EMBED.search(name))
 
 
 def _record_markup(record: dict[str, object]) -> str | None:
@@ -307,7 +316,7 @@ def _record_markup(record: dict[str, object]) -> str | None:
             if not isinstance(url, str) or not url.strip().startswith(("http://", "https://", "//")):
                 continue
             host = _host(url if not url.strip().startswith("//") else "https:" + url.strip()) or ""
-            if "iframe" in names or any(
+            if any(_any_platform(name) for name in names) or any(
                 host == known or host.endswith("." + known)
                 for name in names
                 for known in _PLATFORM_HOSTS.get(name, ())
@@ -327,7 +336,8 @@ def _decoded(value: str) -> str:
 
 # A state holding embed records: a key that names a platform, or a node-tree iframe.
 _RECORD_HINT = re.compile(
-    r'"(?:provider|subtype|embedType|embed_type|platform|service)"|"type"\s*:\s*"iframe"'
+    r'"(?:provider|subtype|embedType|embed_type|platform|service)"'
+    r'|"(?:@?type|__typename)"\s*:\s*"[^"]{0,60}(?:iframe|[Ee]mbed|ExternalContent)'
 )
 # Nuxt 3 writes its state flattened (devalue): a list whose objects hold indexes into the list. Wrappers such
 # as ["Reactive", 1] stand for the value they wrap; negative indexes are undefined, holes and NaN.

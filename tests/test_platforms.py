@@ -1279,3 +1279,19 @@ def test_compound_comment_words_mark_a_comments_section_but_commentary_is_an_art
     assert _methods(comments) == []
     commentary = f'<div class="commentary-body">{link}</div>'
     assert _methods(commentary) == [("youtube:O6C2t6GtNDI", "link")]
+
+
+def test_embed_markup_a_consent_gate_parks_in_a_data_attribute() -> None:
+    # familie.de: <script data-content='&lt;blockquote class="instagram-media" …'> inside the consent gate,
+    # rendered into the page only after consent.
+    parked = (
+        '&lt;blockquote class="instagram-media" data-instgrm-permalink='
+        '"https://www.instagram.com/p/B63DdKjgavx/?utm_source=ig_embed"&gt;&lt;/blockquote&gt;'
+    )
+    gate = f"<div class=\"consent-gate-container\"><script data-content='{parked}'></script></div>"
+    assert _methods(gate) == [("instagram:B63DdKjgavx", "embed")]
+    # A data attribute holding other markup (a tooltip's) names nothing.
+    assert (
+        _methods("<span data-tooltip='&lt;b&gt;https://www.instagram.com/p/B63DdKjgavx/&lt;/b&gt;'>i</span>")
+        == []
+    )

@@ -179,3 +179,17 @@ def test_a_body_kept_as_a_node_tree_yields_its_iframes_not_other_articles() -> N
 def test_a_devalued_state_with_a_cycle_is_read_once() -> None:
     flat: list[object] = [["Reactive", 1], {"self": 1, "title": 2}, HEADLINE]
     assert logged(page(json.dumps(flat), state_type="application/json")) == {}
+
+
+def test_an_external_content_block_of_a_body_kept_only_in_state() -> None:
+    # munich2022 (Next.js): the body is a list of blocks; a tweet is a DocumentBlockExternalContent block.
+    blocks = [
+        {"@type": "DocumentBlockText", "text": "<p>Europe's top athletes are fit for the championships.</p>"},
+        {
+            "@type": "DocumentBlockExternalContent",
+            "url": "https://twitter.com/EuroAthletics/status/1487171001817382917",
+        },
+        {"@type": "DocumentBlockExternalContent", "url": "https://www.munich2022.com/en/tickets"},
+    ]
+    state = json.dumps({"props": {"pageProps": {"document": {"title": HEADLINE, "documentBlocks": blocks}}}})
+    assert logged(page(state, state_type="application/json")) == {"twitter:1487171001817382917": "iframe"}
