@@ -69,6 +69,8 @@ URL_ATTRIBUTES = (
     "cite",
     # CKEditor 5's media embed: <figure class="media"><oembed url="https://…"></oembed></figure>
     "url",
+    # A legacy Flash player: <object data="https://www.youtube.com/v/…">
+    "data",
 )
 _URL_ATTRIBUTE_SET = frozenset(URL_ATTRIBUTES)
 
