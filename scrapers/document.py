@@ -37,6 +37,7 @@ __all__ = [
     "body_widget",
     "collector_paused",
     "decode_html",
+    "page_titles",
     "parse_html",
     "parse_text",
     "title_key",
@@ -964,15 +965,7 @@ _TITLE_SPACE = re.compile(r"[\W_]+")
 def _headline(doc: ParsedDocument) -> Node | None:
     """The heading that carries the page's own title (``og:title``, ``twitter:title`` or the start of
     ``<title>``), preferring an ``<h1>``."""
-    titles: list[str] = []
-    for node in doc.nodes_by_tag.get("meta", ()):
-        name = node.tag.get("property") or node.tag.get("name")
-        content = node.tag.get("content")
-        if name in ("og:title", "twitter:title") and isinstance(content, str):
-            titles.append(title_key(content))
-    for node in doc.nodes_by_tag.get("title", ())[:1]:
-        titles.append(title_key(node.tag.get_text()))
-    titles = [title for title in titles if title]
+    titles = page_titles(doc)
     if not titles:
         return None
     for name in ("h1", "h2"):
@@ -981,6 +974,19 @@ def _headline(doc: ParsedDocument) -> Node | None:
             if len(text) >= 15 and any(title.startswith(text) for title in titles):
                 return node
     return None
+
+
+def page_titles(doc: ParsedDocument) -> list[str]:
+    """The titles a page gives itself (``og:title``, ``twitter:title``, its ``<title>``) as ``title_key``s."""
+    titles: list[str] = []
+    for node in doc.nodes_by_tag.get("meta", ()):
+        name = node.tag.get("property") or node.tag.get("name")
+        content = node.tag.get("content")
+        if name in ("og:title", "twitter:title") and isinstance(content, str):
+            titles.append(title_key(content))
+    for node in doc.nodes_by_tag.get("title", ())[:1]:
+        titles.append(title_key(node.tag.get_text()))
+    return [title for title in titles if title]
 
 
 def title_key(text: str) -> str:

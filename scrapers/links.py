@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import chain
 from types import ModuleType
+from typing import TypeGuard
 
 from bs4 import Tag
 from bs4.element import NavigableString
@@ -201,9 +202,7 @@ def _unrendered_embed(anchor: Tag) -> bool:
 _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
 
-def _keep(
-    doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool] | None = None
-) -> bool:
+def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
     """Whether a URL's element counts as the article's; ``loose`` caches ``_in_loose_text`` by parent."""
     zone = ref.node.zone
     if zone == BOILERPLATE:
@@ -228,8 +227,6 @@ def _keep(
     parent = ref.node.tag.parent
     if parent is None:
         return False
-    if loose is None:
-        return _in_loose_text(parent)
     # Siblings share the answer: a page of 100,000 links side by side reads their parent once, not each time.
     known = loose.get(id(parent))
     if known is None:
@@ -401,17 +398,17 @@ def _parked_markup(tag: Tag) -> str | None:
     """Embed markup a consent gate parks in a data attribute until consent (``<script
     data-content='&lt;blockquote class="instagram-media" …'>``), entities already undone by the parser."""
     for name, value in tag.attrs.items():
-        if (
-            name.startswith("data-")
-            and isinstance(value, str)
-            and "<" in value
-            and _PARKED_WORDS.search(value)
-        ):
+        if name.startswith("data-") and _parks_embed(value):
             return value
     return None
 
 
 _PARKED_WORDS = re.compile(r"<(?:blockquote|iframe)\b", re.I)
+
+
+def _parks_embed(value: object) -> TypeGuard[str]:
+    """Whether an attribute's value is embed markup (a blockquote widget or an iframe)."""
+    return isinstance(value, str) and "<" in value and _PARKED_WORDS.search(value) is not None
 
 
 def _unbase64(value: str) -> str | None:
@@ -449,10 +446,7 @@ def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
 def _parking(doc: ParsedDocument) -> Iterator[Node]:
     for name, nodes in doc.nodes_by_attribute.items():
         if name.startswith("data-") and name != PARKED_BASE64:
-            for node in nodes:
-                value = node.tag.get(name)
-                if isinstance(value, str) and "<" in value and _PARKED_WORDS.search(value):
-                    yield node
+            yield from (node for node in nodes if _parks_embed(node.tag.get(name)))
 
 
 def raw_urls(node: Node) -> Iterator[str]:

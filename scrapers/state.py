@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from .document import Node, ParsedDocument, title_key
+from .document import Node, ParsedDocument, page_titles, title_key
+from .urls import quick_host
 
 __all__ = ["state_markup"]
 
@@ -83,20 +84,13 @@ class _Identity:
     """What the page says it is: its title keys and its URL paths (page URL, canonical link, ``og:url``)."""
 
     def __init__(self, doc: ParsedDocument) -> None:
-        self.titles: set[str] = set()
+        self.titles = {title for title in page_titles(doc) if len(title) >= _MIN_TITLE}
         self.paths: set[str] = set()
-        self.host = _host(doc.url)
+        self.host = quick_host(doc.url.strip())
         for node in doc.nodes_by_tag.get("meta", ()):
-            name = node.tag.get("property") or node.tag.get("name")
             content = node.tag.get("content")
-            if not isinstance(content, str):
-                continue
-            if name in ("og:title", "twitter:title"):
-                self._title(content)
-            elif name == "og:url":
+            if (node.tag.get("property") or node.tag.get("name")) == "og:url" and isinstance(content, str):
                 self._path(content)
-        for node in doc.nodes_by_tag.get("title", ())[:1]:
-            self._title(node.tag.get_text())
         for node in doc.nodes_by_tag.get("h1", ())[:3]:
             self._title(node.tag.get_text())
         for node in doc.nodes_by_tag.get("link", ()):
@@ -137,21 +131,13 @@ class _Identity:
                     continue
                 if path in self.paths:
                     return True
-                host = _host(value)
+                host = quick_host(value.strip())
                 # Another page of this site (or a relative path): the record is another article.
                 other = other or host is None or host == self.host
         return False if other else None
 
     def __bool__(self) -> bool:
         return bool(self.titles or self.paths)
-
-
-def _host(url: str) -> str | None:
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def _path(url: str) -> str | None:
@@ -294,9 +280,13 @@ _RAIL_KEY = re.compile(
 )
 
 
+def _record_names(record: dict[str, object]) -> set[str]:
+    """What a record says it is, lower case: the values of its name keys."""
+    return {value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)}
+
+
 def _embed_record(record: dict[str, object]) -> bool:
-    names = [value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)]
-    return bool(names) and any(_any_platform(name) or name in _PLATFORM_HOSTS for name in names)
+    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in _record_names(record))
 
 
 def _any_platform(name: str) -> bool:
@@ -307,7 +297,7 @@ def _any_platform(name: str) -> bool:
 def _record_markup(record: dict[str, object]) -> str | None:
     """The player markup a page's script would render for an embed record: an iframe of its URL, when the
     URL is on the platform the record names (any platform for an iframe record)."""
-    names = {value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)}
+    names = _record_names(record)
     places: list[dict[str, object]] = [record]
     places.extend(inner for key in _ATTRIBUTE_KEYS if isinstance(inner := record.get(key), dict))
     for place in places:
@@ -315,7 +305,7 @@ def _record_markup(record: dict[str, object]) -> str | None:
             url = place.get(key)
             if not isinstance(url, str) or not url.strip().startswith(("http://", "https://", "//")):
                 continue
-            host = _host(url if not url.strip().startswith("//") else "https:" + url.strip()) or ""
+            host = quick_host(url.strip()) or ""
             if any(_any_platform(name) for name in names) or any(
                 host == known or host.endswith("." + known)
                 for name in names
