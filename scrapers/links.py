@@ -33,7 +33,7 @@ from .document import (
     body_widget,
 )
 from .records import Found, Post, PostRef
-from .urls import SHIM_HOSTS, host_matches, quick_host, split, unwrap
+from .urls import BARE_ID, POST_URLS_BY_ID, SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
 __all__ = [
     "METHOD_BY_TAG",
@@ -588,22 +588,11 @@ _ID_ATTRIBUTES = (
     "data-plyr-embed-id",
     "video-id",  # Dailymotion's own placeholder: <div class="dailymotion-cpe" video-id="x7tgad0">
 )
-_ID_URLS = {
-    "twitter": "https://x.com/i/status/{}",
-    "x": "https://x.com/i/status/{}",
-    "tweet": "https://x.com/i/status/{}",
-    "youtube": "https://www.youtube.com/watch?v={}",
-    "instagram": "https://www.instagram.com/p/{}/",
-    "tiktok": "https://www.tiktok.com/embed/v2/{}",
-    "vimeo": "https://vimeo.com/{}",
-    "dailymotion": "https://www.dailymotion.com/video/{}",
-}
-_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
 
 
 # Class words naming a platform on an element that keeps a bare id ("youtube-player", "js-youtube",
 # "tweet-embed"); "x" is too short a word to name one. Words of buttons and feeds that keep an account's id.
-_CLASS_PLATFORMS = frozenset(_ID_URLS) - {"x"}
+_CLASS_PLATFORMS = frozenset(POST_URLS_BY_ID) - {"x"}
 _NOT_A_POST_WORDS = frozenset(
     {"follow", "subscribe", "share", "button", "btn", "timeline", "profile", "channel", "feed", "like"}
 )
@@ -618,14 +607,14 @@ def _class_template(tag: Tag) -> str | None:
     named = words & _CLASS_PLATFORMS
     if len(named) != 1 or words & _NOT_A_POST_WORDS:
         return None
-    return _ID_URLS[next(iter(named))]
+    return POST_URLS_BY_ID[next(iter(named))]
 
 
 def _type_template(tag: Tag) -> str | None:
     for name in _TYPE_ATTRIBUTES:
         value = tag.get(name)
-        if isinstance(value, str) and value.strip().lower() in _ID_URLS:
-            return _ID_URLS[value.strip().lower()]
+        if isinstance(value, str) and value.strip().lower() in POST_URLS_BY_ID:
+            return POST_URLS_BY_ID[value.strip().lower()]
     return None
 
 
@@ -642,7 +631,7 @@ def _custom_element_template(tag: Tag) -> tuple[str, str] | None:
     if platform == "type":
         named = tag.get("type")
         platform = named.strip().lower() if isinstance(named, str) else ""
-    template = _ID_URLS.get(platform)
+    template = POST_URLS_BY_ID.get(platform)
     return (template, id_attribute) if template is not None else None
 
 
@@ -665,7 +654,7 @@ def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
             continue
         for name in id_attributes:
             value = node.tag.get(name)
-            if not isinstance(value, str) or not _BARE_ID.match(value.strip()):
+            if not isinstance(value, str) or not BARE_ID.match(value.strip()):
                 continue
             ref = router.ref(template.format(value.strip()))
             if ref is None or ref.kind == "account":

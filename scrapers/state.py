@@ -20,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .document import Node, ParsedDocument, page_titles, title_key
-from .urls import quick_host
+from .urls import BARE_ID, POST_URLS_BY_ID, quick_host
 
 __all__ = ["state_markup"]
 
@@ -251,6 +251,15 @@ _NAME_KEYS = (
     "embedType",
     "embed_type",
     "tag",
+    # A body's blocks typed by the component that renders them: Vue's ``is``, Strapi's ``__component``,
+    # Sanity's ``_type``, and block types of other CMSs.
+    "is",
+    "component",
+    "__component",
+    "_type",
+    "blockType",
+    "block_type",
+    "kind",
 )
 # Record names that say "an embed" without naming the platform ("DocumentBlockExternalContent", "oembed",
 # "SocialEmbed"): the URL's own platform decides, as for an iframe.
@@ -286,7 +295,53 @@ def _record_names(record: dict[str, object]) -> set[str]:
 
 
 def _embed_record(record: dict[str, object]) -> bool:
-    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in _record_names(record))
+    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in _record_names(record)) or (
+        _id_record_url(record) is not None
+    )
+
+
+# Keys of a record that keeps only the post's id, the platform named by its type: {"is": "tweet", "props":
+# {"id": "1230201168091078656"}} (Fox News), {"_type": "youtube", "videoId": "…"}, {"__component":
+# "embeds.tweet", "tweetId": "…"}. Instagram's records key a numeric media id as "id", never a shortcode.
+_ID_KEYS = (
+    "id",
+    "tweetId",
+    "tweet_id",
+    "statusId",
+    "status_id",
+    "videoId",
+    "video_id",
+    "embedId",
+    "embed_id",
+    "postId",
+    "post_id",
+)
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+_ID_PLATFORMS = frozenset(POST_URLS_BY_ID) - {"x", "instagram"}
+
+
+def _id_platform(names: set[str]) -> str | None:
+    """The one platform whose post a record's type names by a word ("tweet", "embeds.tweet",
+    "youtube_video"), or None; "x" is too short a word to name one."""
+    named = {word for name in names for word in _NAME_WORD.findall(name) if word in _ID_PLATFORMS}
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def _id_record_url(record: dict[str, object]) -> str | None:
+    """The post URL a record typed by a platform builds from the bare id it keeps, itself or in its props."""
+    platform = _id_platform(_record_names(record))
+    if platform is None:
+        return None
+    places: list[dict[str, object]] = [record]
+    places.extend(inner for key in _ATTRIBUTE_KEYS if isinstance(inner := record.get(key), dict))
+    for place in places:
+        for key in _ID_KEYS:
+            value = place.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if isinstance(value, str) and BARE_ID.match(value.strip()):
+                return POST_URLS_BY_ID[platform].format(value.strip())
+    return None
 
 
 def _any_platform(name: str) -> bool:
@@ -312,7 +367,8 @@ def _record_markup(record: dict[str, object]) -> str | None:
                 for known in _PLATFORM_HOSTS.get(name, ())
             ):
                 return f'<iframe src="{html.escape(url.strip(), quote=True)}"></iframe>'
-    return None
+    built = _id_record_url(record)
+    return None if built is None else f'<iframe src="{html.escape(built, quote=True)}"></iframe>'
 
 
 def _decoded(value: str) -> str:
@@ -328,6 +384,8 @@ def _decoded(value: str) -> str:
 _RECORD_HINT = re.compile(
     r'"(?:provider|subtype|embedType|embed_type|platform|service)"'
     r'|"(?:@?type|__typename)"\s*:\s*"[^"]{0,60}(?:iframe|[Ee]mbed|ExternalContent)'
+    r'|"(?:is|component|__component|_type|type|blockType|block_type|kind|__typename)"\s*:\s*"[^"]{0,40}?'
+    r"(?:[Tt]weet|[Tt]witter|[Yy]ou[Tt]ube|[Tt]ik[Tt]ok|[Vv]imeo|[Dd]ailymotion)"
 )
 # Nuxt 3 writes its state flattened (devalue): a list whose objects hold indexes into the list. Wrappers such
 # as ["Reactive", 1] stand for the value they wrap; negative indexes are undefined, holes and NaN.

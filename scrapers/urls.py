@@ -16,6 +16,8 @@ from w3lib.url import canonicalize_url
 
 __all__ = [
     "ARTICLE_TRACKING_PARAMETERS",
+    "BARE_ID",
+    "POST_URLS_BY_ID",
     "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
     "SplitUrl",
@@ -26,6 +28,21 @@ __all__ = [
     "strip_tracking",
     "unwrap",
 ]
+
+# A post's URL as a publisher's script builds it from the post's bare id and the platform's name, for
+# placeholders and state records that keep only the id (``data-embed-type="twitter" data-embed-id="…"``,
+# ``{"is": "tweet", "props": {"id": "…"}}``); the platform module then checks the id's form as for any URL.
+POST_URLS_BY_ID = {
+    "twitter": "https://x.com/i/status/{}",
+    "x": "https://x.com/i/status/{}",
+    "tweet": "https://x.com/i/status/{}",
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "instagram": "https://www.instagram.com/p/{}/",
+    "tiktok": "https://www.tiktok.com/embed/v2/{}",
+    "vimeo": "https://vimeo.com/{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+}
+BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
 
 TRACKING_PARAMETERS = frozenset(
     {

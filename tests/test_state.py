@@ -193,3 +193,34 @@ def test_an_external_content_block_of_a_body_kept_only_in_state() -> None:
     ]
     state = json.dumps({"props": {"pageProps": {"document": {"title": HEADLINE, "documentBlocks": blocks}}}})
     assert logged(page(state, state_type="application/json")) == {"twitter:1487171001817382917": "iframe"}
+
+
+def test_body_blocks_typed_by_a_platform_that_keep_only_the_posts_id() -> None:
+    # Fox News (Nuxt): {"is": "tweet", "props": {"id": …}} renders an empty div.tweet-embed; Sanity's
+    # {"_type": "youtube", "videoId": …} and Strapi's {"__component": "embeds.tweet", "tweetId": …} alike.
+    blocks = [
+        {"is": "paragraph", "props": {"text": "The team posted an update."}},
+        {"is": "tweet", "props": {"id": "1230201168091078656", "alignment": "center"}},
+        {"_type": "youtube", "videoId": "4aLsovwsaQE"},
+        {"__component": "embeds.tweet", "tweetId": 1230202848912211968},
+        # Not posts: an id of the wrong form for the platform, an Instagram media id (never a shortcode),
+        # a type naming two platforms, and a record on a rail.
+        {"_type": "youtube", "videoId": "0f8fad5b-d9cb-469f-a165-70867728950e"},
+        {"is": "instagram", "props": {"id": "2245533350851218773"}},
+        {"type": "twitter-youtube-share", "id": "1230173060143161344"},
+    ]
+    article = {
+        "headline": HEADLINE,
+        "canonicalUrl": PAGE_URL,
+        "components": blocks,
+        "relatedVideos": [{"_type": "youtube", "videoId": "BLtagamRFZc"}],
+    }
+    state = "window.__NUXT__=" + json.dumps({"state": {"article": article}})
+    assert logged(page(state)) == {
+        "twitter:1230201168091078656": "iframe",
+        "youtube:4aLsovwsaQE": "iframe",
+        "twitter:1230202848912211968": "iframe",
+    }
+    # The same blocks under another article's record are that article's.
+    other = dict(article, headline="Another story entirely about the weather", canonicalUrl="/weather")
+    assert logged(page("window.__NUXT__=" + json.dumps({"state": {"next": other}}))) == {}
