@@ -1241,6 +1241,42 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     return widget and state == _S_WEAK_CHROME
 
 
+# An element the body holds is an editorial box of the article ("Beyond Quanta": a few sources, each with
+# a paragraph on why to read it) when it has this much text of its own beside its links (spaces not
+# counted); a box of related links or a share bar has hardly any.
+_BOX_PROSE_CHARS = 120
+
+
+def _among_paragraphs(element: Tag) -> bool:
+    """Whether ``element`` sits among paragraphs of prose: its parent holds two or more of them itself, as the
+    body's text does (a sidebar beside the body sits beside its container instead)."""
+    parent = element.parent
+    if parent is None:
+        return False
+    paragraphs = 0
+    for sibling in parent.find_all("p", recursive=False):
+        if len("".join(sibling.get_text().split())) >= _PROSE_PARAGRAPH:
+            paragraphs += 1
+            if paragraphs >= 2:
+                return True
+    return False
+
+
+def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether ``tag`` sits in weak chrome opened inside an article body by an element among the body's
+    paragraphs (an ``<aside>`` within the text) whose own text, its links' text aside, reads as prose: a box
+    the article writes, not a rail."""
+    box: Tag | None = None
+    state = _S_NEUTRAL
+    for element, outside, state in _replayed(tag, forced):
+        if state == _S_WEAK_CHROME and outside == _S_CONTENT:
+            box = element
+    if box is None or state != _S_WEAK_CHROME or not _among_paragraphs(box):
+        return False
+    linked = sum(len("".join(anchor.get_text().split())) for anchor in box.find_all("a"))
+    return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS
+
+
 _WRAPPER_EMBED_WORDS = _EMBED_WORDS | {"iframe", "player", "media"}
 
 

@@ -30,6 +30,7 @@ from .document import (
     Node,
     ParsedDocument,
     UrlRef,
+    body_prose_box,
     body_widget,
 )
 from .records import Found, Post, PostRef
@@ -214,6 +215,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # the article's wherever it sits.
         # A video player in a widget the body itself holds (a CMS's "widget__wrapper" around an embed in the
         # text) is the article's too: only an aside beside the body is a rail.
+        # A link in a box the article writes inside its text, with prose of its own, is cited by that prose.
+        if method == "link":
+            return body_prose_box(ref.node.tag, doc.forced)
         return method == "iframe" and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
     if zone == CONTENT or method not in {"link", "embed"}:
         return True

@@ -1174,6 +1174,29 @@ def test_an_aside_in_the_body_that_wraps_an_embed_is_the_article_s() -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=boxed)) == set()
 
 
+def test_a_box_the_article_writes_among_its_paragraphs_cites_what_its_prose_links() -> None:
+    # Quanta's "Beyond Quanta": an <aside> between the body's paragraphs, a paragraph on each source it links.
+    paragraph = "<p>The proof took mathematicians by surprise when it appeared in the spring.</p>"
+    video = '<a href="https://www.youtube.com/watch?v=_BrFKp-U8GI">Exploration &amp; Epiphany</a>'
+    prose = (
+        "<p>This video showcases the direct relationship between art and math, in the words of those who "
+        "practise both, and why the two were never far apart.</p>"
+    )
+    box = f'<aside class="post__aside"><h2>Beyond the story</h2><h3>{video}</h3>{prose}</aside>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=f"{paragraph}{box}{paragraph}")) == {
+        "youtube:_BrFKp-U8GI"
+    }
+    # A box of links with hardly a word of its own is a related-links box, not the article's citation.
+    links = f'<aside class="post__aside"><h2>Watch next</h2><ul><li>{video}</li></ul></aside>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=f"{paragraph}{links}{paragraph}")) == set()
+    # A sidebar beside the body, however wordy, is not among its paragraphs.
+    sidebar = (
+        '<html><body><main><article><div class="entry-content">' + paragraph * 3 + "</div></article>"
+        f'<aside class="sidebar">{prose}{video}</aside></main></body></html>'
+    )
+    assert _post_ids(sidebar) == set()
+
+
 def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
     # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
     prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
