@@ -407,6 +407,38 @@ def test_results_applied_twice_change_nothing(
         assert db.execute("select count(*) from checks").fetchone()[0] == 3
 
 
+def test_a_result_written_by_a_coordinator_killed_before_its_ledger_update_closes_its_job(
+    redis_url: str,  # noqa: F811
+    tmp_path: Path,
+    db_path: str,
+    workers_cleanup: list[subprocess.Popen[bytes]],
+) -> None:
+    # The window the end-to-end kill test hits only under load: the batch is committed, the coordinator dies
+    # before the ledger says "applied". The post is checked, so no later run selects it; the next run must
+    # still close its job, or 'queue status' shows it open for good.
+    with FakePlatform() as fake:
+        config = load_config(write_config(fake, tmp_path))
+        db = open_database(db_path)
+        seed(db, tweets(2))
+        workers_cleanup.extend(start_workers(redis_url, write_config(fake, tmp_path), 1))
+        assert tq.refresh_queued(db, config, RefreshOptions(), redis_url).checked == 2
+        settings = parse_queue_url(redis_url)
+        client = redis.Redis.from_url(redis_url)
+        ledger = Ledger(client, settings.namespace)
+        written = db.execute("select id, post_id from checks order by id").fetchall()
+        stale = "q" + "0" * 31  # a job with no checks row: its result was never written
+        for job, post in [*written, (stale, "twitter:unwritten")]:
+            client.delete(ledger.job_key(job))  # as it was before the ledger update: done, not applied
+            assert ledger.claim(f"post:{post}", job, "check", "h", None, T0)[0] in ("enqueue", "pending")
+            ledger.transition(job, "done", T0, worker="w")
+        # Nothing is due: the run only closes what was written and waits for nothing.
+        again = tq.refresh_queued(db, config, RefreshOptions(), redis_url)
+        assert again.checked == 0
+        assert ledger.open_jobs() == {"post:twitter:unwritten": stale}
+        assert {ledger.job(job)["state"] for job, _ in written} == {"applied"}
+        client.close()
+
+
 def test_failed_jobs_go_to_the_dead_letter_list_and_retry_brings_them_back(
     redis_url: str,  # noqa: F811
     tmp_path: Path,

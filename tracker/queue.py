@@ -11,9 +11,9 @@ Delivery is at least once and every write is idempotent, so nothing is lost and 
   re-applying a redelivered result is a no-op;
 - a worker acknowledges a job only after its result is on the results queue; a killed worker's jobs go back
   to the queue once its heartbeat is older than the visibility timeout;
-- the coordinator acknowledges results only after the batch is committed; a restarted coordinator finds the
-  jobs still open in the ledger (``tracker.queue_redis.Ledger``) and waits for them instead of enqueueing
-  them again.
+- the coordinator acknowledges results only after the batch is committed and the ledger updated; a
+  restarted coordinator finds the jobs still open in the ledger (``tracker.queue_redis.Ledger``) and waits
+  for them instead of enqueueing them again, and closes those whose result it finds already written.
 """
 
 from __future__ import annotations
@@ -132,9 +132,11 @@ class _Collector:
         self.applied += len(payloads)
         now = self.now()
         for answer, payload in zip(good, payloads, strict=True):
-            consumer.ack(answer)
+            # The ledger first, then the acknowledgement: a coordinator killed in between leaves a result
+            # that is delivered again and re-applied as a no-op, never a result gone with its job still open.
             job = str(payload["job"])
             self.ledger.transition(job, "applied", now, release=True)
+            consumer.ack(answer)
             self.waiting.pop(job, None)
 
     def _poll_failed(self) -> None:
@@ -155,6 +157,23 @@ def _generations(db: Database, ids: list[str]) -> dict[str, str | None]:
         for row in db.query(f"select id, status_checked_at from posts where id in ({marks})", chunk):
             found[row["id"]] = row["status_checked_at"]
     return found
+
+
+def _release_written(db: Database, ledger: Ledger, now: str) -> int:
+    """Close the open marks of check jobs whose result is already written (its ``checks`` row, keyed by the
+    job id, exists): a coordinator killed between its commit and its ledger update left them, and the post,
+    checked now, is no longer due, so no later run would wait for them. Returns how many were closed."""
+    jobs = [job for subject, job in ledger.open_jobs().items() if subject.startswith("post:")]
+    if not jobs or not db["checks"].exists():
+        return 0
+    closed = 0
+    for start in range(0, len(jobs), 500):
+        chunk = jobs[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(f"select id from checks where id in ({marks})", chunk):
+            ledger.transition(row["id"], "applied", now, release=True)
+            closed += 1
+    return closed
 
 
 def _enqueue(
@@ -219,6 +238,7 @@ def refresh_queued(
     broker = make_broker(settings)
     ledger = Ledger(broker.client, settings.namespace)
     try:
+        _release_written(db, ledger, now())
         jobs = _check_jobs(db, config, due_posts(db, now(), options), report)
         enqueue_started = time.perf_counter()
         waiting = _enqueue(broker, ledger, jobs, options.run_id, now())
