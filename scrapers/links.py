@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -34,6 +33,7 @@ from .document import (
     body_widget,
 )
 from .records import Found, Post, PostRef
+from .state import state_strings
 from .urls import BARE_ID, POST_URLS_BY_ID, SHIM_HOSTS, host_matches, quick_host, split, unwrap
 
 __all__ = [
@@ -490,46 +490,24 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
 
 
 # Script types that hold a page's JSON state (Next.js, Nuxt and CMS renderers put the article body there).
-_STATE_TYPES = frozenset({"application/json", "application/ld+json"})
+# A script holding an article body's markup writes its paragraphs "<p", or escaped as JSON may write them.
+_PARAGRAPH_MARKS = ("<p", "\\u003cp", "\\u003Cp")
 # A JSON string is an article body when it holds at least this many paragraphs.
 _BODY_PARAGRAPHS = 3
-# JSON state larger than this is not read (page-level stores of whole sites).
-_MAX_STATE_CHARS = 5_000_000
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def _json_strings(data: object) -> Iterator[str]:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def _state_body(doc: ParsedDocument) -> tuple[str, Node] | None:
     """The article body a page carries only in its JSON state: the JSON string with the most paragraphs,
     when it holds more text than the page's markup shows (a JS-rendered page, or a paywall stub)."""
     best: tuple[int, str, Node] | None = None
-    for node in doc.tagged("script"):
-        kind = node.tag.get("type")
-        if not isinstance(kind, str) or kind.strip().lower() not in _STATE_TYPES:
-            continue
-        text = node.tag.string
-        if not text or "<p" not in text or len(text) > _MAX_STATE_CHARS:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        for value in _json_strings(data):
-            paragraphs = value.count("<p")
-            if paragraphs >= _BODY_PARAGRAPHS and (best is None or paragraphs > best[0]):
-                best = (paragraphs, value, node)
+    for value, node, ours in state_strings(doc, _PARAGRAPH_MARKS, _BODY_PARAGRAPHS):
+        if ours is False:
+            continue  # the body of another article the state holds (the next story, an infinite scroll)
+        paragraphs = value.count("<p")
+        if paragraphs >= _BODY_PARAGRAPHS and (best is None or paragraphs > best[0]):
+            best = (paragraphs, value, node)
     if best is None:
         return None
     _count, body, node = best

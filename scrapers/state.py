@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from .document import Node, ParsedDocument, page_titles, title_key
 from .urls import BARE_ID, POST_URLS_BY_ID, quick_host
 
-__all__ = ["state_markup"]
+__all__ = ["script_values", "state_markup", "state_strings"]
 
 # Script types whose text is a page's state: JSON itself, or code assigning JSON literals (no type is code).
 _JSON_TYPES = frozenset({"application/json", "application/ld+json"})
@@ -35,6 +35,7 @@ _ASSIGNED_OBJECT = re.compile(r"=\s*\{")
 # State handed to the parser as a string literal: window.__DATA__ = JSON.parse(`{...}`) (or "..." / '...').
 _PARSED_STRING = re.compile(r"JSON\.parse\(\s*([`\"'])")
 _JS_ESCAPE = re.compile(r"\\(.)", re.S)
+_LITERAL_BODY = {quote: re.compile(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*", re.S) for quote in "`\"'"}
 _JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 # Keys whose value says which article a record is: these decide whether an embed below them is this page's.
 _TITLE_KEYS = frozenset({"headline", "title", "seotitle", "socialtitle"})
@@ -179,19 +180,41 @@ def _literals(text: str, is_json: bool) -> Iterator[object]:
         yield value
 
 
+def _script_text(node: Node) -> str:
+    """A script's text as a plain ``str`` (bs4's own string type indexes slowly), or ""."""
+    string = node.tag.string
+    return str(string) if string is not None else ""
+
+
+def script_values(
+    doc: ParsedDocument, needles: tuple[str, ...], at_least: int = 1
+) -> Iterator[tuple[object, Node]]:
+    """Every JSON value the page's inline scripts hold (a JSON script whole, or the literals code assigns or
+    hands to ``JSON.parse``), with its script, from scripts whose text holds ``needles`` ``at_least`` times
+    in all: a script is decoded only when it may hold what the caller looks for."""
+    for node in doc.tagged("script"):
+        if node.tag.has_attr("src"):
+            continue
+        kind = node.tag.get("type")
+        kind = kind.strip().lower() if isinstance(kind, str) else ""
+        if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
+            continue
+        text = _script_text(node)
+        if not text or len(text) > _MAX_STATE_CHARS:
+            continue
+        if sum(text.count(needle) for needle in needles) < at_least:
+            continue
+        for value in _literals(text, kind in _JSON_TYPES):
+            yield value, node
+
+
 def _parsed_literal(text: str, start: int, quote: str) -> object | None:
     """The JSON value in the JS string literal opening at ``start`` (after its quote), or None."""
-    index = start
-    while True:
-        index = text.find(quote, index)
-        if index == -1:
-            return None
-        backslashes = 0
-        while index - 1 - backslashes >= start and text[index - 1 - backslashes] == "\\":
-            backslashes += 1
-        if backslashes % 2 == 0:
-            break
-        index += 1
+    # The literal runs to the first quote no backslash escapes.
+    body = _LITERAL_BODY[quote].match(text, start)
+    index = body.end() if body is not None else len(text)
+    if index >= len(text):
+        return None
     # The literal's JS escapes undone as JS undoes them (a doubled backslash is one, an escaped quote a
     # quote); a "u" escape is left for JSON to read, and control characters are allowed in JSON strings.
     literal = _JS_ESCAPE.sub(_js_unescape, text[start:index])
@@ -213,10 +236,11 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _marked(
-    data: object, markers: re.Pattern[str]
+    data: object, markers: re.Pattern[str], embed_records: bool = True
 ) -> Iterator[tuple[str | dict[str, object], tuple[dict[str, object], ...], tuple[str, ...]]]:
-    """Every string in ``data`` holding a marker, and every record naming an embed (``_embed_record``), with
-    the records (objects) above it, outermost first, and the keys that lead to it."""
+    """Every string in ``data`` holding a marker, and (with ``embed_records``) every record naming an embed
+    (``_embed_record``), with the records (objects) above it, outermost first, and the keys that lead to
+    it."""
     stack: list[tuple[object, tuple[dict[str, object], ...], tuple[str, ...]]] = [(data, (), ())]
     walked: set[int] = set()  # a devalued state can hold cycles: every object is walked once
     while stack:
@@ -229,7 +253,7 @@ def _marked(
             if len(item) > _SHORTEST_MARKUP and markers.search(item):
                 yield item, records, keys
         elif isinstance(item, dict):
-            if _embed_record(item):
+            if embed_records and _embed_record(item):
                 yield item, records, keys
             inner = (*records, item)
             stack.extend((value, inner, (*keys, str(key))) for key, value in reversed(item.items()))
@@ -289,14 +313,22 @@ _RAIL_KEY = re.compile(
 )
 
 
+_NAME_KEY_SET = frozenset(_NAME_KEYS)
+
+
 def _record_names(record: dict[str, object]) -> set[str]:
     """What a record says it is, lower case: the values of its name keys."""
-    return {value.lower() for key in _NAME_KEYS if isinstance(value := record.get(key), str)}
+    return {
+        value.lower() for key in _NAME_KEY_SET.intersection(record) if isinstance(value := record[key], str)
+    }
 
 
 def _embed_record(record: dict[str, object]) -> bool:
-    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in _record_names(record)) or (
-        _id_record_url(record) is not None
+    names = _record_names(record)
+    if not names:
+        return False
+    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in names) or (
+        _id_record_url(record, names) is not None
     )
 
 
@@ -327,9 +359,10 @@ def _id_platform(names: set[str]) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
-def _id_record_url(record: dict[str, object]) -> str | None:
-    """The post URL a record typed by a platform builds from the bare id it keeps, itself or in its props."""
-    platform = _id_platform(_record_names(record))
+def _id_record_url(record: dict[str, object], names: set[str]) -> str | None:
+    """The post URL a record typed by a platform (``names``, its ``_record_names``) builds from the bare id it
+    keeps, itself or in its props."""
+    platform = _id_platform(names)
     if platform is None:
         return None
     places: list[dict[str, object]] = [record]
@@ -367,7 +400,7 @@ def _record_markup(record: dict[str, object]) -> str | None:
                 for known in _PLATFORM_HOSTS.get(name, ())
             ):
                 return f'<iframe src="{html.escape(url.strip(), quote=True)}"></iframe>'
-    built = _id_record_url(record)
+    built = _id_record_url(record, names)
     return None if built is None else f'<iframe src="{html.escape(built, quote=True)}"></iframe>'
 
 
@@ -438,12 +471,30 @@ def _flattened_root(first: object) -> bool:
     return isinstance(first, dict) and bool(first) and all(type(value) is int for value in first.values())
 
 
-def _belongs(records: Iterable[dict[str, object]], identity: _Identity) -> bool:
+def _verdict(records: Iterable[dict[str, object]], identity: _Identity) -> bool | None:
+    """Whether the nearest record naming an article names this one (None: no record names any)."""
     for record in reversed(tuple(records)):
         verdict = identity.verdict(record)
         if verdict is not None:
             return verdict
-    return False
+    return None
+
+
+def state_strings(
+    doc: ParsedDocument, needles: tuple[str, ...], at_least: int = 1
+) -> Iterator[tuple[str, Node, bool | None]]:
+    """(string, script, verdict) for every string of the page's state holding one of ``needles``, from
+    scripts holding them ``at_least`` times: the verdict says whether the nearest record above the string
+    naming an article names this page (None: none does)."""
+    identity: _Identity | None = None
+    pattern = _marker_pattern(needles)
+    for data, node in script_values(doc, needles, at_least):
+        for value, records, _keys in _marked(_devalued(data), pattern, embed_records=False):
+            if not isinstance(value, str):
+                continue
+            if identity is None:
+                identity = _Identity(doc)
+            yield value, node, _verdict(records, identity) if identity else None
 
 
 def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tuple[str, Node, bool]]:
@@ -461,7 +512,7 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
         kind = kind.strip().lower() if isinstance(kind, str) else ""
         if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
             continue
-        text = node.tag.string
+        text = _script_text(node)
         if not text or len(text) > _MAX_STATE_CHARS:
             continue
         if not bare.search(text) and not _RECORD_HINT.search(text):
@@ -480,4 +531,4 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
                     markup = _decoded(value)
                 if identity is None:
                     identity = _Identity(doc)
-                yield markup, node, bool(identity) and _belongs(records, identity)
+                yield markup, node, bool(identity) and bool(_verdict(records, identity))

@@ -224,3 +224,21 @@ def test_body_blocks_typed_by_a_platform_that_keep_only_the_posts_id() -> None:
     # The same blocks under another article's record are that article's.
     other = dict(article, headline="Another story entirely about the weather", canonicalUrl="/weather")
     assert logged(page("window.__NUXT__=" + json.dumps({"state": {"next": other}}))) == {}
+
+
+def test_a_body_kept_only_in_a_literal_that_code_assigns_is_read_for_its_links() -> None:
+    # Pixable: the page shows a stub; the article's paragraphs are escaped HTML in `var preinit = {...}`.
+    credit = '(Source: Instagram/<a href="http://instagram.com/p/vUAOoLk1vA/?modal=true">kourtney</a>)'
+    paragraphs = "".join(
+        f"<p>Trend number {n} was everywhere this year, from television to the red carpet and back.</p>"
+        for n in range(6)
+    )
+    body = f'{paragraphs}<div class="wp-caption"><p class="wp-caption-text">{credit}</p></div>'
+    state = {"articleData": {"title": HEADLINE, "url": PAGE_URL, "content": body}}
+    script = "Date.prototype.addMonths = function(n){ return this; };\n"
+    script += "var preinit = " + json.dumps(state) + ";"
+    assert logged(page(script)) == {"instagram:vUAOoLk1vA": "link"}
+    # The same body under a record naming another article of the site is that article's (the next story).
+    other = {"articleData": {"title": "Another story", "url": "https://news.example/other/story?id=2"}}
+    other["articleData"]["content"] = body
+    assert logged(page("var preinit = " + json.dumps(other) + ";")) == {}
