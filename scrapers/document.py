@@ -1247,7 +1247,7 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
 _BOX_PROSE_CHARS = 120
 
 
-def _among_paragraphs(element: Tag) -> bool:
+def among_paragraphs(element: Tag) -> bool:
     """Whether ``element`` sits among paragraphs of prose: its parent holds two or more of them itself, as the
     body's text does (a sidebar beside the body sits beside its container instead)."""
     parent = element.parent
@@ -1271,7 +1271,7 @@ def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     for element, outside, state in _replayed(tag, forced):
         if state == _S_WEAK_CHROME and outside == _S_CONTENT:
             box = element
-    if box is None or state != _S_WEAK_CHROME or not _among_paragraphs(box):
+    if box is None or state != _S_WEAK_CHROME or not among_paragraphs(box):
         return False
     linked = sum(len("".join(anchor.get_text().split())) for anchor in box.find_all("a"))
     return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS

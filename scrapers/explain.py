@@ -129,7 +129,10 @@ def _reason(
     if (ref.handle or "").lower() in publisher:
         return "the publisher's own account"
     if position in rails:
-        return "one of several video players in a block with no text of its own: the site's video rail"
+        return (
+            "one of several videos (players, or links with thumbnails) in a block with hardly any text of "
+            "its own and not among the body's paragraphs: the site's video rail"
+        )
     if tag is not None and discussion_pointer(line, tag):
         return "the page's pointer to where it is discussed (like its comments), not a citation"
     if zone == BOILERPLATE:

@@ -29,6 +29,7 @@ from .document import (
     Node,
     ParsedDocument,
     UrlRef,
+    among_paragraphs,
     body_prose_box,
     body_widget,
 )
@@ -295,7 +296,8 @@ _RAIL_DEPTH = 4
 
 def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     """The positions of the video players outside the article body that sit in a rail: a block of three or
-    more players (within four levels) with hardly any text of its own."""
+    more players (within four levels) with hardly any text of its own; and of the links in a list of videos
+    that is one (``_link_rails``)."""
     players: list[Node] = []
     for ref_url in doc.urls:
         node = ref_url.node
@@ -309,7 +311,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
         if ref is not None and ref.platform in _VIDEO_HOSTS:
             players.append(node)
     if len(players) < _RAIL_PLAYERS:
-        return frozenset()
+        return frozenset(_link_rails(doc, router))
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
     for node in players:
@@ -326,7 +328,57 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             text = len(holders[key].get_text(" ", strip=True))
             if text <= _RAIL_TEXT_PER_PLAYER * len(positions):
                 rails |= positions
-    return frozenset(rails)
+    return frozenset(rails | _link_rails(doc, router))
+
+
+# Text of its own (beside its links' titles) a list of video links may have per video and still be a rail.
+_LINK_RAIL_TEXT_PER_VIDEO = 30
+# Elements that run inside a line of text: a link in one is not an item of a list of its own.
+_INLINE_TAGS = frozenset({"a", "span", "img", "em", "strong", "b", "i", "picture", "source", "small", "br"})
+
+
+def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
+    """The positions of links (and linked thumbnails) in a list of three or more videos, each little more than
+    its title, that does not sit among the article's paragraphs: a site's video rail ("Videos of the year")
+    wherever it is, inside ``<main>`` too. A list of videos among the body's paragraphs is the article's."""
+    videos: list[tuple[Node, str]] = []
+    for ref_url in doc.urls:
+        node = ref_url.node
+        if node.zone == BOILERPLATE or node.tag.name not in ("a", "img") or not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is not None and ref.platform in _VIDEO_HOSTS and ref.kind != "account":
+            videos.append((node, ref.id))
+    if len({post for _node, post in videos}) < _RAIL_PLAYERS:
+        return set()
+    held: dict[int, dict[str, list[int]]] = {}
+    holders: dict[int, Tag] = {}
+    items: dict[int, set[int]] = {}  # holder -> its children (list items, cards) that hold a video
+    for node, post in videos:
+        child = node.tag
+        element = node.tag.parent
+        for _ in range(_RAIL_DEPTH):
+            if element is None or element.name in ("body", "html"):
+                break
+            held.setdefault(id(element), {}).setdefault(post, []).append(node.position)
+            holders[id(element)] = element
+            if child.name not in _INLINE_TAGS:
+                items.setdefault(id(element), set()).add(id(child))
+            child, element = element, element.parent
+    rails: set[int] = set()
+    for key, posts in held.items():
+        positions = {position for found in posts.values() for position in found}
+        # A list is its items: links side by side in one line of text are a sentence citing them.
+        if len(posts) < _RAIL_PLAYERS or len(items.get(key, ())) < _RAIL_PLAYERS or positions <= rails:
+            continue
+        holder = holders[key]
+        if among_paragraphs(holder) or (holder.parent is not None and among_paragraphs(holder.parent)):
+            continue
+        linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
+        own = len(holder.get_text(" ", strip=True)) - linked
+        if own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
+            rails |= positions
+    return rails
 
 
 def _repeats_href(ref_url: UrlRef) -> bool:

@@ -1197,6 +1197,30 @@ def test_a_box_the_article_writes_among_its_paragraphs_cites_what_its_prose_link
     assert _post_ids(sidebar) == set()
 
 
+def test_a_list_of_video_links_beside_the_article_is_a_rail_and_among_its_paragraphs_is_cited() -> None:
+    # lebensmittelpraxis: a module of nine YouTube links with thumbnails in <main>, after the article.
+    def items(ids: list[str]) -> str:
+        return "".join(
+            f'<li><a href="https://www.youtube.com/watch?v={video}"><img src="https://i.ytimg.com/vi/{video}/'
+            f'mqdefault.jpg" alt="Store {n}">Store portrait number {n} in Mainz</a></li>'
+            for n, video in enumerate(ids)
+        )
+
+    videos = ["lx7lkqJiDRs", "3Cpt58k0K1Q", "CPJf3FgND8w"]
+    paragraph = "<p>The drinks reached the Olympic village by boat on the Seine on Friday morning.</p>"
+    rail = '<div class="moduletable"><h3>Videos of the year</h3>'
+    rail += f'<ul class="mod-list">{items(videos)}</ul></div>'
+    page = (
+        f'<html><body><main><article><div class="text">{paragraph * 3}</div></article>{rail}</main>'
+        "</body></html>"
+    )
+    assert _post_ids(page) == set()
+    # The same list among the body's paragraphs is the article's own list of videos.
+    cited = f'<html><body><main><article><div class="text">{paragraph}<ul>{items(videos)}</ul>{paragraph}'
+    cited += "</div></article></main></body></html>"
+    assert _post_ids(cited) == {f"youtube:{video}" for video in videos}
+
+
 def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
     # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
     prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
