@@ -1105,8 +1105,11 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
     with collector_paused():
         soup = _soup(text)
         doc = ParsedDocument(url=url, soup=soup, kind="html", encoding=encoding)
-        # The root is the <html> element among the top-level nodes (a doctype, comments, it), else the soup.
-        root: Tag = next((c for c in soup.contents if type(c) is Tag and c.name == "html"), soup)
+        # The root is the <html> element among the top-level nodes (a doctype, comments, it), else the soup:
+        # a page that closes its <html> at once (cracked.com's "<html xmlns=… />") leaves lxml two of them,
+        # the first empty, and the page is in the second.
+        roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
+        root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
         forced = _prose_body(doc)
         if forced:

@@ -150,6 +150,18 @@ def test_deeply_nested_inline_markup_inside_a_paragraph() -> None:
 # -- the walk's text blocks ---------------------------------------------------------------------------
 
 
+def test_a_page_that_closes_its_html_element_at_once_is_read_whole() -> None:
+    # cracked.com (2011): '<html xmlns="…" />' leaves lxml an empty <html> and a second one with the page.
+    body = (
+        '<!DOCTYPE html><html id="t" xmlns="http://www.w3.org/1999/xhtml" />\n<head><title>Privacy</title>'
+        '</head><body><article><p>The people who once ran the <a href="http://www.youtube.com/watch?v='
+        'OYecfV3ubP8">"1984" ad</a> now say you cannot use their products.</p></article></body></html>'
+    )
+    doc = parse_html(body, URL)
+    assert [block.text for block in doc.blocks if block.zone == CONTENT]
+    assert [embed.post_id for embed in extract(doc).embeds] == ["youtube:OYecfV3ubP8"]
+
+
 def test_block_text_is_gathered_in_document_order() -> None:
     body = (
         "<html><body><article>"
