@@ -857,7 +857,8 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
 
     The article body by structure, whatever the page's class names say: the element holding most of the
     page's paragraph prose (each ``<p>`` counts fully for its parent and half for its grandparent, as
-    readability scores candidates). When that element holds at least half of all the prose, yet sits in
+    readability scores candidates). When that element holds at least half of all the prose (counting every
+    paragraph inside it, the paragraphs of the posts it embeds too), yet sits in
     chrome only because of class or id words around it (Substack's ``article.newsletter-post``, a
     ``commentOnSelection`` or ``share-wrapper`` component around the text, a paywall container), those words
     describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
@@ -874,6 +875,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     held: dict[int, int] = {}  # the prose of the paragraphs an element holds (children and grandchildren)
     first: dict[int, int] = {}  # the position of its first paragraph
     total = 0
+    sizes: dict[int, int] = {}  # the prose of each paragraph that counts, by ``id()`` of its element
     nested = _nested_paragraph_sizes(doc)
     for node in doc.nodes_by_tag.get("p", ()):
         block = doc.blocks[node.block] if node.block is not None else None
@@ -881,6 +883,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         if size < _PROSE_PARAGRAPH:
             continue
         total += size
+        sizes[id(node.tag)] = size
         parent = node.tag.parent
         if parent is None:
             continue
@@ -896,10 +899,12 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     if not scores:
         return {}
     best = max(scores, key=scores.__getitem__)
-    if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and held.get(best, 0) >= max(
-        _PROSE_MIN_CHARS, _PROSE_MIN_SHARE * total
-    ):
-        return _unhidden(elements[best])
+    if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and held.get(best, 0) >= _PROSE_MIN_CHARS:
+        # Its share of the page's prose counts every paragraph inside it, however deep: the paragraphs of
+        # the tweets and quotes the story embeds are the story's too.
+        inside = sum(sizes.get(id(paragraph), 0) for paragraph in elements[best].find_all("p"))
+        if inside >= _PROSE_MIN_SHARE * total:
+            return _unhidden(elements[best])
     # No element holds most of the prose (a page listing several stories, each in a "share-wrapper"): the
     # story under the page's own headline is the article.
     qualified = [

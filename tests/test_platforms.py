@@ -760,6 +760,30 @@ def test_chrome_named_wrapper_around_the_page_prose_is_the_body(wrapper: str) ->
     assert _zone_of_link(doc, "1000000000000000011") == "content"
 
 
+def test_the_paragraphs_of_the_posts_a_story_embeds_count_as_the_storys_prose() -> None:
+    # deadline-h1: the story sits in a wrapper whose class says "author"; its three tweets hold as much prose
+    # as its own paragraphs, and the rails beside it hold the rest. Counted with its tweets, the story holds
+    # most of the page's prose, so it is the body and its tweets are logged.
+    story = "".join(
+        f"<p>Paragraph {n} of the story about the tweet, long enough to be prose.</p>" for n in range(8)
+    )
+    tweets = "".join(
+        '<div class="embed-twitter"><blockquote class="twitter-tweet"><p>'
+        + "A long reply from a reader of the president's advice, quoted in full by the story. " * 2
+        + f'</p>&mdash; Someone (@someone{n}) <a href="https://twitter.com/someone{n}/status/11177366852212231{n}">'
+        "April 15, 2019</a></blockquote></div>"
+        for n in range(3)
+    )
+    rails = "".join(
+        f"<p>Teaser {n} for another story of the site, long enough to count.</p>" for n in range(5)
+    )
+    html = (
+        f'<html><body><div class="a-article-grid a-article-author-ruler"><div class="a-content">{story}{tweets}'
+        f'</div></div><div class="more-stories">{rails}</div></body></html>'
+    )
+    assert _post_ids(html) == {f"twitter:11177366852212231{n}" for n in range(3)}
+
+
 def test_chrome_by_tag_keeps_its_prose_out() -> None:
     # A <footer> or <nav> holding most of a page's paragraphs is still chrome (a long legal notice, a menu).
     html = (
