@@ -770,7 +770,8 @@ def test_the_paragraphs_of_the_posts_a_story_embeds_count_as_the_storys_prose() 
     tweets = "".join(
         '<div class="embed-twitter"><blockquote class="twitter-tweet"><p>'
         + "A long reply from a reader of the president's advice, quoted in full by the story. " * 2
-        + f'</p>&mdash; Someone (@someone{n}) <a href="https://twitter.com/someone{n}/status/11177366852212231{n}">'
+        + f'</p>&mdash; Someone (@someone{n}) <a href="https://twitter.com/someone{n}/status/'
+        + f'11177366852212231{n}">'
         "April 15, 2019</a></blockquote></div>"
         for n in range(3)
     )
@@ -778,7 +779,8 @@ def test_the_paragraphs_of_the_posts_a_story_embeds_count_as_the_storys_prose() 
         f"<p>Teaser {n} for another story of the site, long enough to count.</p>" for n in range(5)
     )
     html = (
-        f'<html><body><div class="a-article-grid a-article-author-ruler"><div class="a-content">{story}{tweets}'
+        '<html><body><div class="a-article-grid a-article-author-ruler">'
+        f'<div class="a-content">{story}{tweets}'
         f'</div></div><div class="more-stories">{rails}</div></body></html>'
     )
     assert _post_ids(html) == {f"twitter:11177366852212231{n}" for n in range(3)}
