@@ -35,7 +35,16 @@ from .document import (
 )
 from .records import Found, Post, PostRef
 from .state import state_strings
-from .urls import BARE_ID, POST_URLS_BY_ID, SHIM_HOSTS, host_matches, quick_host, split, unwrap
+from .urls import (
+    BARE_ID,
+    POST_URLS_BY_ID,
+    SHIM_HOSTS,
+    host_matches,
+    is_player_url,
+    quick_host,
+    split,
+    unwrap,
+)
 
 __all__ = [
     "METHOD_BY_TAG",
@@ -219,7 +228,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # A link in a box the article writes inside its text, with prose of its own, is cited by that prose.
         if method == "link":
             return body_prose_box(ref.node.tag, doc.forced)
-        return method == "iframe" and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
+        # A link to a player's address (an embed's fallback) is the player, as its iframe would be.
+        player = method == "iframe" or (ref.attribute == "href" and is_player_url(ref.url))
+        return player and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
@@ -401,7 +412,12 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
             attribute = ref_url.attribute
             if attribute != "href" and _repeats_href(ref_url):
                 continue  # analytics and affiliate attributes copy the href: the href is the sighting
-            method = "placeholder" if attribute != "href" else _link_method(ref_url.node.tag)
+            if attribute != "href" or is_player_url(ref_url.url):
+                # A link to a player's address is an embed's fallback (a consent placeholder's link to the
+                # site the content "originates from"): the embed itself, not a citation in the text.
+                method = "placeholder"
+            else:
+                method = _link_method(ref_url.node.tag)
         ref = router.ref(ref_url.url)
         if ref is None or not _keep(doc, ref_url, method, ref.platform, loose):
             continue

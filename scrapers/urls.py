@@ -23,6 +23,7 @@ __all__ = [
     "SplitUrl",
     "canonical_article_url",
     "host_matches",
+    "is_player_url",
     "quick_host",
     "split",
     "strip_tracking",
@@ -43,6 +44,30 @@ POST_URLS_BY_ID = {
     "dailymotion": "https://www.dailymotion.com/video/{}",
 }
 BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
+
+# The addresses of a platform's embedded player or post frame: only an embed uses these, never a reader, so
+# a link to one is the fallback of an embed that did not render (a consent placeholder's "view it on the
+# site it originates from" link to player.vimeo.com/video/ID).
+_PLAYER_URL = re.compile(
+    r"^(?:https?:)?//(?:[a-z0-9-]+\.)*(?:"
+    r"player\.vimeo\.com/video/"
+    r"|youtube(?:-nocookie)?\.com/embed/"
+    r"|dailymotion\.com/embed/video/|geo\.dailymotion\.com/player"
+    r"|platform\.(?:twitter|x)\.com/embed/"
+    r"|facebook\.com/plugins/(?:post|video)\.php"
+    r"|instagram\.com/(?:p|reel|tv)/[^/?#]+/embed"
+    r"|tiktok\.com/embed/"
+    r"|rumble\.com/embed/"
+    r"|streamable\.com/[eo]/"
+    r")",
+    re.I,
+)
+
+
+def is_player_url(url: str) -> bool:
+    """Whether ``url`` is a platform's embedded player or post frame rather than a page readers open."""
+    return _PLAYER_URL.match(url.strip()) is not None
+
 
 TRACKING_PARAMETERS = frozenset(
     {

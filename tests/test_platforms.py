@@ -1247,6 +1247,23 @@ def test_a_list_of_video_links_beside_the_article_is_a_rail_and_among_its_paragr
     assert _post_ids(cited) == {f"youtube:{video}" for video in videos}
 
 
+def test_a_consent_placeholder_whose_only_trace_is_a_link_to_the_player_is_the_embed() -> None:
+    # Condé Nast (wired.jp): the gated embed leaves a banner linking the player it would have shown.
+    banner = (
+        '<figure class="IframeEmbedWrapper iframe-embed">'
+        '<div class="MessageBannerWrapper ConsentBannerWrapper">'
+        "<h4>Content</h4><p>This content can also be viewed on the site it "
+        '<a href="https://player.vimeo.com/video/325917208?dnt=1">originates</a> from.</p></div></figure>'
+    )
+    extraction = scrapers.extract(
+        scrapers.parse_html(ARTICLE.format(head="", chrome="", body=banner).encode(), "https://n.example/a")
+    )
+    assert {embed.post_id: embed.method for embed in extraction.embeds} == {"vimeo:325917208": "placeholder"}
+    # A link to a video's page in a banner beside the body is chrome, as before.
+    aside = '<div class="banner"><a href="https://vimeo.com/325917208">Our film</a></div>'
+    assert _post_ids(ARTICLE.format(head="", chrome=aside, body="")) == set()
+
+
 def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
     # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
     prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
