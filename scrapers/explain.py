@@ -188,15 +188,26 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
                 position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where
             )
         )
-    # Posts read from prose (a flattened tweet's "— Name (@handle) date" line) have no URL to find above.
+    # Posts read from prose (a flattened tweet's "— Name (@handle) date" line) have no URL to find above, nor
+    # do placeholders that keep only a post's bare id (data-embed-id, a proxy frame's element id).
     covered = {candidate.post_id for candidate in candidates}
     zones = {block.position: block.zone for block in doc.blocks}
+    elements = {node.position: node for nodes in doc.nodes_by_tag.values() for node in nodes}
     posts = {post.id: post for post in extraction.posts}
     for post_id, embed in logged.items():
         if post_id in covered:
             continue
         post = posts[post_id]
         decision = "embed" if embed.method not in {"link", "text"} else embed.method
+        node = elements.get(embed.position) if embed.method not in {"link", "text"} else None
+        if node is not None:
+            zone, decided_by = zone_of(node.tag, doc.forced)
+            reason = f"logged as {embed.method}: the element names the post by its id"
+            where = f"<{node.tag.name}> naming the post by its id"
+        else:
+            zone, decided_by = zones.get(embed.position, NEUTRAL), None
+            reason = f"logged as {embed.method}: read from the text of the article"
+            where = "text of a paragraph"
         candidates.append(
             Candidate(
                 embed.position,
@@ -204,11 +215,11 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
                 post.platform,
                 post_id,
                 post.kind,
-                zones.get(embed.position, NEUTRAL),
-                None,
+                zone,
+                decided_by,
                 decision,
-                f"logged as {embed.method}: read from the text of the article",
-                "text of a paragraph",
+                reason,
+                where,
             )
         )
     candidates.sort(key=lambda candidate: candidate.position)

@@ -714,6 +714,30 @@ def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
             yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
             break
+    yield from _named_frames(doc, router)
+
+
+# A publisher's proxy frame names the post only in its element id: Kinja (Deadspin, Gizmodo, The Root…)
+# writes <iframe id="youtube-LlbUwLx785k" data-src="https://deadspin.com/embed/inset/iframe?id=youtube-video-…">.
+_FRAME_ID = re.compile(r"^(?P<platform>[a-z]+)[-_](?:video[-_])?(?P<id>[A-Za-z0-9_-]{5,40})$")
+
+
+def _named_frames(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    for node in doc.tagged("iframe", "amp-iframe"):
+        ident = node.tag.get("id")
+        match = _FRAME_ID.match(ident) if isinstance(ident, str) else None
+        if match is None or node.zone == BOILERPLATE:
+            continue
+        platform = match.group("platform")
+        # Instagram's own frames are numbered "instagram-embed-0": an element id never holds a shortcode.
+        template = POST_URLS_BY_ID.get(platform) if platform not in ("instagram", "x") else None
+        ref = router.ref(template.format(match.group("id"))) if template else None
+        if ref is None or ref.kind == "account":
+            continue
+        if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced):
+            continue  # a player in a sidebar is the site's rail, as its iframe's own address would be
+        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+        yield Found(post, "iframe", node.position, doc.block_text(node), block=node.block)
 
 
 # A URL written out in running text ("Source: https://youtu.be/…"), with or without its scheme.

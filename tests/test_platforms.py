@@ -1264,6 +1264,21 @@ def test_a_consent_placeholder_whose_only_trace_is_a_link_to_the_player_is_the_e
     assert _post_ids(ARTICLE.format(head="", chrome=aside, body="")) == set()
 
 
+def test_a_proxy_frame_that_names_the_post_only_in_its_element_id() -> None:
+    # Kinja (Deadspin, Gizmodo, The Root): the player is the publisher's own proxy frame.
+    kinja = (
+        '<iframe data-src="https://deadspin.com/embed/inset/iframe?id=youtube-video-LlbUwLx785k&amp;start=0" '
+        'id="youtube-LlbUwLx785k" class="core-inset lazyload"></iframe>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=kinja)) == {"youtube:LlbUwLx785k"}
+    # Numbered frames of a platform's own widgets name no post.
+    widgets = (
+        '<iframe id="instagram-embed-0" src="https://n.example/frame"></iframe>'
+        '<iframe id="twitter-widget-0" src="https://n.example/frame"></iframe>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=widgets)) == set()
+
+
 def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
     # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
     prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
