@@ -1270,6 +1270,21 @@ def among_paragraphs(element: Tag) -> bool:
     return False
 
 
+def _leads_body(element: Tag) -> bool:
+    """Whether ``element`` comes right before the element holding the body's paragraphs: the story's lead
+    paragraph in a block of its own (TPM's ``div.story-teaser`` before ``div.story-body``)."""
+    following = element.find_next_sibling()
+    if following is None:
+        return False
+    paragraphs = 0
+    for paragraph in following.find_all("p", recursive=False):
+        if len("".join(paragraph.get_text().split())) >= _PROSE_PARAGRAPH:
+            paragraphs += 1
+            if paragraphs >= 2:
+                return True
+    return False
+
+
 def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     """Whether ``tag`` sits in weak chrome opened inside an article body by an element among the body's
     paragraphs (an ``<aside>`` within the text) whose own text, its links' text aside, reads as prose: a box
@@ -1279,7 +1294,7 @@ def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     for element, outside, state in _replayed(tag, forced):
         if state == _S_WEAK_CHROME and outside == _S_CONTENT:
             box = element
-    if box is None or state != _S_WEAK_CHROME or not among_paragraphs(box):
+    if box is None or state != _S_WEAK_CHROME or not (among_paragraphs(box) or _leads_body(box)):
         return False
     linked = sum(len("".join(anchor.get_text().split())) for anchor in box.find_all("a"))
     return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS

@@ -1279,6 +1279,23 @@ def test_a_proxy_frame_that_names_the_post_only_in_its_element_id() -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=widgets)) == set()
 
 
+def test_the_lead_paragraph_in_a_block_of_its_own_before_the_body_is_the_article() -> None:
+    # TPM: <div class="story-teaser"><p>…</p></div><div class="story-body"><p>…</p>…</div>; "teaser" names
+    # rails of other stories elsewhere, but a block of prose right before the body is the story's lead.
+    lead = (
+        '<div class="story-teaser"><p>It is a familiar scene: young people in a makeshift press center. '
+        'Behind the <a href="https://www.facebook.com/video.php?v=499287636876773">camera</a> is a '
+        "journalist smuggled in and given permission to record what happens in the town.</p></div>"
+    )
+    body = '<div class="story-body">' + "<p>The town still stands months after it was meant to fall.</p>" * 3
+    page = f"<html><body><article>{lead}{body}</div></article></body></html>"
+    assert _post_ids(page) == {"facebook:499287636876773"}
+    # A teaser block of a few words (a rail's item) before the body stays chrome.
+    video = "https://www.facebook.com/video.php?v=499287636876773"
+    teaser = f'<div class="story-teaser"><a href="{video}">Watch</a></div>'
+    assert _post_ids(f"<html><body><article>{teaser}{body}</div></article></body></html>") == set()
+
+
 def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
     # Older CMSs write paragraphs straight into a <div>, separated by <br>s: no <p>, no marked body.
     prose = "The minister said on Tuesday that the talks would continue next week in the capital. " * 2
