@@ -110,6 +110,24 @@ def _kill_at(process: subprocess.Popen[bytes], delay: float) -> bool:
     return running
 
 
+def _kill_while_writing(process: subprocess.Popen[bytes], db_path: str, checks: int, delay: float) -> bool:
+    """SIGKILL ``process`` ``delay`` seconds after the ``checks`` table first holds more than ``checks`` rows
+    (or once 60 seconds passed); True when it was still running (a real kill)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and _written(db_path) <= checks:
+        time.sleep(0.01)
+    return _kill_at(process, delay)
+
+
+def _written(db_path: str) -> int:
+    """Rows in ``checks`` now (0 while the run holds a lock or has not made the table yet)."""
+    try:
+        with contextlib.closing(sqlite3.connect(db_path, timeout=1)) as connection:
+            return connection.execute("select count(*) from checks").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def _rows(db_path: str) -> dict[str, set[object]]:
     with sqlite3.connect(db_path, timeout=30) as connection:
         tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
@@ -385,7 +403,11 @@ def test_refresh_survives_twenty_sigkills(tmp_path: Path) -> None:
             attempts += 1
             assert attempts < KILLS * 4, f"only {kills} kills landed in {attempts} runs"
             before = _rows(db_path)
-            landed = _kill_at(_start(args), schedule.uniform(0.3, 3.0))
+            # Killed a random moment after the run began writing checks: on a loaded machine a fixed delay
+            # from the start lands before the first write as often as not, and tests nothing.
+            landed = _kill_while_writing(
+                _start(args), db_path, len(before["checks"]), schedule.uniform(0.0, 0.6)
+            )
             kills += landed
             _assert_refresh_whole(db_path)
             # The seeded capture was written directly, not read: only the checks' answers are the run's.
