@@ -538,6 +538,8 @@ def _comment_compound(word: str) -> bool:
 
 def _value_verdict(value: str) -> int | None:
     """What one class value (or id) says about its element's zone."""
+    if value.startswith(("js-", "js_")):
+        return None  # a script's hook ("js-article-pager" on the whole story) names behaviour, not a place
     words = _words(value)
     if words & _HIDDEN_WORDS:
         return _STRONG_CHROME

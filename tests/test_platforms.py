@@ -786,6 +786,18 @@ def test_the_paragraphs_of_the_posts_a_story_embeds_count_as_the_storys_prose() 
     assert _post_ids(html) == {f"twitter:11177366852212231{n}" for n in range(3)}
 
 
+def test_a_scripts_hook_class_names_no_place() -> None:
+    # wetpaint: the whole story sits in section.js-article-pager (the pager script's hook, not a pager).
+    video = "https://www.youtube.com/watch?v=VEt44sYrkhU"
+    link = f'<p>The duo <a href="{video}">kissed awkwardly</a> by a mural.</p>'
+    story = '<section id="global-body" class="global-body js-article-pager">'
+    story += f'<div class="text">{link}</div></section>'
+    assert _post_ids(f"<html><body>{story}</body></html>") == {"youtube:VEt44sYrkhU"}
+    # A hook beside a class that names the place changes nothing: comments stay comments.
+    comments = f'<div class="comments js-comments">{link}</div>'
+    assert _post_ids(ARTICLE.format(head="", chrome=comments, body="")) == set()
+
+
 def test_chrome_by_tag_keeps_its_prose_out() -> None:
     # A <footer> or <nav> holding most of a page's paragraphs is still chrome (a long legal notice, a menu).
     html = (
