@@ -1257,34 +1257,29 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
 _BOX_PROSE_CHARS = 120
 
 
-def among_paragraphs(element: Tag) -> bool:
-    """Whether ``element`` sits among paragraphs of prose: its parent holds two or more of them itself, as the
-    body's text does (a sidebar beside the body sits beside its container instead)."""
-    parent = element.parent
-    if parent is None:
+def _holds_paragraphs(element: Tag | None) -> bool:
+    """Whether ``element`` holds two or more paragraphs of prose itself, as the body's text does."""
+    if element is None:
         return False
     paragraphs = 0
-    for sibling in parent.find_all("p", recursive=False):
-        if len("".join(sibling.get_text().split())) >= _PROSE_PARAGRAPH:
-            paragraphs += 1
-            if paragraphs >= 2:
-                return True
-    return False
-
-
-def _leads_body(element: Tag) -> bool:
-    """Whether ``element`` comes right before the element holding the body's paragraphs: the story's lead
-    paragraph in a block of its own (TPM's ``div.story-teaser`` before ``div.story-body``)."""
-    following = element.find_next_sibling()
-    if following is None:
-        return False
-    paragraphs = 0
-    for paragraph in following.find_all("p", recursive=False):
+    for paragraph in element.find_all("p", recursive=False):
         if len("".join(paragraph.get_text().split())) >= _PROSE_PARAGRAPH:
             paragraphs += 1
             if paragraphs >= 2:
                 return True
     return False
+
+
+def among_paragraphs(element: Tag) -> bool:
+    """Whether ``element`` sits among paragraphs of prose: its parent holds two or more of them itself, as the
+    body's text does (a sidebar beside the body sits beside its container instead)."""
+    return _holds_paragraphs(element.parent)
+
+
+def _leads_body(element: Tag) -> bool:
+    """Whether ``element`` comes right before the element holding the body's paragraphs: the story's lead
+    paragraph in a block of its own (TPM's ``div.story-teaser`` before ``div.story-body``)."""
+    return _holds_paragraphs(element.find_next_sibling())
 
 
 def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
