@@ -37,6 +37,7 @@ from .records import Found, Post, PostRef
 from .state import state_strings
 from .urls import (
     BARE_ID,
+    BARE_ID_PLATFORMS,
     POST_URLS_BY_ID,
     SHIM_HOSTS,
     host_matches,
@@ -729,8 +730,7 @@ def _named_frames(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         if match is None or node.zone == BOILERPLATE:
             continue
         platform = match.group("platform")
-        # Instagram's own frames are numbered "instagram-embed-0": an element id never holds a shortcode.
-        template = POST_URLS_BY_ID.get(platform) if platform not in ("instagram", "x") else None
+        template = POST_URLS_BY_ID[platform] if platform in BARE_ID_PLATFORMS else None
         ref = router.ref(template.format(match.group("id"))) if template else None
         if ref is None or ref.kind == "account":
             continue

@@ -20,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .document import Node, ParsedDocument, page_titles, title_key
-from .urls import BARE_ID, POST_URLS_BY_ID, quick_host
+from .urls import BARE_ID, BARE_ID_PLATFORMS, POST_URLS_BY_ID, quick_host
 
 __all__ = ["script_values", "state_markup", "state_strings"]
 
@@ -349,13 +349,12 @@ _ID_KEYS = (
     "post_id",
 )
 _NAME_WORD = re.compile(r"[a-z0-9]+")
-_ID_PLATFORMS = frozenset(POST_URLS_BY_ID) - {"x", "instagram"}
 
 
 def _id_platform(names: set[str]) -> str | None:
     """The one platform whose post a record's type names by a word ("tweet", "embeds.tweet",
     "youtube_video"), or None; "x" is too short a word to name one."""
-    named = {word for name in names for word in _NAME_WORD.findall(name) if word in _ID_PLATFORMS}
+    named = {word for name in names for word in _NAME_WORD.findall(name) if word in BARE_ID_PLATFORMS}
     return next(iter(named)) if len(named) == 1 else None
 
 

@@ -17,6 +17,7 @@ from w3lib.url import canonicalize_url
 __all__ = [
     "ARTICLE_TRACKING_PARAMETERS",
     "BARE_ID",
+    "BARE_ID_PLATFORMS",
     "POST_URLS_BY_ID",
     "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
@@ -44,6 +45,10 @@ POST_URLS_BY_ID = {
     "dailymotion": "https://www.dailymotion.com/video/{}",
 }
 BARE_ID = re.compile(r"^[A-Za-z0-9_-]{5,40}$")
+# Platforms a bare id may be read for when nothing but a type or an element id names it: "x" is too short a
+# word to name one, and Instagram's records and frames number things ("instagram-embed-0", a numeric media
+# id) where a shortcode would be.
+BARE_ID_PLATFORMS = frozenset(POST_URLS_BY_ID) - {"x", "instagram"}
 
 # The addresses of a platform's embedded player or post frame: only an embed uses these, never a reader, so
 # a link to one is the fallback of an embed that did not render (a consent placeholder's "view it on the

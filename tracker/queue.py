@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -149,14 +149,17 @@ class _Collector:
                     self.on_failed(job, subject, "job record expired before its result arrived")
 
 
-def _generations(db: Database, ids: list[str]) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
+def _rows_with_ids(db: Database, select: str, ids: list[str]) -> Iterator[dict[str, Any]]:
+    """The rows of ``select`` (a query ending ``where id in``) for ``ids``, asked 500 at a time: SQLite caps
+    the number of parameters in one statement."""
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(f"select id, status_checked_at from posts where id in ({marks})", chunk):
-            found[row["id"]] = row["status_checked_at"]
-    return found
+        yield from db.query(f"{select} ({','.join('?' * len(chunk))})", chunk)
+
+
+def _generations(db: Database, ids: list[str]) -> dict[str, str | None]:
+    select = "select id, status_checked_at from posts where id in"
+    return {row["id"]: row["status_checked_at"] for row in _rows_with_ids(db, select, ids)}
 
 
 def _release_written(db: Database, ledger: Ledger, now: str) -> int:
@@ -167,12 +170,9 @@ def _release_written(db: Database, ledger: Ledger, now: str) -> int:
     if not jobs or not db["checks"].exists():
         return 0
     closed = 0
-    for start in range(0, len(jobs), 500):
-        chunk = jobs[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(f"select id from checks where id in ({marks})", chunk):
-            ledger.transition(row["id"], "applied", now, release=True)
-            closed += 1
+    for row in _rows_with_ids(db, "select id from checks where id in", jobs):
+        ledger.transition(row["id"], "applied", now, release=True)
+        closed += 1
     return closed
 
 
