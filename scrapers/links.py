@@ -38,6 +38,7 @@ from .state import state_strings
 from .urls import (
     BARE_ID,
     BARE_ID_PLATFORMS,
+    PATH_SHIM_MARKS,
     POST_URLS_BY_ID,
     SHIM_HOSTS,
     host_matches,
@@ -99,6 +100,8 @@ class Router:
     def claims(self, url: str) -> bool:
         """Cheap test, without splitting the URL, of whether any platform could recognise it: its host is
         owned by a platform (or is a link shim), or a shape-recognised platform's own pre-check passes."""
+        if "?" in url and any(mark in url for mark in PATH_SHIM_MARKS):
+            return True
         host = quick_host(url)
         if host is None:
             return False
@@ -448,10 +451,19 @@ _INERT_SCRIPT_TYPES = frozenset(
 )
 
 
-# Borlabs Cookie (a consent manager on many WordPress news sites) parks a blocked embed's HTML base64-encoded
-# in this attribute of the placeholder that stands in its place.
+# Borlabs Cookie (a consent manager on many WordPress news sites) parks a blocked embed's HTML
+# base64-encoded in this attribute of the placeholder that stands in its place (version 3). Version 2 writes
+# the base64 as the text of a hidden element marked BLOCKER_TYPE="content-blocker", bare or in a template
+# script.
 PARKED_BASE64 = "data-borlabs-cookie-content"
+BLOCKER_TYPE = "data-borlabs-cookie-type"
 _PARKED_MAX = 200_000
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+# Page-builder widgets keep their settings as a JSON object in this attribute; Elementor's video widget
+# names the video there ({"youtube_url": "https:\/\/www.youtube.com\/watch?v=…"}) and renders the player
+# from it by script.
+WIDGET_SETTINGS = "data-settings"
+_WIDGET_VIDEO = re.compile(r'"(?:youtube|vimeo|dailymotion)_url"\s*:\s*"([^"]+)"')
 
 
 def _raw_text(node: Node) -> str | None:
@@ -461,10 +473,41 @@ def _raw_text(node: Node) -> str | None:
     parked = node.tag.get(PARKED_BASE64)
     if isinstance(parked, str):
         return _unbase64(parked)
+    if node.tag.get(BLOCKER_TYPE) == "content-blocker":
+        return _unbase64(node.tag.get_text().strip())
+    settings = node.tag.get(WIDGET_SETTINGS)
+    if isinstance(settings, str) and "_url" in settings:
+        # Only a video widget's own keys: a section's background video is the page's decoration.
+        return "\n".join(match.group(1) for match in _WIDGET_VIDEO.finditer(settings)) or None
     markup = _parked_markup(node.tag)
     if markup is not None:
         return markup if node.tag.string is None else markup + "\n" + node.tag.string
-    return node.tag.string
+    text = node.tag.string
+    if text is not None and _inert_script(node.tag) and _BASE64_TEXT.fullmatch(text.strip()):
+        return _unbase64(text)  # a template script parking the embed base64-encoded (Borlabs Cookie 2)
+    return text
+
+
+def _inert_script(tag: Tag) -> bool:
+    kind = tag.get("type")
+    return tag.name == "script" and isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES
+
+
+def _parks(node: Node) -> bool:
+    """Whether ``node`` holds an embed's markup (a textarea's, a srcdoc's, or one a consent gate parked)
+    rather than code that may name a post for any reason."""
+    return node.tag.name != "script" or _parked_embed(node.tag)
+
+
+def _parked_embed(tag: Tag) -> bool:
+    """Whether ``tag`` is a consent gate's or a template's parking place for an embed that is there, only not
+    rendered yet: markup or base64 in an attribute, a Borlabs hidden element, a template script of base64."""
+    if _parked_markup(tag) is not None or tag.get(PARKED_BASE64) is not None:
+        return True
+    if tag.get(BLOCKER_TYPE) == "content-blocker":
+        return True
+    text = tag.string
+    return text is not None and _inert_script(tag) and _BASE64_TEXT.fullmatch(text.strip()) is not None
 
 
 def _parked_markup(tag: Tag) -> str | None:
@@ -497,7 +540,7 @@ def _unbase64(value: str) -> str | None:
 def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     if node.zone == CONTENT:
         return True
-    if node.zone == ASIDE and _parked_markup(node.tag) is not None:
+    if node.zone == ASIDE and _parked_embed(node.tag):
         return True  # a platform's embed markup a consent gate parks: an embed counts in weak chrome too
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
@@ -510,7 +553,8 @@ def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
     """The elements whose text or an attribute is markup or code: scripts, textareas, iframes with srcdoc,
     consent placeholders parking the embed base64-encoded or as markup in a data attribute."""
     seen: set[int] = set()
-    for node in chain(doc.tagged(*RAW_CARRIERS), doc.with_attribute("srcdoc", PARKED_BASE64), _parking(doc)):
+    carriers = doc.with_attribute("srcdoc", PARKED_BASE64, BLOCKER_TYPE, WIDGET_SETTINGS)
+    for node in chain(doc.tagged(*RAW_CARRIERS), carriers, _parking(doc)):
         if node.position not in seen:
             seen.add(node.position)
             yield node
@@ -526,10 +570,12 @@ def raw_urls(node: Node) -> Iterator[str]:
     """The URLs written inside a raw carrier's text (JSON-escaped slashes and HTML entities undone), as
     written; resolve them with ``ParsedDocument.absolute``."""
     text = _raw_text(node)
-    if not text or "//" not in text:
+    if not text:
         return
     if "\\/" in text:
         text = text.replace("\\/", "/")  # JSON-escaped slashes
+    if "//" not in text:
+        return
     if "&" in text:
         text = html.unescape(text)
     for match in _RAW_URL.finditer(text):
@@ -547,7 +593,7 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     for node in raw_carriers(doc):
         if not _raw_in_play(doc, node):
             continue
-        method = "script" if node.tag.name == "script" and _parked_markup(node.tag) is None else "embed"
+        method = "embed" if _parks(node) else "script"
         seen: set[str] = set()
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None

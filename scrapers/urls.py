@@ -18,6 +18,7 @@ __all__ = [
     "ARTICLE_TRACKING_PARAMETERS",
     "BARE_ID",
     "BARE_ID_PLATFORMS",
+    "PATH_SHIM_MARKS",
     "POST_URLS_BY_ID",
     "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
@@ -132,6 +133,10 @@ _SHIMS = {
     "web.archive.org": "/web/",
 }
 SHIM_HOSTS = frozenset(_SHIMS)
+# Shims on the publisher's own host, known by their path: Drupal's remote-video media renders its player in an
+# iframe of /media/oembed?url=<the video's URL>.
+_PATH_SHIMS = {"/media/oembed": "url"}
+PATH_SHIM_MARKS = tuple(f"{path}?" for path in _PATH_SHIMS)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
 
 
@@ -221,9 +226,13 @@ def unwrap(url: str, depth: int = 3) -> str:
     """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
     for _ in range(depth):
         parts = split(url)
+        if parts is None and url.startswith("/") and any(mark in url for mark in PATH_SHIM_MARKS):
+            parts = split("https://publisher.invalid" + url)  # a path shim is on the page's own host
         if parts is None:
             return url
         key = _SHIMS.get(parts.host)
+        if key is None:
+            key = next((k for path, k in _PATH_SHIMS.items() if parts.path.endswith(path)), None)
         if key is None:
             return url
         if key == "/web/":

@@ -467,6 +467,7 @@ SNIPPET_CASES: dict[str, dict[str, str]] = {
     "consent": {
         "twitter:1455512589295816707": "embed",
         "vimeo:235352744": "script",
+        "youtube:BASE64VID01": "embed",  # Borlabs Cookie 2: base64 in a template script
         "youtube:CMPLAZYVID1": "iframe",
         "dailymotion:x8lite1": "iframe",
     },
@@ -1012,6 +1013,60 @@ def test_a_consent_placeholder_parking_the_embed_base64_encoded() -> None:
     assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"youtube:dQw4w9WgXcQ"}
     broken = body.replace(parked, "not base64!")
     assert _post_ids(ARTICLE.format(head="", chrome="", body=broken)) == set()
+
+
+@pytest.mark.parametrize("template", ['<script type="text/template">{}</script>', "{}"])
+def test_borlabs_2_parks_the_embed_base64_encoded_in_a_hidden_element(template: str) -> None:
+    # Borlabs Cookie 2 writes the blocked embed base64-encoded as the text of a hidden element, bare or in a
+    # template script, beside the preview it shows instead.
+    from base64 import b64encode
+
+    parked = b64encode(b'<iframe src="https://player.vimeo.com/video/76979871"></iframe>').decode()
+    body = (
+        '<div class="BorlabsCookie _brlbs-cb-vimeo"><div class="_brlbs-content-blocker">'
+        "<p>By loading the video, you agree to Vimeo's privacy policy.</p></div>"
+        '<div class="borlabs-hide" data-borlabs-cookie-type="content-blocker" data-borlabs-cookie-id="vimeo">'
+        f"{template.format(parked)}</div></div>"
+    )
+    page = ARTICLE.format(head="", chrome="", body=body)
+    assert _post_ids(page) == {"vimeo:76979871"}
+    extraction = scrapers.extract(scrapers.parse_html(page, "https://example.com/a"))
+    assert [embed.method for embed in extraction.embeds] == ["embed"]
+    # a template script of prose, or base64 that is not markup, names nothing
+    not_markup = body.replace(parked, "bm90IG1hcmt1cA==")
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=not_markup)) == set()
+
+
+def test_a_page_builders_video_widget_names_its_video_in_its_settings() -> None:
+    # Elementor's video widget keeps the video in a JSON data-settings attribute and renders it by script;
+    # a section's background video (the page's decoration) is not a citation.
+    widget = (
+        '<div class="elementor-widget elementor-widget-video" data-widget_type="video.default" '
+        'data-settings="'
+        "{&quot;youtube_url&quot;:&quot;https:\\/\\/www.youtube.com\\/watch?v=dQw4w9WgXcQ&quot;,"
+        '&quot;video_type&quot;:&quot;youtube&quot;}"><div class="elementor-video"></div></div>'
+    )
+    background = (
+        '<section class="elementor-section" '
+        'data-settings="{&quot;background_background&quot;:&quot;video&quot;,'
+        '&quot;background_video_link&quot;:&quot;https:\\/\\/www.youtube.com\\/watch?v=ScMzIvxBSi4&quot;}">'
+        "<p>Our mission.</p></section>"
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=widget + background)) == {"youtube:dQw4w9WgXcQ"}
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/oembed?url=https%3A//www.youtube.com/watch%3Fv%3DdQw4w9WgXcQ&max_width=0&max_height=0&hash=x",
+        "https://example.com/media/oembed?url=https%3A%2F%2Fyoutu.be%2FdQw4w9WgXcQ",
+    ],
+)
+def test_drupals_remote_video_frame_on_the_publishers_own_host_names_the_video(src: str) -> None:
+    body = f'<div class="field--name-field-media-oembed-video"><iframe src="{src}"></iframe></div>'
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"youtube:dQw4w9WgXcQ"}
+    other = body.replace("/media/oembed", "/media/embed")
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=other)) == set()
 
 
 def _story(n: int, status: int) -> str:
