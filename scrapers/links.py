@@ -310,17 +310,14 @@ _RAIL_DEPTH = 4
 
 
 def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
-    """The positions of the video players outside the article body that sit in a rail: a block of three or
-    more players (within four levels) with hardly any text of its own; and of the links in a list of videos
-    that is one (``_link_rails``)."""
+    """The positions of the video players that sit in a rail: a block of three or more players (within four
+    levels) with hardly any text of its own, outside the article body or, inside the content zone, apart
+    from the body's paragraphs and holding none; and of the links in a list of videos that is one
+    (``_link_rails``)."""
     players: list[Node] = []
     for ref_url in doc.urls:
         node = ref_url.node
-        if (
-            node.zone == CONTENT
-            or node.tag.name not in ("iframe", "amp-iframe")
-            or not router.claims(ref_url.url)
-        ):
+        if node.tag.name not in ("iframe", "amp-iframe") or not router.claims(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
         if ref is not None and ref.platform in _VIDEO_HOSTS:
@@ -329,6 +326,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
         return frozenset(_link_rails(doc, router))
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
+    in_content: set[int] = set()  # holders of a player the page's content zone holds
     for node in players:
         element = node.tag.parent
         for _ in range(_RAIL_DEPTH):
@@ -336,14 +334,29 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
                 break
             held.setdefault(id(element), set()).add(node.position)
             holders[id(element)] = element
+            if node.zone == CONTENT:
+                in_content.add(id(element))
             element = element.parent
     rails: set[int] = set()
     for key, positions in held.items():
-        if len(positions) >= _RAIL_PLAYERS and not positions <= rails:
-            text = len(holders[key].get_text(" ", strip=True))
-            if text <= _RAIL_TEXT_PER_PLAYER * len(positions):
-                rails |= positions
+        if len(positions) < _RAIL_PLAYERS or positions <= rails:
+            continue
+        holder = holders[key]
+        # Inside the content zone (a "More videos" block after the article, within <main>) a block of
+        # players is a rail only where it holds no prose and sits apart from the body's paragraphs.
+        if key in in_content and (
+            _holds_prose(holder)
+            or among_paragraphs(holder)
+            or (holder.parent is not None and among_paragraphs(holder.parent))
+        ):
+            continue
+        if len(holder.get_text(" ", strip=True)) <= _RAIL_TEXT_PER_PLAYER * len(positions):
+            rails |= positions
     return frozenset(rails | _link_rails(doc, router))
+
+
+def _holds_prose(element: Tag) -> bool:
+    return any(among_paragraphs(paragraph) for paragraph in element.find_all("p", limit=50))
 
 
 # Text of its own (beside its links' titles) a list of video links may have per video and still be a rail.

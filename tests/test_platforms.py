@@ -1193,6 +1193,27 @@ def test_a_block_of_video_players_without_text_is_the_site_rail() -> None:
     }
 
 
+def test_a_block_of_players_after_the_article_inside_main_is_the_site_rail() -> None:
+    # <main> is content, but a "More videos" block of bare players beside the <article> is the site's rail;
+    # the same players among the article's paragraphs, or a body of short captions between them, are its own.
+    videos = ("PHED_LSx5BY", "CZVC--hJXpg", "U4D0JMrgt_g")
+    players = "".join(f'<iframe src="https://www.youtube.com/embed/{video}"></iframe>' for video in videos)
+    prose = "<p>" + "The fire was brought under control after three weeks of work by the crews. " * 4 + "</p>"
+    article = f"<article><h1>Fire under control</h1><div class='body'>{prose * 3}</div></article>"
+    rail = f'<section class="more"><h2>More videos</h2>{players}</section>'
+    assert _post_ids(f"<html><body><main>{article}{rail}</main></body></html>") == set()
+    cited = {f"youtube:{video}" for video in videos}
+    among = f"<article><h1>Fire</h1><div class='body'>{prose}{players}{prose}</div></article>"
+    assert _post_ids(f"<html><body><main>{among}</main></body></html>") == cited
+    captions = "".join(
+        f'<h2>Clip {n}</h2><p>{"What the crews saw on day %d. " % n * 3}</p>'
+        f'<iframe src="https://www.youtube.com/embed/{video}"></iframe>'
+        for n, video in enumerate(videos)
+    )
+    listicle = f"<article><h1>Three clips</h1><div class='body'>{captions}</div></article>"
+    assert _post_ids(f"<html><body><main>{listicle}</main></body></html>") == cited
+
+
 @pytest.mark.parametrize(
     ("markup", "expected"),
     [
