@@ -1206,7 +1206,7 @@ def test_a_block_of_players_after_the_article_inside_main_is_the_site_rail() -> 
     among = f"<article><h1>Fire</h1><div class='body'>{prose}{players}{prose}</div></article>"
     assert _post_ids(f"<html><body><main>{among}</main></body></html>") == cited
     captions = "".join(
-        f'<h2>Clip {n}</h2><p>{"What the crews saw on day %d. " % n * 3}</p>'
+        f"<h2>Clip {n}</h2><p>{f'What the crews saw on day {n}. ' * 3}</p>"
         f'<iframe src="https://www.youtube.com/embed/{video}"></iframe>'
         for n, video in enumerate(videos)
     )
