@@ -1240,15 +1240,72 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     "widget__wrapper" around an embed in the text), rather than in an aside beside the body (an ``<aside>``,
     ``role="complementary"``, or a sidebar outside any body)."""
     state = _S_NEUTRAL
-    widget = False
+    widget: Tag | None = None
+    content: Tag | None = None  # the element that opened the content zone the widget sits in
+    depth = 0  # how many levels below ``content`` the widget sits
     for element, outside, state in _replayed(tag, forced):
+        depth += 1
+        if state == _S_CONTENT and (outside != _S_CONTENT or _marks_content(element, forced)):
+            content, depth = element, 0  # the nearest element that says it holds content
         if state == _S_WEAK_CHROME and outside == _S_CONTENT:
             # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
             # wrapper"); a bare <aside> there is a pull quote or a box of links.
-            widget = _structural_opener(element.name, element.attrs) not in (_WEAK_CHROME, _HEADER) or (
-                _names_embed(element)
-            )
-    return widget and state == _S_WEAK_CHROME
+            opener = _structural_opener(element.name, element.attrs)
+            widget = element if opener not in (_WEAK_CHROME, _HEADER) or _names_embed(element) else None
+            if widget is not None and content is not None and depth > _WIDGET_SIDE_DEPTH:
+                # Deep below a content element that does not hold the text near it, a widget is in a column
+                # beside the body ("col-md-4" in a page-wide "content-main"), not in the body.
+                widget = widget if _near_paragraphs(widget) else None
+    return widget is not None and state == _S_WEAK_CHROME
+
+
+def _marks_content(element: Tag, forced: Mapping[int, int] | None) -> bool:
+    if forced and id(element) in forced:
+        return _forced_opener(forced, element) in (_STRONG_CONTENT, _WEAK_CONTENT)
+    return _opener(element.name, element.attrs) in (_STRONG_CONTENT, _WEAK_CONTENT)
+
+
+def _near_paragraphs(element: Tag) -> bool:
+    """Whether ``element`` sits within a few levels of the body's text: a widget in the text does (beside a
+    paragraph, or inside an element holding paragraphs or blocks of them), one in a sidebar column of a
+    page-wide content wrapper ("col-md-4" beside the article's "col-md-8") sits beside it."""
+    parent = element.parent
+    if parent is not None and any(_is_prose(paragraph) for paragraph in parent.find_all("p", recursive=False)):
+        return True  # beside a paragraph of the text (a video story's one-paragraph intro)
+    ancestor: Tag | None = element  # a "widget" that holds paragraphs itself is the body's text block
+    for _ in range(_WIDGET_DEPTH + 1):
+        if ancestor is None:
+            return False
+        if _holds_paragraphs(ancestor) or _holds_text_blocks(ancestor):
+            return True
+        ancestor = ancestor.parent
+    return False
+
+
+def _holds_text_blocks(element: Tag) -> bool:
+    """Whether ``element`` holds the body's text as blocks: a block of paragraphs (``div.text`` with its
+    ``<p>``s between embeds), or two or more paragraphs each in a wrapper of its own (``<div
+    class="paragraph"><p>…</p></div>``)."""
+    wrapped = 0
+    for block in element.find_all(("div", "section"), recursive=False):
+        if _holds_paragraphs(block):
+            return True
+        inner = block.find_all(True, recursive=False)
+        if len(inner) == 1 and inner[0].name == "p" and _is_prose(inner[0]):
+            wrapped += 1
+            if wrapped >= 2:
+                return True
+    return False
+
+
+def _is_prose(paragraph: Tag) -> bool:
+    return len("".join(paragraph.get_text().split())) >= _PROSE_PARAGRAPH
+
+
+_WIDGET_DEPTH = 4
+# A widget this many levels below the element that opened the content zone is in the body's text whatever
+# surrounds it (entry-content > widget, or > a block > widget).
+_WIDGET_SIDE_DEPTH = 2
 
 
 # An element the body holds is an editorial box of the article ("Beyond Quanta": a few sources, each with

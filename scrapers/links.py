@@ -342,10 +342,12 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
         if len(positions) < _RAIL_PLAYERS or positions <= rails:
             continue
         holder = holders[key]
-        # Inside the content zone (a "More videos" block after the article, within <main>) a block of
-        # players is a rail only where it holds no prose and sits apart from the body's paragraphs.
+        # Inside the content zone (a "More videos" block after the <article>, within <main>) a block of
+        # players is a rail only beside the article: outside any <article>, holding no prose, apart from the
+        # body's paragraphs. An article body that is a row of players is the article's.
         if key in in_content and (
-            _holds_prose(holder)
+            not _beside_article(holder)
+            or _holds_prose(holder)
             or among_paragraphs(holder)
             or (holder.parent is not None and among_paragraphs(holder.parent))
         ):
@@ -357,6 +359,24 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
 
 def _holds_prose(element: Tag) -> bool:
     return any(among_paragraphs(paragraph) for paragraph in element.find_all("p", limit=50))
+
+
+def _beside_article(holder: Tag) -> bool:
+    """Whether ``holder`` sits outside any ``<article>`` next to one holding the article's prose (within two
+    levels up: the rail and the article side by side in ``<main>``)."""
+    if holder.find_parent("article") is not None:
+        return False
+    element: Tag | None = holder
+    for _ in range(2):
+        if element is None:
+            return False
+        for sibling in element.find_previous_siblings(limit=20):
+            if isinstance(sibling, Tag):
+                article = sibling if sibling.name == "article" else sibling.find("article")
+                if article is not None and _holds_prose(article):
+                    return True
+        element = element.parent
+    return False
 
 
 # Text of its own (beside its links' titles) a list of video links may have per video and still be a rail.

@@ -1141,6 +1141,25 @@ def test_a_video_in_a_widget_the_body_holds_is_the_article_s() -> None:
     assert _post_ids(beside) == set()
     aside = ARTICLE.format(head="", chrome="", body="<aside>" + player.format("TW8IaLXvOgk") + "</aside>")
     assert _post_ids(aside) == set()
+    # A page-wide content wrapper holding the article's column and a sidebar column: the sidebar's video
+    # widget sits beside the body, deep below the wrapper and far from the text (chiefmarketer.com).
+    prose = "<p>" + "The campaign reached more shoppers than any before it, the agency said. " * 3 + "</p>"
+    columns = (
+        '<html><body><div class="content-main"><div class="container-fluid"><div class="col-md-8">'
+        f'<article class="article single"><h1>Campaign</h1><div class="text">{prose * 4}</div></article></div>'
+        '<div class="col-md-4"><div class="widget widget_videos_widget"><div class="module"><div class="video">'
+        + player.format("FiQ-k6RRsyY")
+        + "</div></div></div></div></div></div></body></html>"
+    )
+    assert _post_ids(columns) == set()
+    # The same widget in the article's text block, however deep, is the article's video.
+    inline = columns.replace(
+        "</div></article>",
+        '<div class="embed"><div class="widget">'
+        + player.format("TW8IaLXvOgk")
+        + "</div></div></div></article>",
+    )
+    assert _post_ids(inline) == {"youtube:TW8IaLXvOgk"}
 
 
 def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
