@@ -1270,7 +1270,7 @@ def _near_paragraphs(element: Tag) -> bool:
     paragraph, or inside an element holding paragraphs or blocks of them), one in a sidebar column of a
     page-wide content wrapper ("col-md-4" beside the article's "col-md-8") sits beside it."""
     parent = element.parent
-    if parent is not None and any(_is_prose(paragraph) for paragraph in parent.find_all("p", recursive=False)):
+    if parent is not None and any(_is_prose(p) for p in parent.find_all("p", recursive=False)):
         return True  # beside a paragraph of the text (a video story's one-paragraph intro)
     ancestor: Tag | None = element  # a "widget" that holds paragraphs itself is the body's text block
     for _ in range(_WIDGET_DEPTH + 1):

@@ -511,7 +511,8 @@ def _raw_text(node: Node) -> str | None:
     settings = node.tag.get(WIDGET_SETTINGS)
     if isinstance(settings, str) and "_url" in settings:
         # Only a video widget's own keys: a section's background video is the page's decoration.
-        return "\n".join(match.group(1) for match in _WIDGET_VIDEO.finditer(settings)) or None
+        videos = (match.group(1).replace("\\/", "/") for match in _WIDGET_VIDEO.finditer(settings))
+        return "\n".join(videos) or None
     markup = _parked_markup(node.tag)
     if markup is not None:
         return markup if node.tag.string is None else markup + "\n" + node.tag.string
@@ -603,12 +604,10 @@ def raw_urls(node: Node) -> Iterator[str]:
     """The URLs written inside a raw carrier's text (JSON-escaped slashes and HTML entities undone), as
     written; resolve them with ``ParsedDocument.absolute``."""
     text = _raw_text(node)
-    if not text:
+    if not text or "//" not in text:
         return
     if "\\/" in text:
         text = text.replace("\\/", "/")  # JSON-escaped slashes
-    if "//" not in text:
-        return
     if "&" in text:
         text = html.unescape(text)
     for match in _RAW_URL.finditer(text):

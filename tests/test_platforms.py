@@ -1146,8 +1146,10 @@ def test_a_video_in_a_widget_the_body_holds_is_the_article_s() -> None:
     prose = "<p>" + "The campaign reached more shoppers than any before it, the agency said. " * 3 + "</p>"
     columns = (
         '<html><body><div class="content-main"><div class="container-fluid"><div class="col-md-8">'
-        f'<article class="article single"><h1>Campaign</h1><div class="text">{prose * 4}</div></article></div>'
-        '<div class="col-md-4"><div class="widget widget_videos_widget"><div class="module"><div class="video">'
+        '<article class="article single"><h1>Campaign</h1>'
+        f'<div class="text">{prose * 4}</div></article></div>'
+        '<div class="col-md-4"><div class="widget widget_videos_widget">'
+        '<div class="module"><div class="video">'
         + player.format("FiQ-k6RRsyY")
         + "</div></div></div></div></div></div></body></html>"
     )
