@@ -193,7 +193,9 @@ _HIDDEN_WORDS = frozenset({"invisible"})
 _WEAK_CHROME_WORDS = frozenset(
     {
         "sidebar",
+        "sidebars",
         "rail",
+        "rails",
         "widget",
         "widgets",
         "social",
@@ -201,6 +203,7 @@ _WEAK_CHROME_WORDS = frozenset(
         "follow",
         "followus",
         "promo",
+        "promos",
         "advert",
         "advertisement",
         "ads",
@@ -220,6 +223,7 @@ _WEAK_CHROME_WORDS = frozenset(
         "teaser",
         "teasers",
         "banner",
+        "banners",
     }
 )
 _HEADER_WORDS = frozenset({"header", "topbar"})
@@ -627,6 +631,10 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         by_words = None  # <iframe id="twitter-widget-0">: an embed's own class or id describes the embed
     if by_words in (_STRONG_CHROME, _STRONG_CONTENT):
         return by_words
+    if by_words == _WEAK_CHROME and _is_main(name, attrs):
+        # A page has one <main>, its dominant content: a layout word on it ("main-sidebar": the main column
+        # of a layout with a sidebar) does not make it a sidebar.
+        return _WEAK_CONTENT
     by_tag = _TAG_OPENERS.get(name)
     if by_tag is not None and by_tag != _WEAK_CONTENT:
         return by_tag
@@ -636,6 +644,11 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         if by_role is not None:
             return by_role
     return by_words if by_words is not None else by_tag
+
+
+def _is_main(name: str, attrs: Mapping[str, object]) -> bool:
+    role = attrs.get("role")
+    return name == "main" or (isinstance(role, str) and role.lower() == "main")
 
 
 def _structural_opener(name: str, attrs: Mapping[str, object]) -> int | None:
@@ -933,6 +946,42 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     return _unhidden(elements[nearest[2]]) if nearest is not None else {}
 
 
+# An element holding this share of the page's text holds the page: chrome by tag around it (a <header> or
+# <nav> whose unclosed markup swallowed everything after it) is a parsing mishap, not a place.
+_SWALLOWED_SHARE = 0.9
+# Below this much text a page is too short to tell a swallowing menu from a page that is all menu.
+_SWALLOWED_MIN_CHARS = 2000
+
+
+def _swallows_page(element: Tag) -> bool:
+    page = next((parent for parent in element.parents if parent.name == "body"), None)
+    if page is None:
+        return False
+    whole = len(page.get_text())
+    return whole >= _SWALLOWED_MIN_CHARS and len(element.get_text()) >= _SWALLOWED_SHARE * whole
+
+
+def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
+    """When no body was hidden by class names: the page-level ``<header>``, ``<nav>`` or ``<footer>`` left
+    unclosed so that the parser put the whole page inside it (legalzoom.com's ``header#header-nav``), set
+    aside so that the page inside it gets its own zones."""
+    chrome = sum(len(block.text) for block in doc.blocks if block.zone == BOILERPLATE)
+    if chrome < _SWALLOWED_SHARE * sum(len(block.text) for block in doc.blocks):
+        return {}  # most of the page's text is outside chrome: nothing swallowed it (a cheap first look)
+    forced: dict[int, int] = {}
+    for name in ("header", "nav", "footer"):
+        for node in doc.nodes_by_tag.get(name, ()):
+            tag = node.tag
+            if any(parent.name in ("header", "nav", "footer") for parent in tag.parents):
+                continue  # only the outermost: what is inside one is inside it in any case
+            if _swallows_page(tag):
+                forced[id(tag)] = _NOTHING
+                for inner in tag.find_all(("header", "nav", "footer")):
+                    if _swallows_page(inner):
+                        forced[id(inner)] = _NOTHING
+    return forced
+
+
 def _unhidden(body: Tag) -> dict[int, int]:
     """The openers that make ``body`` the article body and set aside the chrome class words around it; {}
     when it is content already, hidden, or inside chrome by tag or role."""
@@ -947,11 +996,12 @@ def _unhidden(body: Tag) -> dict[int, int]:
             return {}  # prose nobody is shown is not the article, however much of it there is
         role = element.attrs.get("role")
         structural = _structural_opener(element.name, element.attrs)
-        if structural == _STRONG_CHROME and not inside_main:
+        if structural == _STRONG_CHROME and not inside_main and not _swallows_page(element):
             return {}  # a real <nav>, <footer> or dialog: not a body, whatever its prose
         if structural in (_STRONG_CHROME, _WEAK_CHROME):
-            # HTML never puts <main> inside navigation or a footer: an unclosed menu swallowed the page. An
-            # <aside> holding the page's prose is a sidebar left open around the story.
+            # HTML never puts <main> inside navigation or a footer: an unclosed menu swallowed the page (so
+            # does one holding all of the page's text). An <aside> holding the page's prose is a sidebar
+            # left open around the story.
             forced[id(element)] = _NOTHING
             continue
         inside_main = (
@@ -967,6 +1017,42 @@ def _unhidden(body: Tag) -> dict[int, int]:
 # Headings read when looking for the page's own headline, at most.
 _HEADLINE_CANDIDATES = 60
 _TITLE_SPACE = re.compile(r"[\W_]+")
+
+
+def story_container(doc: ParsedDocument) -> tuple[Tag, int] | None:
+    """The element holding a page's story by structure, and its headline's position: the nearest ancestor
+    the headline (``_headline``) shares with the element holding most of the paragraph prose. None when
+    either is missing, or when only the page's ``<body>`` holds both (then nothing narrower can be said)."""
+    headline = _headline(doc)
+    if headline is None:
+        return None
+    sizes: dict[int, int] = {}
+    parents: dict[int, Tag] = {}
+    for block in doc.blocks:
+        node = block.node
+        if node is None or node.tag.name != "p" or len(block.text) < _PROSE_PARAGRAPH:
+            continue
+        parent = node.tag.parent
+        if parent is not None:
+            sizes[id(parent)] = sizes.get(id(parent), 0) + len(block.text)
+            parents[id(parent)] = parent
+    if not sizes:
+        return None
+    prose = parents[max(sizes, key=sizes.__getitem__)]
+    around_headline = {id(element) for element in headline.tag.parents}
+    for element in (prose, *prose.parents):
+        if id(element) in around_headline:
+            return None if element.name in ("body", "html", "[document]") else (element, headline.position)
+    return None
+
+
+def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
+    """Whether ``tag`` (at ``position``) comes after the story's headline yet outside the element holding the
+    story (a column beside it, a block after it); a player before the headline is the story's lead video."""
+    if story is None:
+        return False
+    container, headline = story
+    return position > headline and not any(parent is container for parent in tag.parents)
 
 
 def _headline(doc: ParsedDocument) -> Node | None:
@@ -1118,7 +1204,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
-        forced = _prose_body(doc)
+        forced = _prose_body(doc) or _swallowing_chrome(doc)
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
             # the zones the prose rule gives.

@@ -19,7 +19,7 @@ from types import ModuleType
 
 from bs4 import Tag
 
-from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, zone_of
+from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, beside_story, story_container, zone_of
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
     _bare_refs,
@@ -145,6 +145,12 @@ def _reason(
         )
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"
+    player = tag is not None and tag.name in ("iframe", "amp-iframe")
+    if zone == NEUTRAL and player and tag is not None and beside_story(tag, position, story_container(doc)):
+        return (
+            "a video player after the page's headline, outside the element holding it and the story's "
+            "prose (a column beside the story): the site's, not the article's"
+        )
     return (
         "not in running text of the body, nor in embed markup (a quoted post's own link, a caption's image)"
     )

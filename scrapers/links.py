@@ -30,8 +30,10 @@ from .document import (
     ParsedDocument,
     UrlRef,
     among_paragraphs,
+    beside_story,
     body_prose_box,
     body_widget,
+    story_container,
 )
 from .records import Found, Post, PostRef
 from .state import state_strings
@@ -439,6 +441,7 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router)
     loose: dict[int, bool] = {}
+    story: list[tuple[Tag, int] | None] = []  # story_container(doc), worked out when first needed
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -466,6 +469,13 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
             continue
         if ref_url.node.position in rails:
             continue
+        if ref_url.node.zone == NEUTRAL and ref.platform in _VIDEO_HOSTS and method != "link":
+            # On a page that marks no body, a player after the headline outside the element holding it and
+            # the story's prose (a right-hand column's video block) is the site's, not the story's.
+            if not story:
+                story.append(None if doc.has_content_root else story_container(doc))
+            if beside_story(ref_url.node.tag, ref_url.node.position, story[0]):
+                continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, method, ref_url.node.position, context, block=ref_url.node.block), ref

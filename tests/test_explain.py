@@ -108,3 +108,16 @@ def test_explain_names_the_structural_rules() -> None:
     )
     thread = next(c for c in explain(doc) if c.post_id == "reddit:jpbzfe")
     assert thread.decision == "dropped" and "discussed" in thread.reason
+
+
+def test_a_player_beside_the_story_says_why_it_was_dropped() -> None:
+    prose = "<p>" + "The choir's new managing director starts in January, the foundation said. " * 3 + "</p>"
+    page = (
+        '<html><head><meta property="og:title" content="New director for the choir"></head><body>'
+        f'<div class="row"><div class="col-8"><h1>New director for the choir</h1>{prose * 3}</div>'
+        '<div class="col-4"><iframe src="https://www.youtube.com/embed/c710qsogbPA"></iframe></div>'
+        "</div></body></html>"
+    )
+    (candidate,) = explain(scrapers.parse_html(page, "https://example.com/a"))
+    assert candidate.decision == "dropped"
+    assert "after the page's headline, outside the element holding it" in candidate.reason

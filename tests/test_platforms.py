@@ -1164,6 +1164,62 @@ def test_a_video_in_a_widget_the_body_holds_is_the_article_s() -> None:
     assert _post_ids(inline) == {"youtube:TW8IaLXvOgk"}
 
 
+def test_a_header_left_open_around_the_whole_page_is_not_chrome() -> None:
+    # legalzoom.com: the page's <header><nav> is never closed, so the parser puts everything after it,
+    # article and footer included, inside it. Chrome holding all of a page's text is a parsing mishap.
+    prose = "<p>" + "An LLC protects its owners from the debts of the business in most states. " * 4 + "</p>"
+    video = '<lite-youtube videoid="pxoJX55hVSs"></lite-youtube>'
+    page = (
+        '<html><body><header id="header-nav"><nav class="container"><a href="/">Home</a>'
+        f'<div class="article"><h1>How to form an LLC</h1>{prose * 6}{video}{prose * 2}</div>'
+        '<footer><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Our channel</a></footer>'
+        "</nav></header></body></html>"
+    )
+    assert _post_ids(page) == {"youtube:pxoJX55hVSs"}
+    # A real header and menu beside the article stay chrome.
+    menu = (
+        '<html><body><header><nav><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Video</a></nav>'
+        f'</header><div class="article"><h1>How to form an LLC</h1>{prose * 6}</div></body></html>'
+    )
+    assert _post_ids(menu) == set()
+
+
+def test_a_layout_word_on_main_does_not_make_it_a_sidebar() -> None:
+    # LifeBuzz: <main class="main-sidebar"> is the main column of a layout with a sidebar.
+    player = '<iframe src="https://www.youtube.com/embed/GXoZLPSw8U8"></iframe>'
+    page = (
+        '<html><body><main class="main-sidebar group"><div class="single"><h1>Try</h1>'
+        f'<div class="media-video">{player}</div><p>The video everyone is talking about.</p></div></main>'
+        '<aside class="group"><a href="https://www.facebook.com/lifebuzznews">Like us</a></aside>'
+        "</body></html>"
+    )
+    assert _post_ids(page) == {"youtube:GXoZLPSw8U8"}
+    # a plural layout word names a sidebar as the singular does
+    sidebars = page.replace(
+        '<aside class="group">', '<div id="sidebars">' + player.replace("GXoZLPSw8U8", "jvgdDgq2q58")
+    )
+    assert _post_ids(sidebars.replace("</aside>", "</div>")) == {"youtube:GXoZLPSw8U8"}
+
+
+def test_on_a_page_that_marks_no_body_a_player_beside_the_story_is_the_site_s() -> None:
+    # DER SONNTAG: no element says "content"; the story (headline and paragraphs) is one column, a video
+    # block with a caption another. A lead video before the headline is the story's (aeon.co).
+    prose = "<p>" + "The choir's new managing director starts in January, the foundation said. " * 3 + "</p>"
+    player = '<iframe src="https://www.youtube.com/embed/{}"></iframe>'
+    head = '<head><meta property="og:title" content="New director for the choir"></head>'
+    story = f'<div class="col span_8_of_12"><h1>New director for the choir</h1>{prose * 3}</div>'
+    column = (
+        '<div class="col span_4_of_12"><div class="node">'
+        + player.format("c710qsogbPA")
+        + "<p>The media bishop at the book fair, in conversation about the year.</p></div></div>"
+    )
+    page = f'<html>{head}<body><div class="row">{story}{column}</div></body></html>'
+    assert _post_ids(page) == set()
+    lead = f'<div class="hero">{player.format("DZv8VyIQ7YU")}</div>'
+    page = f'<html>{head}<body><div class="row">{lead}{story}</div></body></html>'
+    assert _post_ids(page) == {"youtube:DZv8VyIQ7YU"}
+
+
 def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
     # BuzzFeed's "subbuzz__figure-footer" credits the photo's Instagram post under the image.
     body = (
