@@ -241,7 +241,11 @@ def run(repeat: int = 3) -> dict[str, Any]:
                 "total_ms": sum(best_times),
             }
         )
-    ingest_ms, ingest_rss = _ingest_directory()
+    # Best of ``repeat`` like every tool above: one run of a two-process ingest on a shared machine varies by
+    # a third between runs.
+    ingests = [_ingest_directory() for _ in range(repeat)]
+    ingest_ms = min(ms for ms, _rss in ingests)
+    ingest_rss = max(rss for _ms, rss in ingests)
     rows.append(
         {
             "tool": "embedtrail ingest of the directory (new process, SQLite)",
