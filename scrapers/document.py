@@ -532,12 +532,17 @@ def _words(value: str) -> frozenset[str]:
 
 
 # Compounds of "comment" name a comments section ("commentlinks", "commentsection", "commentaire"), except
-# the words for an opinion article and its writer.
+# the words for an opinion article and its writer; compounds of "referer"/"referrer" a referrer log.
 _COMMENT_GENRE = frozenset({"commentary", "commentaries", "commentator", "commentators"})
 
 
-def _comment_compound(word: str) -> bool:
-    return word.startswith("comment") and word not in _COMMENT_GENRE
+def _discussion_compound(word: str) -> bool:
+    # Referrer logs too ("refererlist", tDiary's today's-links box; "referrers"): who linked here, like
+    # webmentions and pingbacks.
+    return (word.startswith("comment") and word not in _COMMENT_GENRE) or word.startswith(_REFERRER_WORDS)
+
+
+_REFERRER_WORDS = ("referer", "referrer")
 
 
 def _value_verdict(value: str) -> int | None:
@@ -549,7 +554,7 @@ def _value_verdict(value: str) -> int | None:
         return _STRONG_CHROME
     if "footer" in words and words & _FIGURE_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
         return None  # a figure's footer ("subbuzz__figure-footer") is its caption and credit line
-    if words & _STRONG_CHROME_WORDS or any(_comment_compound(word) for word in words):
+    if words & _STRONG_CHROME_WORDS or any(_discussion_compound(word) for word in words):
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
         # which a content marker below may override.
         return _WEAK_CHROME if words & _LAYOUT_WORDS else _STRONG_CHROME

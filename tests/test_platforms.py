@@ -871,8 +871,16 @@ def test_who_linked_here_sections_are_chrome() -> None:
         '<div class="mentions-scroll-container"><div class="reply"><a href="https://twitter.com/b/status/'
         '1000000000000000022">B replied</a></div></div></div>'
         '<ol class="pingbacks"><li><a href="https://www.reddit.com/r/x/comments/abc123/t/">linked</a></li></ol>'
+        # a diary's referrer log (tDiary's "refererlist": today's links to this page, the owner's tweets too)
+        '<div class="refererlist"><ul><li><a href="https://twitter.com/c/status/1000000000000000023">1</a>'
+        "</li></ul></div>"
     )
     assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == {"twitter:1000000000000000021"}
+    # a referral programme is not a referrer log
+    referral = (
+        '<div class="referral-box"><a href="https://twitter.com/d/status/1000000000000000024">x</a></div>'
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=referral)) == {"twitter:1000000000000000024"}
 
 
 @pytest.mark.parametrize(
