@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
@@ -987,6 +987,83 @@ def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
+def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
+    """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
+    sibling ``<article>`` elements, each with paragraphs of prose and each naming its own page in an
+    attribute (``data-path``, ``data-url``, ``itemid``), of which exactly one names this page. The others
+    are set aside as chrome: their embeds are theirs. A live blog's entries name this page (or none), so
+    nothing changes there."""
+    articles = doc.nodes_by_tag.get("article", ())
+    if len(articles) < 2:
+        return {}
+    own = _own_paths(doc)
+    if not own:
+        return {}
+    siblings: dict[int, list[Tag]] = defaultdict(list)
+    for node in articles:
+        if node.tag.parent is not None:
+            siblings[id(node.tag.parent)].append(node.tag)
+    forced: dict[int, int] = {}
+    for group in siblings.values():
+        if len(group) < 2:
+            continue
+        named = [(story, _named_paths(story)) for story in group]
+        ours = [story for story, paths in named if paths & own]
+        others = [story for story, paths in named if paths and not paths & own]
+        if len(ours) != 1 or not others or not _holds_story(ours[0]):
+            continue
+        for story in others:
+            if _holds_story(story):
+                forced[id(story)] = _STRONG_CHROME
+    return forced
+
+
+def _own_paths(doc: ParsedDocument) -> frozenset[str]:
+    """The paths this page goes by: its URL's and its canonical link's or ``og:url``'s."""
+    urls = [doc.url]
+    for node in doc.nodes_by_tag.get("link", ()):
+        rel = node.tag.get("rel")
+        href = node.tag.get("href")
+        if isinstance(rel, list) and "canonical" in rel and isinstance(href, str):
+            urls.append(doc.absolute(href))
+    for node in doc.nodes_by_tag.get("meta", ()):
+        if node.tag.get("property") == "og:url" and isinstance(node.tag.get("content"), str):
+            urls.append(str(node.tag.get("content")))
+    return frozenset(path for path in map(_story_path, urls) if path)
+
+
+def _named_paths(story: Tag) -> frozenset[str]:
+    paths = set()
+    for name, value in story.attrs.items():
+        if (name.startswith("data-") or name == "itemid") and isinstance(value, str) and "/" in value:
+            path = _story_path(value)
+            if path:
+                paths.add(path)
+    return frozenset(paths)
+
+
+def _story_path(url: str) -> str | None:
+    """A page's path without its slashes at either end, lower-cased; None for a site's root or a non-URL."""
+    if any(c.isspace() for c in url.strip()):
+        return None
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
+    path = path.strip("/").lower()
+    return path if "/" in path or len(path) > 8 else None
+
+
+def _holds_story(element: Tag) -> bool:
+    prose = 0
+    for paragraph in element.find_all("p", limit=200):
+        if _is_prose(paragraph):
+            prose += 1
+            if prose >= _PROSE_MIN_PARAGRAPHS:
+                return True
+    return False
+
+
 def _unhidden(body: Tag) -> dict[int, int]:
     """The openers that make ``body`` the article body and set aside the chrome class words around it; {}
     when it is content already, hidden, or inside chrome by tag or role."""
@@ -1209,7 +1286,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
-        forced = _prose_body(doc) or _swallowing_chrome(doc)
+        forced = (_prose_body(doc) or _swallowing_chrome(doc)) | _stacked_stories(doc)
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
             # the zones the prose rule gives.

@@ -1228,6 +1228,35 @@ def test_on_a_page_that_marks_no_body_a_player_beside_the_story_is_the_site_s() 
     assert _post_ids(page) == {"youtube:DZv8VyIQ7YU"}
 
 
+def _stack(paths: list[str], canonical: str) -> str:
+    prose = "<p>" + "The party's donors were named in the filing the paper obtained last week. " * 3 + "</p>"
+    stories = "".join(
+        f'<article class="list__item" data-path="{path}"><h2>Story {n}</h2>{prose * 4}'
+        f'<iframe src="https://www.youtube.com/embed/{"abcdefghij" + str(n)}"></iframe></article>'
+        for n, path in enumerate(paths)
+    )
+    return (
+        f'<html><head><link rel="canonical" href="{canonical}"></head><body><main><div class="list">'
+        f"{stories}</div></main></body></html>"
+    )
+
+
+def test_stories_stacked_after_the_page_s_own_are_theirs_not_its() -> None:
+    # correctiv.org's series page: the article its URL names, then older articles of the series in full,
+    # each naming its own page in data-path. Their videos are theirs.
+    page = _stack(
+        ["series/2019/05/14/the-pledge", "series/2018/11/27/thirteen-rulers", "series/2017/12/01/the-npd"],
+        "https://news.example/series/2019/05/14/the-pledge/",
+    )
+    assert _post_ids(page) == {"youtube:abcdefghij0"}
+    # A live blog's entries (all naming this page, or none) and a listing that names no entry as this page
+    # keep every video.
+    live = _stack(["live/2024/election"] * 3, "https://news.example/live/2024/election")
+    assert len(_post_ids(live)) == 3
+    listing = _stack(["a/one-story", "a/two-story", "a/three-story"], "https://news.example/a/")
+    assert len(_post_ids(listing)) == 3
+
+
 def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
     # BuzzFeed's "subbuzz__figure-footer" credits the photo's Instagram post under the image.
     body = (
