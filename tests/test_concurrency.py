@@ -122,7 +122,13 @@ async def _load(base: str, total: int, concurrency: int) -> tuple[Counter[int], 
             async with gate:
                 path = PAGES[n % len(PAGES)]
                 try:
-                    response = await client.get(path)
+                    try:
+                        response = await client.get(path)
+                    except (httpx.ReadError, httpx.RemoteProtocolError):
+                        # A kept-alive connection the server closed (its keep-alive timeout) just as the
+                        # client reused it: the client's race, not the server failing; a GET is sent again
+                        # once, as browsers do. A second failure counts.
+                        response = await client.get(path)
                 except httpx.HTTPError as error:
                     statuses[0] += 1
                     locked.append(f"{path}: {type(error).__name__}: {error}")
