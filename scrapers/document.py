@@ -958,11 +958,14 @@ _SWALLOWED_SHARE = 0.9
 _SWALLOWED_MIN_CHARS = 2000
 
 
-def _swallows_page(element: Tag) -> bool:
-    page = next((parent for parent in element.parents if parent.name == "body"), None)
-    if page is None:
-        return False
-    whole = len(page.get_text())
+def _swallows_page(element: Tag, whole: int | None = None) -> bool:
+    """Whether ``element`` holds nearly all the text of the ``<body>`` it sits in (``whole``, that text's
+    length, when the caller measured it already)."""
+    if whole is None:
+        page = next((parent for parent in element.parents if parent.name == "body"), None)
+        if page is None:
+            return False
+        whole = len(page.get_text())
     return whole >= _SWALLOWED_MIN_CHARS and len(element.get_text()) >= _SWALLOWED_SHARE * whole
 
 
@@ -974,15 +977,22 @@ def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
     if chrome < _SWALLOWED_SHARE * sum(len(block.text) for block in doc.blocks):
         return {}  # most of the page's text is outside chrome: nothing swallowed it (a cheap first look)
     forced: dict[int, int] = {}
+    wholes: dict[int, int] = {}  # the text length of each <body> a candidate sits in, measured once
     for name in ("header", "nav", "footer"):
         for node in doc.nodes_by_tag.get(name, ()):
             tag = node.tag
             if any(parent.name in ("header", "nav", "footer") for parent in tag.parents):
                 continue  # only the outermost: what is inside one is inside it in any case
-            if _swallows_page(tag):
+            page = next((parent for parent in tag.parents if parent.name == "body"), None)
+            if page is None:
+                continue
+            if id(page) not in wholes:
+                wholes[id(page)] = len(page.get_text())
+            whole = wholes[id(page)]
+            if _swallows_page(tag, whole):
                 forced[id(tag)] = _NOTHING
                 for inner in tag.find_all(("header", "nav", "footer")):
-                    if _swallows_page(inner):
+                    if _swallows_page(inner, whole):
                         forced[id(inner)] = _NOTHING
     return forced
 
@@ -1488,7 +1498,7 @@ def _holds_paragraphs(element: Tag | None) -> bool:
         return False
     paragraphs = 0
     for paragraph in element.find_all("p", recursive=False):
-        if len("".join(paragraph.get_text().split())) >= _PROSE_PARAGRAPH:
+        if _is_prose(paragraph):
             paragraphs += 1
             if paragraphs >= 2:
                 return True

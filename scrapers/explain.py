@@ -145,8 +145,8 @@ def _reason(
         )
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"
-    player = tag is not None and tag.name in ("iframe", "amp-iframe")
-    if zone == NEUTRAL and player and tag is not None and beside_story(tag, position, story_container(doc)):
+    player = tag if tag is not None and tag.name in ("iframe", "amp-iframe") else None
+    if zone == NEUTRAL and player is not None and beside_story(player, position, story_container(doc)):
         return (
             "a video player after the page's headline, outside the element holding it and the story's "
             "prose (a column beside the story): the site's, not the article's"

@@ -526,15 +526,19 @@ def _raw_text(node: Node) -> str | None:
     markup = _parked_markup(node.tag)
     if markup is not None:
         return markup if node.tag.string is None else markup + "\n" + node.tag.string
-    text = node.tag.string
-    if text is not None and _inert_script(node.tag) and _BASE64_TEXT.fullmatch(text.strip()):
-        return _unbase64(text)  # a template script parking the embed base64-encoded (Borlabs Cookie 2)
-    return text
+    parked_text = _base64_template(node.tag)
+    if parked_text is not None:
+        return _unbase64(parked_text)  # a template script parking the embed base64-encoded (Borlabs Cookie 2)
+    return node.tag.string
 
 
-def _inert_script(tag: Tag) -> bool:
+def _base64_template(tag: Tag) -> str | None:
+    """The text of a data or template script that is base64 and nothing else, or None."""
     kind = tag.get("type")
-    return tag.name == "script" and isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES
+    if tag.name != "script" or not isinstance(kind, str) or kind.lower() not in _INERT_SCRIPT_TYPES:
+        return None
+    text = tag.string
+    return text if text is not None and _BASE64_TEXT.fullmatch(text.strip()) else None
 
 
 def _parks(node: Node) -> bool:
@@ -546,12 +550,12 @@ def _parks(node: Node) -> bool:
 def _parked_embed(tag: Tag) -> bool:
     """Whether ``tag`` is a consent gate's or a template's parking place for an embed that is there, only not
     rendered yet: markup or base64 in an attribute, a Borlabs hidden element, a template script of base64."""
-    if _parked_markup(tag) is not None or tag.get(PARKED_BASE64) is not None:
-        return True
-    if tag.get(BLOCKER_TYPE) == "content-blocker":
-        return True
-    text = tag.string
-    return text is not None and _inert_script(tag) and _BASE64_TEXT.fullmatch(text.strip()) is not None
+    return (
+        _parked_markup(tag) is not None
+        or tag.get(PARKED_BASE64) is not None
+        or tag.get(BLOCKER_TYPE) == "content-blocker"
+        or _base64_template(tag) is not None
+    )
 
 
 def _parked_markup(tag: Tag) -> str | None:
