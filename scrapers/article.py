@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .document import CHROME, Node, ParsedDocument
+from .document import CHROME, Node, ParsedDocument, canonical_link
 from .records import ArticleMeta
 from .times import parse_date
 
@@ -271,14 +271,7 @@ def scan_article(doc: ParsedDocument) -> ArticleMeta:
             author = _author(_clean(meta.get(key)))
             if author:
                 break
-    for node in doc.tagged("link"):
-        rel = node.tag.get("rel")
-        rels = rel if isinstance(rel, list) else [rel]
-        href = node.tag.get("href")
-        if "canonical" in rels and isinstance(href, str) and href.strip():
-            canonical = doc.absolute(href)
-            break
-    canonical = canonical or _clean(meta.get("og:url"))
+    canonical = canonical_link(doc) or canonical or _clean(meta.get("og:url"))
     site = _site(_clean(meta.get("og:site_name"))) or site or _site(_clean(meta.get("application-name")))
     if not language:
         for node in doc.tagged("html"):

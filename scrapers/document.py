@@ -1028,14 +1028,23 @@ def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
+def canonical_link(doc: ParsedDocument) -> str | None:
+    """The page's first ``<link rel="canonical">``, made absolute; None without one."""
+    for node in doc.tagged("link"):
+        rel = node.tag.get("rel")
+        rels = rel if isinstance(rel, list) else [rel]
+        href = node.tag.get("href")
+        if "canonical" in rels and isinstance(href, str) and href.strip():
+            return doc.absolute(href)
+    return None
+
+
 def _own_paths(doc: ParsedDocument) -> frozenset[str]:
     """The paths this page goes by: its URL's and its canonical link's or ``og:url``'s."""
     urls = [doc.url]
-    for node in doc.nodes_by_tag.get("link", ()):
-        rel = node.tag.get("rel")
-        href = node.tag.get("href")
-        if isinstance(rel, list) and "canonical" in rel and isinstance(href, str):
-            urls.append(doc.absolute(href))
+    canonical = canonical_link(doc)
+    if canonical:
+        urls.append(canonical)
     for node in doc.nodes_by_tag.get("meta", ()):
         if node.tag.get("property") == "og:url" and isinstance(node.tag.get("content"), str):
             urls.append(str(node.tag.get("content")))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from types import ModuleType
 
 from bs4 import Tag
@@ -106,19 +107,32 @@ _STATE_OURS = "embed markup in the page's JSON state, under this article's recor
 _STATE_OTHER = "embed markup in the page's JSON state, under no record naming this article"
 
 
+@dataclass
+class _Page:
+    """What the reasons read about the page as a whole, worked out once per ``explain`` call."""
+
+    doc: ParsedDocument
+    publisher: set[str]
+    rails: frozenset[int]
+
+    @cached_property
+    def story(self) -> tuple[Tag, int] | None:
+        # Only asked for neutral players on pages marking no body; most pages never need it.
+        return story_container(self.doc)
+
+
 def _reason(
-    doc: ParsedDocument,
+    page: _Page,
     ref: PostRef,
     url: str,
     where: tuple[str, str | None, Tag | None, str | None],
-    publisher: set[str],
-    position: int = -1,
-    rails: frozenset[int] = frozenset(),
-    found_in: str = "",
+    position: int,
+    found_in: str,
 ) -> str:
     """Why a candidate was not logged; ``where`` is its zone, the element that decided it, its element and
     the text of its paragraph."""
     zone, decided_by, tag, line = where
+    doc = page.doc
     if found_in == _STATE_OTHER:
         return (
             "embed markup the page's JSON state keeps for another article (the next story, a rail) or for "
@@ -126,9 +140,9 @@ def _reason(
         )
     if _is_share(url):
         return "a share button's URL, not a citation"
-    if (ref.handle or "").lower() in publisher:
+    if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
-    if position in rails:
+    if position in page.rails:
         return (
             "one of several videos (players, or links with thumbnails) in a block with hardly any text of "
             "its own and not among the body's paragraphs: the site's video rail"
@@ -146,7 +160,7 @@ def _reason(
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"
     player = tag if tag is not None and tag.name in ("iframe", "amp-iframe") else None
-    if zone == NEUTRAL and player is not None and beside_story(player, position, story_container(doc)):
+    if zone == NEUTRAL and player is not None and beside_story(player, position, page.story):
         return (
             "a video player after the page's headline, outside the element holding it and the story's "
             "prose (a column beside the story): the site's, not the article's"
@@ -161,8 +175,11 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     extraction = extract(doc, modules)
     logged = {embed.post_id: embed for embed in extraction.embeds}
     accounts = {account.id for account in extraction.accounts}
-    publisher = {handle.lower() for handle in extraction.article.publisher_handles}
-    rails = video_rails(doc, _router(modules))
+    page = _Page(
+        doc,
+        {handle.lower() for handle in extraction.article.publisher_handles},
+        video_rails(doc, _router(modules)),
+    )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
     for ref, url, position, tag, where, line in _sightings(doc, modules):
@@ -176,7 +193,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             reason = (
                 "a profile: kept in the accounts table"
                 if decision == "account"
-                else _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails, where)
+                else _reason(page, ref, url, (zone, decided_by, tag, line), position, where)
             )
         elif ref.id in logged:
             embed = logged[ref.id]
@@ -188,7 +205,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             )
         else:
             decision = "dropped"
-            reason = _reason(doc, ref, url, (zone, decided_by, tag, line), publisher, position, rails, where)
+            reason = _reason(page, ref, url, (zone, decided_by, tag, line), position, where)
         candidates.append(
             Candidate(
                 position, url, ref.platform, ref.id, ref.kind, zone, decided_by, decision, reason, where
