@@ -832,8 +832,19 @@ def _named_frames(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         yield Found(post, "iframe", node.position, doc.block_text(node), block=node.block)
 
 
-# A URL written out in running text ("Source: https://youtu.be/…"), with or without its scheme.
-_BARE_URL = re.compile(r"(?<![\w/=\"'@.])(?:https?://|www\.)[^\s<>\"'«»“”‘’]+", re.I)
+# A URL written out in running text ("Source: https://youtu.be/…", "t.me/bazabazon/123"), with or without
+# its scheme. Only an ASCII letter, digit or URL punctuation before it means it is part of something else:
+# Chinese or Japanese text runs straight into a URL without a space. It ends at whitespace, quotes, invisible
+# spacing characters and CJK text or full-width punctuation ("（https://…）。"), none of which a post's URL
+# holds unencoded.
+_URL_END = (
+    "\\s<>\"'«»“”‘’"
+    "\u200b-\u200f\u2028-\u202f\u2060\ufeff"  # zero-width and directional marks, narrow spaces, BOM
+    "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"  # CJK punctuation and letters, full-width forms
+)
+_BARE_URL = re.compile(
+    rf"(?<![A-Za-z0-9_/=\"'@.\-])(?:https?://|www\.|(?:[a-z0-9-]+\.)+[a-z]{{2,}}/)[^{_URL_END}]+", re.I
+)
 _TRAILING = ".,;:!?)]}'\"»”’…"
 # Wrappers whose text is an embed's URL when the embed did not render (WordPress/Gutenberg, Jetpack).
 WRAPPER_CLASSES = ("wp-block-embed__wrapper", "embed-youtube", "embed-twitter", "embed-vimeo")
@@ -842,7 +853,7 @@ WRAPPER_CLASSES = ("wp-block-embed__wrapper", "embed-youtube", "embed-twitter", 
 def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
     for match in _BARE_URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
-        if url[:4].lower() == "www.":
+        if "://" not in url[:8]:
             url = "https://" + url
         if not router.claims(url) or _is_share(url):
             continue
@@ -858,7 +869,7 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
     embedded post's own text, not the article's."""
     for index, block in enumerate(doc.blocks):
         text = block.text
-        if "://" not in text and "www." not in text:
+        if "/" not in text:
             continue
         node = block.node
         if node is None or not (

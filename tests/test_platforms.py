@@ -1589,6 +1589,40 @@ def test_a_bare_post_url_written_straight_into_a_live_blog_entry() -> None:
     assert _post_ids(page) == set()
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Without a scheme: Russian and Ukrainian outlets cite Telegram as "t.me/channel/123".
+        ("Baza posted the video: t.me/bazabazon/12345.", "telegram:bazabazon/12345"),
+        ("See twitter.com/janemayor/status/1790000000000000001 for the post.", "twitter:1790000000000000001"),
+        ("Watch youtu.be/aaaaaaaaaaa now.", "youtube:aaaaaaaaaaa"),
+        # Japanese and Chinese text runs into a URL without a space and closes it with full-width punctuation.
+        (
+            "市長は投稿した（https://twitter.com/janemayor/status/1790000000000000001）。",
+            "twitter:1790000000000000001",
+        ),
+        ("市長の投稿https://x.com/janemayor/status/1790000000000000001を参照", "twitter:1790000000000000001"),
+        # An invisible space an editor left after the URL is not part of it.
+        (
+            "See https://twitter.com/janemayor/status/1790000000000000001\u200b and more",
+            "twitter:1790000000000000001",
+        ),
+        ("See &lt;https://www.youtube.com/watch?v=aaaaaaaaaaa&gt; and more", "youtube:aaaaaaaaaaa"),
+    ],
+)
+def test_bare_post_urls_in_running_text_in_their_written_forms(sentence: str, expected: str) -> None:
+    assert _methods(f"<p>{sentence}</p>") == [(expected, "link")]
+
+
+def test_a_bare_host_inside_a_longer_name_or_address_is_not_a_url() -> None:
+    # "box.com/…" is not "x.com/…", an e-mail address is not a profile, a path is not a host.
+    sentence = (
+        "Files at dropbox.com/janemayor/status/1790000000000000001, mail jane@x.com/janemayor, "
+        "see /x.com/janemayor/status/1790000000000000002"
+    )
+    assert _methods(f"<p>{sentence}</p>") == []
+
+
 def test_placeholder_urls_under_attribute_names_ending_in_url() -> None:
     body = (
         '<div class="embedInner Twitter" data-provider="Twitter" '
