@@ -289,6 +289,7 @@ _NAME_KEYS = (
 # "SocialEmbed"): the URL's own platform decides, as for an iframe.
 _GENERIC_EMBED = re.compile(r"embed|externalcontent|external_content", re.I)
 _RECORD_URL_KEYS = ("url", "src", "href", "embedUrl", "embed_url", "permalink", "link")
+_RECORD_URL_KEY_SET = frozenset(_RECORD_URL_KEYS)
 _ATTRIBUTE_KEYS = ("attribs", "attributes", "attrs", "props")
 _PLATFORM_HOSTS = {
     "instagram": ("instagram.com", "instagr.am"),
@@ -327,9 +328,21 @@ def _embed_record(record: dict[str, object]) -> bool:
     names = _record_names(record)
     if not names:
         return False
-    return any(_any_platform(name) or name in _PLATFORM_HOSTS for name in names) or (
-        _id_record_url(record, names) is not None
+    return (
+        any(_any_platform(name) for name in names)
+        or bool(_named_platforms(names))
+        or _id_record_url(record, names) is not None
     )
+
+
+def _named_platforms(names: set[str]) -> set[str]:
+    """The platforms a record's names name, whole ("Instagram") or as a word ("youtube_video",
+    "embeds.tweet"); "x" only whole, as a word it is too short to mean X."""
+    named = {name for name in names if name in _PLATFORM_HOSTS}
+    named.update(
+        word for name in names for word in _NAME_WORD.findall(name) if word in _PLATFORM_HOSTS and word != "x"
+    )
+    return named
 
 
 # Keys of a record that keeps only the post's id, the platform named by its type: {"is": "tweet", "props":
@@ -388,19 +401,26 @@ def _record_markup(record: dict[str, object]) -> str | None:
     places: list[dict[str, object]] = [record]
     places.extend(inner for key in _ATTRIBUTE_KEYS if isinstance(inner := record.get(key), dict))
     for place in places:
-        for key in _RECORD_URL_KEYS:
+        for key in _url_keys(place):
             url = place.get(key)
             if not isinstance(url, str) or not url.strip().startswith(("http://", "https://", "//")):
                 continue
             host = quick_host(url.strip()) or ""
             if any(_any_platform(name) for name in names) or any(
                 host == known or host.endswith("." + known)
-                for name in names
-                for known in _PLATFORM_HOSTS.get(name, ())
+                for platform in _named_platforms(names)
+                for known in _PLATFORM_HOSTS[platform]
             ):
                 return f'<iframe src="{html.escape(url.strip(), quote=True)}"></iframe>'
     built = _id_record_url(record, names)
     return None if built is None else f'<iframe src="{html.escape(built, quote=True)}"></iframe>'
+
+
+def _url_keys(place: dict[str, object]) -> list[str]:
+    """The keys of a record that may hold its embed's URL: the usual names first, then any other key
+    named as a URL ("tweet_url", "videoUrl", "instagramURL": block fields a CMS's editors named)."""
+    others = [key for key in place if key.lower().endswith("url") and key not in _RECORD_URL_KEY_SET]
+    return [*_RECORD_URL_KEYS, *others]
 
 
 def _decoded(value: str) -> str:

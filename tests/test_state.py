@@ -195,6 +195,22 @@ def test_an_external_content_block_of_a_body_kept_only_in_state() -> None:
     assert logged(page(state, state_type="application/json")) == {"twitter:1487171001817382917": "iframe"}
 
 
+def test_a_block_keeps_its_posts_url_under_a_field_name_its_cms_chose() -> None:
+    # Headless CMSs (Storyblok, Contentful, Strapi) name block fields as their editors chose: "tweet_url",
+    # "videoUrl". Any key named as a URL is read, on the platform the block's type names; a thumbnail's
+    # address on another host is not the post.
+    blocks = [
+        {
+            "component": "embed_twitter",
+            "tweet_url": "https://twitter.com/EuroAthletics/status/1487171001817382917",
+        },
+        {"component": "youtube_video", "thumbnailUrl": "https://i.ytimg.com/vi/4aLsovwsaQE/hqdefault.jpg"},
+        {"component": "youtube_video", "videoUrl": "https://www.youtube.com/watch?v=BLtagamRFZc"},
+    ]
+    state = "window.__STORY__=" + json.dumps({"story": {"title": HEADLINE, "content": {"body": blocks}}})
+    assert logged(page(state)) == {"twitter:1487171001817382917": "iframe", "youtube:BLtagamRFZc": "iframe"}
+
+
 def test_body_blocks_typed_by_a_platform_that_keep_only_the_posts_id() -> None:
     # Fox News (Nuxt): {"is": "tweet", "props": {"id": …}} renders an empty div.tweet-embed; Sanity's
     # {"_type": "youtube", "videoId": …} and Strapi's {"__component": "embeds.tweet", "tweetId": …} alike.
