@@ -79,7 +79,7 @@ def _sightings(
                 doc.block_text(ref_url.node),
             )
     for block in doc.blocks:
-        for ref in _bare_refs(block.text, router) if ("://" in block.text or "www." in block.text) else ():
+        for ref in _bare_refs(block.text, router):
             tag = block.node.tag if block.node is not None else None
             yield ref, ref.url, block.position, tag, "text of a paragraph", block.text
     for markup, node, ours in state_markup(doc, STATE_MARKERS):

@@ -25,7 +25,9 @@ _POST = re.compile(
     r"^/(?:(?!share/|p/|reels?/|tv/|stories/)[A-Za-z0-9_.]+/)?(?:p|tv|reels?)/(?P<code>[A-Za-z0-9_-]{5,})"
 )
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,}$")
-_PROFILE = re.compile(r"^/(?P<handle>[A-Za-z0-9_.]{1,30})/?$")
+# A profile's path; credits often write the handle with its "@" ("Instagram.com/@name"), which Instagram
+# redirects to the profile too.
+_PROFILE = re.compile(r"^/@?(?P<handle>[A-Za-z0-9_.]{1,30})/?$")
 _RESERVED = frozenset(
     {
         "p",

@@ -851,6 +851,8 @@ WRAPPER_CLASSES = ("wp-block-embed__wrapper", "embed-youtube", "embed-twitter", 
 
 
 def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
+    if "/" not in text:
+        return  # every URL form has one; most paragraphs have none
     for match in _BARE_URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
         if "://" not in url[:8]:
@@ -869,8 +871,6 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
     embedded post's own text, not the article's."""
     for index, block in enumerate(doc.blocks):
         text = block.text
-        if "/" not in text:
-            continue
         node = block.node
         if node is None or not (
             block.zone == CONTENT or (block.zone == NEUTRAL and not doc.has_content_root)

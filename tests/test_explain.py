@@ -85,6 +85,23 @@ def test_a_text_dump_explains_its_flattened_tweets() -> None:
     assert result.output.count("logged as text") == 2 and "2 candidate(s), 2 logged as posts" in result.output
 
 
+def test_explain_shows_every_bare_url_the_extractor_reads() -> None:
+    # Scheme-less URLs in a caption (Indonesian photo credits write "Instagram.com/@name") and in text are
+    # read by the extractor; explain must show them too, with the same decision.
+    body = (
+        "<p>The council met on Tuesday evening to discuss the new budget proposal, which critics say cuts "
+        "services.</p><figure><img src='/a.jpg'><figcaption>The mayor. (Instagram.com/@janemayor)"
+        "</figcaption></figure><p>Baza posted the video: t.me/bazabazon/12345.</p>"
+    )
+    page = f"<html><body><article><h1>Council budget</h1>{body}</article></body></html>"
+    doc = scrapers.parse_html(page, "https://news.example/story")
+    extraction = scrapers.extract(doc)
+    assert "instagram:janemayor" in {a.id for a in extraction.accounts}
+    assert [e.post_id for e in extraction.embeds] == ["telegram:bazabazon/12345"]
+    decisions = {(c.post_id, c.decision) for c in explain(doc)}
+    assert decisions == {("instagram:@janemayor", "account"), ("telegram:bazabazon/12345", "link")}
+
+
 def test_explain_writes_nothing_and_refuses_what_is_not_a_page(tmp_path: Path) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     assert run("explain", str(PAGES / "vox-1.html")).exit_code == 0

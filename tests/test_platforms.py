@@ -94,6 +94,8 @@ URL_CASES = [
     ("https://instagr.am/p/V8UMy0LjpX/", "instagram:V8UMy0LjpX", "post"),
     ("https://www.instagram.com/p/B_fawQoFahE/embed/captioned/?cr=1&v=14", "instagram:B_fawQoFahE", "post"),
     ("https://www.instagram.com/happy_dog_sunny/", "instagram:@happy_dog_sunny", "account"),
+    # credits write the handle with its "@" ("Instagram.com/@name"); Instagram redirects it to the profile
+    ("https://Instagram.com/@happy_dog_sunny", "instagram:@happy_dog_sunny", "account"),
     # TikTok (§5.2)
     ("https://www.tiktok.com/@leenabhushan/video/6748451240264420610", "tiktok:6748451240264420610", "video"),
     (
