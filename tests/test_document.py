@@ -8,6 +8,7 @@ import gc
 import random
 import re
 import threading
+import weakref
 
 import pytest
 from hypothesis import given, settings
@@ -289,6 +290,34 @@ def test_the_collector_is_left_as_it_was_found(enabled: bool, monkeypatch: pytes
             assert not gc.isenabled()
             1 / 0  # noqa: B018
         assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_worker_page_is_freed_as_soon_as_it_is_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parsed tree is cyclic, so only the collector frees it: the sweep at the end of one page's
+    # extraction frees it there, rather than carrying it into older generations to be examined again.
+    from embedtrail.scrapers import document
+    from embedtrail.tracker.pipeline import extract_document
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    trees: list[weakref.ref[object]] = []
+    parse = document._soup
+
+    def remembered(text: str) -> object:
+        soup = parse(text)
+        trees.append(weakref.ref(soup))
+        return soup
+
+    monkeypatch.setattr(document, "_soup", remembered)
+    page = b"<article><p>Text</p><blockquote class=twitter-tweet><a href=https://x.com/a/status/1>x</a></blockquote>"
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        extraction = extract_document("html", page, URL, None)
+        assert [embed.post_id for embed in extraction.embeds] == ["twitter:1"]
+        assert len(trees) == 1 and trees[0]() is None
+        assert gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
 

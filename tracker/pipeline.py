@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from embedtrail.db.bodies import BodyStore, StoreError, keep_body
 from embedtrail.db.store import SaveResult, open_database
 from embedtrail.scrapers import extract, parse_html, parse_text
-from embedtrail.scrapers.document import decode_html
+from embedtrail.scrapers.document import collector_paused, decode_html
 from embedtrail.scrapers.records import Caps, Extraction
 
 from .budget import BudgetExceeded, BudgetPool
@@ -65,10 +65,12 @@ def extract_document(
 ) -> Extraction:
     """Parse and extract one document (within ``caps``, when given). Runs in a worker; top-level so a
     process pool can pickle it."""
-    if kind == "text":
-        text, _encoding = decode_html(body, content_type)
-        return extract(parse_text(text, url), caps=caps)
-    return extract(parse_html(body, url, content_type), caps=caps)
+    # One page's whole tree is made and dropped inside the pause, and swept once at its end.
+    with collector_paused(sweep=True):
+        if kind == "text":
+            text, _encoding = decode_html(body, content_type)
+            return extract(parse_text(text, url), caps=caps)
+        return extract(parse_html(body, url, content_type), caps=caps)
 
 
 # Formats no article is in, whatever the file's name or the server's Content-Type says.
