@@ -249,3 +249,17 @@ def test_a_dns_failure_names_its_host() -> None:
     error = FetchError("https://nope.invalid/a", "dns", detail, "2025-01-01T00:00:00Z")
     hint = "check the host name, and that this machine can resolve names"
     assert error.explained() == f"dns: {detail} ({hint})"
+
+
+def test_the_command_line_loads_datasette_and_the_cdxj_indexer_only_for_the_commands_that_use_them() -> None:
+    # Every cron run of ingest or refresh starts a process: Datasette and cdxj-indexer (with the pkg_resources
+    # it loads) cost it most of a second of imports it never needs.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from embedtrail.tracker.cli import cli; "
+        "print(sorted(m for m in ('datasette', 'cdxj_indexer', 'pkg_resources') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

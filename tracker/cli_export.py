@@ -8,7 +8,7 @@ import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,8 +17,10 @@ from embedtrail.db.bodies import open_store
 from .cli import _database, _load_config, cli, config_option, db_option
 from .clock import utc_now
 from .config import Config
-from .export import Signer
 from .fetch import make_client, settings_from_config
+
+if TYPE_CHECKING:  # the WACZ writer (Datasette's snapshot rules, warcio, cdxj-indexer) loads when run
+    from .export import Signer
 
 __all__ = ["export"]
 
