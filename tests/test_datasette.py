@@ -7,6 +7,8 @@ current one, with a check history made by ``db.checks``, and the one before the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
@@ -271,6 +273,54 @@ async def test_full_text_search(ds: Datasette, table: str, term: str, expected: 
 async def test_search_handles_fts_syntax_characters(ds: Datasette) -> None:
     # Volunteers paste quotes and colons; the default escaped search mode must not turn them into errors.
     await get(ds, '/embedtrail/posts?_search="twitter:pic" AND (')
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("?_sort=nonexistent", "Cannot sort table by nonexistent"),
+        ("?_sort_desc=nonexistent", "Cannot sort table by nonexistent"),
+        ("?_sort=url&_sort_desc=url", "Cannot use _sort and _sort_desc at the same time"),
+        ("?_through={bad", "Invalid _through parameter: '{bad'"),
+    ],
+)
+@pytest.mark.parametrize("table", ["posts", "gone_posts", "checks"])
+async def test_a_malformed_table_url_is_a_bad_request_not_a_server_error(
+    ds: Datasette, table: str, query: str, says: str
+) -> None:
+    # A typo in a shared link is the visitor's to fix: a 400 that says what is wrong, on the page and in JSON.
+    with contextlib.redirect_stdout(io.StringIO()):  # Datasette prints every error it handles
+        page = await ds.client.get(f"/embedtrail/{table}{query}")
+        data = await ds.client.get(f"/embedtrail/{table}.json{query}")
+    assert page.status_code == 400, page.text
+    assert str(Markup.escape(says)) in page.text
+    assert data.status_code == 400
+    assert data.json()["error"] == says and data.json()["ok"] is False
+
+
+@pytest.mark.asyncio
+async def test_a_malformed_page_token_on_a_view_is_a_bad_request(ds: Datasette) -> None:
+    # A view pages by its sort column; a token that is not one of its values fails in Datasette's parsing.
+    with contextlib.redirect_stdout(io.StringIO()):
+        data = await ds.client.get("/embedtrail/gone_posts.json?_next=zzz")
+    assert data.status_code == 400
+    assert data.json()["error"] == "Invalid _next parameter: 'zzz'"
+
+
+@pytest.mark.asyncio
+async def test_a_server_error_that_is_not_the_visitors_stays_a_server_error(
+    ds: Datasette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the malformed-URL cases above become 400s: a fault of the instance still reads as one.
+    from datasette.views.table import TableView
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("the disk is on fire")
+
+    monkeypatch.setattr(TableView, "data", broken)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert (await ds.client.get("/embedtrail/posts?_sort=url")).status_code == 500
 
 
 # ---------------------------------------------------------------------------------------------- queries
