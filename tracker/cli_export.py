@@ -19,7 +19,7 @@ from .clock import utc_now
 from .config import Config
 from .fetch import make_client, settings_from_config
 
-if TYPE_CHECKING:  # the WACZ writer (Datasette's snapshot rules, warcio, cdxj-indexer) loads when run
+if TYPE_CHECKING:  # the WACZ writer (Datasette's snapshot rules, cdxj-indexer) loads only when export runs
     from .export import Signer
 
 __all__ = ["export"]
