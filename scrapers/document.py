@@ -592,12 +592,22 @@ _ID_VERDICTS: dict[str, int | None] = {}
 _CACHE_MAX = 50_000
 
 
+def _post_class(classes: tuple[str, ...]) -> bool:
+    """Whether a class list is a CMS's list of the post's own properties (WordPress, Ghost ``post_class``):
+    it carries a post marker, or names two kinds of taxonomy at once ("author-maangchi category-recipe"),
+    which no chrome block's name does; "author-bio" alone stays the author box."""
+    if _POST_CLASS_MARKERS.intersection(classes):
+        return True
+    kinds = {prefix for value in classes for prefix in _TAXONOMY_PREFIXES if value.startswith(prefix)}
+    return len(kinds) > 1
+
+
 def _class_verdicts(classes: tuple[str, ...]) -> frozenset[int | None]:
     verdicts = _CLASS_VERDICTS.get(classes)
     if verdicts is not None:
         return verdicts
     kept = classes
-    if _POST_CLASS_MARKERS.intersection(classes):
+    if _post_class(classes):
         # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones.
         kept = tuple(v for v in classes if not v.startswith(_TAXONOMY_PREFIXES))
     verdicts = frozenset(_value_verdict(value) for value in kept)

@@ -789,6 +789,31 @@ def test_the_paragraphs_of_the_posts_a_story_embeds_count_as_the_storys_prose() 
     assert _post_ids(html) == {f"twitter:11177366852212231{n}" for n in range(3)}
 
 
+@pytest.mark.parametrize(
+    ("classes", "counted"),
+    [
+        # maangchi: a theme's post_class() without WordPress's own markers ("hentry", "status-publish") still
+        # names two taxonomies at once; "author-maangchi" is the post's author, not an author box.
+        ("entry publish author-maangchi category-recipe", True),
+        # a tag named like chrome ("footer", "comments") names the post's subject, not the block
+        ("article-item category-news tag-footer", True),
+        # one taxonomy-like value alone is a block's name: the author box stays chrome
+        ("author-box", False),
+        ("author-bio category", False),
+    ],
+)
+def test_a_posts_own_taxonomy_classes_name_no_place(classes: str, counted: bool) -> None:
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>Dinner tonight</p>&mdash; Cook (@cook) '
+        '<a href="https://twitter.com/cook/status/1000000000000000021">May 1, 2020</a></blockquote>'
+    )
+    story = f'<div id="post-95471" class="{classes}"><p>Short recipe intro.</p>{tweet}</div>'
+    # The comments hold most of the page's prose, so no prose rule can rescue the story's wrapper.
+    comments = "".join(f"<p>Comment {n} from a reader, long enough to be prose here.</p>" for n in range(30))
+    html = f'<html><body>{story}<ol class="commentlist">{comments}</ol></body></html>'
+    assert _post_ids(html) == ({"twitter:1000000000000000021"} if counted else set())
+
+
 def test_a_scripts_hook_class_names_no_place() -> None:
     # wetpaint: the whole story sits in section.js-article-pager (the pager script's hook, not a pager).
     video = "https://www.youtube.com/watch?v=VEt44sYrkhU"
