@@ -115,3 +115,13 @@ def test_negative_pages_yield_few_posts(scored: tuple[str, Report], floors: dict
     split, report = scored
     yielding = [(page.file, sorted(page.got)) for page in report.pages if not page.expected and page.got]
     assert len(yielding) <= floors[split]["negatives_with_posts"], yielding
+
+
+def test_a_batch_is_scored_alone_and_by_source() -> None:
+    # A new batch's first measurement is `python -m tests.corpus_report --batch <b>`; the report splits the
+    # pages from the dev corpus's own repositories from the rest, so the two can be quoted apart.
+    report = evaluate("fresh", "k")
+    batch_files = {page["file"] for page in load_labels() if page.get("batch") == "k"}
+    assert {page.file for page in report.pages} == batch_files
+    text = format_report(report)
+    assert "by source, the dev corpus's five repositories" in text
