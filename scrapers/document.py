@@ -1453,11 +1453,20 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
         depth += 1
         if state == _S_CONTENT and (outside != _S_CONTENT or _marks_content(element, forced)):
             content, depth = element, 0  # the nearest element that says it holds content
-        if state == _S_WEAK_CHROME and outside == _S_CONTENT:
+        if state == _S_WEAK_CHROME and outside == _S_NEUTRAL:
+            # A page that marks no body: a box standing between the paragraphs of its running text is the
+            # text's own, whatever its name; a sidebar stands beside the column that holds the text.
+            widget = element if in_running_text(element) else None
+        elif state == _S_WEAK_CHROME and outside == _S_CONTENT:
             # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
-            # wrapper"); a bare <aside> there is a pull quote or a box of links.
+            # wrapper") or when it stands between the text's paragraphs; a bare <aside> elsewhere in the body
+            # is a pull quote or a box of links.
             opener = _structural_opener(element.name, element.attrs)
-            widget = element if opener not in (_WEAK_CHROME, _HEADER) or _names_embed(element) else None
+            widget = (
+                element
+                if opener not in (_WEAK_CHROME, _HEADER) or _names_embed(element) or in_running_text(element)
+                else None
+            )
             if widget is not None and content is not None and depth > _WIDGET_SIDE_DEPTH:
                 # Deep below a content element that does not hold the text near it, a widget is in a column
                 # beside the body ("col-md-4" in a page-wide "content-main"), not in the body.
@@ -1537,6 +1546,36 @@ def among_paragraphs(element: Tag) -> bool:
     """Whether ``element`` sits among paragraphs of prose: its parent holds two or more of them itself, as the
     body's text does (a sidebar beside the body sits beside its container instead)."""
     return _holds_paragraphs(element.parent)
+
+
+# Paragraph blocks like the one an element stands in that make a run of running text (each paragraph in a
+# block of its own); a column of sidebar boxes rarely holds this many one-paragraph boxes alike.
+_WRAPPED_RUN = 2
+
+
+def in_running_text(element: Tag) -> bool:
+    """Whether ``element`` stands between the paragraphs of running text: among them (``among_paragraphs``),
+    or beside one paragraph in a block of its own where such blocks follow each other (pages that wrap each
+    paragraph in its own ``div``, as Spiegel's and Slate's do)."""
+    if among_paragraphs(element):
+        return True
+    parent = element.parent
+    if parent is None or parent.parent is None:
+        return False
+    if not any(_is_prose(paragraph) for paragraph in parent.find_all("p", recursive=False)):
+        return False
+    # The paragraph's block is one of a run of blocks like it (same tag, same class), each a paragraph.
+    classes = parent.get("class")
+    alike = 0
+    for block in parent.parent.find_all(parent.name, recursive=False):
+        if block is parent or block.get("class") != classes:
+            continue
+        inner = block.find_all(True, recursive=False)
+        if len(inner) == 1 and inner[0].name == "p" and _is_prose(inner[0]):
+            alike += 1
+            if alike >= _WRAPPED_RUN:
+                return True
+    return False
 
 
 def _leads_body(element: Tag) -> bool:

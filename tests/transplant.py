@@ -1,0 +1,290 @@
+"""Places the platforms' standard embed codes into every labelled corpus page and checks where they count.
+
+The corpus measures the extractor on the embeds that real pages happen to carry. This measures the rule the
+extraction issue states for every page layout: a recognised embed counts wherever it sits in the article
+(between its paragraphs, or in an ``<aside>`` placed in the text), and never inside page chrome. Each page
+gets three blocks of the same twelve embed codes (one per platform, as each platform's embed dialog writes
+it), each block with its own post ids: one after a paragraph of the article's text, one wrapped in
+``<aside class="sidebar widget">`` after that paragraph, one at the end of the page's ``<footer>``. The
+paragraph is chosen by another tool, not by embedtrail: the longest paragraph of trafilatura's main text
+(``fixtures/transplant_anchors.json``, written by ``python -m tests.transplant anchors``, which needs the
+bench extra); pages where a reader saw that trafilatura's paragraph is not the article's are skipped with
+the reason. ``tests/test_transplant.py`` pins the result; ``python -m tests.transplant`` prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from embedtrail import scrapers
+
+try:  # imported as tests.transplant (python -m) or as a top-level module (pytest's rootdir import)
+    from tests.corpus_report import FIXTURES, PAGES, load_labels, page_url
+except ImportError:  # pragma: no cover
+    from corpus_report import FIXTURES, PAGES, load_labels, page_url  # type: ignore
+
+ANCHORS = FIXTURES / "transplant_anchors.json"
+
+# The embed codes, as each platform's embed dialog writes them; {n} (a digit) and {r} (a letter, for Bluesky's
+# base-32 record keys) make the ids of each placement distinct.
+EMBED_CODES: dict[str, tuple[str, str]] = {
+    "twitter": (
+        '<blockquote class="twitter-tweet" data-media-max-width="560"><p lang="en" dir="ltr">What a day at '
+        "the harbour, part {n}</p>&mdash; Anna (@anna) "
+        '<a href="https://x.com/anna/status/17{n}4567890123456789?ref_src=twsrc%5Etfw">May {n}, 2024</a>'
+        "</blockquote>",
+        "twitter:17{n}4567890123456789",
+    ),
+    "instagram": (
+        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/C{n}abcDEFghi/'
+        '?utm_source=ig_embed" data-instgrm-version="14"><a href="https://www.instagram.com/p/C{n}abcDEFghi/'
+        '?utm_source=ig_embed">View this post on Instagram</a></blockquote>',
+        "instagram:C{n}abcDEFghi",
+    ),
+    "tiktok": (
+        '<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@user/video/72{n}4567890123456789" '
+        'data-video-id="72{n}4567890123456789"><section><a href="https://www.tiktok.com/@user">@user</a>'
+        "</section></blockquote>",
+        "tiktok:72{n}4567890123456789",
+    ),
+    "youtube": (
+        '<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXc{n}?si=abc" '
+        'title="YouTube video player" frameborder="0" allowfullscreen></iframe>',
+        "youtube:dQw4w9WgXc{n}",
+    ),
+    "facebook": (
+        '<div class="fb-post" data-href="https://www.facebook.com/someone/posts/12345678901234{n}" '
+        'data-width="500"></div>',
+        "facebook:12345678901234{n}",
+    ),
+    "bluesky": (
+        '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:abcdefghijklmnopqrstuvwx/'
+        'app.bsky.feed.post/3kabcdefghi{r}x" data-bluesky-cid="x"><p>hi</p>&mdash; A (<a href="https://'
+        'bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx?ref_src=embed">@a.bsky.social</a>) <a href="https'
+        '://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3kabcdefghi{r}x?ref_src=embed">May 1, 2024'
+        "</a></blockquote>",
+        "bluesky:did:plc:abcdefghijklmnopqrstuvwx/3kabcdefghi{r}x",
+    ),
+    "threads": (
+        '<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/@zuck/post/'
+        'C{n}xyzDEFghi" data-text-post-version="0"><a href="https://www.threads.net/@zuck/post/C{n}xyzDEFghi">'
+        "Post by @zuck</a></blockquote>",
+        "threads:C{n}xyzDEFghi",
+    ),
+    "reddit": (
+        '<blockquote class="reddit-embed-bq" data-embed-height="316"><a href="https://www.reddit.com/r/news/'
+        'comments/abc12{n}/some_title/">Some title</a><br> by <a href="https://www.reddit.com/user/someone/">'
+        'u/someone</a> in <a href="https://www.reddit.com/r/news/">news</a></blockquote>',
+        "reddit:abc12{n}",
+    ),
+    "telegram": (
+        '<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-post="durov/12{n}" '
+        'data-width="100%"></script>',
+        "telegram:durov/12{n}",
+    ),
+    "vimeo": (
+        '<iframe src="https://player.vimeo.com/video/12345678{n}?h=abc" width="640" height="360" '
+        'allow="autoplay; fullscreen"></iframe>',
+        "vimeo:12345678{n}",
+    ),
+    "mastodon": (
+        '<blockquote class="mastodon-embed" data-embed-url="https://mastodon.social/@Gargron/11000000000000000'
+        '{n}/embed"><a href="https://mastodon.social/@Gargron/11000000000000000{n}">Post by @Gargron</a>'
+        "</blockquote>",
+        "mastodon:mastodon.social/11000000000000000{n}",
+    ),
+    "dailymotion": (
+        '<iframe src="https://www.dailymotion.com/embed/video/x8abcd{n}" width="640" height="360"></iframe>',
+        "dailymotion:x8abcd{n}",
+    ),
+}
+# Placement -> (the digit in its ids, whether its posts must be logged).
+PLACEMENTS: dict[str, tuple[int, bool]] = {"text": (1, True), "aside": (2, True), "footer": (3, False)}
+
+
+def block(placement: str) -> str:
+    """The twelve embed codes with ``placement``'s ids, each in its own paragraph-level wrapper."""
+    digit = PLACEMENTS[placement][0]
+    return "".join(
+        f"<div>{code.format(n=digit, r='abc'[digit - 1])}</div>" for code, _ in EMBED_CODES.values()
+    )
+
+
+def expected_ids(placement: str) -> set[str]:
+    digit = PLACEMENTS[placement][0]
+    return {post.format(n=digit, r="abc"[digit - 1]) for _, post in EMBED_CODES.values()}
+
+
+# A page's last <footer> opening tag: its contents are the footer in every parser (the end tag is not: a
+# stray </div> closes a footer early in lxml and in browsers alike).
+_FOOTER_START = re.compile(rb"<footer(?:\s[^>]*)?>", re.I)
+
+
+def transplanted(page: bytes, offset: int) -> tuple[bytes, bool]:
+    """``page`` with the text and aside blocks after byte ``offset`` and the footer block at the start of its
+    last ``<footer>`` (when it has one after the offset); and whether it had one."""
+    inserted = (
+        block("text").encode() + b'<aside class="sidebar widget">' + block("aside").encode() + b"</aside>"
+    )
+    out = page[:offset] + inserted + page[offset:]
+    footers = list(_FOOTER_START.finditer(out))
+    if footers and footers[-1].start() > offset:
+        start = footers[-1].end()
+        return out[:start] + block("footer").encode() + out[start:], True
+    return out, False
+
+
+@dataclass
+class Result:
+    """Which placed posts the extractor logged, per placement, over the pages with an anchor."""
+
+    pages: int = 0
+    footers: int = 0
+    found: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLACEMENTS, 0))
+    tried: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PLACEMENTS, 0))
+    # page file -> placement -> the placed posts that went the wrong way (missed, or logged from chrome)
+    wrong: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def load_anchors() -> dict[str, dict[str, Any]]:
+    anchors: dict[str, dict[str, Any]] = json.loads(ANCHORS.read_text(encoding="utf-8"))["pages"]
+    return anchors
+
+
+def evaluate(files: set[str] | None = None) -> Result:
+    """Place the blocks in every anchored page (of ``files`` only, when given) and score them."""
+    anchors = load_anchors()
+    result = Result()
+    for label in load_labels():
+        name = label["file"]
+        if files is not None and name not in files:
+            continue
+        anchor = anchors.get(name, {"skip": "no anchor recorded"})
+        if "skip" in anchor:
+            result.skipped[name] = anchor["skip"]
+            continue
+        page, has_footer = transplanted((PAGES / name).read_bytes(), anchor["offset"])
+        extraction = scrapers.extract(scrapers.parse_html(page, page_url(label)))
+        got = {post.id for post in extraction.posts if post.kind != "account"}
+        result.pages += 1
+        result.footers += has_footer
+        for placement, (_, counted) in PLACEMENTS.items():
+            if placement == "footer" and not has_footer:
+                continue
+            wanted = expected_ids(placement)
+            right = wanted & got if counted else wanted - got
+            result.tried[placement] += len(wanted)
+            result.found[placement] += len(right)
+            if len(right) < len(wanted):
+                result.wrong.setdefault(name, {})[placement] = sorted(wanted - right)
+    return result
+
+
+def format_result(result: Result) -> str:
+    lines = []
+    for name, placements in sorted(result.wrong.items()):
+        for placement, posts in placements.items():
+            lines.append(f"{name:32} {placement:7} {len(posts):2} wrong: {', '.join(posts)}")
+    lines.append("")
+    lines.append(
+        f"{result.pages} pages with an anchor ({result.footers} with a <footer>), "
+        f"{len(result.skipped)} skipped"
+    )
+    for placement, (_, counted) in PLACEMENTS.items():
+        tried = result.tried[placement]
+        share = result.found[placement] / tried if tried else 1.0
+        what = "logged" if counted else "left out (chrome)"
+        lines.append(f"  {placement:7} {result.found[placement]:5}/{tried:<5} {what}  {share:.4f}")
+    return "\n".join(lines)
+
+
+# Pages where a reader found that trafilatura's longest main-text paragraph is not the article's.
+NOT_THE_ARTICLE = {
+    "theweek-a1.html": "a paragraph of the next story in the SpeedReads stream, not the canonical one",
+    "urdupoint-d1.html": "a line of the site footer",
+    "breadtopia-j4.html": "the newsletter pop-up's text",
+    "musingmind-b1.html": "a Webflow block hidden by its condition (w-condition-invisible)",
+    "upworthy-h3.html": "the video transcript inside the story's own <footer> of credits",
+    "upworthy-h3-2.html": "the video transcript inside the story's own <footer> of credits",
+}
+_WORDS = re.compile(r"\s+")
+
+
+def _key(text: str) -> str:
+    return _WORDS.sub(" ", text).strip()[:80]
+
+
+def _paragraph_end(text: str, start: int) -> int | None:
+    """Where the paragraph opened at ``start`` ends (after its ``</p>``), or None when it is not closed
+    before another block opens."""
+    close = re.compile(r"</p\s*>", re.I).search(text, start)
+    if close is None:
+        return None
+    if re.compile(r"<(p|div|section|article|table|ul|ol)[\s>]", re.I).search(text, start + 2, close.start()):
+        return None
+    return close.end()
+
+
+def build_anchors() -> dict[str, dict[str, Any]]:
+    """Choose each page's paragraph with trafilatura (bench extra) and record the byte offset after it."""
+    import trafilatura
+    from bs4 import BeautifulSoup
+
+    anchors: dict[str, dict[str, Any]] = {}
+    for label in load_labels():
+        name = label["file"]
+        if name in NOT_THE_ARTICLE:
+            anchors[name] = {"skip": NOT_THE_ARTICLE[name]}
+            continue
+        raw = (PAGES / name).read_bytes()
+        main = _WORDS.sub(" ", trafilatura.extract(raw, include_comments=False, favor_precision=True) or "")
+        soup = BeautifulSoup(raw, "html.parser")
+        text = raw.decode(soup.original_encoding or "utf-8", errors="replace")
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        best: tuple[int, int, str] | None = None
+        for paragraph in soup.find_all("p"):
+            key = _key(paragraph.get_text())
+            if len(key) < 40 or key not in main or paragraph.sourceline is None:
+                continue
+            start = starts[paragraph.sourceline - 1] + (paragraph.sourcepos or 0)
+            end = _paragraph_end(text, start)
+            length = len(paragraph.get_text())
+            if end is not None and (best is None or length > best[0]):
+                best = (length, end, key)
+        if best is None:
+            anchors[name] = {"skip": "no closed paragraph of trafilatura's main text"}
+            continue
+        offset = len(text[: best[1]].encode(soup.original_encoding or "utf-8", errors="replace"))
+        if not raw[:offset].lower().endswith(b">"):
+            anchors[name] = {"skip": "the page's bytes do not decode one to one"}
+            continue
+        anchors[name] = {"offset": offset, "paragraph": best[2]}
+    return anchors
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``anchors``: rewrite the anchors file (needs trafilatura); otherwise print the result."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["anchors"]:
+        anchors = build_anchors()
+        data = {
+            "chosen_by": "the longest <p> of trafilatura.extract(favor_precision=True)'s main text",
+            "pages": anchors,
+        }
+        ANCHORS.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{sum('offset' in a for a in anchors.values())} anchors, {len(anchors)} pages")
+        return 0
+    print(format_result(evaluate()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
