@@ -40,7 +40,8 @@ EMBED_CODES: dict[str, tuple[str, str]] = {
         "twitter:17{n}4567890123456789",
     ),
     "instagram": (
-        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/C{n}abcDEFghi/'
+        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagra'
+        "m.com/p/C{n}abcDEFghi/"
         '?utm_source=ig_embed" data-instgrm-version="14"><a href="https://www.instagram.com/p/C{n}abcDEFghi/'
         '?utm_source=ig_embed">View this post on Instagram</a></blockquote>',
         "instagram:C{n}abcDEFghi",
@@ -71,7 +72,8 @@ EMBED_CODES: dict[str, tuple[str, str]] = {
     ),
     "threads": (
         '<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/@zuck/post/'
-        'C{n}xyzDEFghi" data-text-post-version="0"><a href="https://www.threads.net/@zuck/post/C{n}xyzDEFghi">'
+        'C{n}xyzDEFghi" data-text-post-version="0"><a href="https://www.threads.net/@zuck'
+        '/post/C{n}xyzDEFghi">'
         "Post by @zuck</a></blockquote>",
         "threads:C{n}xyzDEFghi",
     ),
@@ -92,7 +94,8 @@ EMBED_CODES: dict[str, tuple[str, str]] = {
         "vimeo:12345678{n}",
     ),
     "mastodon": (
-        '<blockquote class="mastodon-embed" data-embed-url="https://mastodon.social/@Gargron/11000000000000000'
+        '<blockquote class="mastodon-embed" data-embed-url="https://mastodon.social/@Garg'
+        "ron/11000000000000000"
         '{n}/embed"><a href="https://mastodon.social/@Gargron/11000000000000000{n}">Post by @Gargron</a>'
         "</blockquote>",
         "mastodon:mastodon.social/11000000000000000{n}",
@@ -102,21 +105,89 @@ EMBED_CODES: dict[str, tuple[str, str]] = {
         "dailymotion:x8abcd{n}",
     ),
 }
+# The forms the extraction issue names, as real pages wrap them: a tweet whose footer line is a paragraph
+# of its own inside a Gutenberg figure, an Instagram embed deep in a page builder's columns, a bare post URL
+# in a paragraph, a link crediting a screenshot of a post, a consent manager's placeholder whose only trace
+# is the player's address, a consent-blocked iframe, a lite-youtube element, and a Gutenberg embed that did
+# not render.
+WRAPPED_FORMS: dict[str, tuple[str, str]] = {
+    "figure-tweet": (
+        '<figure class="wp-block-embed is-type-rich is-provider-twitter wp-block-embed-twitter"><div class="'
+        'wp-block-embed__wrapper"><blockquote class="twitter-tweet" data-width="550" data-dnt="true"><p lang='
+        '"en" dir="ltr">The bridge is closed again tonight</p><p>&mdash; Ben (@ben) <a href="https://twitter'
+        '.com/ben/status/18{n}4567890123456789?ref_src=twsrc%5Etfw">June {n}, 2023</a></p></blockquote></div>'
+        "</figure>",
+        "twitter:18{n}4567890123456789",
+    ),
+    "page-builder": (
+        '<div class="elementor-section elementor-top-section"><div class="elementor-conta'
+        "iner elementor-column-"
+        'gap-default"><div class="elementor-column elementor-col-100"><div class="element'
+        'or-widget-wrap"><div '
+        'class="elementor-element elementor-widget elementor-widget-html"><div class="ele'
+        "mentor-widget-contain"
+        'er"><blockquote class="instagram-media" data-instgrm-permalink="https://www.inst'
+        "agram.com/p/D{n}abcDE"
+        'Fghi/" data-instgrm-version="14"><a href="https://www.instagram.com/p/D{n}abcDEF'
+        'ghi/">View this post '
+        "on Instagram</a></blockquote></div></div></div></div></div></div>",
+        "instagram:D{n}abcDEFghi",
+    ),
+    "bare-url": (
+        "<p>The ministry posted the statement on its page: https://www.facebook.com/ministry/posts/2234567890"
+        "1234{n}</p>",
+        "facebook:22345678901234{n}",
+    ),
+    "screenshot-credit": (
+        '<figure><img src="/images/screenshot.jpg" alt="A screenshot of the post"><figcap'
+        "tion>The post before "
+        'it was deleted. (Twitter: <a href="https://twitter.com/carla/status/19{n}4567890'
+        '123456789">@carla</a>)'
+        "</figcaption></figure>",
+        "twitter:19{n}4567890123456789",
+    ),
+    "consent-placeholder": (
+        '<div class="embed-consent" data-consent-src="https://www.youtube.com/embed/eQw4w9WgXc{n}"><p>Click '
+        "to load the video from YouTube.</p></div>",
+        "youtube:eQw4w9WgXc{n}",
+    ),
+    "consent-iframe": (
+        '<iframe data-cookieblock-src="https://player.vimeo.com/video/22345678{n}" data-cookieconsent="market'
+        'ing"></iframe>',
+        "vimeo:22345678{n}",
+    ),
+    "lite-youtube": ('<lite-youtube videoid="fQw4w9WgXc{n}"></lite-youtube>', "youtube:fQw4w9WgXc{n}"),
+    "unrendered-embed": (
+        '<figure class="wp-block-embed is-type-video is-provider-tiktok wp-block-embed-ti'
+        'ktok"><div class="wp-'
+        'block-embed__wrapper">\nhttps://www.tiktok.com/@user/video/73{n}4567890123456789\n</div></figure>',
+        "tiktok:73{n}4567890123456789",
+    ),
+}
 # Placement -> (the digit in its ids, whether its posts must be logged).
-PLACEMENTS: dict[str, tuple[int, bool]] = {"text": (1, True), "aside": (2, True), "footer": (3, False)}
+PLACEMENTS: dict[str, tuple[int, bool]] = {
+    "text": (1, True),
+    "aside": (2, True),
+    "footer": (3, False),
+    "forms": (4, True),
+}
+
+
+def _codes(placement: str) -> dict[str, tuple[str, str]]:
+    return WRAPPED_FORMS if placement == "forms" else EMBED_CODES
 
 
 def block(placement: str) -> str:
-    """The twelve embed codes with ``placement``'s ids, each in its own paragraph-level wrapper."""
+    """The placement's embed codes with its own ids, each in a paragraph-level wrapper of its own."""
     digit = PLACEMENTS[placement][0]
     return "".join(
-        f"<div>{code.format(n=digit, r='abc'[digit - 1])}</div>" for code, _ in EMBED_CODES.values()
+        f"<div>{code.format(n=digit, r='abcd'[digit - 1])}</div>" for code, _ in _codes(placement).values()
     )
 
 
 def expected_ids(placement: str) -> set[str]:
     digit = PLACEMENTS[placement][0]
-    return {post.format(n=digit, r="abc"[digit - 1]) for _, post in EMBED_CODES.values()}
+    return {post.format(n=digit, r="abcd"[digit - 1]) for _, post in _codes(placement).values()}
 
 
 # A page's last <footer> opening tag: its contents are the footer in every parser (the end tag is not: a
@@ -128,7 +199,11 @@ def transplanted(page: bytes, offset: int) -> tuple[bytes, bool]:
     """``page`` with the text and aside blocks after byte ``offset`` and the footer block at the start of its
     last ``<footer>`` (when it has one after the offset); and whether it had one."""
     inserted = (
-        block("text").encode() + b'<aside class="sidebar widget">' + block("aside").encode() + b"</aside>"
+        block("text").encode()
+        + b'<aside class="sidebar widget">'
+        + block("aside").encode()
+        + b"</aside>"
+        + block("forms").encode()
     )
     out = page[:offset] + inserted + page[offset:]
     footers = list(_FOOTER_START.finditer(out))
@@ -209,10 +284,24 @@ NOT_THE_ARTICLE = {
     "urdupoint-d1.html": "a line of the site footer",
     "breadtopia-j4.html": "the newsletter pop-up's text",
     "musingmind-b1.html": "a Webflow block hidden by its condition (w-condition-invisible)",
+    "buzzfeed-c1.html": "a category description in the OneTrust cookie-preferences dialog",
     "upworthy-h3.html": "the video transcript inside the story's own <footer> of credits",
     "upworthy-h3-2.html": "the video transcript inside the story's own <footer> of credits",
 }
 _WORDS = re.compile(r"\s+")
+_NOT_RUNNING_TEXT = [
+    "blockquote",
+    "q",
+    "li",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "aside",
+    "nav",
+    "footer",
+    "header",
+]
 
 
 def _key(text: str) -> str:
@@ -254,6 +343,8 @@ def build_anchors() -> dict[str, dict[str, Any]]:
             key = _key(paragraph.get_text())
             if len(key) < 40 or key not in main or paragraph.sourceline is None:
                 continue
+            if paragraph.find_parent(_NOT_RUNNING_TEXT) is not None:
+                continue  # a quotation, list item, table cell or caption: no place for the article's embeds
             start = starts[paragraph.sourceline - 1] + (paragraph.sourcepos or 0)
             end = _paragraph_end(text, start)
             length = len(paragraph.get_text())
