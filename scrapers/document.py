@@ -1599,6 +1599,27 @@ def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS
 
 
+def body_text_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether ``tag`` sits in a paragraph of running text inside weak chrome that class or id words opened
+    inside an article body: a page builder's text widget holding part of the story (Elementor's
+    ``elementor-widget-text-editor``, one of several that split the body between image widgets), where the
+    words name the builder's layout, not a place beside the text. An ``<aside>`` or a complementary region
+    there is a box beside the text and is judged by ``body_prose_box``."""
+    box: Tag | None = None
+    state = _S_NEUTRAL
+    for element, outside, state in _replayed(tag, forced):
+        if state == _S_WEAK_CHROME and outside == _S_CONTENT:
+            box = element
+    if box is None or state != _S_WEAK_CHROME:
+        return False
+    if _structural_opener(box.name, box.attrs) in (_WEAK_CHROME, _HEADER):
+        return False
+    paragraph = tag if tag.name == "p" else tag.find_parent("p")
+    if paragraph is None or not _is_prose(paragraph) or box not in paragraph.parents:
+        return False
+    return _holds_paragraphs(paragraph.parent)
+
+
 _WRAPPER_EMBED_WORDS = _EMBED_WORDS | {"iframe", "player", "media"}
 
 

@@ -32,6 +32,7 @@ from .document import (
     among_paragraphs,
     beside_story,
     body_prose_box,
+    body_text_widget,
     body_widget,
     story_container,
 )
@@ -232,9 +233,10 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # A video player in a widget the body itself holds (a CMS's "widget__wrapper" around an embed in the
         # text, or any aside standing between the text's paragraphs) is the article's too: only an aside
         # beside the body is a rail.
-        # A link in a box the article writes inside its text, with prose of its own, is cited by that prose.
+        # A link in a box the article writes inside its text, with prose of its own, is cited by that prose;
+        # so is a link in the running text of a page builder's text widget within the body.
         if method == "link":
-            return body_prose_box(ref.node.tag, doc.forced)
+            return body_prose_box(ref.node.tag, doc.forced) or body_text_widget(ref.node.tag, doc.forced)
         # A link to a player's address (an embed's fallback) is the player, as its iframe would be.
         player = method == "iframe" or (ref.attribute == "href" and is_player_url(ref.url))
         return player and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
@@ -874,7 +876,9 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
         text = block.text
         node = block.node
         if node is None or not (
-            block.zone == CONTENT or (block.zone == NEUTRAL and not doc.has_content_root)
+            block.zone == CONTENT
+            or (block.zone == NEUTRAL and not doc.has_content_root)
+            or (block.zone == ASIDE and "/" in text and body_text_widget(node.tag, doc.forced))
         ):
             continue
         if node.tag.name == "blockquote" or node.tag.find("blockquote") is not None:

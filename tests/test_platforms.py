@@ -1472,6 +1472,42 @@ def test_a_video_player_in_an_aside_between_the_texts_paragraphs_is_the_article_
     assert _post_ids(page) == expected
 
 
+def _elementor(*widgets: str) -> str:
+    """An article whose body an Elementor page splits between text-editor widgets."""
+    body = "".join(
+        '<div class="elementor-element elementor-widget elementor-widget-text-editor">'
+        f'<div class="elementor-widget-container">{inner}</div></div>'
+        for inner in widgets
+    )
+    return (
+        '<html><head><title>Story</title></head><body><article class="post"><h1>Story headline</h1>'
+        '<div class="elementor-section"><div class="elementor-container"><div class="elementor-column">'
+        f'<div class="elementor-widget-wrap">{body}</div></div></div></div></article><footer>f</footer>'
+        "</body></html>"
+    )
+
+
+def test_a_link_in_the_running_text_of_a_page_builders_text_widget_is_cited() -> None:
+    # Elementor splits the body between widgets (text, image, text): no one of them holds most of the prose,
+    # and "widget" alone never cancels the article's own text.
+    link = (
+        '<p>He wrote on Twitter that <a href="https://twitter.com/min/status/1234567890123456789">the deal '
+        "was close</a>, and the opposition disagreed with him at once.</p>"
+    )
+    bare = "<p>The ministry's statement is on its page: https://www.facebook.com/ministry/posts/223456789012341</p>"
+    page = _elementor(PARAGRAPH * 4, PARAGRAPH * 2 + link + bare + PARAGRAPH, PARAGRAPH * 4)
+    assert _post_ids(page) == {"twitter:1234567890123456789", "facebook:223456789012341"}
+    # A lone line in a widget is no running text: a widget's "Follow us" line or a caption stays chrome.
+    lone = '<p>Follow <a href="https://twitter.com/min/status/1234567890123456789">our post</a> today.</p>'
+    assert _post_ids(_elementor(PARAGRAPH * 4, lone, PARAGRAPH * 4)) == set()
+    # A text widget in a sidebar beside a page that marks no body stays the sidebar's.
+    sidebar = (
+        f'<html><body><div class="wrap"><div class="column">{PARAGRAPH * 4}</div><section class="widget '
+        f'widget_text"><div class="textwidget">{PARAGRAPH}{link}</div></section></div></body></html>'
+    )
+    assert _post_ids(sidebar) == set()
+
+
 def test_a_box_the_article_writes_among_its_paragraphs_cites_what_its_prose_links() -> None:
     # Quanta's "Beyond Quanta": an <aside> between the body's paragraphs, a paragraph on each source it links.
     paragraph = "<p>The proof took mathematicians by surprise when it appeared in the spring.</p>"

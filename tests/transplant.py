@@ -107,9 +107,9 @@ EMBED_CODES: dict[str, tuple[str, str]] = {
 }
 # The forms the extraction issue names, as real pages wrap them: a tweet whose footer line is a paragraph
 # of its own inside a Gutenberg figure, an Instagram embed deep in a page builder's columns, a bare post URL
-# in a paragraph, a link crediting a screenshot of a post, a consent manager's placeholder whose only trace
-# is the player's address, a consent-blocked iframe, a lite-youtube element, and a Gutenberg embed that did
-# not render.
+# in a paragraph, a post linked from a paragraph of prose, a link crediting a screenshot of a post, a consent
+# manager's placeholder whose only trace is the player's address, a consent-blocked iframe, a lite-youtube
+# element, and a Gutenberg embed that did not render.
 WRAPPED_FORMS: dict[str, tuple[str, str]] = {
     "figure-tweet": (
         '<figure class="wp-block-embed is-type-rich is-provider-twitter wp-block-embed-twitter"><div class="'
@@ -137,6 +137,11 @@ WRAPPED_FORMS: dict[str, tuple[str, str]] = {
         "<p>The ministry posted the statement on its page: https://www.facebook.com/ministry/posts/2234567890"
         "1234{n}</p>",
         "facebook:22345678901234{n}",
+    ),
+    "prose-link": (
+        '<p>Earlier that day the spokesman <a href="https://twitter.com/spokes/status/16{n}4567890123456789">'
+        "wrote on X</a> that the talks had failed and that no date was set for the next round.</p>",
+        "twitter:16{n}4567890123456789",
     ),
     "screenshot-credit": (
         '<figure><img src="/images/screenshot.jpg" alt="A screenshot of the post"><figcap'
@@ -177,11 +182,19 @@ def _codes(placement: str) -> dict[str, tuple[str, str]]:
     return WRAPPED_FORMS if placement == "forms" else EMBED_CODES
 
 
+# Forms that are paragraphs of text themselves: written together in one block, two paragraphs of running
+# text (apart from the page's paragraphs, so that they change nothing around the other placements).
+_PARAGRAPHS = ("bare-url", "prose-link")
+
+
 def block(placement: str) -> str:
-    """The placement's embed codes with its own ids, each in a paragraph-level wrapper of its own."""
+    """The placement's embed codes with its own ids, each in a paragraph-level wrapper of its own (the
+    paragraph forms together in one)."""
     digit = PLACEMENTS[placement][0]
-    return "".join(
-        f"<div>{code.format(n=digit, r='abcd'[digit - 1])}</div>" for code, _ in _codes(placement).values()
+    codes = {name: code.format(n=digit, r="abcd"[digit - 1]) for name, (code, _) in _codes(placement).items()}
+    paragraphs = "".join(codes.pop(name) for name in _PARAGRAPHS if name in codes)
+    return (f"<div>{paragraphs}</div>" if paragraphs else "") + "".join(
+        f"<div>{code}</div>" for code in codes.values()
     )
 
 
