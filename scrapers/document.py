@@ -231,6 +231,9 @@ _HEADER_WORDS = frozenset({"header", "topbar"})
 _FIGURE_WORDS = frozenset(
     {"figure", "image", "img", "photo", "picture", "media", "caption", "credit", "credits"}
 )
+# What a story's own <footer> holding its sources is named after (Vox Media's "m-entry__attribution" lists
+# the tweet and video the story is based on): credits, which cite as a caption does.
+_CREDIT_FOOTER_WORDS = _FIGURE_WORDS | {"attribution", "attributions", "source", "sources"}
 # Words that make a chrome word describe layout ("nav-padding", "has-sidebar", "sticky-nav-offset").
 _LAYOUT_WORDS = frozenset(
     {
@@ -552,7 +555,7 @@ def _value_verdict(value: str) -> int | None:
     words = _words(value)
     if words & _HIDDEN_WORDS:
         return _STRONG_CHROME
-    if "footer" in words and words & _FIGURE_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
+    if "footer" in words and words & _CREDIT_FOOTER_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
         return None  # a figure's footer ("subbuzz__figure-footer") is its caption and credit line
     if words & _STRONG_CHROME_WORDS or any(_discussion_compound(word) for word in words):
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
@@ -646,6 +649,8 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         by_words = None  # <iframe id="twitter-widget-0">: an embed's own class or id describes the embed
     if by_words in (_STRONG_CHROME, _STRONG_CONTENT):
         return by_words
+    if name == "footer" and by_words is None and _names_credits(classes):
+        return None  # a story's footer of sources and credits: the story's own citations
     if by_words == _WEAK_CHROME and _is_main(name, attrs):
         # A page has one <main>, its dominant content: a layout word on it ("main-sidebar": the main column
         # of a layout with a sidebar) does not make it a sidebar.
@@ -659,6 +664,10 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         if by_role is not None:
             return by_role
     return by_words if by_words is not None else by_tag
+
+
+def _names_credits(classes: object) -> bool:
+    return isinstance(classes, list) and any(_words(value) & _CREDIT_FOOTER_WORDS for value in classes)
 
 
 def _is_main(name: str, attrs: Mapping[str, object]) -> bool:

@@ -837,6 +837,20 @@ def test_chrome_by_tag_keeps_its_prose_out() -> None:
     assert _post_ids(html) == set()
 
 
+def test_a_storys_footer_of_sources_cites_them() -> None:
+    # polygon (Vox Media): the story's <footer class="m-entry__attribution"> lists its sources, a tweet among
+    # them; a footer named after credits or sources cites as a caption does. The page's own footer does not.
+    tweet = "https://twitter.com/YachtClubGames/status/484557237331828736"
+    story = (
+        f'<article><div class="m-entry__body">{PROSE}</div><footer class="m-entry__attribution"><h3>Source'
+        f'</h3><ul><li><a href="{tweet}">Yacht Club Games</a></li></ul></footer></article>'
+    )
+    assert _post_ids(f"<html><body>{story}</body></html>") == {"twitter:484557237331828736"}
+    site = f'<footer class="site-footer"><a href="{tweet}">our tweet</a></footer>'
+    plain = story.replace('class="m-entry__attribution"', 'class="m-entry__meta"')
+    assert _post_ids(f"<html><body>{plain}{site}</body></html>") == set()
+
+
 def test_a_chrome_wrapper_holding_little_of_the_prose_stays_chrome() -> None:
     # The comments hold a third of the page's prose, the story the rest: the comments stay comments.
     comments = "".join(f"<p>Comment {n} from a reader, long enough to be prose here.</p>" for n in range(4))
