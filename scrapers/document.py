@@ -1624,7 +1624,8 @@ def body_text_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     if _structural_opener(box.name, box.attrs) in (_WEAK_CHROME, _HEADER):
         return False
     paragraph = tag if tag.name == "p" else tag.find_parent("p")
-    if paragraph is None or not _is_prose(paragraph) or box not in paragraph.parents:
+    # Identity, not ``in``: bs4 compares tags by their markup, which would walk whole subtrees.
+    if paragraph is None or not _is_prose(paragraph) or not any(up is box for up in paragraph.parents):
         return False
     return _holds_paragraphs(paragraph.parent)
 
