@@ -1465,7 +1465,7 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
         if state == _S_WEAK_CHROME and outside == _S_NEUTRAL:
             # A page that marks no body: a box standing between the paragraphs of its running text is the
             # text's own, whatever its name; a sidebar stands beside the column that holds the text.
-            widget = element if in_running_text(element) else None
+            widget = element if _in_running_text(element) else None
         elif state == _S_WEAK_CHROME and outside == _S_CONTENT:
             # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
             # wrapper") or when it stands between the text's paragraphs; a bare <aside> elsewhere in the body
@@ -1473,7 +1473,7 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
             opener = _structural_opener(element.name, element.attrs)
             widget = (
                 element
-                if opener not in (_WEAK_CHROME, _HEADER) or _names_embed(element) or in_running_text(element)
+                if opener not in (_WEAK_CHROME, _HEADER) or _names_embed(element) or _in_running_text(element)
                 else None
             )
             if widget is not None and content is not None and depth > _WIDGET_SIDE_DEPTH:
@@ -1514,12 +1514,17 @@ def _holds_text_blocks(element: Tag) -> bool:
     for block in element.find_all(("div", "section"), recursive=False):
         if _holds_paragraphs(block):
             return True
-        inner = block.find_all(True, recursive=False)
-        if len(inner) == 1 and inner[0].name == "p" and _is_prose(inner[0]):
+        if _wraps_a_paragraph(block):
             wrapped += 1
             if wrapped >= 2:
                 return True
     return False
+
+
+def _wraps_a_paragraph(block: Tag) -> bool:
+    """Whether ``block`` is one paragraph of prose in a wrapper of its own (``div.paragraph > p``)."""
+    inner = block.find_all(True, recursive=False)
+    return len(inner) == 1 and inner[0].name == "p" and _is_prose(inner[0])
 
 
 def _is_prose(paragraph: Tag) -> bool:
@@ -1562,7 +1567,7 @@ def among_paragraphs(element: Tag) -> bool:
 _WRAPPED_RUN = 2
 
 
-def in_running_text(element: Tag) -> bool:
+def _in_running_text(element: Tag) -> bool:
     """Whether ``element`` stands between the paragraphs of running text: among them (``among_paragraphs``),
     or beside one paragraph in a block of its own where such blocks follow each other (pages that wrap each
     paragraph in its own ``div``, as Spiegel's and Slate's do)."""
@@ -1579,8 +1584,7 @@ def in_running_text(element: Tag) -> bool:
     for block in parent.parent.find_all(parent.name, recursive=False):
         if block is parent or block.get("class") != classes:
             continue
-        inner = block.find_all(True, recursive=False)
-        if len(inner) == 1 and inner[0].name == "p" and _is_prose(inner[0]):
+        if _wraps_a_paragraph(block):
             alike += 1
             if alike >= _WRAPPED_RUN:
                 return True
@@ -1593,34 +1597,47 @@ def _leads_body(element: Tag) -> bool:
     return _holds_paragraphs(element.find_next_sibling())
 
 
-def body_prose_box(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
-    """Whether ``tag`` sits in weak chrome opened inside an article body by an element among the body's
-    paragraphs (an ``<aside>`` within the text) whose own text, its links' text aside, reads as prose: a box
-    the article writes, not a rail."""
+def _body_box(tag: Tag, forced: Mapping[int, int] | None) -> Tag | None:
+    """The element that opened weak chrome inside an article body around ``tag`` (an aside, a widget the
+    body holds), when ``tag`` is in weak chrome; else None."""
     box: Tag | None = None
     state = _S_NEUTRAL
     for element, outside, state in _replayed(tag, forced):
         if state == _S_WEAK_CHROME and outside == _S_CONTENT:
             box = element
-    if box is None or state != _S_WEAK_CHROME or not (among_paragraphs(box) or _leads_body(box)):
+    return box if state == _S_WEAK_CHROME else None
+
+
+def body_cites_link(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether a link at ``tag``, in weak chrome, is cited by the body all the same: it sits in a box of
+    prose the article writes (``_prose_box``) or in the running text of a widget within the body
+    (``_in_text_widget``)."""
+    box = _body_box(tag, forced)
+    return box is not None and (_prose_box(box) or _in_text_widget(tag, box))
+
+
+def body_text_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
+    """Whether ``tag`` sits in the running text of a widget within the body (``_in_text_widget``)."""
+    box = _body_box(tag, forced)
+    return box is not None and _in_text_widget(tag, box)
+
+
+def _prose_box(box: Tag) -> bool:
+    """Whether ``box``, weak chrome opened inside an article body, stands among the body's paragraphs (an
+    ``<aside>`` within the text) and its own text, its links' text aside, reads as prose: a box the article
+    writes, not a rail."""
+    if not (among_paragraphs(box) or _leads_body(box)):
         return False
     linked = sum(len("".join(anchor.get_text().split())) for anchor in box.find_all("a"))
     return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS
 
 
-def body_text_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
-    """Whether ``tag`` sits in a paragraph of running text inside weak chrome that class or id words opened
-    inside an article body: a page builder's text widget holding part of the story (Elementor's
+def _in_text_widget(tag: Tag, box: Tag) -> bool:
+    """Whether ``tag`` sits in a paragraph of running text inside ``box``, weak chrome that class or id words
+    opened inside an article body: a page builder's text widget holding part of the story (Elementor's
     ``elementor-widget-text-editor``, one of several that split the body between image widgets), where the
     words name the builder's layout, not a place beside the text. An ``<aside>`` or a complementary region
-    there is a box beside the text and is judged by ``body_prose_box``."""
-    box: Tag | None = None
-    state = _S_NEUTRAL
-    for element, outside, state in _replayed(tag, forced):
-        if state == _S_WEAK_CHROME and outside == _S_CONTENT:
-            box = element
-    if box is None or state != _S_WEAK_CHROME:
-        return False
+    there is a box beside the text and is judged by ``_prose_box``."""
     if _structural_opener(box.name, box.attrs) in (_WEAK_CHROME, _HEADER):
         return False
     paragraph = tag if tag.name == "p" else tag.find_parent("p")

@@ -31,7 +31,7 @@ from .document import (
     UrlRef,
     among_paragraphs,
     beside_story,
-    body_prose_box,
+    body_cites_link,
     body_text_widget,
     body_widget,
     story_container,
@@ -236,7 +236,7 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # A link in a box the article writes inside its text, with prose of its own, is cited by that prose;
         # so is a link in the running text of a page builder's text widget within the body.
         if method == "link":
-            return body_prose_box(ref.node.tag, doc.forced) or body_text_widget(ref.node.tag, doc.forced)
+            return body_cites_link(ref.node.tag, doc.forced)
         # A link to a player's address (an embed's fallback) is the player, as its iframe would be.
         player = method == "iframe" or (ref.attribute == "href" and is_player_url(ref.url))
         return player and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
