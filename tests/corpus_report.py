@@ -55,6 +55,7 @@ class PageResult:
     seconds: float = 0.0
     # Accounts the article cites in its body, as labelled ("platform:@handle"), and the ones we did not find.
     accounts_missed: list[str] = field(default_factory=list)
+    repo: str = ""  # the repository the page was saved from
 
     @property
     def missed(self) -> list[str]:
@@ -146,7 +147,7 @@ def evaluate(split: str | None = None, batch: str | None = None) -> Report:
         expected = {post["id"]: post["method"] for post in label["posts"]}
         ours = {account.id for account in extraction.accounts}
         missed = [a for a in label.get("accounts", []) if a.replace(":@", ":", 1).lower() not in ours]
-        results.append(PageResult(label["file"], expected, got, seconds, missed))
+        results.append(PageResult(label["file"], expected, got, seconds, missed, label["source"]["repo"]))
     report = Report(results)
     agreed = compared = 0
     for page in results:
@@ -191,9 +192,8 @@ def format_report(report: Report) -> str:
             f"recall {score.recall:.4f}  (fp {score.false_positives}, fn {score.false_negatives})"
         )
     lines.append(f"method agreement {report.method_agreement:.4f}")
-    sources = {label["file"]: label["source"]["repo"] for label in load_labels()}
     for name, keep in (("the dev corpus's five repositories", True), ("all other repositories", False)):
-        pages = [page for page in report.pages if (sources[page.file] in DEV_SOURCES) == keep]
+        pages = [page for page in report.pages if (page.repo in DEV_SOURCES) == keep]
         if pages:
             score = _score(pages)
             lines.append(

@@ -3,10 +3,11 @@
 The corpus measures the extractor on the embeds that real pages happen to carry. This measures the rule the
 extraction issue states for every page layout: a recognised embed counts wherever it sits in the article
 (between its paragraphs, or in an ``<aside>`` placed in the text), and never inside page chrome. Each page
-gets three blocks of the same twelve embed codes (one per platform, as each platform's embed dialog writes
-it), each block with its own post ids: one after a paragraph of the article's text, one wrapped in
-``<aside class="sidebar widget">`` after that paragraph, one at the end of the page's ``<footer>``. The
-paragraph is chosen by another tool, not by embedtrail: the longest paragraph of trafilatura's main text
+gets four blocks, each with its own post ids: the twelve platforms' embed codes (as each platform's embed
+dialog writes them) after a paragraph of the article's text, again wrapped in ``<aside class="sidebar
+widget">`` after that paragraph, again at the start of the page's last ``<footer>``, and the forms the
+issue names (``WRAPPED_FORMS``) after the paragraph. The paragraph is chosen by another tool, not by
+embedtrail: the longest paragraph of trafilatura's main text outside quotations, lists, captions and chrome
 (``fixtures/transplant_anchors.json``, written by ``python -m tests.transplant anchors``, which needs the
 bench extra); pages where a reader saw that trafilatura's paragraph is not the article's are skipped with
 the reason. ``tests/test_transplant.py`` pins the result; ``python -m tests.transplant`` prints it.
@@ -178,8 +179,15 @@ PLACEMENTS: dict[str, tuple[int, bool]] = {
 }
 
 
-def _codes(placement: str) -> dict[str, tuple[str, str]]:
-    return WRAPPED_FORMS if placement == "forms" else EMBED_CODES
+def _filled(placement: str) -> dict[str, tuple[str, str]]:
+    """The placement's codes and post ids, with the placement's own digit and letter written in."""
+    digit = PLACEMENTS[placement][0]
+    codes = WRAPPED_FORMS if placement == "forms" else EMBED_CODES
+    letter = "abcd"[digit - 1]
+    return {
+        name: (code.format(n=digit, r=letter), post.format(n=digit, r=letter))
+        for name, (code, post) in codes.items()
+    }
 
 
 # Forms that are paragraphs of text themselves: written together in one block, two paragraphs of running
@@ -190,8 +198,7 @@ _PARAGRAPHS = ("bare-url", "prose-link")
 def block(placement: str) -> str:
     """The placement's embed codes with its own ids, each in a paragraph-level wrapper of its own (the
     paragraph forms together in one)."""
-    digit = PLACEMENTS[placement][0]
-    codes = {name: code.format(n=digit, r="abcd"[digit - 1]) for name, (code, _) in _codes(placement).items()}
+    codes = {name: code for name, (code, _) in _filled(placement).items()}
     paragraphs = "".join(codes.pop(name) for name in _PARAGRAPHS if name in codes)
     return (f"<div>{paragraphs}</div>" if paragraphs else "") + "".join(
         f"<div>{code}</div>" for code in codes.values()
@@ -199,8 +206,7 @@ def block(placement: str) -> str:
 
 
 def expected_ids(placement: str) -> set[str]:
-    digit = PLACEMENTS[placement][0]
-    return {post.format(n=digit, r="abcd"[digit - 1]) for _, post in _codes(placement).values()}
+    return {post for _, post in _filled(placement).values()}
 
 
 # A page's last <footer> opening tag: its contents are the footer in every parser (the end tag is not: a
@@ -244,14 +250,12 @@ def load_anchors() -> dict[str, dict[str, Any]]:
     return anchors
 
 
-def evaluate(files: set[str] | None = None) -> Result:
-    """Place the blocks in every anchored page (of ``files`` only, when given) and score them."""
+def evaluate() -> Result:
+    """Place the blocks in every anchored page and score them."""
     anchors = load_anchors()
     result = Result()
     for label in load_labels():
         name = label["file"]
-        if files is not None and name not in files:
-            continue
         anchor = anchors.get(name, {"skip": "no anchor recorded"})
         if "skip" in anchor:
             result.skipped[name] = anchor["skip"]
@@ -321,13 +325,17 @@ def _key(text: str) -> str:
     return _WORDS.sub(" ", text).strip()[:80]
 
 
+_P_END = re.compile(r"</p\s*>", re.I)
+_BLOCK_START = re.compile(r"<(p|div|section|article|table|ul|ol)[\s>]", re.I)
+
+
 def _paragraph_end(text: str, start: int) -> int | None:
     """Where the paragraph opened at ``start`` ends (after its ``</p>``), or None when it is not closed
     before another block opens."""
-    close = re.compile(r"</p\s*>", re.I).search(text, start)
+    close = _P_END.search(text, start)
     if close is None:
         return None
-    if re.compile(r"<(p|div|section|article|table|ul|ol)[\s>]", re.I).search(text, start + 2, close.start()):
+    if _BLOCK_START.search(text, start + 2, close.start()):
         return None
     return close.end()
 
@@ -380,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["anchors"]:
         anchors = build_anchors()
         data = {
-            "chosen_by": "the longest <p> of trafilatura.extract(favor_precision=True)'s main text",
+            "chosen_by": "the longest <p> of trafilatura.extract(favor_precision=True)'s main text, outside "
+            "quotations, lists, tables, captions and chrome",
             "pages": anchors,
         }
         ANCHORS.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
