@@ -1463,13 +1463,13 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
         if state == _S_CONTENT and (outside != _S_CONTENT or _marks_content(element, forced)):
             content, depth = element, 0  # the nearest element that says it holds content
         if state == _S_WEAK_CHROME and outside == _S_NEUTRAL:
-            # A page that marks no body: a box standing between the paragraphs of its running text is the
+            # A page that marks no body: a box standing in its running text (beside a paragraph of it) is the
             # text's own, whatever its name; a sidebar stands beside the column that holds the text.
             widget = element if _in_running_text(element) else None
         elif state == _S_WEAK_CHROME and outside == _S_CONTENT:
             # An <aside> the body holds is a widget too when its name says it wraps an embed ("module-iframe-
-            # wrapper") or when it stands between the text's paragraphs; a bare <aside> elsewhere in the body
-            # is a pull quote or a box of links.
+            # wrapper") or when it stands in the running text, beside a paragraph; a bare <aside> elsewhere in
+            # the body is a pull quote or a box of links.
             opener = _structural_opener(element.name, element.attrs)
             widget = (
                 element
@@ -1562,33 +1562,12 @@ def among_paragraphs(element: Tag) -> bool:
     return _holds_paragraphs(element.parent)
 
 
-# Paragraph blocks like the one an element stands in that make a run of running text (each paragraph in a
-# block of its own); a column of sidebar boxes rarely holds this many one-paragraph boxes alike.
-_WRAPPED_RUN = 2
-
-
 def _in_running_text(element: Tag) -> bool:
-    """Whether ``element`` stands between the paragraphs of running text: among them (``among_paragraphs``),
-    or beside one paragraph in a block of its own where such blocks follow each other (pages that wrap each
-    paragraph in its own ``div``, as Spiegel's and Slate's do)."""
-    if among_paragraphs(element):
-        return True
+    """Whether ``element`` stands in the running text: its parent holds a paragraph of prose itself, as the
+    text's own blocks do (among the paragraphs, or beside the one paragraph of a block, as Spiegel, Slate and
+    styled-component pages wrap each paragraph); a sidebar beside the text sits in a column of boxes."""
     parent = element.parent
-    if parent is None or parent.parent is None:
-        return False
-    if not any(_is_prose(paragraph) for paragraph in parent.find_all("p", recursive=False)):
-        return False
-    # The paragraph's block is one of a run of blocks like it (same tag, same class), each a paragraph.
-    classes = parent.get("class")
-    alike = 0
-    for block in parent.parent.find_all(parent.name, recursive=False):
-        if block is parent or block.get("class") != classes:
-            continue
-        if _wraps_a_paragraph(block):
-            alike += 1
-            if alike >= _WRAPPED_RUN:
-                return True
-    return False
+    return parent is not None and any(_is_prose(p) for p in parent.find_all("p", recursive=False))
 
 
 def _leads_body(element: Tag) -> bool:

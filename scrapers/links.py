@@ -231,8 +231,8 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # tweet blockquote, scanned by its platform module, or a post platform's iframe showing one post) is
         # the article's wherever it sits.
         # A video player in a widget the body itself holds (a CMS's "widget__wrapper" around an embed in the
-        # text, or any aside standing between the text's paragraphs) is the article's too: only an aside
-        # beside the body is a rail.
+        # text, or any aside standing in the running text, beside one of its paragraphs) is the article's too:
+        # only an aside beside the body is a rail.
         # A link in a box the article writes inside its text, with prose of its own, is cited by that prose;
         # so is a link in the running text of a page builder's text widget within the body.
         if method == "link":

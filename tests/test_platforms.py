@@ -1465,6 +1465,21 @@ PLAYER = '<iframe src="https://www.youtube.com/embed/dilaTZ6O8lk"></iframe>'
             + "</div></article></body></html>",
             {"youtube:dilaTZ6O8lk"},
         ),
+        # Slate: the blocks are numbered ("text text-1", "text text-2"), so no two are alike by class.
+        (
+            '<html><body><article class="main"><div class="body">'
+            + "".join(f'<div class="text text-{n}">{PARAGRAPH}</div>' for n in range(1, 4))
+            + f'<div class="text text-4">{PARAGRAPH}<aside class="sidebar widget">{PLAYER}</aside></div>'
+            + "</div></article></body></html>",
+            {"youtube:dilaTZ6O8lk"},
+        ),
+        # Aeon, Cadena 3: a page that marks no body keeps its text in one block beside the headline (a long
+        # paragraph with <br>s, or a lead); an aside beside that paragraph is in the text.
+        (
+            f'<html><body><div class="story"><h1>The ferry</h1><div class="sc-e0ca34da-6">{PARAGRAPH}'
+            f'<aside class="sidebar widget">{PLAYER}</aside></div></div></body></html>',
+            {"youtube:dilaTZ6O8lk"},
+        ),
         # A sidebar beside the column that holds the paragraphs stays the site's, body marked or not.
         (
             f'<html><body><div class="wrap"><div class="column">{PARAGRAPH * 3}</div>'
@@ -1482,7 +1497,8 @@ def test_a_video_player_in_an_aside_between_the_texts_paragraphs_is_the_article_
     page: str, expected: set[str]
 ) -> None:
     # tests/transplant.py placed the platforms' embed codes in an <aside> after a paragraph of 667 real pages:
-    # YouTube, Vimeo and Dailymotion players there were dropped on 471 of them as "a sidebar's rail".
+    # YouTube, Vimeo and Dailymotion players there were dropped on 471 of them as "a sidebar's rail", and on
+    # 42 of 664 still while the aside had to stand among two paragraphs or in a run of blocks alike by class.
     assert _post_ids(page) == expected
 
 
