@@ -154,9 +154,9 @@ def _reason(
     if zone == ASIDE:
         return (
             f"inside an aside or widget ({decided_by}) beside the text, not beside one of its paragraphs: "
-            "links and video players there are chrome; only a post's own embed markup, a post platform's "
-            "iframe, a link in a box of prose among the body's paragraphs, or a link in the running text of "
-            "a widget within the body counts"
+            "links, video players and placeholders there are chrome; only a post's own embed markup, a post "
+            "platform's iframe, a link in a box of prose among the body's paragraphs, or a link in the "
+            "running text of a widget within the body counts"
         )
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"

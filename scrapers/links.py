@@ -23,7 +23,6 @@ from bs4.element import NavigableString
 from .document import (
     ASIDE,
     BOILERPLATE,
-    CHROME,
     CONTENT,
     NEUTRAL,
     Node,
@@ -234,11 +233,16 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # text, or any aside standing in the running text, beside one of its paragraphs) is the article's too:
         # only an aside beside the body is a rail.
         # A link in a box the article writes inside its text, with prose of its own, is cited by that prose;
-        # so is a link in the running text of a page builder's text widget within the body.
+        # so is a link in the running text of a page builder's text widget within the body, and a caption's
+        # credit in a widget standing in the body's text (a screenshot of a post, credited to it).
         if method == "link":
-            return body_cites_link(ref.node.tag, doc.forced)
-        # A link to a player's address (an embed's fallback) is the player, as its iframe would be.
-        player = method == "iframe" or (ref.attribute == "href" and is_player_url(ref.url))
+            tag = ref.node.tag
+            if body_cites_link(tag, doc.forced):
+                return True
+            return tag.find_parent("figcaption") is not None and body_widget(tag, doc.forced)
+        # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
+        # placeholder) is the player, as its iframe would be.
+        player = method == "iframe" or is_player_url(ref.url)
         return player and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
@@ -898,13 +902,18 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
             if ref.kind != "account":
                 post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
                 yield Found(post, "link", node.position, loose.strip(), block=None), ref
+    # An unrendered embed is the platform's embed markup: like a tweet's blockquote it counts wherever it sits
+    # but in strong chrome; a video host's in an aside is a player there (the site's rail unless the aside
+    # stands in the body's text).
     for node in doc.classed(*WRAPPER_CLASSES):
-        if node.zone in CHROME:
+        if node.zone == BOILERPLATE:
             continue
         text = node.tag.get_text(" ", strip=True)
         if not text or len(text) > 500:
             continue
         for ref in _bare_refs(text, router):
+            if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced):
+                continue
             if ref.kind != "account":
                 post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
                 yield Found(post, "embed", node.position, doc.block_text(node), block=node.block), ref

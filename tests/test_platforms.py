@@ -1502,6 +1502,42 @@ def test_a_video_player_in_an_aside_between_the_texts_paragraphs_is_the_article_
     assert _post_ids(page) == expected
 
 
+CONSENT = '<div class="embed-consent" data-consent-src="https://www.youtube.com/embed/eQw4w9WgXc4"><p>Load</p></div>'
+CREDIT = (
+    '<figure><img src="/shot.jpg" alt="The post"><figcaption>The post before it was deleted. (Twitter: <a '
+    'href="https://twitter.com/carla/status/1944567890123456789">@carla</a>)</figcaption></figure>'
+)
+UNRENDERED = (
+    '<figure class="wp-block-embed is-provider-tiktok"><div class="wp-block-embed__wrapper">\n'
+    "https://www.tiktok.com/@user/video/7344567890123456789\n</div></figure>"
+)
+
+
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        (CONSENT, {"youtube:eQw4w9WgXc4"}),
+        (CREDIT, {"twitter:1944567890123456789"}),
+        (UNRENDERED, {"tiktok:7344567890123456789"}),
+    ],
+)
+def test_what_a_widget_in_the_body_s_text_embeds_or_credits_is_the_article_s(
+    box: str, expected: set[str]
+) -> None:
+    # Iceland Photo Tours' CSS modules name each block of the body "articleWidgetHTML_root"; microformats put
+    # a note's e-content in a "social_interaction" section. A consent placeholder, a screenshot's credit or an
+    # unrendered embed in such a block, beside its paragraphs, is the article's as it is in the body.
+    widget = f'<div class="articleWidgetHTML_root">{PARAGRAPH * 2}{box}{PARAGRAPH}</div>'
+    page = f"<html><body><main><article><h1>The ferry</h1>{widget}</article></main></body></html>"
+    assert _post_ids(page) == expected
+    # The same in a sidebar beside the body: a video's placeholder and a caption's link there are the site's;
+    # a post platform's own embed markup counts wherever it sits but in strong chrome.
+    sidebar = f'<aside class="sidebar widget"><div class="textwidget">{box}</div></aside>'
+    article = f"<article><h1>The ferry</h1>{PARAGRAPH * 3}</article>"
+    page = f"<html><body><main>{article}{sidebar}</main></body></html>"
+    assert _post_ids(page) == (expected if box is UNRENDERED else set())
+
+
 def _elementor(*widgets: str) -> str:
     """An article whose body an Elementor page splits between text-editor widgets."""
     body = "".join(
