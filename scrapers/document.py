@@ -897,16 +897,17 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     The article body by structure, whatever the page's class names say: the element holding most of the
     page's paragraph prose (each ``<p>`` counts fully for its parent and half for its grandparent, as
     readability scores candidates). When that element holds at least half of all the prose (counting every
-    paragraph inside it, the paragraphs of the posts it embeds too), yet sits in
-    chrome only because of class or id words around it (Substack's ``article.newsletter-post``, a
-    ``commentOnSelection`` or ``share-wrapper`` component around the text, a paywall container), those words
-    describe a feature of the article, not a place beside it: the element is the body and the wrappers lose
-    their chrome. Strong chrome by tag or role (``nav``, ``footer``, a dialog) is set aside only around a
-    ``<main>`` (HTML never nests one there: an unclosed menu swallowed the page), an ``<aside>`` around the
-    prose always (a sidebar left open around the story); chrome that the words of
-    an element inside the body open (a share bar within the text) stays. When no element holds half the
-    prose (a page of several stories), the body is the first element of three or more paragraphs after the
-    page's own headline (the heading carrying its ``og:title``) that shares a container with it.
+    paragraph inside it, the paragraphs of the posts it embeds too), yet sits in chrome only because of class
+    or id words around it (Substack's ``article.newsletter-post``, a ``commentOnSelection`` or
+    ``share-wrapper`` component around the text, a paywall container) or weak chrome words on it
+    (``container-banners``), those words describe a feature of the article, not a place beside it: the
+    element is the body and the wrappers lose their chrome. Strong chrome by tag or role (``nav``,
+    ``footer``, a dialog) is set aside only around a ``<main>`` (HTML never nests one there: an unclosed menu
+    swallowed the page), an ``<aside>`` around the prose always (a sidebar left open around the story);
+    chrome that the words of an element inside the body open (a share bar within the text) stays. When no
+    element holds half the prose (a page of several stories), the body is the first element of three or more
+    paragraphs after the page's own headline (the heading carrying its ``og:title``) that shares a container
+    with it.
     """
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
@@ -1130,8 +1131,12 @@ def _unhidden(body: Tag) -> dict[int, int]:
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
-    # page's other text outweighs it), so the walk's zones stand.
-    return forced if len(forced) > 1 else {}
+    # page's other text outweighs it), so the walk's zones stand. A body whose own words say weak chrome
+    # (energias-renovables' ``div#Articulo.container-banners``, for the ads it carries) was hidden by them;
+    # one whose words say strong chrome (a comment holding most of a short story's prose) stays chrome.
+    if len(forced) > 1 or _opener(body.name, body.attrs) == _WEAK_CHROME:
+        return forced
+    return {}
 
 
 # Headings read when looking for the page's own headline, at most.

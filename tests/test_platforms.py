@@ -747,6 +747,12 @@ PROSE = "".join(
         '<div class="commentOnSelection"><div>{}</div></div>',
         '<div class="sr-body-share-wrapper"><div class="sr-text">{}</div></div>',
         '<div class="subscription-content"><div class="inner">{}</div></div>',
+        # The element holding the prose named like weak chrome itself: energias-renovables' body carries its
+        # ads ("container-banners"), CSS modules name a body's blocks "articleWidgetHTML_root", microformats
+        # put a note's e-content in a "social_interaction" section.
+        '<div id="Articulo" class="articulo container-banners">{}</div>',
+        '<div class="articleWidgetHTML_root___dYTF">{}</div>',
+        '<article class="h-entry"><section class="e-content social_interaction">{}</section></article>',
     ],
 )
 def test_chrome_named_wrapper_around_the_page_prose_is_the_body(wrapper: str) -> None:
@@ -849,6 +855,17 @@ def test_a_storys_footer_of_sources_cites_them() -> None:
     site = f'<footer class="site-footer"><a href="{tweet}">our tweet</a></footer>'
     plain = story.replace('class="m-entry__attribution"', 'class="m-entry__meta"')
     assert _post_ids(f"<html><body>{plain}{site}</body></html>") == set()
+
+
+def test_a_comment_holding_most_of_the_prose_stays_a_comment() -> None:
+    # Strong chrome words on the element holding the prose name what it is, not a feature around the text: a
+    # reader's long comment under a two-line story is still a comment.
+    html = (
+        '<html><body><div class="entry"><p>Two lines of a story.</p></div><div class="comment-body">'
+        + PROSE
+        + '<p>Watch <a href="https://youtu.be/dQw4w9WgXcQ">this</a></p></div></body></html>'
+    )
+    assert _post_ids(html) == set()
 
 
 def test_a_chrome_wrapper_holding_little_of_the_prose_stays_chrome() -> None:
