@@ -849,6 +849,10 @@ class _Walker:
                 elif name == "br":
                     parts.append(" ")
                     continue
+                elif name in block_tags:
+                    # A paragraph inside a block (a quoted post's <p>, or the body's paragraphs in a heading
+                    # that broken markup left open) starts on a new line, as it renders.
+                    parts.append(" ")
             if name in leaf_tags:
                 if parts is not None:
                     _strings(tag, parts)  # <math>, <textarea>: not walked, but their text is the block's

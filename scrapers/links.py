@@ -871,6 +871,26 @@ def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
             yield ref
 
 
+# Elements whose strings are not the block's own running text when looking for bare URLs in it.
+_NOT_OWN_TEXT = frozenset({"blockquote", "script", "style", "template", "noscript"})
+
+
+def _outside_quotes(tag: Tag) -> str:
+    """The strings of the block at ``tag`` outside the posts it embeds (a URL in a quoted post is the post's
+    own, not the article's). A block holds embedded posts when broken markup left a heading or list item
+    open around the whole body."""
+    parts = []
+    for string in tag.find_all(string=True):
+        if type(string) is not NavigableString:
+            continue  # a comment, CDATA, a doctype
+        parent = string.parent
+        while parent is not None and parent is not tag and parent.name not in _NOT_OWN_TEXT:
+            parent = parent.parent
+        if parent is tag:
+            parts.append(str(string))
+    return " ".join(parts)
+
+
 def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
     """Post URLs written out as text: a bare unlinked URL in a paragraph of the article (a ``link``), or the
     URL an unrendered embed wrapper holds (an ``embed``). Yields ``(found, ref)`` like ``scan_links``;
@@ -885,8 +905,10 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
             or (block.zone == ASIDE and "/" in text and body_text_widget(node.tag, doc.forced))
         ):
             continue
-        if node.tag.name == "blockquote" or node.tag.find("blockquote") is not None:
+        if node.tag.name == "blockquote":
             continue
+        if "/" in text and node.tag.find("blockquote") is not None:
+            text = _outside_quotes(node.tag)
         for ref in _bare_refs(text, router):
             if ref.kind == "account":
                 yield None, ref

@@ -177,7 +177,7 @@ def test_block_text_is_gathered_in_document_order() -> None:
     assert [(block.text, block.zone) for block in doc.blocks] == [
         ("one two three four fivex six typed", CONTENT),  # no space is invented where markup had none
         ("item nested paragraph tail", CONTENT),
-        ("quotedtwice", CONTENT),
+        ("quoted twice", CONTENT),  # a paragraph inside a block starts a new line, as it renders
     ]
     assert (" hidden ", doc.blocks[0].node.position if doc.blocks[0].node else 0) in doc.comments
     # Nested paragraphs are indexed as elements and point to the block around them.

@@ -1803,6 +1803,33 @@ def test_bare_post_urls_in_running_text_in_their_written_forms(sentence: str, ex
     assert _methods(f"<p>{sentence}</p>") == [(expected, "link")]
 
 
+def test_a_bare_url_in_a_block_that_also_holds_an_embedded_post() -> None:
+    # thelocal: an unclosed <h2 class="excerpt"> holds the whole body, so its paragraphs and the posts it
+    # embeds are one text block. The URL in a paragraph of it is the article's; the URL inside the quoted
+    # tweet is the tweet's own text, and a paragraph's URL no longer runs into the next paragraph's words.
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>Read https://www.facebook.com/other/posts/323456789012341</p>'
+        '&mdash; Ben (@ben) <a href="https://twitter.com/ben/status/1844567890123456789">June 4, 2023</a>'
+        "</blockquote>"
+    )
+    body = (
+        f"<h2 class='excerpt'>The lead.<div class='content'>{PARAGRAPH}{tweet}<p>The ministry posted it on "
+        "its page: https://www.facebook.com/ministry/posts/223456789012344</p><p>Earlier that day it was "
+        "quiet.</p></div>"
+    )
+    page = f"<html><body><article><div class='entry-content'>{body}</div></article></body></html>"
+    assert _post_ids(page) == {"twitter:1844567890123456789", "facebook:223456789012344"}
+
+
+def test_a_bare_url_ending_a_paragraph_inside_a_list_item() -> None:
+    # A live blog's entry as a list item of paragraphs: the URL ends its paragraph, not at the next word.
+    entry = (
+        "<ul><li><p>The ministry posted it: https://www.facebook.com/ministry/posts/223456789012344</p>"
+        "<p>Earlier that day it was quiet.</p></li></ul>"
+    )
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=entry)) == {"facebook:223456789012344"}
+
+
 def test_a_bare_host_inside_a_longer_name_or_address_is_not_a_url() -> None:
     # "box.com/…" is not "x.com/…", an e-mail address is not a profile, a path is not a host.
     sentence = (
