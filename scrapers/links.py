@@ -219,6 +219,12 @@ def _unrendered_embed(anchor: Tag) -> bool:
 _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
 
+def _rail_player(doc: ParsedDocument, node: Node, platform: str) -> bool:
+    """Whether a video host's player at ``node`` sits in an aside or widget that does not stand in the body's
+    text (``body_widget``): the site's rail, not the article's video."""
+    return node.zone == ASIDE and platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced)
+
+
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
     """Whether a URL's element counts as the article's; ``loose`` caches ``_in_loose_text`` by parent."""
     zone = ref.node.zone
@@ -243,7 +249,7 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
         # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
         # placeholder) is the player, as its iframe would be.
         player = method == "iframe" or is_player_url(ref.url)
-        return player and (platform not in _VIDEO_HOSTS or body_widget(ref.node.tag, doc.forced))
+        return player and not _rail_player(doc, ref.node, platform)
     if zone == CONTENT or method not in {"link", "embed"}:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
@@ -809,7 +815,7 @@ def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
             ref = router.ref(template.format(value.strip()))
             if ref is None or ref.kind == "account":
                 continue
-            if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS:
+            if _rail_player(doc, node, ref.platform):
                 break  # a video player's placeholder in a sidebar is the site's rail, as its iframe would be
             post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
             yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
@@ -833,7 +839,7 @@ def _named_frames(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         ref = router.ref(template.format(match.group("id"))) if template else None
         if ref is None or ref.kind == "account":
             continue
-        if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced):
+        if _rail_player(doc, node, ref.platform):
             continue  # a player in a sidebar is the site's rail, as its iframe's own address would be
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, "iframe", node.position, doc.block_text(node), block=node.block)
@@ -934,7 +940,7 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
         if not text or len(text) > 500:
             continue
         for ref in _bare_refs(text, router):
-            if node.zone == ASIDE and ref.platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced):
+            if _rail_player(doc, node, ref.platform):
                 continue
             if ref.kind != "account":
                 post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)

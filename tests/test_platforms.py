@@ -1524,6 +1524,7 @@ CREDIT = (
     '<figure><img src="/shot.jpg" alt="The post"><figcaption>The post before it was deleted. (Twitter: <a '
     'href="https://twitter.com/carla/status/1944567890123456789">@carla</a>)</figcaption></figure>'
 )
+TYPED = '<div class="youtube-player" data-id="fQw4w9WgXc4"></div>'
 UNRENDERED = (
     '<figure class="wp-block-embed is-provider-tiktok"><div class="wp-block-embed__wrapper">\n'
     "https://www.tiktok.com/@user/video/7344567890123456789\n</div></figure>"
@@ -1536,6 +1537,7 @@ UNRENDERED = (
         (CONSENT, {"youtube:eQw4w9WgXc4"}),
         (CREDIT, {"twitter:1944567890123456789"}),
         (UNRENDERED, {"tiktok:7344567890123456789"}),
+        (TYPED, {"youtube:fQw4w9WgXc4"}),
     ],
 )
 def test_what_a_widget_in_the_body_s_text_embeds_or_credits_is_the_article_s(
