@@ -1260,13 +1260,14 @@ def _hidden(element: Tag) -> bool:
     return isinstance(classes, list) and any(_words(value) & _HIDDEN_WORDS for value in classes)
 
 
-def _strings(tag: Tag, parts: list[str]) -> None:
-    """Append the strings under ``tag`` in document order, as a block's text reads them."""
+def _strings(tag: Tag, parts: list[str], skip: frozenset[str] = _SKIP_TEXT_TAGS) -> None:
+    """Append the strings under ``tag`` in document order, as a block's text reads them, leaving out the
+    elements named in ``skip``."""
     stack: list[PageElement] = [tag]
     while stack:
         item = stack.pop()
         if isinstance(item, Tag):
-            if item is not tag and item.name in _SKIP_TEXT_TAGS:
+            if item is not tag and item.name in skip:
                 continue
             if item.name == "br":
                 parts.append(" ")
@@ -1274,6 +1275,14 @@ def _strings(tag: Tag, parts: list[str]) -> None:
             stack.extend(reversed(item.contents))
         elif isinstance(item, str) and not isinstance(item, Comment):
             parts.append(item)
+
+
+def strings_outside(tag: Tag, names: frozenset[str]) -> list[str]:
+    """The strings of the block at ``tag`` as its text reads them, without the elements in ``names`` too (the
+    posts a block quotes, say)."""
+    parts: list[str] = []
+    _strings(tag, parts, _SKIP_TEXT_TAGS | names)
+    return parts
 
 
 def _substantial_root(blocks: list[TextBlock]) -> bool:

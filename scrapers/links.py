@@ -34,6 +34,7 @@ from .document import (
     body_text_widget,
     body_widget,
     story_container,
+    strings_outside,
 )
 from .records import Found, Post, PostRef
 from .state import state_strings
@@ -877,24 +878,14 @@ def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
             yield ref
 
 
-# Elements whose strings are not the block's own running text when looking for bare URLs in it.
-_NOT_OWN_TEXT = frozenset({"blockquote", "script", "style", "template", "noscript"})
+_QUOTES = frozenset({"blockquote"})
 
 
 def _outside_quotes(tag: Tag) -> str:
-    """The strings of the block at ``tag`` outside the posts it embeds (a URL in a quoted post is the post's
-    own, not the article's). A block holds embedded posts when broken markup left a heading or list item
-    open around the whole body."""
-    parts = []
-    for string in tag.find_all(string=True):
-        if type(string) is not NavigableString:
-            continue  # a comment, CDATA, a doctype
-        parent = string.parent
-        while parent is not None and parent is not tag and parent.name not in _NOT_OWN_TEXT:
-            parent = parent.parent
-        if parent is tag:
-            parts.append(str(string))
-    return " ".join(parts)
+    """The text of the block at ``tag`` outside the posts it embeds (a URL in a quoted post is the post's own,
+    not the article's), its strings set apart by spaces. A block holds embedded posts when broken markup
+    left a heading or list item open around the whole body."""
+    return " ".join(strings_outside(tag, _QUOTES))
 
 
 def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
