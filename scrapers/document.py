@@ -1468,6 +1468,12 @@ def _replayed(tag: Tag, forced: Mapping[int, int] | None) -> Iterator[tuple[Tag,
         state = entered
 
 
+def beside_body(doc: ParsedDocument, node: Node) -> bool:
+    """Whether ``node`` sits in weak chrome beside the article body (a sidebar, an aside of teasers) rather
+    than in a widget standing in the body's text (``body_widget``): where a site keeps its own video rail."""
+    return node.zone == ASIDE and not body_widget(node.tag, doc.forced)
+
+
 def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
     """Whether ``tag`` sits in weak chrome that class or id words opened inside an article body (a CMS's
     "widget__wrapper" around an embed in the text), rather than in an aside beside the body (an ``<aside>``,

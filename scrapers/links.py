@@ -29,6 +29,7 @@ from .document import (
     ParsedDocument,
     UrlRef,
     among_paragraphs,
+    beside_body,
     beside_story,
     body_cites_link,
     body_text_widget,
@@ -223,7 +224,7 @@ _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo"
 def _rail_player(doc: ParsedDocument, node: Node, platform: str) -> bool:
     """Whether a video host's player at ``node`` sits in an aside or widget that does not stand in the body's
     text (``body_widget``): the site's rail, not the article's video."""
-    return node.zone == ASIDE and platform in _VIDEO_HOSTS and not body_widget(node.tag, doc.forced)
+    return platform in _VIDEO_HOSTS and beside_body(doc, node)
 
 
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from bs4 import Tag
 
-from .document import BOILERPLATE, ParsedDocument
+from .document import BOILERPLATE, Node, ParsedDocument, beside_body
 from .records import Found, Post, PostRef
 from .urls import split
 
@@ -131,10 +131,16 @@ def _placeholder_ref(value: str) -> PostRef | None:
     return post_ref(value) if value.startswith(("http://", "https://", "//")) else None
 
 
+def _off_body(doc: ParsedDocument, node: Node) -> bool:
+    """Whether a player element sits in strong chrome or in a sidebar beside the body (the site's own video
+    rail), as a YouTube iframe there would (``links._rail_player``)."""
+    return node.zone == BOILERPLATE or beside_body(doc, node)
+
+
 def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
     for names, generic in ((_NAMED_ID_ATTRIBUTES, False), (_GENERIC_ID_ATTRIBUTES, True)):
         for node in doc.with_attribute(*names):
-            if node.zone == BOILERPLATE or (generic and not _names_youtube(node.tag)):
+            if _off_body(doc, node) or (generic and not _names_youtube(node.tag)):
                 continue
             for name in names:
                 value = node.tag.get(name)
@@ -157,7 +163,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">.
     for node in doc.classed("youtube-wrap"):
         ident = node.tag.get("id")
-        if not isinstance(ident, str) or not ident.startswith(_SUBSTACK_PREFIX) or node.zone == BOILERPLATE:
+        if not isinstance(ident, str) or not ident.startswith(_SUBSTACK_PREFIX) or _off_body(doc, node):
             continue
         native = ident[len(_SUBSTACK_PREFIX) :]
         if _VALID.match(native):
@@ -166,7 +172,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
                 Post(ref.id, NAME, "video", ref.url, native), "embed", node.position, None, block=node.block
             )
     for node in doc.tagged("lite-youtube", "amp-youtube"):
-        if node.zone == BOILERPLATE:
+        if _off_body(doc, node):
             continue
         value = node.tag.get("videoid") or node.tag.get("data-videoid")
         if isinstance(value, str) and _VALID.match(value):

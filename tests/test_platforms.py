@@ -1525,6 +1525,10 @@ CREDIT = (
     'href="https://twitter.com/carla/status/1944567890123456789">@carla</a>)</figcaption></figure>'
 )
 TYPED = '<div class="youtube-player" data-id="fQw4w9WgXc4"></div>'
+LITE = '<lite-youtube videoid="gQw4w9WgXc4"></lite-youtube>'
+AMP = '<amp-youtube data-videoid="hQw4w9WgXc4" layout="responsive" width="16" height="9"></amp-youtube>'
+NAMED_ID = '<div class="video-facade" data-youtube-id="iQw4w9WgXc4"><button>Play</button></div>'
+SUBSTACK = '<div id="youtube2-jQw4w9WgXc4" class="youtube-wrap"><div class="youtube-inner"></div></div>'
 UNRENDERED = (
     '<figure class="wp-block-embed is-provider-tiktok"><div class="wp-block-embed__wrapper">\n'
     "https://www.tiktok.com/@user/video/7344567890123456789\n</div></figure>"
@@ -1538,6 +1542,10 @@ UNRENDERED = (
         (CREDIT, {"twitter:1944567890123456789"}),
         (UNRENDERED, {"tiktok:7344567890123456789"}),
         (TYPED, {"youtube:fQw4w9WgXc4"}),
+        (LITE, {"youtube:gQw4w9WgXc4"}),
+        (AMP, {"youtube:hQw4w9WgXc4"}),
+        (NAMED_ID, {"youtube:iQw4w9WgXc4"}),
+        (SUBSTACK, {"youtube:jQw4w9WgXc4"}),
     ],
 )
 def test_what_a_widget_in_the_body_s_text_embeds_or_credits_is_the_article_s(
