@@ -745,6 +745,11 @@ _ID_ATTRIBUTES = (
     "data-tweet",
     "data-plyr-embed-id",
     "video-id",  # Dailymotion's own placeholder: <div class="dailymotion-cpe" video-id="x7tgad0">
+    # tarteaucitron's placeholders: <div class="youtube_player" videoID="…">, "instagram_post" postId,
+    # "twitterembed-canvas" tweetid (attribute names as the parser lowercases them)
+    "videoid",
+    "postid",
+    "tweetid",
 )
 
 
@@ -761,7 +766,13 @@ def _class_template(tag: Tag) -> str | None:
     classes = tag.get("class")
     if not classes:
         return None
-    words = {word for name in classes for word in _CLASS_SPLIT.split(name.lower()) if word}
+    # A platform's name run into "embed" ("twitterembed-canvas") names it as a word of its own would.
+    words = {
+        word.removesuffix("embed") or word
+        for name in classes
+        for word in _CLASS_SPLIT.split(name.lower())
+        if word
+    }
     named = words & _CLASS_PLATFORMS
     if len(named) != 1 or words & _NOT_A_POST_WORDS:
         return None

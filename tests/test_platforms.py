@@ -1410,6 +1410,22 @@ def test_a_block_of_players_after_the_article_inside_main_is_the_site_rail() -> 
         ('<embetty-tweet status="1234567890123456789"></embetty-tweet>', {"twitter:1234567890123456789"}),
         ('<embetty-video type="youtube" video-id="dQw4w9WgXcQ"></embetty-video>', {"youtube:dQw4w9WgXcQ"}),
         ('<embetty-video type="podcast" video-id="dQw4w9WgXcQ"></embetty-video>', set()),
+        # tarteaucitron (a consent manager common on French sites) renders the player from the id alone:
+        # <div class="youtube_player" videoID="…">, vimeo_player, dailymotion_player, instagram_post[postId],
+        # twitterembed-canvas[tweetid] (AmauriC/tarteaucitron.js, tarteaucitron.services.js)
+        (
+            '<div class="youtube_player" videoID="dQw4w9WgXcQ" width="560" height="315" theme="light"></div>',
+            {"youtube:dQw4w9WgXcQ"},
+        ),
+        ('<div class="vimeo_player" videoID="76979871" data-hash="" width="640"></div>', {"vimeo:76979871"}),
+        ('<div class="dailymotion_player" videoID="x7tgad0" showinfo="1"></div>', {"dailymotion:x7tgad0"}),
+        ('<div class="instagram_post" postId="B8ra9H0BmtF" width="400"></div>', {"instagram:B8ra9H0BmtF"}),
+        (
+            '<div class="twitterembed-canvas" tweetid="1336270558577745921" cards="SHOW"></div>',
+            {"twitter:1336270558577745921"},
+        ),
+        # a follow or timeline widget of the same consent manager keeps an account, not a post
+        ('<div class="twitterembed-timeline" tweetid="1336270558577745921"></div>', set()),
         # consent managers and placeholders park the URL under attribute names of their own
         (
             '<iframe data-src-cmplz="https://www.youtube.com/embed/dQw4w9WgXcQ" src="about:blank"></iframe>',
