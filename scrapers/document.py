@@ -280,6 +280,12 @@ _EMBED_WORDS = frozenset(
         "blocked",
     }
 )
+# Words naming an embed as such, not a platform: a footer so named is the embed's own part.
+_EMBED_PART_WORDS = frozenset({"embed", "embedded", "embeds", "oembed"})
+# An <aside> so named is an embed's card, not a sidebar: Discourse's onebox of a linked post
+# (<aside class="onebox twitterstatus" data-onebox-src="…">). A platform's or "video" word does not say so
+# ("aside.video-rail" is the site's).
+_EMBED_CARD_WORDS = _EMBED_PART_WORDS | {"onebox"}
 # An article body is a container noun next to a body noun ("entry-content", "article__body", "cuerpo__nota"),
 # or one of the run-together names.
 _CONTAINER_WORDS = frozenset(
@@ -555,8 +561,15 @@ def _value_verdict(value: str) -> int | None:
     words = _words(value)
     if words & _HIDDEN_WORDS:
         return _STRONG_CHROME
-    if "footer" in words and words & _CREDIT_FOOTER_WORDS and not words & _STRONG_CHROME_WORDS - {"footer"}:
-        return None  # a figure's footer ("subbuzz__figure-footer") is its caption and credit line
+    if (
+        "footer" in words
+        and words & (_CREDIT_FOOTER_WORDS | _EMBED_PART_WORDS)
+        and not words & _STRONG_CHROME_WORDS - {"footer"}
+    ):
+        # A figure's footer ("subbuzz__figure-footer") is its caption and credit line; an embed's footer
+        # ("embed-privacy-footer", a consent gate's "open the video directly" link) is the embed's own. A
+        # platform's name does not say so: "instagram-footer" is a site footer showing the site's feed.
+        return None
     if words & _STRONG_CHROME_WORDS or any(_discussion_compound(word) for word in words):
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
         # which a content marker below may override.
@@ -631,6 +644,10 @@ def _id_verdict(ident: str) -> int | None:
     return verdict
 
 
+def _names_embed_card(classes: object) -> bool:
+    return isinstance(classes, list) and any(_words(value) & _EMBED_CARD_WORDS for value in classes)
+
+
 def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
     """How an element opens a zone (a ``_STRONG_*``/``_WEAK_*``/``_HEADER`` code), or None to inherit."""
     if attrs.get("itemprop") == "articleBody":
@@ -656,6 +673,8 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
         # of a layout with a sidebar) does not make it a sidebar.
         return _WEAK_CONTENT
     by_tag = _TAG_OPENERS.get(name)
+    if by_tag == _WEAK_CHROME and by_words is None and _names_embed_card(classes):
+        return None
     if by_tag is not None and by_tag != _WEAK_CONTENT:
         return by_tag
     role = attrs.get("role")

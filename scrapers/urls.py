@@ -131,6 +131,8 @@ _SHIMS = {
     "twitframe.com": "url",
     # A saved copy from the Wayback Machine links every URL through its archive: /web/<timestamp>/<url>.
     "web.archive.org": "/web/",
+    # s9e's MediaEmbed (XenForo, phpBB, Flarum) frames a post in /iframe/<n>/<platform>.min.html#<id>.
+    "s9e.github.io": "#",
 }
 SHIM_HOSTS = frozenset(_SHIMS)
 # Shims on the publisher's own host, known by their path: Drupal's remote-video media renders its player in an
@@ -222,6 +224,17 @@ def _wayback_target(parts: SplitUrl) -> str:
     return target + (f"?{parts.query}" if parts.query else "")
 
 
+_S9E_FRAME = re.compile(r"^/iframe/\d+/([a-z]+)(?:\.min)?\.html$")
+
+
+def _s9e_target(parts: SplitUrl) -> str:
+    """The post an s9e frame shows, as its platform's URL: the fragment's first part is the post's id."""
+    match = _S9E_FRAME.match(parts.path)
+    template = POST_URLS_BY_ID.get(match.group(1)) if match else None
+    ident = parts.fragment.split("#", 1)[0]
+    return template.format(ident) if template and BARE_ID.match(ident) else ""
+
+
 def unwrap(url: str, depth: int = 3) -> str:
     """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
     for _ in range(depth):
@@ -237,6 +250,8 @@ def unwrap(url: str, depth: int = 3) -> str:
             return url
         if key == "/web/":
             target = _wayback_target(parts)
+        elif key == "#":
+            target = _s9e_target(parts)
         else:
             target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
         target = unquote(target) if "%" in target and "://" not in target else target
