@@ -28,9 +28,9 @@ def claims(source: str) -> bool:
 
 def supported_kinds() -> str:
     """Every file name ending embedtrail reads, for messages: ``.html, .htm, ..., .warc, .wacz``."""
-    from . import archives
+    from . import archives, mhtml
 
-    return ", ".join([*EXTENSIONS, *archives.SUFFIXES])
+    return ", ".join([*EXTENSIONS, *mhtml.SUFFIXES, *archives.SUFFIXES])
 
 
 def expand(source: str) -> Expansion:
