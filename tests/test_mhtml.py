@@ -90,6 +90,11 @@ def test_the_stored_page_names_its_frames_and_reads_the_same_again(db_path: str,
     assert code == 0 and report["failed"] == 0
     assert len(rows(db_path, "select id from captures")) == 1
     assert len(rows(db_path, "select id from articles")) == 1
+    # Read again from the evidence store alone: the stored page still names its frames' posts.
+    again = CliRunner().invoke(cli, ["reextract", "--all", "--json", "--db", db_path], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    kept = rows(db_path, "select post_id from embeds where dropped_at is null")
+    assert {row["post_id"] for row in kept} == EXPECTED
 
 
 def test_unpack_restores_only_frames_it_holds() -> None:
