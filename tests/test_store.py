@@ -320,3 +320,62 @@ def test_a_saved_file_without_a_url_is_known_by_its_content(tmp_path: Path, db_p
     (article,) = list(db.query("select id, url from articles"))
     assert article["url"].startswith("urn:sha256:") and str(tmp_path) not in article["url"]
     assert db["captures"].count == 1
+
+
+SAVED_BODY = (
+    b"<html><head><title>Lights over the quay</title>{head}</head><body><article>"
+    b"<h1>Lights over the quay</h1>"
+    b"<p>Residents filmed the lights and posted the video: "
+    b'<a href="/2024/05/03/earlier">earlier report</a>, '
+    b"https://twitter.com/a/status/1000000000000000003</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "head", "expected"),
+    [
+        # Chrome's and Internet Explorer's mark of the web, before <html>.
+        (
+            b"<!DOCTYPE html>\r\n<!-- saved from url=(0032)https://news.example/2024/quay -->\r\n",
+            b"",
+            "https://news.example/2024/quay",
+        ),
+        # SingleFile's comment, the first child of <html> (ArchiveBox's singlefile.html too).
+        (
+            b"<!DOCTYPE html> <html lang=en><!--\n Page saved with SingleFile \n url: "
+            b"https://news.example/2024/quay?utm_source=x \n saved date: Fri May 03 2024 23:14:05\n-->",
+            b"",
+            "https://news.example/2024/quay",
+        ),
+        # The page's own canonical link names it first; the note only when the page names nothing.
+        (
+            b"<!-- saved from url=(0037)https://m.news.example/2024/quay.amp -->",
+            b'<link rel="canonical" href="https://news.example/2024/quay">',
+            "https://news.example/2024/quay",
+        ),
+        # A note that is no web address (a page saved from disk, or IE's about:internet) names nothing.
+        (b"<!-- saved from url=(0014)about:internet -->", b"", None),
+    ],
+)
+def test_a_saved_page_is_known_by_the_address_its_browser_noted(
+    tmp_path: Path, db_path: str, note: bytes, head: bytes, expected: str | None
+) -> None:
+    from click.testing import CliRunner
+
+    from embedtrail.tracker.cli import cli
+
+    page = tmp_path / "Lights over the quay.html"
+    page.write_bytes(note + SAVED_BODY.replace(b"{head}", head))
+    assert CliRunner().invoke(cli, ["ingest", "--silent", "--db", db_path, str(page)]).exit_code == 0
+    db = open_database(db_path)
+    (article,) = list(db.query("select id, url from articles"))
+    if expected is None:
+        assert article["url"].startswith("urn:sha256:")
+    else:
+        assert article["url"].startswith(expected)
+        assert article["id"] == article_key(expected), "the same article a live fetch of it would be"
+    (capture,) = list(db.query("select url, origin from captures"))
+    assert capture == {"url": page.resolve().as_uri(), "origin": "file"}, "the capture names the file read"
+    assert [row["post_id"] for row in db.query("select post_id from embeds")] == [
+        "twitter:1000000000000000003"
+    ]

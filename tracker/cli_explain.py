@@ -20,7 +20,7 @@ from .config import Config
 from .refetch import ARTICLE_TYPES
 from .sources import mhtml
 from .sources.base import document_kind
-from .sources.files import EXTENSIONS
+from .sources.files import EXTENSIONS, saved_from
 
 __all__ = ["explain_command"]
 
@@ -56,8 +56,9 @@ def _document(source: str, config: Config) -> ParsedDocument:
             )
         if path.stat().st_size > config.fetch.max_bytes:
             raise click.BadParameter(f"{source} is over [fetch] max_bytes", param_hint="SOURCE")
-        body, url, content_type = path.read_bytes(), path.resolve().as_uri(), None
+        body, content_type = path.read_bytes(), None
         kind = EXTENSIONS[suffix]
+        url = (saved_from(body) if kind == "html" else None) or path.resolve().as_uri()
     if kind == "text":
         decoded, _encoding = decode_html(body, content_type)
         return parse_text(decoded, url)

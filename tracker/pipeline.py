@@ -127,12 +127,12 @@ def _wide_text(head: bytes) -> bool:
 
 def article_url(document: Document, extraction: Extraction) -> str:
     """The URL an article is known by: where the web answered from; for a saved file, the URL the page
-    declares (canonical link, og:url, or a text dump's ``url`` line), else its content
-    (``urn:sha256:<hex>``): the same document read from two paths is one article, and the path it was read
-    from (a volunteer's folders) is never its name."""
+    declares (canonical link, og:url, or a text dump's ``url`` line), else the address the browser that
+    saved it noted, else its content (``urn:sha256:<hex>``): the same document read from two paths is one
+    article, and the path it was read from (a volunteer's folders) is never its name."""
     if document.capture.origin != "file":
         return document.url
-    for candidate in (extraction.article.url, extraction.article.canonical_url):
+    for candidate in (extraction.article.canonical_url, extraction.article.url):
         if candidate and candidate.lower().startswith(("http://", "https://")):
             return candidate
     return content_url(document.capture.sha256)

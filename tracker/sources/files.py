@@ -1,24 +1,37 @@
 """Reads saved article pages (``.html``, ``.htm``) and plain-text article dumps (``.txt``) from disk,
 alone or from a directory walked recursively in a stable order.
 
-A file's URL is its ``file://`` URI until the page itself says better (its canonical URL, or a text dump's
-``url`` header line); that decision is the pipeline's.
+A file's capture is named by its ``file://`` URI. The page is read under the address the browser that
+saved it noted (Chrome's and Internet Explorer's ``<!-- saved from url=(0042)https://… -->``, SingleFile's
+``Page saved with SingleFile … url: https://…`` comment) when it noted one, so its links resolve and its
+site is known as on the web; which URL names the article (its canonical URL first) is the pipeline's
+decision.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from .base import Document, Expansion, Failure, SourceContext, make_capture
 
-__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read", "supported_kinds"]
+__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read", "saved_from", "supported_kinds"]
 
 NAME = "file"
 NETWORK = False
 EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text"}
+# Where a browser notes the address it saved a page from: the mark of the web (Chrome, Internet Explorer;
+# the number is the address's length) and SingleFile's header comment (also written by ArchiveBox). Both sit
+# at the top of the file, before or just after <html ...>.
+_SAVED_FROM = re.compile(
+    rb"<!--\s*saved from url=\(\d+\)(https?://[^\s<>\"']+?)\s*-->"
+    rb"|<!--\s*(?:Page saved with SingleFile|Archive processed by SingleFile)\s+url: (https?://[^\s<>\"']+)",
+    re.IGNORECASE,
+)
+_SAVED_FROM_HEAD = 8192
 
 
 def claims(source: str) -> bool:
@@ -81,4 +94,12 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
     uri = path.resolve().as_uri()
     content_type = mimetypes.guess_type(path.name)[0] or ("text/html" if kind == "html" else "text/plain")
     capture = make_capture(uri, uri, context.now(), body, "file", content_type=content_type)
-    yield Document(source, uri, body, kind, capture)
+    yield Document(source, (saved_from(body) if kind == "html" else None) or uri, body, kind, capture)
+
+
+def saved_from(body: bytes) -> str | None:
+    """The address the browser that saved this page noted at its top, or None."""
+    match = _SAVED_FROM.search(body, 0, _SAVED_FROM_HEAD)
+    if match is None:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii", "replace")
