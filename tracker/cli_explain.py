@@ -20,7 +20,7 @@ from .config import Config
 from .refetch import ARTICLE_TYPES
 from .sources import mhtml
 from .sources.base import document_kind
-from .sources.files import EXTENSIONS, saved_from
+from .sources.files import EXTENSIONS, saved_page
 
 __all__ = ["explain_command"]
 
@@ -56,9 +56,11 @@ def _document(source: str, config: Config) -> ParsedDocument:
             )
         if path.stat().st_size > config.fetch.max_bytes:
             raise click.BadParameter(f"{source} is over [fetch] max_bytes", param_hint="SOURCE")
-        body, content_type = path.read_bytes(), None
+        body, content_type, noted = path.read_bytes(), None, None
         kind = EXTENSIONS[suffix]
-        url = (saved_from(body) if kind == "html" else None) or path.resolve().as_uri()
+        if kind == "html":
+            body, noted = saved_page(body, path)
+        url = noted or path.resolve().as_uri()
     if kind == "text":
         decoded, _encoding = decode_html(body, content_type)
         return parse_text(decoded, url)

@@ -10,15 +10,27 @@ decision.
 
 from __future__ import annotations
 
+import html
 import mimetypes
 import re
+import urllib.parse
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from .base import Document, Expansion, Failure, SourceContext, make_capture
 
-__all__ = ["EXTENSIONS", "NAME", "NETWORK", "claims", "expand", "read", "saved_from", "supported_kinds"]
+__all__ = [
+    "EXTENSIONS",
+    "NAME",
+    "NETWORK",
+    "claims",
+    "expand",
+    "read",
+    "saved_from",
+    "saved_page",
+    "supported_kinds",
+]
 
 NAME = "file"
 NETWORK = False
@@ -32,6 +44,16 @@ _SAVED_FROM = re.compile(
     re.IGNORECASE,
 )
 _SAVED_FROM_HEAD = 8192
+# "Webpage, Complete" saves (Chrome, Firefox, Edge): Page.html beside Page_files/, the folder holding the
+# page's frames (each an .html file), images and scripts; a frame is written
+# <iframe src="./Page_files/x.html">.
+_FILES_FOLDER = "_files"
+_FRAME_TAG = re.compile(rb"<i?frame\b[^>]*>", re.IGNORECASE)
+_LOCAL_SRC = re.compile(
+    rb"""(\ssrc\s*=\s*["'])((?:\./)?[^"'<>]*?_files/[^"'<>]+\.html?)(?=["'])""", re.IGNORECASE
+)
+# A page names at most this many of its saved frames (each costs a small read).
+_MAX_FRAMES = 200
 
 
 def claims(source: str) -> bool:
@@ -63,6 +85,8 @@ def expand(source: str) -> Expansion:
             continue
         if any(part.startswith(".") for part in candidate.relative_to(path).parts):
             skipped["hidden file"] += 1
+        elif _in_saved_page_folder(candidate, path):
+            skipped["a saved page's own files (Page_files/)"] += 1
         elif candidate.suffix.lower() in EXTENSIONS or any(m.claims(str(candidate)) for m in others):
             items.append(str(candidate))
         else:
@@ -93,8 +117,74 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
         return
     uri = path.resolve().as_uri()
     content_type = mimetypes.guess_type(path.name)[0] or ("text/html" if kind == "html" else "text/plain")
+    noted = None
+    if kind == "html":
+        body, noted = saved_page(body, path)
     capture = make_capture(uri, uri, context.now(), body, "file", content_type=content_type)
-    yield Document(source, (saved_from(body) if kind == "html" else None) or uri, body, kind, capture)
+    yield Document(source, noted or uri, body, kind, capture)
+
+
+def saved_page(body: bytes, path: Path) -> tuple[bytes, str | None]:
+    """A saved page as it is read: its bytes with the frames saved beside it put back to their addresses
+    (``_restore_frames``), and the address the browser that saved it noted (``saved_from``)."""
+    return _restore_frames(body, path)[0], saved_from(body)
+
+
+def _in_saved_page_folder(candidate: Path, root: Path) -> bool:
+    """Whether ``candidate`` lies in the folder a browser saved a page's frames, images and scripts in
+    ("Webpage, Complete": ``Page.html`` beside ``Page_files/``). Its HTML files are the page's frames and
+    ads, each read as part of the page (``_restore_frames``), never articles of their own."""
+    folder = candidate.parent
+    while folder != root and root in folder.parents:
+        if folder.name.endswith(_FILES_FOLDER) and _saved_page_of(folder) is not None:
+            return True
+        folder = folder.parent
+    return False
+
+
+def _saved_page_of(folder: Path) -> Path | None:
+    stem = folder.name[: -len(_FILES_FOLDER)]
+    for suffix in (".html", ".htm", ".xhtml"):
+        page = folder.with_name(stem + suffix)
+        if page.is_file():
+            return page
+    return None
+
+
+def _restore_frames(body: bytes, path: Path) -> tuple[bytes, int]:
+    """``body`` with each frame saved beside it put back to the address it was loaded from, and how many.
+
+    A browser saving a page "complete" saves each frame (an embedded player, a post's embed frame, an ad) as
+    a file in ``Page_files/`` and writes the frame's ``src`` as that file's path: the embed's address is
+    only in the mark of the web Chrome writes at the top of the frame's file."""
+    if _FILES_FOLDER.encode() + b"/" not in body:
+        return body, 0
+    folder = path.resolve().parent
+    restored = 0
+
+    def frame_address(match: re.Match[bytes]) -> bytes:
+        nonlocal restored
+        written = match.group(2)
+        if restored >= _MAX_FRAMES:
+            return match.group(0)
+        local = html.unescape(urllib.parse.unquote(written.decode("utf-8", "replace")))
+        frame = (folder / local).resolve()
+        if folder not in frame.parents or not frame.is_file():
+            return match.group(0)
+        try:
+            with frame.open("rb") as fh:
+                address = saved_from(fh.read(_SAVED_FROM_HEAD))
+        except OSError:
+            return match.group(0)
+        if address is None:
+            return match.group(0)
+        restored += 1
+        return match.group(1) + html.escape(address, quote=True).encode("ascii", "xmlcharrefreplace")
+
+    def in_frame(tag: re.Match[bytes]) -> bytes:
+        return _LOCAL_SRC.sub(frame_address, tag.group(0))
+
+    return _FRAME_TAG.sub(in_frame, body), restored
 
 
 def saved_from(body: bytes) -> str | None:
