@@ -106,5 +106,5 @@ def test_an_unsupported_file_names_every_kind_embedtrail_reads(tmp_path: Path, d
     assert result.exit_code == 1
     assert (
         "unsupported file type .pdf: embedtrail reads "
-        ".html, .htm, .xhtml, .txt, .text, .mhtml, .mht, .warc, .warc.gz, .wacz" in result.stderr
+        ".html, .htm, .xhtml, .txt, .text, .mhtml, .mht, .webarchive, .warc, .warc.gz, .wacz" in result.stderr
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import click
 
@@ -18,8 +19,8 @@ from embedtrail.scrapers.explain import as_json, explain
 from .cli import _load_config, cli, config_option
 from .config import Config
 from .refetch import ARTICLE_TYPES
-from .sources import mhtml
-from .sources.base import document_kind
+from .sources import mhtml, webarchive
+from .sources.base import NotASavedPage, document_kind
 from .sources.files import EXTENSIONS, saved_page
 
 __all__ = ["explain_command"]
@@ -46,11 +47,12 @@ def _document(source: str, config: Config) -> ParsedDocument:
         if not path.is_file():
             raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
         suffix = path.suffix.lower()
-        if mhtml.claims(source):
-            return _saved_snapshot(path, config)
+        for saved in (mhtml, webarchive):
+            if saved.claims(source):
+                return _saved_copy(path, config, saved)
         if suffix not in EXTENSIONS:
             raise click.BadParameter(
-                "explain reads one page: a URL, a saved .html/.htm/.mhtml page or a .txt dump, "
+                "explain reads one page: a URL, a saved .html/.htm/.mhtml/.webarchive page or a .txt dump, "
                 f"not {suffix or 'this'}",
                 param_hint="SOURCE",
             )
@@ -67,15 +69,15 @@ def _document(source: str, config: Config) -> ParsedDocument:
     return parse_html(body, url, content_type)
 
 
-def _saved_snapshot(path: Path, config: Config) -> ParsedDocument:
-    """A page saved as one MHTML file, read as ``ingest`` reads it (frames restored to their addresses)."""
-    if path.stat().st_size > config.fetch.max_bytes * mhtml.FILE_FACTOR:
-        raise click.BadParameter(f"{path} is over the MHTML file limit", param_hint="SOURCE")
+def _saved_copy(path: Path, config: Config, saved: ModuleType) -> ParsedDocument:
+    """A page saved into one file (MHTML, Safari's web archive), read as ``ingest`` reads it."""
+    if path.stat().st_size > config.fetch.max_bytes * saved.FILE_FACTOR:
+        raise click.BadParameter(f"{path} is over the limit for a saved page file", param_hint="SOURCE")
     try:
-        snapshot = mhtml.unpack(path.read_bytes(), config.fetch.max_bytes)
-    except mhtml.NotMhtml as error:
+        page = saved.unpack(path.read_bytes(), config.fetch.max_bytes)
+    except NotASavedPage as error:
         raise click.BadParameter(f"{path.name}: {error}", param_hint="SOURCE") from None
-    return parse_html(snapshot.body, snapshot.url or path.resolve().as_uri(), snapshot.content_type)
+    return parse_html(page.body, page.url or path.resolve().as_uri(), page.content_type)
 
 
 @cli.command(name="explain")
@@ -88,8 +90,8 @@ def _saved_snapshot(path: Path, config: Config) -> ParsedDocument:
 def explain_command(source: str, as_json_output: bool, allow_private: bool, config_path: str | None) -> None:
     """Show every post and profile candidate in a page and what the extractor did with each, and why.
 
-    SOURCE is an http(s) URL, a saved .html/.htm page, a page saved as one .mhtml/.mht file or a plain-text
-    article (.txt). Candidates come in
+    SOURCE is an http(s) URL, a saved .html/.htm page, a page saved as one .mhtml/.mht or .webarchive
+    file or a plain-text article (.txt). Candidates come in
     document order: the URL, the platform and post id it maps to, the zone it sits in (content, neutral,
     aside, boilerplate) and the element that decided the zone, the decision (embed, link, text, account, or
     dropped) and the rule behind it. Nothing is written to any database.

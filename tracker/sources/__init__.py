@@ -3,7 +3,7 @@ the first module that claims a source reads it (web URLs before paths, archives 
 
 from __future__ import annotations
 
-from . import archives, feeds, files, mhtml, sitemaps, wayback, web
+from . import archives, feeds, files, mhtml, sitemaps, wayback, web, webarchive
 from .base import (
     Document,
     Expansion,
@@ -29,10 +29,10 @@ __all__ = [
     "needs_network",
 ]
 
-# Order matters only where two modules could claim a source: archives and MHTML files before plain
-# files. Feeds, sitemaps and archived copies are named by a prefix (``feed:URL``, ``sitemap:URL``,
-# ``wayback:URL``).
-SOURCES: tuple[SourceModule, ...] = (web, feeds, sitemaps, wayback, archives, mhtml, files)
+# Order matters only where two modules could claim a source: web archives and saved-page files (MHTML,
+# Safari's .webarchive) before plain files. Feeds, sitemaps and archived copies are named by a prefix
+# (``feed:URL``, ``sitemap:URL``, ``wayback:URL``).
+SOURCES: tuple[SourceModule, ...] = (web, feeds, sitemaps, wayback, archives, mhtml, webarchive, files)
 
 
 def module_for(source: str) -> SourceModule:
@@ -43,7 +43,7 @@ def module_for(source: str) -> SourceModule:
     scheme = source.split("://", 1)[0] if "://" in source else ""
     raise ValueError(
         f"no input kind reads {source!r}: embedtrail reads http:// and https:// URLs, feed:URL, sitemap:URL, "
-        "wayback:URL, and paths of saved pages (.html, .mhtml), text dumps and web archives"
+        "wayback:URL, and paths of saved pages (.html, .mhtml, .webarchive), text dumps and web archives"
         + (f" (not {scheme}://)" if scheme else "")
     )
 

@@ -10,6 +10,7 @@ import hashlib
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from embedtrail.scrapers.records import Capture
@@ -21,11 +22,14 @@ __all__ = [
     "Expansion",
     "Failure",
     "Listing",
+    "NotASavedPage",
     "SourceContext",
     "SourceModule",
     "SourceState",
     "document_kind",
     "make_capture",
+    "read_capped",
+    "saved_copy",
 ]
 
 
@@ -167,3 +171,49 @@ def make_capture(
         origin=origin,
         **archive,
     )
+
+
+def read_capped(source: str, limit: int, what: str = "") -> bytes | Failure:
+    """The bytes of the file ``source``, or a Failure saying why not: missing, unreadable, or over ``limit``
+    bytes (``what`` names the limit in the message, as ``for an MHTML file``)."""
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return Failure(
+                source, f"too_large: {size} bytes is over the {limit} byte limit{what and ' ' + what}"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        return Failure(source, "no such file or directory")
+    except OSError as error:
+        return Failure(source, f"cannot read file: {error.strerror or error}")
+
+
+class NotASavedPage(ValueError):
+    """A file that claims to be a saved page (.mhtml, .webarchive) holds none; the message says why."""
+
+
+def saved_copy(
+    source: str,
+    body: bytes,
+    url: str | None,
+    content_type: str,
+    origin: str,
+    saved_at: str,
+    **archive: Any,
+) -> Document:
+    """A page a browser saved into one file: known by the address it was saved from (origin ``origin``,
+    ``archive`` naming the file), or, saved from no web address, a saved file like any other (origin
+    ``file``, its capture named by the file's path, which ``publish`` never shows)."""
+    if url is None:
+        uri = Path(source).resolve().as_uri()
+        return Document(
+            source,
+            uri,
+            body,
+            "html",
+            make_capture(uri, uri, saved_at, body, "file", content_type=content_type),
+        )
+    capture = make_capture(url, url, saved_at, body, origin, content_type=content_type, **archive)
+    return Document(source, url, body, "html", capture)

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from .base import Document, Expansion, Failure, SourceContext, make_capture
+from .base import Document, Expansion, Failure, SourceContext, make_capture, read_capped
 
 __all__ = [
     "EXTENSIONS",
@@ -63,9 +63,9 @@ def claims(source: str) -> bool:
 
 def supported_kinds() -> str:
     """Every file name ending embedtrail reads, for messages: ``.html, .htm, ..., .warc, .wacz``."""
-    from . import archives, mhtml
+    from . import archives, mhtml, webarchive
 
-    return ", ".join([*EXTENSIONS, *mhtml.SUFFIXES, *archives.SUFFIXES])
+    return ", ".join([*EXTENSIONS, *mhtml.SUFFIXES, *webarchive.SUFFIXES, *archives.SUFFIXES])
 
 
 def expand(source: str) -> Expansion:
@@ -106,14 +106,9 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
             source, f"unsupported file type {path.suffix or '(none)'}: embedtrail reads {supported_kinds()}"
         )
         return
-    try:
-        size = path.stat().st_size
-        if size > context.max_bytes:
-            yield Failure(source, f"too_large: {size} bytes is over the {context.max_bytes} byte limit")
-            return
-        body = path.read_bytes()
-    except OSError as error:
-        yield Failure(source, f"cannot read file: {error.strerror or error}")
+    body = read_capped(source, context.max_bytes)
+    if isinstance(body, Failure):
+        yield body
         return
     uri = path.resolve().as_uri()
     content_type = mimetypes.guess_type(path.name)[0] or ("text/html" if kind == "html" else "text/plain")

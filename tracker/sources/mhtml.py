@@ -23,7 +23,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from .base import Document, Expansion, Failure, SourceContext, make_capture
+from .base import Document, Expansion, Failure, NotASavedPage, SourceContext, read_capped, saved_copy
 
 __all__ = [
     "FILE_FACTOR",
@@ -62,7 +62,7 @@ class Snapshot:
     frames: int
 
 
-class NotMhtml(ValueError):
+class NotMhtml(NotASavedPage):
     """The file is not an MHTML archive holding a page."""
 
 
@@ -124,42 +124,25 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
     """Yield the saved page as a Document (origin ``mhtml``, under the address it was saved from; a page
     saved from no web address is a saved file, origin ``file``), or a Failure saying why there is none."""
     path = Path(source)
-    limit = context.max_bytes * FILE_FACTOR
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            yield Failure(source, f"too_large: {size} bytes is over the {limit} byte limit for an MHTML file")
-            return
-        data = path.read_bytes()
-    except FileNotFoundError:
-        yield Failure(source, "no such file or directory")
-        return
-    except OSError as error:
-        yield Failure(source, f"cannot read file: {error.strerror or error}")
+    data = read_capped(source, context.max_bytes * FILE_FACTOR, "for an MHTML file")
+    if isinstance(data, Failure):
+        yield data
         return
     try:
         snapshot = unpack(data, context.max_bytes)
     except NotMhtml as error:
         yield Failure(source, f"{path.name}: {error}")
         return
-    if snapshot.url is None:
-        uri = path.resolve().as_uri()
-        capture = make_capture(
-            uri, uri, context.now(), snapshot.body, "file", content_type=snapshot.content_type
-        )
-        yield Document(source, uri, snapshot.body, "html", capture)
-        return
-    capture = make_capture(
-        snapshot.url,
-        snapshot.url,
-        snapshot.saved_at or context.now(),
+    yield saved_copy(
+        source,
         snapshot.body,
+        snapshot.url,
+        snapshot.content_type,
         NAME,
-        content_type=snapshot.content_type,
+        snapshot.saved_at or context.now(),
         archive_file=path.name,
         archive_record_id=snapshot.content_id,
     )
-    yield Document(source, snapshot.url, snapshot.body, "html", capture)
 
 
 def _main_part(message: Message, pages: list[Message]) -> Message:
