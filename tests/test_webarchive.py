@@ -17,7 +17,8 @@ from embedtrail.tracker.sources import SOURCES, module_for, webarchive
 
 ARTICLE = "https://news.example/2024/05/03/drones-over-the-river"
 # The page as Safari serialises it after the embed scripts ran: frames keep the addresses they loaded.
-PAGE = """<html lang="en"><head><meta charset="utf-8"><title>Caf\u00e9 owners film drones over the river</title>
+PAGE = """<html lang="en"><head><meta charset="utf-8">
+<title>Caf\u00e9 owners film drones over the river</title>
 </head><body><article><h1>Caf\u00e9 owners film drones over the river</h1>
 <p>Residents of the riverside district filmed lights over the water late on Thursday and posted the
 videos within minutes. The council said it had received dozens of calls about them overnight.</p>
