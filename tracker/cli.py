@@ -313,8 +313,8 @@ def ingest(
     """Extract the posts and videos that articles cite, and log them.
 
     A SOURCE is an http(s) URL, a saved .html/.htm page, a page saved as one .mhtml/.mht or
-    .webarchive file, a plain-text article (.txt), a web archive (.warc, .warc.gz, .wacz) or a directory
-    of them (searched recursively); feed:URL, sitemap:URL and
+    .webarchive file, a plain-text article (.txt), a web archive (.warc, .warc.gz, .wacz), an ArchiveBox
+    snapshot folder (one page) or a directory of them (searched recursively); feed:URL, sitemap:URL and
     wayback:URL are the same as --feed, --sitemap and --wayback. Feeds and sitemaps are remembered, and
     later runs fetch only the articles they did not give before. Exit code 0 when every source succeeded,
     1 when some failed.

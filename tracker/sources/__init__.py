@@ -3,7 +3,7 @@ the first module that claims a source reads it (web URLs before paths, archives 
 
 from __future__ import annotations
 
-from . import archives, feeds, files, mhtml, sitemaps, wayback, web, webarchive
+from . import archivebox, archives, feeds, files, mhtml, sitemaps, wayback, web, webarchive
 from .base import (
     Document,
     Expansion,
@@ -29,10 +29,20 @@ __all__ = [
     "needs_network",
 ]
 
-# Order matters only where two modules could claim a source: web archives and saved-page files (MHTML,
-# Safari's .webarchive) before plain files. Feeds, sitemaps and archived copies are named by a prefix
-# (``feed:URL``, ``sitemap:URL``, ``wayback:URL``).
-SOURCES: tuple[SourceModule, ...] = (web, feeds, sitemaps, wayback, archives, mhtml, webarchive, files)
+# Order matters only where two modules could claim a source: web archives, saved-page files (MHTML,
+# Safari's .webarchive) and ArchiveBox snapshot folders before plain files and folders. Feeds, sitemaps
+# and archived copies are named by a prefix (``feed:URL``, ``sitemap:URL``, ``wayback:URL``).
+SOURCES: tuple[SourceModule, ...] = (
+    web,
+    feeds,
+    sitemaps,
+    wayback,
+    archives,
+    mhtml,
+    webarchive,
+    archivebox,
+    files,
+)
 
 
 def module_for(source: str) -> SourceModule:

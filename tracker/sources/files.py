@@ -69,10 +69,11 @@ def supported_kinds() -> str:
 
 
 def expand(source: str) -> Expansion:
-    """A directory becomes its article files and the files another input kind claims (web archives),
-    recursively and sorted; the other files are counted by reason (hidden, unsupported type). A file stays
+    """A directory becomes its article files, the files another input kind claims (web archives, MHTML)
+    and its ArchiveBox snapshots (each one page), recursively and sorted; the other files are counted by
+    reason (hidden, unsupported type, a saved page's own folder, a snapshot's other outputs). A file stays
     itself."""
-    from . import SOURCES  # the registry imports this module first
+    from . import SOURCES, archivebox  # the registry imports this module first
 
     others = [module for module in SOURCES if module.NAME != NAME]
     path = Path(source)
@@ -80,18 +81,37 @@ def expand(source: str) -> Expansion:
         return Expansion([source])
     items: list[str] = []
     skipped: Counter[str] = Counter()
+    snapshots = {
+        index.parent
+        for index in path.rglob(archivebox.INDEX)
+        if not any(part.startswith(".") for part in index.relative_to(path).parts)
+        and archivebox.snapshot(index.parent) is not None
+    }
+    items.extend(str(folder) for folder in snapshots)
+    # An ArchiveBox data folder's own files (its import lists in sources/, logs, its database) are not
+    # articles: only its archive/ holds pages.
+    data_folders = {
+        conf.parent for conf in path.rglob(archivebox.CONFIG) if (conf.parent / "archive").is_dir()
+    }
     for candidate in sorted(path.rglob("*")):
         if not candidate.is_file():
             continue
         if any(part.startswith(".") for part in candidate.relative_to(path).parts):
             skipped["hidden file"] += 1
+        elif snapshots and any(folder in snapshots for folder in candidate.parents):
+            skipped["an ArchiveBox snapshot's files (read as one page)"] += 1
+        elif data_folders and any(
+            folder in candidate.parents and folder / "archive" not in candidate.parents
+            for folder in data_folders
+        ):
+            skipped["an ArchiveBox data folder's own files"] += 1
         elif _in_saved_page_folder(candidate, path):
             skipped["a saved page's own files (Page_files/)"] += 1
         elif candidate.suffix.lower() in EXTENSIONS or any(m.claims(str(candidate)) for m in others):
             items.append(str(candidate))
         else:
             skipped[f"unsupported file type {candidate.suffix.lower() or '(none)'}"] += 1
-    return Expansion(items, dict(skipped))
+    return Expansion(sorted(items), dict(skipped))
 
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
