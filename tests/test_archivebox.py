@@ -221,3 +221,13 @@ def test_broken_snapshots_are_not_snapshots_or_fail_alone(tmp_path: Path, db_pat
     assert Path(error["source"]).name == "3" and "holds no saved page or WARC" in error["reason"]
     # Not snapshots, so their HTML files are read as saved pages: 1/page.html and 2/singlefile.html.
     assert report["documents"] == 2
+
+
+def test_explain_reads_a_snapshots_page(tmp_path: Path) -> None:
+    root = data_folder(tmp_path / "data")
+    result = CliRunner().invoke(
+        cli, ["explain", "--json", str(root / "archive" / "1714770845.123")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    logged = {c["post_id"] for c in json.loads(result.output) if c["decision"] in {"embed", "link", "text"}}
+    assert logged == EXPECTED

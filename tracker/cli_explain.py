@@ -19,7 +19,7 @@ from embedtrail.scrapers.explain import as_json, explain
 from .cli import _load_config, cli, config_option
 from .config import Config
 from .refetch import ARTICLE_TYPES
-from .sources import mhtml, webarchive
+from .sources import archivebox, mhtml, webarchive
 from .sources.base import NotASavedPage, document_kind
 from .sources.files import EXTENSIONS, saved_page
 
@@ -44,6 +44,10 @@ def _document(source: str, config: Config) -> ParsedDocument:
         kind = document_kind(content_type)
     else:
         path = Path(source)
+        found = archivebox.snapshot(path) if path.is_dir() else None
+        if found is not None and found.page is not None:
+            body, _noted = saved_page(found.page.read_bytes(), found.page)
+            return parse_html(body, found.url)
         if not path.is_file():
             raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
         suffix = path.suffix.lower()
@@ -91,7 +95,7 @@ def explain_command(source: str, as_json_output: bool, allow_private: bool, conf
     """Show every post and profile candidate in a page and what the extractor did with each, and why.
 
     SOURCE is an http(s) URL, a saved .html/.htm page, a page saved as one .mhtml/.mht or .webarchive
-    file or a plain-text article (.txt). Candidates come in
+    file, an ArchiveBox snapshot folder (its saved page) or a plain-text article (.txt). Candidates come in
     document order: the URL, the platform and post id it maps to, the zone it sits in (content, neutral,
     aside, boilerplate) and the element that decided the zone, the decision (embed, link, text, account, or
     dropped) and the rule behind it. Nothing is written to any database.
