@@ -304,6 +304,7 @@ NOT_THE_ARTICLE = {
     "buzzfeed-c1.html": "a category description in the OneTrust cookie-preferences dialog",
     "upworthy-h3.html": "the video transcript inside the story's own <footer> of credits",
     "upworthy-h3-2.html": "the video transcript inside the story's own <footer> of credits",
+    "accountancyage-n1.html": "a reader's comment (div.visitors_comment_block 'US GAAP & IFRS')",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
