@@ -20,7 +20,7 @@ from .cli import _load_config, cli, config_option
 from .config import Config
 from .refetch import ARTICLE_TYPES
 from .sources import archivebox, mhtml, webarchive
-from .sources.base import NotASavedPage, document_kind
+from .sources.base import Failure, document_kind, load_saved, read_capped
 from .sources.files import EXTENSIONS, saved_page
 
 __all__ = ["explain_command"]
@@ -46,7 +46,10 @@ def _document(source: str, config: Config) -> ParsedDocument:
         path = Path(source)
         found = archivebox.snapshot(path) if path.is_dir() else None
         if found is not None and found.page is not None:
-            body, _noted = saved_page(found.page.read_bytes(), found.page)
+            read = read_capped(str(found.page), config.fetch.max_bytes)
+            if isinstance(read, Failure):
+                raise click.BadParameter(read.reason, param_hint="SOURCE")
+            body, _noted = saved_page(read, found.page)
             return parse_html(body, found.url)
         if not path.is_file():
             raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
@@ -75,12 +78,9 @@ def _document(source: str, config: Config) -> ParsedDocument:
 
 def _saved_copy(path: Path, config: Config, saved: ModuleType) -> ParsedDocument:
     """A page saved into one file (MHTML, Safari's web archive), read as ``ingest`` reads it."""
-    if path.stat().st_size > config.fetch.max_bytes * saved.FILE_FACTOR:
-        raise click.BadParameter(f"{path} is over the limit for a saved page file", param_hint="SOURCE")
-    try:
-        page = saved.unpack(path.read_bytes(), config.fetch.max_bytes)
-    except NotASavedPage as error:
-        raise click.BadParameter(f"{path.name}: {error}", param_hint="SOURCE") from None
+    page = load_saved(str(path), config.fetch.max_bytes, saved.FILE_FACTOR, saved.WHAT, saved.unpack)
+    if isinstance(page, Failure):
+        raise click.BadParameter(page.reason, param_hint="SOURCE")
     return parse_html(page.body, page.url or path.resolve().as_uri(), page.content_type)
 
 

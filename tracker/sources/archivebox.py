@@ -19,8 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from embedtrail.scrapers.times import format_utc
+
 from . import archives
-from .base import Document, Expansion, Failure, SourceContext, make_capture, read_capped
+from .base import Document, Expansion, Failure, SourceContext, read_capped, saved_copy
 
 __all__ = ["CONFIG", "INDEX", "NAME", "NETWORK", "Snapshot", "claims", "expand", "read", "snapshot"]
 
@@ -100,16 +102,15 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
         yield body
         return
     body, _noted = saved_page(body, found.page)
-    capture = make_capture(
-        found.url,
-        found.url,
-        found.saved_at or context.now(),
+    yield saved_copy(
+        source,
         body,
+        found.url,
+        "text/html",
         NAME,
-        content_type="text/html",
+        found.saved_at or context.now(),
         archive_file=f"{found.folder.name}/{found.page.relative_to(found.folder).as_posix()}",
     )
-    yield Document(source, found.url, body, "html", capture)
 
 
 def _page(folder: Path, history: dict[str, Any]) -> tuple[Path | None, str | None]:
@@ -144,14 +145,12 @@ def _iso(value: object) -> str | None:
         when = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_utc(when if when.tzinfo is not None else when.replace(tzinfo=UTC))
 
 
 def _epoch(timestamp: str) -> str | None:
     """A snapshot's timestamp (seconds since 1970, as its folder is named) as ISO 8601."""
     try:
-        return datetime.fromtimestamp(float(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_utc(datetime.fromtimestamp(float(timestamp), UTC))
     except (ValueError, OverflowError, OSError):
         return None

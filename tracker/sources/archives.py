@@ -36,7 +36,7 @@ from embedtrail.tracker.budget import BudgetExceeded, stream_with_budget
 from embedtrail.tracker.clock import utc_now
 from embedtrail.tracker.fetch import BodyError, decode_capped
 
-from .base import Document, Expansion, Failure, SourceContext, make_capture
+from .base import HTML_TYPES, Document, Expansion, Failure, SourceContext, make_capture
 
 __all__ = ["MANY_DOCUMENTS", "NAME", "NETWORK", "SUFFIXES", "claims", "expand", "read"]
 
@@ -45,7 +45,6 @@ NAME = "warc"
 MANY_DOCUMENTS = True
 NETWORK = False
 SUFFIXES = (".warc", ".warc.gz", ".wacz")
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _READ_SIZE = 64 * 1024
 # WACZ page lists; extraPages.jsonl holds pages a crawl found but was not seeded with.
 _PAGE_LISTS = ("pages/pages.jsonl", "pages/extraPages.jsonl")
@@ -293,7 +292,7 @@ def _item(
         return _Skip("warc_not_ok")
     content_type = http.get_header("Content-Type")
     mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if mime and mime not in _HTML_TYPES:
+    if mime and mime not in HTML_TYPES:
         return _Skip("warc_not_html")
     if pages is not None and uri not in pages:
         return _Skip("warc_not_a_page")

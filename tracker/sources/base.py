@@ -11,13 +11,14 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from embedtrail.scrapers.records import Capture
 from embedtrail.tracker.endpoints import Endpoints, default_endpoints
 from embedtrail.tracker.fetch import Fetched, FetchError
 
 __all__ = [
+    "HTML_TYPES",
     "Document",
     "Expansion",
     "Failure",
@@ -27,10 +28,16 @@ __all__ = [
     "SourceModule",
     "SourceState",
     "document_kind",
+    "load_saved",
     "make_capture",
     "read_capped",
     "saved_copy",
 ]
+
+
+# The media types of an HTML page, whatever input kind carries it (a web answer, a WARC record, a part of a
+# saved-page file).
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def document_kind(content_type: str | None) -> str:
@@ -192,6 +199,24 @@ def read_capped(source: str, limit: int, what: str = "") -> bytes | Failure:
 
 class NotASavedPage(ValueError):
     """A file that claims to be a saved page (.mhtml, .webarchive) holds none; the message says why."""
+
+
+_Page = TypeVar("_Page")
+
+
+def load_saved(
+    source: str, max_bytes: int, factor: int, what: str, unpack: Callable[[bytes, int], _Page]
+) -> _Page | Failure:
+    """The page a saved-page file (MHTML, Safari's web archive) holds, read by ``unpack``, or a Failure
+    saying why there is none: the file may be ``factor`` times ``max_bytes`` (it carries images and frames
+    beside the page; ``what`` names it in the message), the page itself ``max_bytes``."""
+    data = read_capped(source, max_bytes * factor, f"for {what}")
+    if isinstance(data, Failure):
+        return data
+    try:
+        return unpack(data, max_bytes)
+    except NotASavedPage as error:
+        return Failure(source, f"{Path(source).name}: {error}")
 
 
 def saved_copy(

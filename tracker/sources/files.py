@@ -81,24 +81,29 @@ def expand(source: str) -> Expansion:
         return Expansion([source])
     items: list[str] = []
     skipped: Counter[str] = Counter()
-    snapshots = {
-        index.parent
-        for index in path.rglob(archivebox.INDEX)
-        if not any(part.startswith(".") for part in index.relative_to(path).parts)
-        and archivebox.snapshot(index.parent) is not None
-    }
-    items.extend(str(folder) for folder in snapshots)
-    # An ArchiveBox data folder's own files (its import lists in sources/, logs, its database) are not
-    # articles: only its archive/ holds pages.
-    data_folders = {
-        conf.parent for conf in path.rglob(archivebox.CONFIG) if (conf.parent / "archive").is_dir()
-    }
+    files: list[Path] = []
     for candidate in sorted(path.rglob("*")):
         if not candidate.is_file():
             continue
         if any(part.startswith(".") for part in candidate.relative_to(path).parts):
             skipped["hidden file"] += 1
-        elif snapshots and any(folder in snapshots for folder in candidate.parents):
+        else:
+            files.append(candidate)
+    snapshots = {
+        found.parent
+        for found in files
+        if found.name == archivebox.INDEX and archivebox.snapshot(found.parent) is not None
+    }
+    items.extend(str(folder) for folder in snapshots)
+    # An ArchiveBox data folder's own files (its import lists in sources/, logs, its database) are not
+    # articles: only its archive/ holds pages.
+    data_folders = {
+        found.parent
+        for found in files
+        if found.name == archivebox.CONFIG and (found.parent / "archive").is_dir()
+    }
+    for candidate in files:
+        if snapshots and any(folder in snapshots for folder in candidate.parents):
             skipped["an ArchiveBox snapshot's files (read as one page)"] += 1
         elif data_folders and any(
             folder in candidate.parents and folder / "archive" not in candidate.parents
@@ -142,7 +147,7 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
 def saved_page(body: bytes, path: Path) -> tuple[bytes, str | None]:
     """A saved page as it is read: its bytes with the frames saved beside it put back to their addresses
     (``_restore_frames``), and the address the browser that saved it noted (``saved_from``)."""
-    return _restore_frames(body, path)[0], saved_from(body)
+    return _restore_frames(body, path), saved_from(body)
 
 
 def _in_saved_page_folder(candidate: Path, root: Path) -> bool:
@@ -166,14 +171,14 @@ def _saved_page_of(folder: Path) -> Path | None:
     return None
 
 
-def _restore_frames(body: bytes, path: Path) -> tuple[bytes, int]:
-    """``body`` with each frame saved beside it put back to the address it was loaded from, and how many.
+def _restore_frames(body: bytes, path: Path) -> bytes:
+    """``body`` with each frame saved beside it put back to the address it was loaded from.
 
     A browser saving a page "complete" saves each frame (an embedded player, a post's embed frame, an ad) as
     a file in ``Page_files/`` and writes the frame's ``src`` as that file's path: the embed's address is
     only in the mark of the web Chrome writes at the top of the frame's file."""
     if _FILES_FOLDER.encode() + b"/" not in body:
-        return body, 0
+        return body
     folder = path.resolve().parent
     restored = 0
 
@@ -199,7 +204,7 @@ def _restore_frames(body: bytes, path: Path) -> tuple[bytes, int]:
     def in_frame(tag: re.Match[bytes]) -> bytes:
         return _LOCAL_SRC.sub(frame_address, tag.group(0))
 
-    return _FRAME_TAG.sub(in_frame, body), restored
+    return _FRAME_TAG.sub(in_frame, body)
 
 
 def saved_from(body: bytes) -> str | None:

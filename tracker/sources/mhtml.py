@@ -23,13 +23,25 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from .base import Document, Expansion, Failure, NotASavedPage, SourceContext, read_capped, saved_copy
+from embedtrail.scrapers.times import format_utc
+
+from .base import (
+    HTML_TYPES,
+    Document,
+    Expansion,
+    Failure,
+    NotASavedPage,
+    SourceContext,
+    load_saved,
+    saved_copy,
+)
 
 __all__ = [
     "FILE_FACTOR",
     "NAME",
     "NETWORK",
     "SUFFIXES",
+    "WHAT",
     "NotMhtml",
     "Snapshot",
     "claims",
@@ -44,7 +56,7 @@ SUFFIXES = (".mhtml", ".mht")
 # An MHTML file carries the page's images, fonts and frames beside its HTML: the file may be this many times
 # [fetch] max_bytes, the page itself no more than max_bytes.
 FILE_FACTOR = 8
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+WHAT = "an MHTML file"
 # Chrome writes cid:frame-<hex>@mhtml.blink; some tools write cid://...
 _CID = re.compile(rb"cid:(?://)?([^\s\"'<>]+)", re.IGNORECASE)
 
@@ -80,7 +92,7 @@ def unpack(data: bytes, max_bytes: int) -> Snapshot:
     """The page ``data`` (an MHTML file's bytes) holds; NotMhtml says why there is none."""
     message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(data)
     parts = [part for part in message.walk() if not part.is_multipart()]
-    pages = [part for part in parts if part.get_content_type() in _HTML_TYPES]
+    pages = [part for part in parts if part.get_content_type() in HTML_TYPES]
     if not message.get("Content-Type") or not pages:
         kind = message.get_content_type() if message.get("Content-Type") else "no MIME headers"
         raise NotMhtml(f"not an MHTML archive holding a page ({kind})")
@@ -123,15 +135,9 @@ def unpack(data: bytes, max_bytes: int) -> Snapshot:
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
     """Yield the saved page as a Document (origin ``mhtml``, under the address it was saved from; a page
     saved from no web address is a saved file, origin ``file``), or a Failure saying why there is none."""
-    path = Path(source)
-    data = read_capped(source, context.max_bytes * FILE_FACTOR, "for an MHTML file")
-    if isinstance(data, Failure):
-        yield data
-        return
-    try:
-        snapshot = unpack(data, context.max_bytes)
-    except NotMhtml as error:
-        yield Failure(source, f"{path.name}: {error}")
+    snapshot = load_saved(source, context.max_bytes, FILE_FACTOR, WHAT, unpack)
+    if isinstance(snapshot, Failure):
+        yield snapshot
         return
     yield saved_copy(
         source,
@@ -140,7 +146,7 @@ async def read(source: str, context: SourceContext) -> AsyncIterator[Document | 
         snapshot.content_type,
         NAME,
         snapshot.saved_at or context.now(),
-        archive_file=path.name,
+        archive_file=Path(source).name,
         archive_record_id=snapshot.content_id,
     )
 
@@ -176,6 +182,5 @@ def _saved_at(value: str | None) -> str | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # RFC 5322's "-0000" (no zone known) parses naive: it is UTC.
+    return format_utc(when if when.tzinfo is not None else when.replace(tzinfo=UTC))

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from .base import Document, Expansion, Failure, SourceContext
+from .base import HTML_TYPES, Document, Expansion, Failure, SourceContext
 
 __all__ = ["FALLBACK_KINDS", "NAME", "claims", "expand", "fetch_article", "read"]
 
 NAME = "web"
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain",)
 # Fetch errors after which an archived copy is the only copy left: the page is gone or the site is.
 FALLBACK_KINDS = frozenset({"dns", "connection", "tls", "timeout", "protocol", "redirect_loop"})
@@ -62,7 +61,7 @@ async def fetch_article(url: str, context: SourceContext) -> Document | Failure:
     content_type = (result.content_type or "").split(";")[0].strip().lower()
     if content_type in _TEXT_TYPES:
         kind = "text"
-    elif content_type in _HTML_TYPES or not content_type:
+    elif content_type in HTML_TYPES or not content_type:
         kind = "html"
     else:
         return Failure(url, f"unsupported content type {content_type}")

@@ -16,9 +16,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .base import Document, Expansion, Failure, NotASavedPage, SourceContext, read_capped, saved_copy
+from .base import (
+    HTML_TYPES,
+    Document,
+    Expansion,
+    Failure,
+    NotASavedPage,
+    SourceContext,
+    load_saved,
+    saved_copy,
+)
 
-__all__ = ["NAME", "NETWORK", "SUFFIXES", "NotWebArchive", "SavedPage", "claims", "expand", "read", "unpack"]
+__all__ = [
+    "FILE_FACTOR",
+    "NAME",
+    "NETWORK",
+    "SUFFIXES",
+    "WHAT",
+    "NotWebArchive",
+    "SavedPage",
+    "claims",
+    "expand",
+    "read",
+    "unpack",
+]
 
 NAME = "webarchive"
 NETWORK = False
@@ -26,7 +47,7 @@ SUFFIXES = (".webarchive",)
 # A web archive carries the page's images and frames beside its HTML: the file may be this many times
 # [fetch] max_bytes, the page itself no more than max_bytes (as for MHTML).
 FILE_FACTOR = 8
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+WHAT = "a web archive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +86,7 @@ def unpack(data: bytes, max_bytes: int) -> SavedPage:
         raise NotWebArchive("not a Safari web archive (no WebMainResource)")
     body = main.get("WebResourceData")
     mime = str(main.get("WebResourceMIMEType") or "").strip().lower()
-    if not isinstance(body, bytes) or mime not in _HTML_TYPES:
+    if not isinstance(body, bytes) or mime not in HTML_TYPES:
         raise NotWebArchive(f"the web archive holds no HTML page ({mime or 'no type'})")
     if len(body) > max_bytes:
         raise NotWebArchive(
@@ -84,16 +105,10 @@ def unpack(data: bytes, max_bytes: int) -> SavedPage:
 
 async def read(source: str, context: SourceContext) -> AsyncIterator[Document | Failure]:
     """Yield the saved page as a Document, or a Failure saying why there is none."""
-    path = Path(source)
-    data = read_capped(source, context.max_bytes * FILE_FACTOR, "for a web archive")
-    if isinstance(data, Failure):
-        yield data
-        return
-    try:
-        page = unpack(data, context.max_bytes)
-    except NotWebArchive as error:
-        yield Failure(source, f"{path.name}: {error}")
+    page = load_saved(source, context.max_bytes, FILE_FACTOR, WHAT, unpack)
+    if isinstance(page, Failure):
+        yield page
         return
     yield saved_copy(
-        source, page.body, page.url, page.content_type, NAME, context.now(), archive_file=path.name
+        source, page.body, page.url, page.content_type, NAME, context.now(), archive_file=Path(source).name
     )
