@@ -741,7 +741,12 @@ _A_CLASS = 1
 _A_INDEX = 2
 _A_URL = 3
 _A_INDEX_URL = 4
-_ATTRIBUTE_KINDS: dict[str, int] = {}
+# jQuery Lazy Load's ``data-original`` is a frame's address on an iframe (index.hu:
+# <iframe class="lazy" data-original="http://www.youtube.com/embed/…">) but a thumbnail on an image, so it
+# is read as a URL on frames only.
+_A_FRAME_URL = 5
+_ATTRIBUTE_KINDS: dict[str, int] = {"data-original": _A_FRAME_URL}
+_FRAME_TAGS = frozenset({"iframe", "amp-iframe"})
 
 
 # Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so).
@@ -844,6 +849,8 @@ class _Walker:
                         continue
                     if kind != _A_URL:
                         by_attribute[attr].append(node)
+                        if kind == _A_FRAME_URL and name not in _FRAME_TAGS:
+                            continue
                     if kind != _A_INDEX and isinstance(value, str) and value:
                         if attr == "cite":
                             by_attribute[attr].append(node)  # indexed only when it names something
