@@ -17,8 +17,19 @@ from itertools import chain, islice
 from types import ModuleType
 from typing import Any
 
+from bs4 import Tag
+
 from .article import scan_article
-from .document import CHROME, ParsedDocument, collector_paused, parse_html
+from .document import (
+    CHROME,
+    CONTENT,
+    NEUTRAL,
+    ParsedDocument,
+    beside_story,
+    collector_paused,
+    parse_html,
+    story_container,
+)
 from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed
 from .notes import scan_notes
 from .records import (
@@ -35,7 +46,7 @@ from .records import (
     better_posted_at,
 )
 from .registry import PLATFORMS
-from .state import state_markup
+from .state import state_markup, written_frames
 from .text import scan_mentions
 
 __all__ = [
@@ -202,6 +213,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         for kept, node, ours in state_markup(doc, STATE_MARKERS):
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))
+        found.extend(scan_written(doc, modules))
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):
@@ -282,6 +294,28 @@ def state_embeds(
     )
     for sighting in chain(sightings, players):
         yield replace(sighting, position=position, block=None, span=None)
+
+
+def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterator[Found]:
+    """The players inline scripts write into the article (``document.write("<iframe …>")``, a function
+    setting a container's ``innerHTML``), read as the iframes they write, placed where the script sits.
+
+    They count where the iframe itself would: in the article body, or anywhere but chrome on a page that
+    marks no body, except after the headline outside the element holding the story (a column's player)."""
+    story: list[tuple[Tag, int] | None] = []  # worked out once, when a script in neutral ground asks
+    for node in doc.tagged("script"):
+        if node.zone != CONTENT and (node.zone != NEUTRAL or doc.has_content_root):
+            continue
+        frames = written_frames(node)
+        if not frames:
+            continue
+        if node.zone == NEUTRAL:
+            if not story:
+                story.append(story_container(doc))
+            if beside_story(node.tag, node.position, story[0]):
+                continue
+        for frame in frames:
+            yield from state_embeds(doc, frame, node.position, modules)
 
 
 def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:

@@ -173,8 +173,12 @@ def _is_share(url: str) -> bool:
     return path in {"/home", "/"} and "status=" in url[end:]
 
 
-# Classes that make a link a video facade (a thumbnail that becomes the player on click), i.e. an embed.
-_FACADE_WORDS = frozenset({"embed", "lazy", "facade", "lyte", "player", "ytp", "lightbox", "popup", "modal"})
+# Classes that make a link a video facade (a thumbnail that becomes the player on click), i.e. an embed; an
+# Embedly card (<a class="embedly-card" href="…/status/…">, which Embedly's platform.js renders as the embed)
+# is one too.
+_FACADE_WORDS = frozenset(
+    {"embed", "lazy", "facade", "lyte", "player", "ytp", "lightbox", "popup", "modal", "embedly"}
+)
 
 
 def _link_method(anchor: Tag) -> str:

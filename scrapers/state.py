@@ -7,6 +7,8 @@ blockquote code as a string, often URL-encoded or entity-escaped. The same state
 too (the next story, recirculation rails, an infinite scroll), whose embeds are not this article's. So a piece
 of embed markup counts only when the nearest record above it in the state that says which article it is
 (a headline, a canonical URL) names this page; a record naming another article of the site rules it out.
+Older pages write their player with a script instead (``document.write("<iframe src=…>")``, a function
+setting a container's ``innerHTML``): ``written_frames`` gives the iframes such a script writes.
 Pure: reads the parsed document and yields markup strings; ``extract`` reads them like any page's markup.
 """
 
@@ -22,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from .document import Node, ParsedDocument, page_titles, title_key
 from .urls import BARE_ID, BARE_ID_PLATFORMS, POST_URLS_BY_ID, quick_host
 
-__all__ = ["script_values", "state_markup", "state_strings"]
+__all__ = ["script_values", "state_markup", "state_strings", "written_frames"]
 
 # Script types whose text is a page's state: JSON itself, or code assigning JSON literals (no type is code).
 _JSON_TYPES = frozenset({"application/json", "application/ld+json"})
@@ -551,3 +553,36 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
                 if identity is None:
                     identity = _Identity(doc)
                 yield markup, node, bool(identity) and bool(_verdict(records, identity))
+
+
+# How a script puts markup into the page: the DOM's writers and jQuery's.
+_WRITERS = re.compile(
+    r"document\.write|\.innerHTML\s*[+]?=|\.outerHTML\s*=|insertAdjacentHTML"
+    r"|\.(?:html|append|prepend|after|before|replaceWith)\(\s*[\w\"'`]"
+)
+# An iframe's opening tag in a script's text once its JS escapes (\", \/, \x3c, \u003c) are undone.
+_WRITTEN_FRAME = re.compile(r"<iframe\b[^<>]*>", re.I)
+_FRAME_ESCAPES = re.compile(r"\\(?:u003|x3)([cCeE])|\\(.)")
+
+
+def _frame_unescape(match: re.Match[str]) -> str:
+    angle = match.group(1)
+    return match.group(2) if angle is None else "<" if angle in "cC" else ">"
+
+
+def written_frames(node: Node) -> list[str]:
+    """The iframes an inline script writes into the page, as markup (``<iframe src=…></iframe>``): iframe tags
+    in the text of a script that writes markup (``document.write``, ``innerHTML``, jQuery's ``.html(…)``).
+    A script that only keeps such a string (a slideshow's data, a template for later) writes nothing here."""
+    tag = node.tag
+    if tag.name != "script" or tag.has_attr("src"):
+        return []
+    kind = tag.get("type")
+    if isinstance(kind, str) and kind.strip().lower() not in _CODE_TYPES:
+        return []
+    text = _script_text(node)
+    if "iframe" not in text or len(text) > _MAX_STATE_CHARS or not _WRITERS.search(text):
+        return []
+    if "\\" in text:
+        text = _FRAME_ESCAPES.sub(_frame_unescape, text)
+    return [match.group(0) + "</iframe>" for match in _WRITTEN_FRAME.finditer(text)]

@@ -1,5 +1,5 @@
 """The embed markup survey: every form of embed, placeholder, player, proxy and consent gate that platforms,
-page builders, consent managers and forum engines write (217 of them, in ``fixtures/embed_forms.json``), each
+page builders, consent managers and forum engines write (221 of them, in ``fixtures/embed_forms.json``), each
 between two paragraphs of a minimal article, with the posts embedtrail must log from it. Forms that name no
 post the article cites (a short link, chrome, a commented-out embed) expect none and say why. The forms added
 for a miss were checked against public code first: tarteaucitron's placeholders (AmauriC/tarteaucitron.js,
@@ -35,6 +35,8 @@ def test_embed_form(name: str) -> None:
     page = PAGE.format(prose=PROSE, markup=form["markup"]).encode()
     extraction = scrapers.extract(scrapers.parse_html(page, "https://news.example/story"))
     assert [embed.post_id for embed in extraction.embeds] == form["posts"], form.get("why", form["markup"])
+    if "method" in form:  # where how it was cited is the point: a card or a written player is an embed
+        assert [embed.method for embed in extraction.embeds] == [form["method"]]
 
 
 def test_every_form_that_names_nothing_says_why() -> None:

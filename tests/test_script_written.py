@@ -1,0 +1,101 @@
+"""Players an inline script writes into the page (``document.write("<iframe …>")``, a function setting a
+container's ``innerHTML``, jQuery's ``.html(…)``), as older video sites (The Real News, 2015) publish their
+story's video: read as the iframe the script writes, where the iframe itself would count."""
+
+from __future__ import annotations
+
+import pytest
+
+from embedtrail import scrapers
+
+PROSE = (
+    "<p>" + "Nurses met lawmakers on Tuesday to talk about the trade deal and its health risks. " * 3 + "</p>"
+)
+# A table layout marking no article body, as The Real News's pages were: the headline, the player's
+# container, the script writing the player into it, then the story's text.
+PAGE = (
+    "<html><head><title>Nurses Unite to Stop TPP Fast Track</title>"
+    '<meta property="og:title" content="Nurses Unite to Stop TPP Fast Track"></head><body>'
+    '<table><tr><td><a href="/">Home</a> <a href="/about">About</a></td></tr>'
+    "<tr><td><h1>Nurses Unite to Stop TPP Fast Track</h1></td></tr>"
+    '<tr><td><div id="VIDEO_PLAYER"><div id="advplayer"></div></div>{script}</td></tr>'
+    "<tr><td>{prose}{prose}</td></tr></table></body></html>"
+)
+FRAME = '<iframe width=\\"760\\" height=\\"500\\" src=\\"http://www.youtube.com/embed/rUKlBejOlTU?rel=0\\"></iframe>'
+
+
+def _posts(script: str, page: str = PAGE) -> list[tuple[str, str]]:
+    html = page.format(script=script, prose=PROSE).encode()
+    extraction = scrapers.extract(scrapers.parse_html(html, "https://news.example/story"))
+    return [(embed.post_id, embed.method) for embed in extraction.embeds]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # The Real News: a function writes the player into its container, and is called at load.
+        '<script language="JavaScript">function PlayStory() { var strDisp = "'
+        + FRAME
+        + '"; document.getElementById("VIDEO_PLAYER").innerHTML=strDisp; }; PlayStory();</script>',
+        '<script>document.write("' + FRAME + '");</script>',
+        "<script>document.write('<iframe src=\"https://player.vimeo.com/video/182087876\"></iframe>');</script>",
+        # jQuery, with the markup's "<" and slashes escaped as inline scripts often write them
+        '<script type="text/javascript">$("#VIDEO_PLAYER").html("\\x3ciframe src=\\"https:'
+        '\\/\\/www.youtube.com\\/embed\\/rUKlBejOlTU\\"\\x3e\\x3c/iframe\\x3e");</script>',
+        "<script>el.insertAdjacentHTML('beforeend', '\\u003ciframe src=\"https://www.youtube.com/embed/"
+        "rUKlBejOlTU\"></iframe>');</script>",
+    ],
+)
+def test_a_script_writing_the_player_is_the_player(script: str) -> None:
+    posts = _posts(script)
+    assert len(posts) == 1 and posts[0][1] == "iframe"
+    assert posts[0][0] in {"youtube:rUKlBejOlTU", "vimeo:182087876"}
+
+
+def test_a_script_that_only_keeps_markup_writes_nothing() -> None:
+    # A slideshow's data holding players as strings, rendered (if ever) by code elsewhere: not shown here.
+    script = (
+        '<script type="text/javascript">var slideshow_data = {"slides": [{"embed": "'
+        + FRAME
+        + '"}]};</script>'
+    )
+    assert _posts(script) == []
+
+
+def test_a_script_in_a_sidebar_writes_the_sites_player() -> None:
+    # SYS-CON's sidebar: a promo player written by document.write in div#sidebar-4 is the site's rail.
+    sidebar = '<div id="sidebar-4" class="sidebar"><script>document.write("' + FRAME + '");</script></div>'
+    assert _posts(sidebar) == []
+
+
+def test_a_script_in_a_column_beside_the_story_writes_the_sites_player() -> None:
+    # After the headline, outside the element holding the headline and the story's prose: a right-hand column.
+    page = (
+        "<html><head><title>Nurses Unite to Stop TPP Fast Track</title></head><body>"
+        '<div id="main"><h1>Nurses Unite to Stop TPP Fast Track</h1><div class="text">'
+        "{prose}{prose}</div></div>"
+        '<div id="right"><h3>Watch</h3>{script}</div></body></html>'
+    )
+    assert _posts('<script>document.write("' + FRAME + '");</script>', page) == []
+    # The same script between the headline and the prose is the story's player.
+    page = page.replace("</h1>", "</h1>{script}").replace("<h3>Watch</h3>{script}", "")
+    assert _posts('<script>document.write("' + FRAME + '");</script>', page) == [
+        ("youtube:rUKlBejOlTU", "iframe")
+    ]
+
+
+def test_a_page_that_marks_its_body_keeps_scripts_outside_it_out() -> None:
+    page = (
+        "<html><head><title>Story</title></head><body><div>{script}</div>"
+        '<article class="article-body"><h1>Story headline here today</h1>'
+        "{prose}{prose}</article></body></html>"
+    )
+    assert _posts('<script>document.write("' + FRAME + '");</script>', page) == []
+
+
+def test_a_frame_built_from_a_variable_names_no_post() -> None:
+    script = (
+        "<script>document.write('<iframe src=\"https://www.youtube.com/embed/' + videoId + '\"></iframe>');"
+        "</script>"
+    )
+    assert _posts(script) == []
