@@ -872,6 +872,10 @@ class _Walker:
             elif parts is not None:
                 if name in skip_text:
                     parts = None
+                elif state == _S_STRONG_CHROME and blocks[block].zone != BOILERPLATE:
+                    # A comment section or a menu that broken markup left inside a block (a heading never
+                    # closed around the body) is not the block's text: a post quoted there is not cited.
+                    parts = None
                 elif name == "br":
                     parts.append(" ")
                     continue

@@ -185,6 +185,30 @@ def test_block_text_is_gathered_in_document_order() -> None:
     assert len(nested) == 1 and doc.block_text(nested[0]) == "item nested paragraph tail"
 
 
+def test_chrome_that_broken_markup_leaves_inside_a_block_is_not_its_text() -> None:
+    # thelocal.se closes its excerpt's <h2> with </h3>, so the whole body (and, placed there, a comment
+    # section quoting a tweet) is one heading block; the comment's text is not the article's, and neither is
+    # the flattened tweet in it.
+    comment = (
+        '<div id="comments" class="comments-area"><ol class="comment-list"><li class="comment"><p>Look:</p>'
+        '<blockquote class="twitter-tweet"><p>What a day</p>&mdash; Anna (@anna) '
+        '<a href="https://x.com/anna/status/1754567890123456789">May 5, 2024</a></blockquote></li></ol></div>'
+    )
+    body = (
+        '<html><body><main class="article-single__main"><h2 class="article-single__excerpt">The excerpt.</h3>'
+        '<div id="articleBody"><p>'
+        + "The story goes on for a while here. " * 4
+        + "</p>"
+        + comment
+        + "<p>The end.</p></main></body></html>"
+    )
+    doc = parse_html(body, URL)
+    heading = doc.blocks[0]
+    assert heading.zone == CONTENT and "The story goes on" in heading.text and "The end." in heading.text
+    assert "Look:" not in heading.text and "What a day" not in heading.text
+    assert extract(doc).embeds == ()
+
+
 def test_attributes_are_indexed_once_per_element() -> None:
     body = (
         '<div class="a b" data-src="//cdn.example/x.mp4" cite="" videoid="v1">'

@@ -1,5 +1,6 @@
 """Gate: the platforms' embed codes placed in every corpus page count in the article's text and in an aside
-between its paragraphs, and never in the page's footer (``tests/transplant.py`` says how they are placed).
+between its paragraphs, and never in the page's footer or in a reader's comment (``tests/transplant.py``
+says how they are placed).
 
 The floors live in ``fixtures/corpus_floors.json`` under ``transplant`` and only ever go up. Run
 ``python -m tests.transplant`` to see which pages a placed post went the wrong way on.

@@ -3,14 +3,15 @@
 The corpus measures the extractor on the embeds that real pages happen to carry. This measures the rule the
 extraction issue states for every page layout: a recognised embed counts wherever it sits in the article
 (between its paragraphs, or in an ``<aside>`` placed in the text), and never inside page chrome. Each page
-gets four blocks, each with its own post ids: the twelve platforms' embed codes (as each platform's embed
+gets five blocks, each with its own post ids: the twelve platforms' embed codes (as each platform's embed
 dialog writes them) after a paragraph of the article's text, again wrapped in ``<aside class="sidebar
-widget">`` after that paragraph, again at the start of the page's last ``<footer>``, and the forms the
-issue names (``WRAPPED_FORMS``) after the paragraph. The paragraph is chosen by another tool, not by
-embedtrail: the longest paragraph of trafilatura's main text outside quotations, lists, captions and chrome
-(``fixtures/transplant_anchors.json``, written by ``python -m tests.transplant anchors``, which needs the
-bench extra); pages where a reader saw that trafilatura's paragraph is not the article's are skipped with
-the reason. ``tests/test_transplant.py`` pins the result; ``python -m tests.transplant`` prints it.
+widget">`` after that paragraph, again at the start of the page's last ``<footer>``, the forms the issue names
+(``WRAPPED_FORMS``) after the paragraph, and the codes again in a reader's comment (WordPress's comment
+markup, ``COMMENTS``) after the paragraph, where they must be left out. The paragraph is chosen by another
+tool, not by embedtrail: the longest paragraph of trafilatura's main text outside quotations, lists, captions
+and chrome (``fixtures/transplant_anchors.json``, written by ``python -m tests.transplant anchors``, which
+needs the bench extra); pages where a reader saw that trafilatura's paragraph is not the article's are skipped
+with the reason. ``tests/test_transplant.py`` pins the result; ``python -m tests.transplant`` prints it.
 """
 
 from __future__ import annotations
@@ -176,14 +177,24 @@ PLACEMENTS: dict[str, tuple[int, bool]] = {
     "aside": (2, True),
     "footer": (3, False),
     "forms": (4, True),
+    "comments": (5, False),
 }
+# A reader's comment quoting the posts, in WordPress's comment markup (``comments_template()``), placed in the
+# text after the paragraph: the hardest place for a comment section, inside the article's own element.
+COMMENTS = (
+    '<div id="comments" class="comments-area"><h2 class="comments-title">2 thoughts on the story</h2>'
+    '<ol class="comment-list"><li id="comment-48" class="comment even thread-even depth-1"><article '
+    'id="div-comment-48" class="comment-body"><div class="comment-meta"><div class="comment-author vcard">'
+    '<b class="fn">Reader</b> <span class="says">says:</span></div></div><div class="comment-content"><p>'
+    "Look at what they posted before the vote:</p>{block}</div></article></li></ol></div>"
+)
 
 
 def _filled(placement: str) -> dict[str, tuple[str, str]]:
     """The placement's codes and post ids, with the placement's own digit and letter written in."""
     digit = PLACEMENTS[placement][0]
     codes = WRAPPED_FORMS if placement == "forms" else EMBED_CODES
-    letter = "abcd"[digit - 1]
+    letter = "abcde"[digit - 1]
     return {
         name: (code.format(n=digit, r=letter), post.format(n=digit, r=letter))
         for name, (code, post) in codes.items()
@@ -215,14 +226,15 @@ _FOOTER_START = re.compile(rb"<footer(?:\s[^>]*)?>", re.I)
 
 
 def transplanted(page: bytes, offset: int) -> tuple[bytes, bool]:
-    """``page`` with the text and aside blocks after byte ``offset`` and the footer block at the start of its
-    last ``<footer>`` (when it has one after the offset); and whether it had one."""
+    """``page`` with the text, aside, forms and comments blocks after byte ``offset`` and the footer block at
+    the start of its last ``<footer>`` (when it has one after the offset); and whether it had one."""
     inserted = (
         block("text").encode()
         + b'<aside class="sidebar widget">'
         + block("aside").encode()
         + b"</aside>"
         + block("forms").encode()
+        + COMMENTS.format(block=block("comments")).encode()
     )
     out = page[:offset] + inserted + page[offset:]
     footers = list(_FOOTER_START.finditer(out))
