@@ -30,7 +30,13 @@ PAGES = ROOT / "tests" / "fixtures" / "pages"
 def _embedtrail(*args: str) -> float:
     """Seconds one ``embedtrail`` command takes in a fresh process."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "embedtrail.tracker", *args], check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "embedtrail.tracker", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    # Exit code 1 is "some inputs failed": the corpus holds JS-rendered shells with no readable text, which
+    # ingest reports as not articles and goes on with the rest, as it should.
+    if done.returncode not in (0, 1):
+        raise subprocess.CalledProcessError(done.returncode, done.args, stderr=done.stderr)
     return time.perf_counter() - started
 
 

@@ -358,6 +358,26 @@ _BLOCK_TAGS = frozenset(
         "caption",
     }
 )
+# Phrasing elements: inside a block their class words name a part of a sentence, not a section of the page.
+_INLINE_TAGS = frozenset(
+    {
+        "a",
+        "span",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "small",
+        "time",
+        "cite",
+        "abbr",
+        "sup",
+        "sub",
+        "u",
+        "mark",
+        "font",
+    }
+)
 _SKIP_TEXT_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"}
 )
@@ -801,6 +821,7 @@ class _Walker:
         block_tags = _BLOCK_TAGS
         leaf_tags = _LEAF_TAGS
         skip_text = _SKIP_TEXT_TAGS
+        inline = _INLINE_TAGS
         unzoned = _UNZONED_TAGS
         tag_type = Tag
         comment_type = Comment
@@ -872,9 +893,10 @@ class _Walker:
             elif parts is not None:
                 if name in skip_text:
                     parts = None
-                elif state == _S_STRONG_CHROME and blocks[block].zone != BOILERPLATE:
+                elif state == _S_STRONG_CHROME and name not in inline and blocks[block].zone != BOILERPLATE:
                     # A comment section or a menu that broken markup left inside a block (a heading never
-                    # closed around the body) is not the block's text: a post quoted there is not cited.
+                    # closed around the body) is not the block's text: a post quoted there is not cited. An
+                    # inline element's words (<span class="tweet-author">) do not make a section of it.
                     parts = None
                 elif name == "br":
                     parts.append(" ")

@@ -209,6 +209,16 @@ def test_chrome_that_broken_markup_leaves_inside_a_block_is_not_its_text() -> No
     assert extract(doc).embeds == ()
 
 
+def test_an_inline_elements_chrome_words_keep_its_text_in_the_block() -> None:
+    # A quoted post's author line in a <span class="tweet-author"> ("author" is a chrome word) is its text.
+    body = (
+        "<html><body><article><p>" + "The story goes on for a while here. " * 4 + "</p><blockquote><p>The "
+        'bridge is closed</p><span class="tweet-author">Ben (@ben) June 3, 2023</span></blockquote>'
+        "</article></body></html>"
+    )
+    assert parse_html(body, URL).blocks[1].text.endswith("Ben (@ben) June 3, 2023")
+
+
 def test_attributes_are_indexed_once_per_element() -> None:
     body = (
         '<div class="a b" data-src="//cdn.example/x.mp4" cite="" videoid="v1">'
