@@ -382,7 +382,9 @@ _SKIP_TEXT_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "title"}
 )
 # Non-data attributes that platform modules and the raw-carrier scan look elements up by.
-_INDEXED_ATTRIBUTES = frozenset({"videoid", "video-id", "postid", "tweetid", "srcdoc", "custom-element"})
+_INDEXED_ATTRIBUTES = frozenset(
+    {"videoid", "video-id", "postid", "tweetid", "srcdoc", "custom-element", "props"}
+)
 _CARRIER_TAGS = frozenset({"iframe", "blockquote", "embed", "object", "video", "amp-iframe", "amp-twitter"})
 _UNZONED_TAGS = frozenset({"html", "body", "head"})
 # Elements whose children are not walked at all: text-only elements, and SVG drawings (thousands of paths).

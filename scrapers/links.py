@@ -528,6 +528,43 @@ WIDGET_SETTINGS = "data-settings"
 _WIDGET_VIDEO = re.compile(r'"(?:youtube|vimeo|dailymotion)_url"\s*:\s*"([^"]+)"')
 
 
+# Front-end components rendered from props the page writes into an attribute as JSON (react-rails'
+# ``data-react-props``, Astro's ``<astro-island props>``, WordPress's Interactivity API ``data-wp-context``):
+# a component in the body whose props name a post renders that post.
+COMPONENT_PROPS = "props"
+
+
+# Elements whose JSON attributes describe the element itself (a link's or a button's click tracking,
+# ``data-event-click='{"outgoingURL": …}'``; an image's settings, Substack's ``img[data-attrs]``), not a
+# component's props.
+_NOT_COMPONENTS = frozenset({"a", "img", "button", "input", "form", "area", "picture", "source"})
+
+
+def _component_props(tag: Tag) -> str | None:
+    """The JSON props of a front-end component that name an address (``{"url": "https://…"}``), or None."""
+    if tag.name in _NOT_COMPONENTS:
+        return None
+    for name, value in tag.attrs.items():
+        if (
+            (name.startswith("data-") or name == COMPONENT_PROPS)
+            and name != WIDGET_SETTINGS
+            and _names_address(value)
+        ):
+            return value
+    return None
+
+
+def _names_address(value: object) -> TypeGuard[str]:
+    # Props are an object; a bare list is an analytics tuple (``data-ga='[["Embedded Url", …]]'``) as often.
+    return (
+        isinstance(value, str)
+        and len(value) < _PARKED_MAX
+        and value[:1] == "{"
+        and value.endswith("}")
+        and "//" in value
+    )
+
+
 def _raw_text(node: Node) -> str | None:
     if node.tag.name == "iframe":
         value = node.tag.get("srcdoc")
@@ -548,6 +585,8 @@ def _raw_text(node: Node) -> str | None:
     parked_text = _base64_template(node.tag)
     if parked_text is not None:
         return _unbase64(parked_text)  # a template script parking the embed base64-encoded (Borlabs Cookie 2)
+    if node.tag.name not in RAW_CARRIERS:
+        return _component_props(node.tag)
     return node.tag.string
 
 
@@ -629,8 +668,15 @@ def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
 
 def _parking(doc: ParsedDocument) -> Iterator[Node]:
     for name, nodes in doc.nodes_by_attribute.items():
-        if name.startswith("data-") and name != PARKED_BASE64:
-            yield from (node for node in nodes if _parks_embed(node.tag.get(name)))
+        if name.startswith("data-") and name not in (PARKED_BASE64, WIDGET_SETTINGS):
+            yield from (
+                node
+                for node in nodes
+                if _parks_embed(node.tag.get(name))
+                or (_names_address(node.tag.get(name)) and _component_props(node.tag) is not None)
+            )
+        elif name == COMPONENT_PROPS:
+            yield from (node for node in nodes if _component_props(node.tag) is not None)
 
 
 def raw_urls(node: Node) -> Iterator[str]:
