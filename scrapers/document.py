@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
@@ -767,6 +767,8 @@ _A_INDEX_URL = 4
 # <iframe class="lazy" data-original="http://www.youtube.com/embed/…">) but a thumbnail on an image, so it
 # is read as a URL on frames only.
 _A_FRAME_URL = 5
+# A URL attribute whose whole address is percent-encoded starts so.
+_ENCODED_SCHEMES = frozenset({"http%3a", "https%3"})
 _ATTRIBUTE_KINDS: dict[str, int] = {"data-original": _A_FRAME_URL}
 _FRAME_TAGS = frozenset({"iframe", "amp-iframe"})
 
@@ -880,6 +882,9 @@ class _Walker:
                         elif attr == "href" and (name == "link" or name == "base"):
                             continue
                         value = value.strip()
+                        if value[:7].lower() in _ENCODED_SCHEMES:
+                            # Tumblr's <figure data-url="https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D…">
+                            value = unquote(value)
                         urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
                 if name == "base" and doc.base_url is None:
                     href = attrs.get("href")
