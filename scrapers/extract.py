@@ -296,6 +296,10 @@ def state_embeds(
         yield replace(sighting, position=position, block=None, span=None)
 
 
+# Frames a page's scripts may write that are read; a real page writes a handful.
+_MOST_WRITTEN_FRAMES = 1_000
+
+
 def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterator[Found]:
     """The players inline scripts write into the article (``document.write("<iframe …>")``, a function
     setting a container's ``innerHTML``), read as the iframes they write, placed where the script sits.
@@ -303,10 +307,13 @@ def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterat
     They count where the iframe itself would: in the article body, or anywhere but chrome on a page that
     marks no body, except after the headline outside the element holding the story (a column's player)."""
     story: list[tuple[Tag, int] | None] = []  # worked out once, when a script in neutral ground asks
+    left = _MOST_WRITTEN_FRAMES
     for node in doc.tagged("script"):
+        if left <= 0:
+            return
         if node.zone != CONTENT and (node.zone != NEUTRAL or doc.has_content_root):
             continue
-        frames = written_frames(node)
+        frames = written_frames(node)[:left]
         if not frames:
             continue
         if node.zone == NEUTRAL:
@@ -314,8 +321,9 @@ def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterat
                 story.append(story_container(doc))
             if beside_story(node.tag, node.position, story[0]):
                 continue
-        for frame in frames:
-            yield from state_embeds(doc, frame, node.position, modules)
+        left -= len(frames)
+        # One parse for all of a script's frames: a page writing thousands of them costs one fragment each.
+        yield from state_embeds(doc, "".join(frames), node.position, modules)
 
 
 def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:
