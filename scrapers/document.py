@@ -763,14 +763,15 @@ _A_CLASS = 1
 _A_INDEX = 2
 _A_URL = 3
 _A_INDEX_URL = 4
-# jQuery Lazy Load's ``data-original`` is a frame's address on an iframe (index.hu:
-# <iframe class="lazy" data-original="http://www.youtube.com/embed/…">) but a thumbnail on an image, so it
-# is read as a URL on frames only.
-_A_FRAME_URL = 5
 # A URL attribute whose whole address is percent-encoded starts so.
 _ENCODED_SCHEMES = frozenset({"http%3a", "https%3"})
-_ATTRIBUTE_KINDS: dict[str, int] = {"data-original": _A_FRAME_URL}
+_ATTRIBUTE_KINDS: dict[str, int] = {}
+# On a frame, any data attribute holding an address is a lazy loader's parking place for its src, whatever
+# the loader calls it (jQuery Lazy Load's ``data-original``, index.hu: <iframe class="lazy"
+# data-original="http://www.youtube.com/embed/…">; ``data-lazy``, Layzr's ``data-normal``); on an image the
+# same attributes hold the image's own address (a thumbnail), so only frames are read so.
 _FRAME_TAGS = frozenset({"iframe", "amp-iframe"})
+_ADDRESS_STARTS = ("http://", "https://", "//")
 
 
 # Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so).
@@ -826,6 +827,8 @@ class _Walker:
         leaf_tags = _LEAF_TAGS
         skip_text = _SKIP_TEXT_TAGS
         inline = _INLINE_TAGS
+        frame_tags = _FRAME_TAGS
+        address_starts = _ADDRESS_STARTS
         unzoned = _UNZONED_TAGS
         tag_type = Tag
         comment_type = Comment
@@ -874,9 +877,11 @@ class _Walker:
                         continue
                     if kind != _A_URL:
                         by_attribute[attr].append(node)
-                        if kind == _A_FRAME_URL and name not in _FRAME_TAGS:
+                        if kind == _A_INDEX and not (
+                            name in frame_tags and isinstance(value, str) and value.startswith(address_starts)
+                        ):
                             continue
-                    if kind != _A_INDEX and isinstance(value, str) and value:
+                    if isinstance(value, str) and value:
                         if attr == "cite":
                             by_attribute[attr].append(node)  # indexed only when it names something
                         elif attr == "href" and (name == "link" or name == "base"):

@@ -89,9 +89,14 @@ def post_ref(url: str) -> PostRef | None:
 
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:
-    """Elements whose id is not in a URL: ``amp-vimeo[data-videoid]`` and ``lite-vimeo[videoid]``."""
+    """Elements whose id is not in a URL: ``amp-vimeo[data-videoid]``, ``lite-vimeo[videoid]``, and any
+    element with ``data-vimeo-id``, which Vimeo's own player.js turns into the player."""
     for node in in_play(doc.tagged("amp-vimeo", "lite-vimeo")):
         native = attribute(node, "data-videoid", "videoid")
         if native and _VALID.match(native):
             method = "amp" if node.tag.name == "amp-vimeo" else "embed"
             yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), method)
+    for node in in_play(doc.with_attribute("data-vimeo-id")):
+        native = attribute(node, "data-vimeo-id")
+        if native and _VALID.match(native):
+            yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), "embed")
