@@ -90,12 +90,19 @@ def post_ref(url: str) -> PostRef | None:
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Elements whose id is not in a URL: ``amp-vimeo[data-videoid]``, ``lite-vimeo[videoid]``, and any
-    element with ``data-vimeo-id``, which Vimeo's own player.js turns into the player."""
+    element with ``data-vimeo-id``, which Vimeo's own player.js turns into the player, and Vidstack's
+    ``media-player[src="vimeo/<id>"]``."""
     for node in in_play(doc.tagged("amp-vimeo", "lite-vimeo")):
         native = attribute(node, "data-videoid", "videoid")
         if native and _VALID.match(native):
             method = "amp" if node.tag.name == "amp-vimeo" else "embed"
             yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), method)
+    # Vidstack's player names its source by provider and id: <media-player src="vimeo/640499893">.
+    for node in in_play(doc.tagged("media-player")):
+        source = attribute(node, "src")
+        if source and source.startswith("vimeo/") and _VALID.match(source[len("vimeo/") :]):
+            native = source[len("vimeo/") :]
+            yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), "embed")
     for node in in_play(doc.with_attribute("data-vimeo-id")):
         native = attribute(node, "data-vimeo-id")
         if native and _VALID.match(native):

@@ -152,12 +152,13 @@ def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
 
 
 _SUBSTACK_PREFIX = "youtube2-"
+_VIDSTACK_PREFIX = "youtube/"
 
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:
-    """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``, and
-    publishers' click-to-play placeholders keeping the id in a data attribute (``data-youtube-id``, or
-    ``data-video-id`` on an element that names YouTube)."""
+    """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``,
+    Vidstack's ``media-player[src="youtube/<id>"]``, and publishers' click-to-play placeholders keeping the id
+    in a data attribute (``data-youtube-id``, or ``data-video-id`` on an element that names YouTube)."""
     yield from _placeholders(doc)
     # Substack's YouTube component keeps the id only in its element id when its player did not render:
     # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">.
@@ -171,6 +172,20 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             yield Found(
                 Post(ref.id, NAME, "video", ref.url, native), "embed", node.position, None, block=node.block
             )
+    # Vidstack's player names its source by provider and id: <media-player src="youtube/_cMxraX_5RE">.
+    for node in doc.tagged("media-player"):
+        value = node.tag.get("src")
+        if isinstance(value, str) and value.startswith(_VIDSTACK_PREFIX) and not _off_body(doc, node):
+            native = value[len(_VIDSTACK_PREFIX) :].strip()
+            if _VALID.match(native):
+                ref = _ref(native)
+                yield Found(
+                    Post(ref.id, NAME, "video", ref.url, native),
+                    "embed",
+                    node.position,
+                    doc.block_text(node),
+                    block=node.block,
+                )
     for node in doc.tagged("lite-youtube", "amp-youtube"):
         if _off_body(doc, node):
             continue
