@@ -102,7 +102,8 @@ _NAMED_ID_ATTRIBUTES = (
     "data-yt-id",
     "data-ytid",
 )
-_GENERIC_ID_ATTRIBUTES = ("data-video-id", "data-videoid")
+# ``data-embed``: the widely copied "lazy load YouTube" snippet, <div class="youtube" data-embed="ID">.
+_GENERIC_ID_ATTRIBUTES = ("data-video-id", "data-videoid", "data-embed", "data-video")
 _YOUTUBE_WORDS = frozenset({"youtube", "yt"})
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 
