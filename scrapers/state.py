@@ -29,6 +29,7 @@ __all__ = ["script_values", "state_markup", "state_strings", "written_frames"]
 # Script types whose text is a page's state: JSON itself, or code assigning JSON literals (no type is code).
 _JSON_TYPES = frozenset({"application/json", "application/ld+json"})
 _CODE_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
+_STATE_TYPES = _JSON_TYPES | _CODE_TYPES
 # State larger than this is not read (whole-site stores); the markers are looked for before any parsing.
 _MAX_STATE_CHARS = 5_000_000
 # At most this many JSON literals are tried per script (``= {`` can open code as well as data).
@@ -188,6 +189,22 @@ def _script_text(node: Node) -> str:
     return str(string) if string is not None else ""
 
 
+def _inline_script(node: Node, types: frozenset[str]) -> tuple[str, str] | None:
+    """(type, text) of an inline script of one of ``types`` (no type is ""), when it has text within the
+    state cap; None for a script loaded from elsewhere, of another type, empty or too large."""
+    tag = node.tag
+    if tag.has_attr("src"):
+        return None
+    kind = tag.get("type")
+    kind = kind.strip().lower() if isinstance(kind, str) else ""
+    if kind not in types:
+        return None
+    text = _script_text(node)
+    if not text or len(text) > _MAX_STATE_CHARS:
+        return None
+    return kind, text
+
+
 def script_values(
     doc: ParsedDocument, needles: tuple[str, ...], at_least: int = 1
 ) -> Iterator[tuple[object, Node]]:
@@ -195,15 +212,10 @@ def script_values(
     hands to ``JSON.parse``), with its script, from scripts whose text holds ``needles`` ``at_least`` times
     in all: a script is decoded only when it may hold what the caller looks for."""
     for node in doc.tagged("script"):
-        if node.tag.has_attr("src"):
+        script = _inline_script(node, _STATE_TYPES)
+        if script is None:
             continue
-        kind = node.tag.get("type")
-        kind = kind.strip().lower() if isinstance(kind, str) else ""
-        if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
-            continue
-        text = _script_text(node)
-        if not text or len(text) > _MAX_STATE_CHARS:
-            continue
+        kind, text = script
         if sum(text.count(needle) for needle in needles) < at_least:
             continue
         for value in _literals(text, kind in _JSON_TYPES):
@@ -527,15 +539,10 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
     bare = _marker_pattern(tuple(marker.lstrip("<") for marker in markers))
     classed = _marker_pattern(tuple(marker for marker in markers if not marker.startswith("<")))
     for node in doc.tagged("script"):
-        if node.tag.has_attr("src"):
+        script = _inline_script(node, _STATE_TYPES)
+        if script is None:
             continue
-        kind = node.tag.get("type")
-        kind = kind.strip().lower() if isinstance(kind, str) else ""
-        if kind not in _JSON_TYPES and kind not in _CODE_TYPES:
-            continue
-        text = _script_text(node)
-        if not text or len(text) > _MAX_STATE_CHARS:
-            continue
+        kind, text = script
         if not bare.search(text) and not _RECORD_HINT.search(text):
             continue
         if not classed.search(text) and not _names_player(text) and not _RECORD_HINT.search(text):
@@ -574,14 +581,11 @@ def written_frames(node: Node) -> list[str]:
     """The iframes an inline script writes into the page, as markup (``<iframe src=…></iframe>``): iframe tags
     in the text of a script that writes markup (``document.write``, ``innerHTML``, jQuery's ``.html(…)``).
     A script that only keeps such a string (a slideshow's data, a template for later) writes nothing here."""
-    tag = node.tag
-    if tag.name != "script" or tag.has_attr("src"):
+    script = _inline_script(node, _CODE_TYPES) if node.tag.name == "script" else None
+    if script is None:
         return []
-    kind = tag.get("type")
-    if isinstance(kind, str) and kind.strip().lower() not in _CODE_TYPES:
-        return []
-    text = _script_text(node)
-    if "iframe" not in text or len(text) > _MAX_STATE_CHARS or not _WRITERS.search(text):
+    text = script[1]
+    if "iframe" not in text or not _WRITERS.search(text):
         return []
     if "\\" in text:
         text = _FRAME_ESCAPES.sub(_frame_unescape, text)
