@@ -522,6 +522,13 @@ class ParsedDocument:
     # Openers the prose rule (``_prose_body``) put in place of what class words said, by ``id()`` of the
     # element: the article body it found, and the chrome-named wrappers around it that are not chrome.
     forced: dict[int, int] = field(default_factory=dict)
+    _story: list[tuple[Tag, int] | None] = field(default_factory=list, repr=False, compare=False)
+
+    def story(self) -> tuple[Tag, int] | None:
+        """``story_container`` of this page, worked out once, when a rule first asks (most pages never do)."""
+        if not self._story:
+            self._story.append(story_container(self))
+        return self._story[0]
 
     def tagged(self, *names: str) -> Iterator[Node]:
         """Nodes with any of these tag names, in document order per name."""

@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cached_property
 from types import ModuleType
 
 from bs4 import Tag
 
-from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, beside_story, story_container, zone_of
+from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, beside_story, zone_of
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
     _bare_refs,
@@ -115,11 +114,6 @@ class _Page:
     publisher: set[str]
     rails: frozenset[int]
 
-    @cached_property
-    def story(self) -> tuple[Tag, int] | None:
-        # Only asked for neutral players on pages marking no body; most pages never need it.
-        return story_container(self.doc)
-
 
 def _reason(
     page: _Page,
@@ -161,7 +155,7 @@ def _reason(
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"
     player = tag if tag is not None and tag.name in ("iframe", "amp-iframe") else None
-    if zone == NEUTRAL and player is not None and beside_story(player, position, page.story):
+    if zone == NEUTRAL and player is not None and beside_story(player, position, doc.story()):
         return (
             "a video player after the page's headline, outside the element holding it and the story's "
             "prose (a column beside the story): the site's, not the article's"

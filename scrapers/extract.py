@@ -17,8 +17,6 @@ from itertools import chain, islice
 from types import ModuleType
 from typing import Any
 
-from bs4 import Tag
-
 from .article import scan_article
 from .document import (
     CHROME,
@@ -28,7 +26,6 @@ from .document import (
     beside_story,
     collector_paused,
     parse_html,
-    story_container,
 )
 from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed
 from .notes import scan_notes
@@ -306,7 +303,6 @@ def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterat
 
     They count where the iframe itself would: in the article body, or anywhere but chrome on a page that
     marks no body, except after the headline outside the element holding the story (a column's player)."""
-    story: list[tuple[Tag, int] | None] = []  # worked out once, when a script in neutral ground asks
     left = _MOST_WRITTEN_FRAMES
     for node in doc.tagged("script"):
         if left <= 0:
@@ -316,11 +312,8 @@ def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterat
         frames = written_frames(node)[:left]
         if not frames:
             continue
-        if node.zone == NEUTRAL:
-            if not story:
-                story.append(story_container(doc))
-            if beside_story(node.tag, node.position, story[0]):
-                continue
+        if node.zone == NEUTRAL and beside_story(node.tag, node.position, doc.story()):
+            continue
         left -= len(frames)
         # One parse for all of a script's frames: a page writing thousands of them costs one fragment each.
         yield from state_embeds(doc, "".join(frames), node.position, modules)

@@ -34,7 +34,6 @@ from .document import (
     body_cites_link,
     body_text_widget,
     body_widget,
-    story_container,
     strings_outside,
 )
 from .records import Found, Post, PostRef
@@ -460,7 +459,6 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router)
     loose: dict[int, bool] = {}
-    story: list[tuple[Tag, int] | None] = []  # story_container(doc), worked out when first needed
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -491,9 +489,8 @@ def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | No
         if ref_url.node.zone == NEUTRAL and ref.platform in _VIDEO_HOSTS and method != "link":
             # On a page that marks no body, a player after the headline outside the element holding it and
             # the story's prose (a right-hand column's video block) is the site's, not the story's.
-            if not story:
-                story.append(None if doc.has_content_root else story_container(doc))
-            if beside_story(ref_url.node.tag, ref_url.node.position, story[0]):
+            story = None if doc.has_content_root else doc.story()
+            if beside_story(ref_url.node.tag, ref_url.node.position, story):
                 continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
