@@ -539,16 +539,19 @@ _NOT_COMPONENTS = frozenset({"a", "img", "button", "input", "form", "area", "pic
 
 def _component_props(tag: Tag) -> str | None:
     """The JSON props of a front-end component that name an address (``{"url": "https://…"}``), or None."""
-    if tag.name in _NOT_COMPONENTS:
-        return None
     for name, value in tag.attrs.items():
-        if (
-            (name.startswith("data-") or name == COMPONENT_PROPS)
-            and name != WIDGET_SETTINGS
-            and _names_address(value)
-        ):
+        if _props_attribute(tag, name) and _names_address(value):
             return value
     return None
+
+
+def _props_attribute(tag: Tag, name: str) -> bool:
+    """Whether attribute ``name`` of ``tag`` may hold a component's props (not a page builder's settings)."""
+    return (
+        (name.startswith("data-") or name == COMPONENT_PROPS)
+        and name != WIDGET_SETTINGS
+        and tag.name not in _NOT_COMPONENTS
+    )
 
 
 def _names_address(value: object) -> TypeGuard[str]:
@@ -665,15 +668,15 @@ def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
 
 def _parking(doc: ParsedDocument) -> Iterator[Node]:
     for name, nodes in doc.nodes_by_attribute.items():
-        if name.startswith("data-") and name not in (PARKED_BASE64, WIDGET_SETTINGS):
-            yield from (
-                node
-                for node in nodes
-                if _parks_embed(node.tag.get(name))
-                or (_names_address(node.tag.get(name)) and _component_props(node.tag) is not None)
-            )
-        elif name == COMPONENT_PROPS:
-            yield from (node for node in nodes if _component_props(node.tag) is not None)
+        parks = name.startswith("data-") and name != PARKED_BASE64
+        if not parks and name != COMPONENT_PROPS:
+            continue
+        for node in nodes:
+            value = node.tag.get(name)
+            if (parks and _parks_embed(value)) or (
+                _props_attribute(node.tag, name) and _names_address(value)
+            ):
+                yield node
 
 
 def raw_urls(node: Node) -> Iterator[str]:

@@ -27,6 +27,7 @@ HOSTS = frozenset({"vimeo.com", "player.vimeo.com"})
 _VIDEO = re.compile(r"^/(?:[^?#]*/)?(?P<id>\d{5,12})(?:/(?P<hash>[0-9a-f]{10}))?/?$")
 _COLLECTION = re.compile(r"^/(?:showcase|album|ondemand|channels|groups|event|categories)/[^/]+/?$", re.I)
 _VALID = re.compile(r"^\d{5,12}$")
+_VIDSTACK_PREFIX = "vimeo/"
 _PROFILE = re.compile(r"^/(?P<handle>[A-Za-z][A-Za-z0-9_]{2,40})/?$")
 _RESERVED = frozenset(
     {
@@ -100,8 +101,8 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     # Vidstack's player names its source by provider and id: <media-player src="vimeo/640499893">.
     for node in in_play(doc.tagged("media-player")):
         source = attribute(node, "src")
-        if source and source.startswith("vimeo/") and _VALID.match(source[len("vimeo/") :]):
-            native = source[len("vimeo/") :]
+        native = source[len(_VIDSTACK_PREFIX) :] if source and source.startswith(_VIDSTACK_PREFIX) else None
+        if native and _VALID.match(native):
             yield sighting(doc, node, PostRef(NAME, native, "video", video_url(native)), "embed")
     for node in in_play(doc.with_attribute("data-vimeo-id")):
         native = attribute(node, "data-vimeo-id")

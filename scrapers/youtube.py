@@ -173,24 +173,18 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             yield Found(
                 Post(ref.id, NAME, "video", ref.url, native), "embed", node.position, None, block=node.block
             )
-    # Vidstack's player names its source by provider and id: <media-player src="youtube/_cMxraX_5RE">.
-    for node in doc.tagged("media-player"):
-        value = node.tag.get("src")
-        if isinstance(value, str) and value.startswith(_VIDSTACK_PREFIX) and not _off_body(doc, node):
-            native = value[len(_VIDSTACK_PREFIX) :].strip()
-            if _VALID.match(native):
-                ref = _ref(native)
-                yield Found(
-                    Post(ref.id, NAME, "video", ref.url, native),
-                    "embed",
-                    node.position,
-                    doc.block_text(node),
-                    block=node.block,
-                )
-    for node in doc.tagged("lite-youtube", "amp-youtube"):
+    for node in doc.tagged("lite-youtube", "amp-youtube", "media-player"):
         if _off_body(doc, node):
             continue
         value = node.tag.get("videoid") or node.tag.get("data-videoid")
+        if node.tag.name == "media-player":
+            # Vidstack's player names its source by provider and id: <media-player src="youtube/_cMxraX_5RE">.
+            source = node.tag.get("src")
+            value = (
+                source[len(_VIDSTACK_PREFIX) :].strip()
+                if isinstance(source, str) and source.startswith(_VIDSTACK_PREFIX)
+                else None
+            )
         if isinstance(value, str) and _VALID.match(value):
             ref = _ref(value)
             method = "amp" if node.tag.name.startswith("amp-") else "embed"
