@@ -568,7 +568,7 @@ def _names_address(value: object) -> TypeGuard[str]:
 def _raw_text(node: Node) -> str | None:
     if node.tag.name == "iframe":
         value = node.tag.get("srcdoc")
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str) else _inline_frame_markup(node.tag)
     parked = node.tag.get(PARKED_BASE64)
     if isinstance(parked, str):
         return _unbase64(parked)
@@ -588,6 +588,20 @@ def _raw_text(node: Node) -> str | None:
     if node.tag.name not in RAW_CARRIERS:
         return _component_props(node.tag)
     return node.tag.string
+
+
+def _inline_frame_markup(tag: Tag) -> str | None:
+    """Embed markup written between an ``<iframe>``'s tags, which the HTML parser keeps as text: Facebook
+    Instant Articles' ``<figure class="op-interactive"><iframe><blockquote class="twitter-tweet">…``, the form
+    publishers' feeds and saved Instant Articles carry. A frame's ordinary fallback text is not markup."""
+    text = tag.string
+    return text if text is not None and len(text) < _PARKED_MAX and _parks_embed(text) else None
+
+
+def _frames_embed(node: Node) -> bool:
+    """Whether ``node`` is a frame whose document (``srcdoc``, or the markup between its tags) is an
+    embed's."""
+    return node.tag.name == "iframe" and _parks_embed(_raw_text(node))
 
 
 def _base64_template(tag: Tag) -> str | None:
@@ -646,8 +660,8 @@ def _unbase64(value: str) -> str | None:
 def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     if node.zone == CONTENT:
         return True
-    if node.zone == ASIDE and _parked_embed(node.tag):
-        return True  # a platform's embed markup a consent gate parks: an embed counts in weak chrome too
+    if node.zone == ASIDE and (_parked_embed(node.tag) or _frames_embed(node)):
+        return True  # a platform's embed markup, parked or in a frame: an embed counts in weak chrome too
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
     # Without a recognised article body, only carriers of parked markup count; page-level code does not.
@@ -656,11 +670,13 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
-    """The elements whose text or an attribute is markup or code: scripts, textareas, iframes with srcdoc,
-    consent placeholders parking the embed base64-encoded or as markup in a data attribute."""
+    """The elements whose text or an attribute is markup or code: scripts, textareas, iframes with srcdoc or
+    with markup between their tags, consent placeholders parking the embed base64-encoded or as markup in a
+    data attribute."""
     seen: set[int] = set()
     carriers = doc.with_attribute("srcdoc", PARKED_BASE64, BLOCKER_TYPE, WIDGET_SETTINGS)
-    for node in chain(doc.tagged(*RAW_CARRIERS), carriers, _parking(doc)):
+    inline_frames = (node for node in doc.tagged("iframe") if _inline_frame_markup(node.tag) is not None)
+    for node in chain(doc.tagged(*RAW_CARRIERS), carriers, inline_frames, _parking(doc)):
         if node.position not in seen:
             seen.add(node.position)
             yield node
