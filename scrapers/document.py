@@ -358,8 +358,9 @@ _BLOCK_TAGS = frozenset(
         "caption",
     }
 )
-# Phrasing elements: inside a block their class words name a part of a sentence, not a section of the page.
-_INLINE_TAGS = frozenset(
+# Phrasing elements (the parts of a line of text): inside a block their class words name a part of a sentence,
+# not a section of the page, and a link wrapped in one is still one item of a list, not an item of its own.
+PHRASING_TAGS = frozenset(
     {
         "a",
         "span",
@@ -376,6 +377,10 @@ _INLINE_TAGS = frozenset(
         "u",
         "mark",
         "font",
+        "br",
+        "img",
+        "picture",
+        "source",
     }
 )
 _SKIP_TEXT_TAGS = frozenset(
@@ -833,7 +838,7 @@ class _Walker:
         block_tags = _BLOCK_TAGS
         leaf_tags = _LEAF_TAGS
         skip_text = _SKIP_TEXT_TAGS
-        inline = _INLINE_TAGS
+        inline = PHRASING_TAGS
         frame_tags = _FRAME_TAGS
         address_starts = _ADDRESS_STARTS
         unzoned = _UNZONED_TAGS

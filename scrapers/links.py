@@ -25,6 +25,7 @@ from .document import (
     BOILERPLATE,
     CONTENT,
     NEUTRAL,
+    PHRASING_TAGS,
     Node,
     ParsedDocument,
     UrlRef,
@@ -401,10 +402,9 @@ def _beside_article(holder: Tag) -> bool:
 
 # Text of its own (beside its links' titles) a list of video links may have per video and still be a rail.
 _LINK_RAIL_TEXT_PER_VIDEO = 30
+
+
 # Elements that run inside a line of text: a link in one is not an item of a list of its own.
-_INLINE_TAGS = frozenset({"a", "span", "img", "em", "strong", "b", "i", "picture", "source", "small", "br"})
-
-
 def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
     """The positions of links (and linked thumbnails) in a list of three or more videos, each little more than
     its title, that does not sit among the article's paragraphs: a site's video rail ("Videos of the year")
@@ -430,7 +430,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
                 break
             held.setdefault(id(element), {}).setdefault(post, []).append(node.position)
             holders[id(element)] = element
-            if child.name not in _INLINE_TAGS:
+            if child.name not in PHRASING_TAGS:
                 items.setdefault(id(element), set()).add(id(child))
             child, element = element, element.parent
     rails: set[int] = set()
