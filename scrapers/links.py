@@ -231,6 +231,12 @@ def _rail_player(doc: ParsedDocument, node: Node, platform: str) -> bool:
     return platform in _VIDEO_HOSTS and beside_body(doc, node)
 
 
+# Elements that exist only to embed what their URL names (CKEditor 5's media embed writes ``<oembed url=…>``):
+# an embed's own markup, counting where a platform's iframe would, unlike an ``embed`` method's link-shaped
+# facades (an Embedly card is an ``<a>``).
+_EMBED_ELEMENTS = frozenset({"oembed"})
+
+
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
     """Whether a URL's element counts as the article's; ``loose`` caches ``_in_loose_text`` by parent."""
     zone = ref.node.zone
@@ -254,9 +260,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
             return tag.find_parent("figcaption") is not None and body_widget(tag, doc.forced)
         # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
         # placeholder) is the player, as its iframe would be.
-        player = method == "iframe" or is_player_url(ref.url)
+        player = method == "iframe" or ref.node.tag.name in _EMBED_ELEMENTS or is_player_url(ref.url)
         return player and not _rail_player(doc, ref.node, platform)
-    if zone == CONTENT or method not in {"link", "embed"}:
+    if zone == CONTENT or method not in {"link", "embed"} or ref.node.tag.name in _EMBED_ELEMENTS:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
     # text of a page where no article body was recognised at all: a paragraph, or text a page wrote straight
@@ -272,7 +278,37 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     known = loose.get(id(parent))
     if known is None:
         known = loose[id(parent)] = _in_loose_text(parent)
-    return known
+    return known or _between_paragraphs(ref.node.tag)
+
+
+# How long a paragraph on each side of a card must be for the card to stand in running text.
+_CARD_PROSE = 80
+
+
+def _between_paragraphs(anchor: Tag) -> bool:
+    """Whether a link stands alone between two paragraphs of prose, itself or in wrappers holding nothing else
+    (a card, a button, an embed that did not render): the text cites it, as it cites a player there."""
+    element = anchor
+    for _ in range(_EMBED_BLOCK_DEPTH + 1):
+        before = element.find_previous_sibling(True)
+        after = element.find_next_sibling(True)
+        if before is not None or after is not None:
+            return _prose(before) and _prose(after)
+        parent = element.parent
+        if (
+            parent is None
+            or parent.name in ("body", "html")
+            or any(type(child) is NavigableString and child.strip() for child in parent.contents)
+        ):
+            return False
+        element = parent
+    return False
+
+
+def _prose(element: Tag | None) -> bool:
+    if element is None or element.name != "p":
+        return False
+    return len(element.get_text(" ", strip=True)) >= _CARD_PROSE
 
 
 # Text written around a link, straight into its parent element, that makes it running text and not a menu.
