@@ -1,0 +1,40 @@
+"""Gate: every survey form placed in the corpus's real layouts (``tests/survey_placement.py`` says how) yields
+its post, and the forms that name none add nothing. Floors in ``fixtures/corpus_floors.json`` under
+``survey_placement``, only ever raised; ``python -m tests.survey_placement`` shows where a form was missed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+try:  # pytest imports tests/ as rootdir-relative or as a plain directory, depending on the invocation
+    from tests.corpus_report import FLOORS
+    from tests.survey_placement import FORMS, Result, evaluate, format_result, groups
+except ImportError:  # pragma: no cover
+    from corpus_report import FLOORS  # type: ignore
+    from survey_placement import FORMS, Result, evaluate, format_result, groups  # type: ignore
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    outcome = evaluate()
+    print("\n" + format_result(outcome))  # shown with -s
+    return outcome
+
+
+def test_every_form_is_placed_once_per_round() -> None:
+    chunks, rewritten, kept = groups()
+    placed = [form.name for chunk in chunks for form in chunk]
+    assert sorted(placed) == sorted(FORMS)
+    # most forms get ids of their own, so that ten share a page copy without hiding each other's misses
+    assert rewritten >= 0.8 * sum(1 for form in FORMS.values() if form["posts"])
+    assert all(FORMS[name]["posts"] for name in kept)
+
+
+def test_placed_forms_floors(result: Result) -> None:
+    floors: dict[str, Any] = json.loads(FLOORS.read_text(encoding="utf-8"))["survey_placement"]
+    assert result.pages > 600 and result.tried > 3000
+    assert result.logged / result.tried >= floors["logged"], format_result(result)
+    assert len(result.strays) <= floors["pages_with_strays"], format_result(result)
