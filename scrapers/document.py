@@ -226,6 +226,9 @@ _WEAK_CHROME_WORDS = frozenset(
         "banners",
     }
 )
+# Weak chrome words that name a column beside the story, whatever else the same value says ("sidebar" in
+# "blogItemSidebarContent"); "widget" is not one: Elementor's story is "elementor-widget-theme-post-content".
+_SIDE_COLUMN_WORDS = frozenset({"sidebar", "sidebars", "rail", "rails"})
 _HEADER_WORDS = frozenset({"header", "topbar"})
 # What a figure's own footer is named after: its caption and credit line credit a post as a link would.
 _FIGURE_WORDS = frozenset(
@@ -611,7 +614,8 @@ def _value_verdict(value: str) -> int | None:
     if words & _CONTENT_WORDS or (
         words & _CONTAINER_WORDS and words & _BODY_WORDS and len(words & (_CONTAINER_WORDS | _BODY_WORDS)) > 1
     ):
-        return _STRONG_CONTENT
+        # "blogItemSidebarContent", "post-sidebar-content": the content of a sidebar is the sidebar's.
+        return _WEAK_CHROME if words & _SIDE_COLUMN_WORDS else _STRONG_CONTENT
     if words & _EMBED_WORDS:
         return _EMBED
     if words & _WEAK_CHROME_WORDS:
@@ -784,6 +788,8 @@ _ATTRIBUTE_KINDS: dict[str, int] = {}
 # same attributes hold the image's own address (a thumbnail), so only frames are read so.
 _FRAME_TAGS = frozenset({"iframe", "amp-iframe"})
 _ADDRESS_STARTS = ("http://", "https://", "//")
+# The <param> names under which a plugin player (Flash) takes the address of what it plays.
+_PARAM_URL_NAMES = frozenset({"movie", "src", "data", "url", "filename", "file"})
 
 
 # Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so).
@@ -903,6 +909,20 @@ class _Walker:
                             # Tumblr's <figure data-url="https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D…">
                             value = unquote(value)
                         urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
+                if name == "param":
+                    # A Flash player's address is a <param>'s value (<param name="movie" value="…/v/ID">), as
+                    # often as its <object data>, which a saved copy may have rewritten to a local file.
+                    played = attrs.get("value")
+                    kind_name = attrs.get("name")
+                    if (
+                        isinstance(played, str)
+                        and isinstance(kind_name, str)
+                        and kind_name.lower() in _PARAM_URL_NAMES
+                        and played.strip().startswith(address_starts)
+                    ):
+                        played = played.strip()
+                        played = "https:" + played if played.startswith("//") else played
+                        urls.append(UrlRef(played, "value", node))
                 if name == "base" and doc.base_url is None:
                     href = attrs.get("href")
                     if isinstance(href, str) and href.startswith(("http://", "https://")):

@@ -133,6 +133,9 @@ _SHIMS = {
     "web.archive.org": "/web/",
     # s9e's MediaEmbed (XenForo, phpBB, Flarum) frames a post in /iframe/<n>/<platform>.min.html#<id>.
     "s9e.github.io": "#",
+    # LiveJournal's player frame names the platform and the id:
+    # l.lj-toys.com/?auth_token=…&source=youtube&vid=<id>.
+    "l.lj-toys.com": "source",
 }
 SHIM_HOSTS = frozenset(_SHIMS)
 # Shims on the publisher's own host, known by their path: Drupal's remote-video media renders its player in an
@@ -235,6 +238,13 @@ def _s9e_target(parts: SplitUrl) -> str:
     return template.format(ident) if template and BARE_ID.match(ident) else ""
 
 
+def _source_target(parts: SplitUrl) -> str:
+    """The post a LiveJournal-style player frame shows: its ``source`` platform's URL for its ``vid``."""
+    template = POST_URLS_BY_ID.get((parts.param("source") or "").lower())
+    ident = parts.param("vid") or ""
+    return template.format(ident) if template and BARE_ID.match(ident) else ""
+
+
 def unwrap(url: str, depth: int = 3) -> str:
     """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
     for _ in range(depth):
@@ -252,6 +262,8 @@ def unwrap(url: str, depth: int = 3) -> str:
             target = _wayback_target(parts)
         elif key == "#":
             target = _s9e_target(parts)
+        elif key == "source":
+            target = _source_target(parts)
         else:
             target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
         target = unquote(target) if "%" in target and "://" not in target else target

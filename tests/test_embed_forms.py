@@ -1,5 +1,5 @@
 """The embed markup survey: every form of embed, placeholder, player, proxy and consent gate that platforms,
-page builders, consent managers and forum engines write (239 of them, in ``fixtures/embed_forms.json``), each
+page builders, consent managers and forum engines write (241 of them, in ``fixtures/embed_forms.json``), each
 between two paragraphs of a minimal article, with the posts embedtrail must log from it. Forms that name no
 post the article cites (a short link, chrome, a commented-out embed) expect none and say why. The forms added
 for a miss were checked against public code first: tarteaucitron's placeholders (AmauriC/tarteaucitron.js,
