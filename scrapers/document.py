@@ -530,6 +530,9 @@ class ParsedDocument:
     # Openers the prose rule (``_prose_body``) put in place of what class words said, by ``id()`` of the
     # element: the article body it found, and the chrome-named wrappers around it that are not chrome.
     forced: dict[int, int] = field(default_factory=dict)
+    # Sections in strong chrome (a comment list, a menu) that broken markup left inside a text block, by
+    # ``id()``: not the block's text, wherever a scanner reads that block's strings again.
+    cut_from_blocks: set[int] = field(default_factory=set)
     _story: list[tuple[Tag, int] | None] = field(default_factory=list, repr=False, compare=False)
 
     def story(self) -> tuple[Tag, int] | None:
@@ -942,6 +945,7 @@ class _Walker:
                     # closed around the body) is not the block's text: a post quoted there is not cited. An
                     # inline element's words (<span class="tweet-author">) do not make a section of it.
                     parts = None
+                    doc.cut_from_blocks.add(id(tag))
                 elif name == "br":
                     parts.append(" ")
                     continue
@@ -1356,14 +1360,16 @@ def _hidden(element: Tag) -> bool:
     return isinstance(classes, list) and any(_words(value) & _HIDDEN_WORDS for value in classes)
 
 
-def _strings(tag: Tag, parts: list[str], skip: frozenset[str] = _SKIP_TEXT_TAGS) -> None:
+def _strings(
+    tag: Tag, parts: list[str], skip: frozenset[str] = _SKIP_TEXT_TAGS, cut: Collection[int] = ()
+) -> None:
     """Append the strings under ``tag`` in document order, as a block's text reads them, leaving out the
-    elements named in ``skip``."""
+    elements named in ``skip`` and the elements whose ``id()`` is in ``cut``."""
     stack: list[PageElement] = [tag]
     while stack:
         item = stack.pop()
         if isinstance(item, Tag):
-            if item is not tag and item.name in skip:
+            if item is not tag and (item.name in skip or id(item) in cut):
                 continue
             if item.name == "br":
                 parts.append(" ")
@@ -1373,11 +1379,11 @@ def _strings(tag: Tag, parts: list[str], skip: frozenset[str] = _SKIP_TEXT_TAGS)
             parts.append(item)
 
 
-def strings_outside(tag: Tag, names: frozenset[str]) -> list[str]:
-    """The strings of the block at ``tag`` as its text reads them, without the elements in ``names`` too (the
-    posts a block quotes, say)."""
+def strings_outside(doc: ParsedDocument, tag: Tag, names: frozenset[str]) -> list[str]:
+    """The strings of the block at ``tag`` as its text reads them (without the chrome sections the walk cut
+    from it), without the elements in ``names`` too (the posts a block quotes, say)."""
     parts: list[str] = []
-    _strings(tag, parts, _SKIP_TEXT_TAGS | names)
+    _strings(tag, parts, _SKIP_TEXT_TAGS | names, doc.cut_from_blocks)
     return parts
 
 

@@ -995,11 +995,11 @@ def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
 _QUOTES = frozenset({"blockquote"})
 
 
-def _outside_quotes(tag: Tag) -> str:
+def _outside_quotes(doc: ParsedDocument, tag: Tag) -> str:
     """The text of the block at ``tag`` outside the posts it embeds (a URL in a quoted post is the post's own,
     not the article's), its strings set apart by spaces. A block holds embedded posts when broken markup
     left a heading or list item open around the whole body."""
-    return " ".join(strings_outside(tag, _QUOTES))
+    return " ".join(strings_outside(doc, tag, _QUOTES))
 
 
 def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
@@ -1019,7 +1019,7 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
         if node.tag.name == "blockquote":
             continue
         if "/" in text and node.tag.find("blockquote") is not None:
-            text = _outside_quotes(node.tag)
+            text = _outside_quotes(doc, node.tag)
         for ref in _bare_refs(text, router):
             if ref.kind == "account":
                 yield None, ref

@@ -7,7 +7,9 @@ of its own, goes after the anchor paragraph of real pages (trafilatura's paragra
 followed by a paragraph of prose as articles write embeds, ten forms to a page copy. Groups rotate over the
 pages, so every form meets a different set of layouts (about one page in 44 each; ``--rotation N`` shifts
 which). A form that names a post must yield it; the forms that name none (chrome, short links, commented-out
-embeds) are placed in groups of their own and must add nothing to what the page yields without them.
+embeds) are placed in groups of their own and must add nothing to what the page yields without them. The
+groups naming posts go once more into a reader's comment after the same paragraph (``transplant.COMMENTS``),
+where every post must be left out.
 
 Ids: a form's post ids are rewritten (the last characters of the id made unique to the form) wherever the
 markup writes them; a form whose ids are encoded beyond a plain replacement (base64, a DID, a channel path) is
@@ -28,10 +30,10 @@ from embedtrail import scrapers
 
 try:  # imported as tests.survey_placement (python -m) or as a top-level module (pytest's rootdir import)
     from tests.corpus_report import FIXTURES, PAGES, load_labels, page_url
-    from tests.transplant import load_anchors
+    from tests.transplant import COMMENTS, load_anchors
 except ImportError:  # pragma: no cover
     from corpus_report import FIXTURES, PAGES, load_labels, page_url  # type: ignore
-    from transplant import load_anchors  # type: ignore
+    from transplant import COMMENTS, load_anchors  # type: ignore
 
 FORMS: dict[str, dict[str, Any]] = json.loads((FIXTURES / "embed_forms.json").read_text(encoding="utf-8"))[
     "forms"
@@ -68,6 +70,11 @@ class Result:
     missed: dict[str, list[str]] = field(default_factory=dict)
     # page file -> posts that appeared only because forms naming none were placed
     strays: dict[str, list[str]] = field(default_factory=dict)
+    # the same groups in a reader's comment after the paragraph: how many forms' posts were left out
+    commented: int = 0
+    left_out: int = 0
+    # form name -> the pages where its post was logged from the comment
+    from_comments: dict[str, list[str]] = field(default_factory=dict)
     rewritten: int = 0
     kept: list[str] = field(default_factory=list)
 
@@ -148,12 +155,26 @@ def evaluate(rotation: int = 0) -> Result:
             strays = got - _posts(page, url)
             if strays:
                 result.strays[name] = sorted(strays)
+            continue
+        # Ids of their own cannot be on the page already, so no extraction of the page alone is needed.
+        quoted = COMMENTS.format(block="".join(f"<div>{form.markup}</div>" for form in group)).encode()
+        logged = _posts(page[:offset] + quoted + page[offset:], url)
+        for form in group:
+            result.commented += 1
+            if set(form.posts) & logged:
+                result.from_comments.setdefault(form.name, []).append(name)
+            else:
+                result.left_out += 1
     return result
 
 
 def format_result(result: Result) -> str:
     lines = [f"{name:32} missed on {', '.join(pages)}" for name, pages in sorted(result.missed.items())]
     lines += [f"{name:32} stray posts {', '.join(posts)}" for name, posts in sorted(result.strays.items())]
+    lines += [
+        f"{name:32} logged from a comment on {', '.join(pages)}"
+        for name, pages in sorted(result.from_comments.items())
+    ]
     lines.append("")
     lines.append(
         f"{result.pages} pages, {result.rewritten} forms with ids of their own, {len(result.kept)} with "
@@ -162,6 +183,9 @@ def format_result(result: Result) -> str:
     share = result.logged / result.tried if result.tried else 0.0
     lines.append(f"forms naming a post: {result.logged}/{result.tried} logged  {share:.4f}")
     lines.append(f"pages where forms naming none added a post: {len(result.strays)}")
+    kept_out = result.left_out / result.commented if result.commented else 0.0
+    counts = f"{result.left_out}/{result.commented}"
+    lines.append(f"forms in a reader's comment: {counts} left out  {kept_out:.4f}")
     return "\n".join(lines)
 
 

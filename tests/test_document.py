@@ -209,6 +209,29 @@ def test_chrome_that_broken_markup_leaves_inside_a_block_is_not_its_text() -> No
     assert extract(doc).embeds == ()
 
 
+def test_a_block_read_again_outside_its_quotes_leaves_its_chrome_out_too() -> None:
+    # The same open heading, now holding an embedded tweet of the article: the block is read again for bare
+    # URLs outside the tweet's quote, and a comment's bare post URL there is still the comment's, while the
+    # story's own bare URL is the article's. (Found by placing the survey's forms in a reader's comment.)
+    comment = (
+        '<div id="comments" class="comments-area"><ol class="comment-list"><li class="comment">'
+        "<p>Posted on Instagram: https://www.instagram.com/p/C1abcDEFghX/</p></li></ol></div>"
+    )
+    body = (
+        '<html><body><main class="article-single__main"><h2 class="article-single__excerpt">The excerpt.</h3>'
+        '<div id="articleBody"><p>'
+        + "The story goes on for a while here. "
+        * 4
+        + "</p><blockquote class='twitter-tweet'><p>What a day</p>&mdash; Anna (@anna) "
+        "<a href='https://x.com/anna/status/1754567890123456789'>May 5, 2024</a></blockquote>"
+        "<p>The ministry posted it: https://www.facebook.com/ministry/posts/223456789012341</p>"
+        + comment
+        + "<p>The end.</p></main></body></html>"
+    )
+    posts = {embed.post_id for embed in extract(parse_html(body, URL)).embeds}
+    assert posts == {"twitter:1754567890123456789", "facebook:223456789012341"}
+
+
 def test_an_inline_elements_chrome_words_keep_its_text_in_the_block() -> None:
     # A quoted post's author line in a <span class="tweet-author"> ("author" is a chrome word) is its text.
     body = (

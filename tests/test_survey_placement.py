@@ -38,3 +38,5 @@ def test_placed_forms_floors(result: Result) -> None:
     assert result.pages > 600 and result.tried > 3000
     assert result.logged / result.tried >= floors["logged"], format_result(result)
     assert len(result.strays) <= floors["pages_with_strays"], format_result(result)
+    assert result.commented == result.tried
+    assert result.left_out / result.commented >= floors["left_out_of_comments"], format_result(result)
