@@ -139,6 +139,9 @@ _STRONG_CHROME_WORDS = frozenset(
         "sharethis",
         "comments",
         "comment",
+        # A reader forum under the story (The Register's "in_article_forums"); a forum page's own thread is a
+        # "forum", singular.
+        "forums",
         "commentlist",
         "disqus",
         "breadcrumb",

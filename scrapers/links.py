@@ -693,7 +693,14 @@ def _unbase64(value: str) -> str | None:
         return None
 
 
+# A textarea holding this many paragraphs is a copy of a text (a "repost to LiveJournal" form's field, a
+# republishing tool's copy of the whole article), not an embed's parked markup: its links are the text's.
+_COPY_PARAGRAPHS = 3
+
+
 def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
+    if node.tag.name == "textarea" and (node.tag.string or "").count("<p") >= _COPY_PARAGRAPHS:
+        return False
     if node.zone == CONTENT:
         return True
     if node.zone == ASIDE and (_parked_embed(node.tag) or _frames_embed(node)):

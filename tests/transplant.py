@@ -317,6 +317,7 @@ NOT_THE_ARTICLE = {
     "upworthy-h3.html": "the video transcript inside the story's own <footer> of credits",
     "upworthy-h3-2.html": "the video transcript inside the story's own <footer> of credits",
     "accountancyage-n1.html": "a reader's comment (div.visitors_comment_block 'US GAAP & IFRS')",
+    "theregister-q1.html": "a reader's comment in the forum under the story (div#in_article_forums)",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
