@@ -259,8 +259,10 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
                 return True
             return tag.find_parent("figcaption") is not None and body_widget(tag, doc.forced)
         # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
-        # placeholder) is the player, as its iframe would be.
-        player = method == "iframe" or ref.node.tag.name in _EMBED_ELEMENTS or is_player_url(ref.url)
+        # placeholder) is the player, as its iframe would be; so is a plugin player (<object data>).
+        player = (
+            method in ("iframe", "object") or ref.node.tag.name in _EMBED_ELEMENTS or is_player_url(ref.url)
+        )
         return player and not _rail_player(doc, ref.node, platform)
     if zone == CONTENT or method not in {"link", "embed"} or ref.node.tag.name in _EMBED_ELEMENTS:
         return True

@@ -76,3 +76,13 @@ def test_a_page_builders_story_widget_is_still_the_story() -> None:
     )
     extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://games.example/story"))
     assert [embed.post_id for embed in extraction.embeds] == ["instagram:C1abcDEFghi"]
+
+
+def test_a_flash_player_in_an_aside_counts_where_its_iframe_would() -> None:
+    # Found by placing the survey's forms, each in an <aside class="sidebar widget"> between two paragraphs:
+    # an <object> player there was dropped while the same video's iframe counted.
+    player = '<object data="https://www.youtube.com/v/NK6_QvdxyXQ"></object>'
+    aside = f'<aside class="sidebar widget">{player}</aside>'
+    assert _embeds(aside) == [("youtube:NK6_QvdxyXQ", "object")]
+    # beside the story, in the page's sidebar, it is the site's rail, as an iframe there is
+    assert _embeds(side=aside) == []
