@@ -235,6 +235,7 @@ def _rail_player(doc: ParsedDocument, node: Node, platform: str) -> bool:
 # an embed's own markup, counting where a platform's iframe would, unlike an ``embed`` method's link-shaped
 # facades (an Embedly card is an ``<a>``).
 _EMBED_ELEMENTS = frozenset({"oembed"})
+_IMAGE_TAGS = frozenset({"img", "source"})
 
 
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
@@ -264,7 +265,11 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
             method in ("iframe", "object") or ref.node.tag.name in _EMBED_ELEMENTS or is_player_url(ref.url)
         )
         return player and not _rail_player(doc, ref.node, platform)
-    if zone == CONTENT or method not in {"link", "embed"} or ref.node.tag.name in _EMBED_ELEMENTS:
+    if zone == CONTENT or ref.node.tag.name in _EMBED_ELEMENTS:
+        return True
+    # A thumbnail image (img.youtube.com/vi/ID/0.jpg) stands for its video as a link does, no more: a "video
+    # of the day" box's thumbnail outside the body is the site's, as a link there would be.
+    if method not in {"link", "embed"} and ref.node.tag.name not in _IMAGE_TAGS:
         return True
     # A link (or link-shaped facade) outside any recognised article body counts only when it sits in running
     # text of a page where no article body was recognised at all: a paragraph, or text a page wrote straight

@@ -136,8 +136,12 @@ def post_ref(url: str) -> PostRef | None:
     if host in {"pic.twitter.com", "pic.x.com", "t.co"}:
         return None
     path = parts.path
-    if parts.fragment.startswith("!/"):
-        path = "/#" + parts.fragment
+    fragment = parts.fragment
+    if fragment[:3].upper() == "%21":
+        # A CMS that percent-encodes the hashbang: twitter.com/#%21/user/status/ID
+        fragment = "!" + fragment[3:]
+    if fragment.startswith("!/"):
+        path = "/#" + fragment
     if host in {"platform.twitter.com", "platform.x.com"}:
         match = _EMBED_ID.search("?" + parts.query) if "embed" in path.lower() else None
         if match:
