@@ -447,7 +447,6 @@ def _beside_article(holder: Tag) -> bool:
 _LINK_RAIL_TEXT_PER_VIDEO = 30
 
 
-# Elements that run inside a line of text: a link in one is not an item of a list of its own.
 def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
     """The positions of links (and linked thumbnails) in a list of three or more videos, each little more than
     its title, that does not sit among the article's paragraphs: a site's video rail ("Videos of the year")
