@@ -264,6 +264,8 @@ _LAYOUT_WORDS = frozenset(
         "is",
     }
 )
+# A state a script sets on an element ("shareActive"): about what the element can do, not its zone.
+_STATE_WORDS = frozenset({"active"})
 _POST_CLASS_MARKERS = frozenset({"hentry", "status-publish", "type-post", "type-page"})
 _TAXONOMY_PREFIXES = ("author-", "category-", "tag-", "format-", "post-format-")
 # Words that keep an element in play even when a weak chrome word also appears ("social-media-embed").
@@ -612,6 +614,10 @@ def _value_verdict(value: str) -> int | None:
         # A figure's footer ("subbuzz__figure-footer") is its caption and credit line; an embed's footer
         # ("embed-privacy-footer", a consent gate's "open the video directly" link) is the embed's own. A
         # platform's name does not say so: "instagram-footer" is a site footer showing the site's feed.
+        return None
+    if words & _STATE_WORDS and words & _STRONG_CHROME_WORDS:
+        # "shareActive" on a recipe card: a script's flag that sharing is switched on for the element, which
+        # says what the element can do, not that it is a share bar.
         return None
     if words & _STRONG_CHROME_WORDS or any(_discussion_compound(word) for word in words):
         # "nav-padding", "has-sidebar-nav": a layout modifier makes the word describe the element's position,
@@ -1625,6 +1631,8 @@ def _near_paragraphs(element: Tag) -> bool:
     parent = element.parent
     if parent is not None and any(_is_prose(p) for p in parent.find_all("p", recursive=False)):
         return True  # beside a paragraph of the text (a video story's one-paragraph intro)
+    if _between_text_blocks(element):
+        return True
     ancestor: Tag | None = element  # a "widget" that holds paragraphs itself is the body's text block
     for _ in range(_WIDGET_DEPTH + 1):
         if ancestor is None:
@@ -1633,6 +1641,33 @@ def _near_paragraphs(element: Tag) -> bool:
             return True
         ancestor = ancestor.parent
     return False
+
+
+# How many wrappers deep a block of a stream of widgets may keep its paragraphs (``div.widget > div.prose >
+# p``) and still be read as a block of the body's text.
+_STREAM_BLOCK_DEPTH = 2
+
+
+def _between_text_blocks(element: Tag) -> bool:
+    """Whether ``element`` stands between two blocks of the body's text, each holding paragraphs of prose
+    itself or in a wrapper or two (a page builder's stream of widgets, one per paragraph group, with the
+    article's video placeholders between them); a sidebar stands beside one column of text, not between
+    two."""
+    before = element.find_previous_sibling(True)
+    after = element.find_next_sibling(True)
+    return _wrapped_text_block(before, _STREAM_BLOCK_DEPTH) and _wrapped_text_block(
+        after, _STREAM_BLOCK_DEPTH
+    )
+
+
+def _wrapped_text_block(block: Tag | None, depth: int) -> bool:
+    if block is None:
+        return False
+    if _holds_paragraphs(block):
+        return True
+    return depth > 0 and any(
+        _wrapped_text_block(inner, depth - 1) for inner in block.find_all(("div", "section"), recursive=False)
+    )
 
 
 def _holds_text_blocks(element: Tag) -> bool:

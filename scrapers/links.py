@@ -260,9 +260,14 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
                 return True
             return tag.find_parent("figcaption") is not None and body_widget(tag, doc.forced)
         # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
-        # placeholder) is the player, as its iframe would be; so is a plugin player (<object data>).
+        # placeholder) is the player, as its iframe would be; so is a plugin player (<object data>) and a
+        # click-to-load placeholder's thumbnail (i.ytimg.com/vi/ID/hqdefault.jpg standing where the player
+        # loads): in a widget the body holds they are the article's video, beside the body the site's rail.
         player = (
-            method in ("iframe", "object") or ref.node.tag.name in _EMBED_ELEMENTS or is_player_url(ref.url)
+            method in ("iframe", "object")
+            or ref.node.tag.name in _EMBED_ELEMENTS
+            or ref.node.tag.name in _IMAGE_TAGS
+            or is_player_url(ref.url)
         )
         return player and not _rail_player(doc, ref.node, platform)
     if zone == CONTENT or ref.node.tag.name in _EMBED_ELEMENTS:
