@@ -1734,6 +1734,48 @@ def _in_running_text(element: Tag) -> bool:
     return parent is not None and any(_is_prose(p) for p in parent.find_all("p", recursive=False))
 
 
+# Class or id words of a list of other stories a theme prints after the article (YARPP's "yarpp-related").
+_STORY_LIST_WORDS = frozenset({"related", "yarpp", "recommended", "recommendations", "recirc", "morestories"})
+# A list of other stories links at least this many; a "Related:" line in the text links one.
+_STORY_LIST_LINKS = 3
+# Unlinked text that makes a block the article's prose (the "Posted in …" line under a post is mostly links).
+_END_PROSE_CHARS = 80
+_END_MATTER_DEPTH = 3
+
+
+def after_story_list(tag: Tag) -> bool:
+    """Whether ``tag`` comes after a list of other stories (three or more links in a block whose name says
+    so), with no prose of the article between them or after it: what a theme prints under every post (a
+    promo video below YARPP's related posts), not the story's own. A "Related:" box inside the text is
+    followed by more of the text."""
+    element: Tag | None = tag
+    for _ in range(_END_MATTER_DEPTH):
+        if element is None or any(_unlinked_prose(sibling) for sibling in element.find_next_siblings(True)):
+            return False
+        for sibling in element.find_previous_siblings(True):
+            if _lists_stories(sibling):
+                return True
+            if _unlinked_prose(sibling):
+                return False
+        element = element.parent
+    return False
+
+
+def _lists_stories(element: Tag) -> bool:
+    names = [value for value in element.get("class") or () if isinstance(value, str)]
+    ident = element.get("id")
+    if isinstance(ident, str):
+        names.append(ident)
+    if not any(_words(name) & _STORY_LIST_WORDS for name in names):
+        return False
+    return len(element.find_all("a", href=True, limit=_STORY_LIST_LINKS)) >= _STORY_LIST_LINKS
+
+
+def _unlinked_prose(element: Tag) -> bool:
+    linked = sum(len(anchor.get_text(strip=True)) for anchor in element.find_all("a"))
+    return len(element.get_text(strip=True)) - linked >= _END_PROSE_CHARS
+
+
 def _leads_body(element: Tag) -> bool:
     """Whether ``element`` comes right before the element holding the body's paragraphs: the story's lead
     paragraph in a block of its own (TPM's ``div.story-teaser`` before ``div.story-body``)."""

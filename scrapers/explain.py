@@ -19,7 +19,16 @@ from types import ModuleType
 
 from bs4 import Tag
 
-from .document import ASIDE, BOILERPLATE, NEUTRAL, ParsedDocument, beside_story, zone_of
+from .document import (
+    ASIDE,
+    BOILERPLATE,
+    CONTENT,
+    NEUTRAL,
+    ParsedDocument,
+    after_story_list,
+    beside_story,
+    zone_of,
+)
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
     _bare_refs,
@@ -159,6 +168,11 @@ def _reason(
         return (
             "a video player after the page's headline, outside the element holding it and the story's "
             "prose (a column beside the story): the site's, not the article's"
+        )
+    if zone in (CONTENT, NEUTRAL) and tag is not None and after_story_list(tag):
+        return (
+            "a video player below a list of other stories (a related-posts list), with none of the article's "
+            "prose after it: what the theme prints under every post, not the story's"
         )
     return (
         "not in running text of the body, nor in embed markup (a quoted post's own link, a caption's image)"

@@ -29,6 +29,7 @@ from .document import (
     Node,
     ParsedDocument,
     UrlRef,
+    after_story_list,
     among_paragraphs,
     beside_body,
     beside_story,
@@ -270,6 +271,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
             or is_player_url(ref.url)
         )
         return player and not _rail_player(doc, ref.node, platform)
+    if platform in _VIDEO_HOSTS and after_story_list(ref.node.tag):
+        # A video player below the list of other stories a theme prints under the post is the theme's promo.
+        return False
     if zone == CONTENT or ref.node.tag.name in _EMBED_ELEMENTS:
         return True
     # A thumbnail image (img.youtube.com/vi/ID/0.jpg) stands for its video as a link does, no more: a "video

@@ -99,3 +99,49 @@ def test_a_state_flag_naming_sharing_is_not_a_share_bar(card: str, expected: int
         f"<h1>Perfectly chocolate cake</h1>{PROSE}{PROSE}</div></body></html>"
     )
     assert _embeds(html) == [("youtube:vS58s8KS0nc", "video")][:expected]
+
+
+RELATED = (
+    "<div class='yarpp-related'><h3>Other articles:</h3><ol>"
+    "<li><a href='/a'>Council passes a new law</a></li><li><a href='/b'>The mayor answers</a></li>"
+    "<li><a href='/c'>Three years of the measure</a></li></ol></div>"
+)
+PROMO = "<hr><center><iframe src='http://www.youtube.com/embed/IXxRemH9WKQ?rel=0'></iframe></center>"
+
+
+def _post(entry: str) -> str:
+    return (
+        f"<html><body><div class='post'><h1>Say no to measure B</h1>{PROSE}{PROSE}{entry}</div></body></html>"
+    )
+
+
+def test_a_player_below_the_related_posts_list_is_the_themes() -> None:
+    # What the theme prints under every post, after the share bar, the "Posted in" line and the related
+    # list.
+    entry = (
+        "<div class='entry'><div class='sociable'>Share This Article</div><div class='postmetadata'>Posted in "
+        f"<a href='/c/politics'>Politics</a></div><hr>{RELATED}{PROMO}</div>"
+    )
+    assert _embeds(_post(entry)) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # the list stands in the text: the article goes on after the video
+        f"{RELATED}{PROMO}{PROSE}",
+        # a "Related:" line links one story
+        "<p class='related'>Related: <a href='/a'>Council passes a new law</a></p>" + PROMO,
+    ],
+)
+def test_a_player_after_a_related_box_in_the_text_is_the_articles(entry: str) -> None:
+    assert _embeds(_post(entry)) == [("youtube:IXxRemH9WKQ", "iframe")]
+
+
+def test_a_post_embed_below_the_related_list_still_counts() -> None:
+    # Only video hosts' players are what themes append as promos; a tweet's own markup is the article's.
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>Vote no.</p>&mdash; Campaign (@nomeasureb) '
+        '<a href="https://twitter.com/nomeasureb/status/262345678901234567">Nov 2, 2012</a></blockquote>'
+    )
+    assert _embeds(_post(RELATED + tweet)) == [("twitter:262345678901234567", "blockquote")]
