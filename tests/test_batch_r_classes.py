@@ -119,7 +119,8 @@ def test_a_player_below_the_related_posts_list_is_the_themes() -> None:
     # What the theme prints under every post, after the share bar, the "Posted in" line and the related
     # list.
     entry = (
-        "<div class='entry'><div class='sociable'>Share This Article</div><div class='postmetadata'>Posted in "
+        "<div class='entry'><div class='sociable'>Share This Article</div>"
+        "<div class='postmetadata'>Posted in "
         f"<a href='/c/politics'>Politics</a></div><hr>{RELATED}{PROMO}</div>"
     )
     assert _embeds(_post(entry)) == []
