@@ -1731,7 +1731,25 @@ def _in_running_text(element: Tag) -> bool:
     text's own blocks do (among the paragraphs, or beside the one paragraph of a block, as Spiegel, Slate and
     styled-component pages wrap each paragraph); a sidebar beside the text sits in a column of boxes."""
     parent = element.parent
-    return parent is not None and any(_is_prose(p) for p in parent.find_all("p", recursive=False))
+    return parent is not None and writes_running_text(parent)
+
+
+def writes_running_text(element: Tag) -> bool:
+    """Whether ``element`` writes running text itself: a paragraph of prose among its children, or lines of
+    text straight into it (a story written between ``<br>``s, as older CMSs and LiveJournal did)."""
+    if any(_is_prose(p) for p in element.find_all("p", recursive=False)):
+        return True
+    loose = 0
+    for child in element.children:
+        if type(child) is NavigableString:
+            loose += len(child.strip())
+            if loose >= _RUNNING_TEXT_CHARS:
+                return True
+    return False
+
+
+# Text a parent writes straight into itself, beside its elements, that makes it running text.
+_RUNNING_TEXT_CHARS = 100
 
 
 # Class or id words of a list of other stories a theme prints after the article (YARPP's "yarpp-related").

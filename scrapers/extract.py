@@ -27,7 +27,7 @@ from .document import (
     collector_paused,
     parse_html,
 )
-from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed
+from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed, video_rails
 from .notes import scan_notes
 from .records import (
     Account,
@@ -198,7 +198,8 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         for module in modules:
             found.extend(islice(module.scan(doc), most))
         router = _router(modules)
-        for sighting, ref in chain(scan_links(doc, router), scan_bare(doc, router)):
+        rails = video_rails(doc, router)
+        for sighting, ref in chain(scan_links(doc, router, rails), scan_bare(doc, router)):
             if sighting is None:
                 if (ref.handle or "").lower() not in publisher:
                     account_refs.append(ref)
@@ -206,7 +207,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
                 found.append(sighting)
         found.extend(scan_raw(doc, router))
         found.extend(scan_state(doc, router))
-        found.extend(scan_typed(doc, router))
+        found.extend(scan_typed(doc, router, rails))
         for kept, node, ours in state_markup(doc, STATE_MARKERS):
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))

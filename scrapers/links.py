@@ -37,6 +37,7 @@ from .document import (
     body_text_widget,
     body_widget,
     strings_outside,
+    writes_running_text,
 )
 from .records import Found, Post, PostRef
 from .state import state_strings
@@ -390,11 +391,16 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     players: list[Node] = []
     for ref_url in doc.urls:
         node = ref_url.node
-        if node.tag.name not in ("iframe", "amp-iframe") or not router.claims(ref_url.url):
+        # A player is its frame, or a click-to-play placeholder keeping its address in a data attribute (a
+        # carousel's <li data-video-url="…/embed/ID">).
+        frame = node.tag.name in ("iframe", "amp-iframe") or ref_url.attribute.startswith("data-")
+        if not frame or node.tag.name in ("a", "img") or not router.claims(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
-        if ref is not None and ref.platform in _VIDEO_HOSTS:
+        if ref is not None and ref.platform in _VIDEO_HOSTS and ref.kind != "account":
             players.append(node)
+    # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
+    players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in _VIDEO_HOSTS)
     if len(players) < _RAIL_PLAYERS:
         return frozenset(_link_rails(doc, router))
     held: dict[int, set[int]] = {}
@@ -419,7 +425,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
         # players is a rail only beside the article: outside any <article>, holding no prose, apart from the
         # body's paragraphs. An article body that is a row of players is the article's.
         if key in in_content and (
-            not _beside_article(holder)
+            not (_beside_article(holder) or _after_text(holder))
             or _holds_prose(holder)
             or among_paragraphs(holder)
             or (holder.parent is not None and among_paragraphs(holder.parent))
@@ -432,6 +438,32 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
 
 def _holds_prose(element: Tag) -> bool:
     return any(among_paragraphs(paragraph) for paragraph in element.find_all("p", limit=50))
+
+
+# How much text a block before a row of players must hold to be the story the row comes after.
+_STORY_TEXT = 400
+
+
+def _after_text(holder: Tag) -> bool:
+    """Whether ``holder`` comes after a block holding the story's text (within two levels up) while no
+    element around it, up to the rail depth, writes text of its own: a row of players below the story (a
+    "Shorts" carousel after the body's column), not a row in the body, whose element holds its paragraphs."""
+    element: Tag | None = holder
+    for _ in range(_RAIL_DEPTH):
+        if element is None or element.name in ("body", "html"):
+            break
+        if writes_running_text(element):
+            return False
+        element = element.parent
+    element = holder
+    for _ in range(2):
+        if element is None:
+            return False
+        for sibling in element.find_previous_siblings(True, limit=20):
+            if len(sibling.get_text(" ", strip=True)) >= _STORY_TEXT:
+                return True
+        element = element.parent
+    return False
 
 
 def _beside_article(holder: Tag) -> bool:
@@ -505,10 +537,12 @@ def _repeats_href(ref_url: UrlRef) -> bool:
     return isinstance(href, str) and href.strip() == ref_url.url.strip()
 
 
-def scan_links(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
+def scan_links(
+    doc: ParsedDocument, router: Router, rails: frozenset[int] | None = None
+) -> Iterator[tuple[Found | None, PostRef]]:
     """Yield ``(found, ref)`` for every URL in the page that names a post (``found`` set) or an account
     (``found`` None) in a place that counts as the article's own content."""
-    rails = video_rails(doc, router)
+    rails = video_rails(doc, router) if rails is None else rails
     loose: dict[int, bool] = {}
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
@@ -928,10 +962,21 @@ def _custom_element_template(tag: Tag) -> tuple[str, str] | None:
     return (template, id_attribute) if template is not None else None
 
 
-def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+def scan_typed(doc: ParsedDocument, router: Router, rails: frozenset[int] | None = None) -> Iterator[Found]:
     """Posts named by a publisher's placeholder that keeps a bare post id in a data attribute and names the
     platform in another (``data-embed-type``) or in its class words (``div.youtube-player[data-id]``); the URL
     is built as the platform's own embed would, and routed like any other."""
+    rails = video_rails(doc, router) if rails is None else rails
+    for node, ref in _typed_refs(doc, router):
+        if _rail_player(doc, node, ref.platform) or node.position in rails:
+            continue  # a video's placeholder in a sidebar or a rail is the site's, as its iframe would be
+        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+        yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+    yield from _named_frames(doc, router)
+
+
+def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, PostRef]]:
+    """Each publisher's placeholder outside page chrome that names a post by a bare id, with the post."""
     seen: set[int] = set()
     for node in chain(doc.with_attribute(*_TYPE_ATTRIBUTES, *_ID_ATTRIBUTES), doc.tagged(*_CUSTOM_ELEMENTS)):
         if node.zone == BOILERPLATE or node.position in seen:
@@ -952,12 +997,8 @@ def scan_typed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
             ref = router.ref(template.format(value.strip()))
             if ref is None or ref.kind == "account":
                 continue
-            if _rail_player(doc, node, ref.platform):
-                break  # a video player's placeholder in a sidebar is the site's rail, as its iframe would be
-            post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
-            yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+            yield node, ref
             break
-    yield from _named_frames(doc, router)
 
 
 # A publisher's proxy frame names the post only in its element id: Kinja (Deadspin, Gizmodo, The Root…)
