@@ -318,6 +318,7 @@ NOT_THE_ARTICLE = {
     "upworthy-h3-2.html": "the video transcript inside the story's own <footer> of credits",
     "accountancyage-n1.html": "a reader's comment (div.visitors_comment_block 'US GAAP & IFRS')",
     "theregister-q1.html": "a reader's comment in the forum under the story (div#in_article_forums)",
+    "dhnet-s2.html": "an ad box's disclaimer (div#promoBox); its lines, a cinema partner box's (div#cinebel)",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
@@ -354,6 +355,26 @@ def _paragraph_end(text: str, start: int) -> int | None:
     return close.end()
 
 
+def _line_break_anchor(soup: Any, text: str, starts: list[int], main: str) -> tuple[int, int, str] | None:
+    """Where a page that writes its story without paragraphs (lines of text between ``<br>``s, as older CMSs
+    and LiveJournal did) ends its longest line of the main text: just after that line's ``<br>``."""
+    from bs4 import NavigableString
+
+    best: tuple[int, int, str] | None = None
+    for br in soup.find_all("br"):
+        line = br.previous_sibling
+        if type(line) is not NavigableString or br.sourceline is None:
+            continue
+        key = _key(str(line))
+        if len(key) < 40 or key not in main or br.find_parent(_NOT_RUNNING_TEXT) is not None:
+            continue
+        start = starts[br.sourceline - 1] + (br.sourcepos or 0)
+        close = text.find(">", start)
+        if close != -1 and (best is None or len(key) > best[0]):
+            best = (len(key), close + 1, key)
+    return best
+
+
 def build_anchors() -> dict[str, dict[str, Any]]:
     """Choose each page's paragraph with trafilatura (bench extra) and record the byte offset after it."""
     import trafilatura
@@ -386,7 +407,9 @@ def build_anchors() -> dict[str, dict[str, Any]]:
             if end is not None and (best is None or length > best[0]):
                 best = (length, end, key)
         if best is None:
-            anchors[name] = {"skip": "no closed paragraph of trafilatura's main text"}
+            best = _line_break_anchor(soup, text, starts, main)
+        if best is None:
+            anchors[name] = {"skip": "no closed paragraph or line of trafilatura's main text"}
             continue
         offset = len(text[: best[1]].encode(soup.original_encoding or "utf-8", errors="replace"))
         if not raw[:offset].lower().endswith(b">"):
