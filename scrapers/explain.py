@@ -34,6 +34,7 @@ from .links import (
     _bare_refs,
     _is_share,
     _state_body,
+    _typed_refs,
     discussion_pointer,
     raw_carriers,
     raw_urls,
@@ -86,6 +87,9 @@ def _sightings(
                 where,
                 doc.block_text(ref_url.node),
             )
+    for node, ref in _typed_refs(doc, router):
+        where = f"<{node.tag.name}> naming the post by its id"
+        yield ref, ref.url, node.position, node.tag, where, doc.block_text(node)
     for block in doc.blocks:
         for ref in _bare_refs(block.text, router):
             tag = block.node.tag if block.node is not None else None

@@ -138,3 +138,14 @@ def test_a_player_beside_the_story_says_why_it_was_dropped() -> None:
     (candidate,) = explain(scrapers.parse_html(page, "https://example.com/a"))
     assert candidate.decision == "dropped"
     assert "after the page's headline, outside the element holding it" in candidate.reason
+
+
+def test_a_rail_of_placeholders_keeping_bare_ids_is_explained() -> None:
+    # closermag's playlist of the site's own videos below the story: placeholders naming each video only by
+    # its bare id are candidates too, dropped as a rail, with that reason.
+    doc = scrapers.parse_html((PAGES / "closermag-s1.html").read_bytes(), "https://www.closermag.fr/x")
+    dropped = {c.post_id: c.reason for c in explain(doc) if c.platform == "dailymotion"}
+    assert set(dropped) == {
+        f"dailymotion:{i}" for i in ("x7o1lqw", "x7o1dxh", "x7o1cou", "x7nx0ws", "x7nx0e2")
+    }
+    assert all("video rail" in reason for reason in dropped.values())
