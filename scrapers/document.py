@@ -231,6 +231,8 @@ _WEAK_CHROME_WORDS = frozenset(
 )
 # Weak chrome words that name a column beside the story, whatever else the same value says ("sidebar" in
 # "blogItemSidebarContent"); "widget" is not one: Elementor's story is "elementor-widget-theme-post-content".
+_FEED_WORDS = frozenset({"channel", "feed", "timeline", "playlist"})
+_WIDGET_SUFFIXES = ("widget", "widgets")
 _SIDE_COLUMN_WORDS = frozenset({"sidebar", "sidebars", "rail", "rails"})
 _HEADER_WORDS = frozenset({"header", "topbar"})
 # What a figure's own footer is named after: its caption and credit line credit a post as a link would.
@@ -628,9 +630,12 @@ def _value_verdict(value: str) -> int | None:
     ):
         # "blogItemSidebarContent", "post-sidebar-content": the content of a sidebar is the sidebar's.
         return _WEAK_CHROME if words & _SIDE_COLUMN_WORDS else _STRONG_CONTENT
-    if words & _EMBED_WORDS:
+    if words & _EMBED_WORDS and not words & _FEED_WORDS:
+        # "youtube_channel", "instagram-feed", "twitter-timeline": a platform's name on a widget of an
+        # account's posts, not on one post's embed.
         return _EMBED
-    if words & _WEAK_CHROME_WORDS:
+    if words & _WEAK_CHROME_WORDS or any(word.endswith(_WIDGET_SUFFIXES) for word in words):
+        # WordPress's text widget is "textwidget", one word.
         return _WEAK_CHROME
     if words & _HEADER_WORDS:
         return _HEADER
@@ -662,10 +667,20 @@ def _post_class(classes: tuple[str, ...]) -> bool:
     """Whether a class list is a CMS's list of the post's own properties (WordPress, Ghost ``post_class``):
     it carries a post marker, or names two kinds of taxonomy at once ("author-maangchi category-recipe"),
     which no chrome block's name does; "author-bio" alone stays the author box."""
-    if _POST_CLASS_MARKERS.intersection(classes):
+    if any(_unprefixed(value) in _POST_CLASS_MARKERS for value in classes):
         return True
-    kinds = {prefix for value in classes for prefix in _TAXONOMY_PREFIXES if value.startswith(prefix)}
+    kinds = {
+        prefix for value in classes for prefix in _TAXONOMY_PREFIXES if _unprefixed(value).startswith(prefix)
+    }
     return len(kinds) > 1
+
+
+def _unprefixed(value: str) -> str:
+    # TypePad writes the same list with "entry-" before each name: "entry-author-garr entry-type-post".
+    return value.removeprefix(_ENTRY_PREFIX)
+
+
+_ENTRY_PREFIX = "entry-"
 
 
 def _class_verdicts(classes: tuple[str, ...]) -> frozenset[int | None]:
@@ -674,8 +689,9 @@ def _class_verdicts(classes: tuple[str, ...]) -> frozenset[int | None]:
         return verdicts
     kept = classes
     if _post_class(classes):
-        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones.
-        kept = tuple(v for v in classes if not v.startswith(_TAXONOMY_PREFIXES))
+        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones
+        # (TypePad: "entry-author-<slug>", "entry-category-<slug>").
+        kept = tuple(v for v in classes if not _unprefixed(v).startswith(_TAXONOMY_PREFIXES))
     verdicts = frozenset(_value_verdict(value) for value in kept)
     if len(_CLASS_VERDICTS) >= _CACHE_MAX:
         _CLASS_VERDICTS.clear()
