@@ -128,6 +128,45 @@ def _jsonld_objects(doc: ParsedDocument) -> Iterator[dict[str, Any]]:
                     stack.extend(graph)
 
 
+# Types of the entity a page's structured data describes as the page itself (its story, recipe or guide).
+_PAGE_ENTITIES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "liveblogposting",
+        "blogposting",
+        "techarticle",
+        "recipe",
+        "howto",
+        "webpage",
+    }
+)
+_VIDEO_ADDRESS_KEYS = ("contentUrl", "embedUrl", "url")
+
+
+def own_videos(doc: ParsedDocument) -> frozenset[str]:
+    """The addresses of the videos the page's JSON-LD gives the entity it describes (a Recipe's or an
+    Article's ``video``): the publisher saying which videos are the article's, wherever its layout puts
+    them."""
+    addresses: set[str] = set()
+    for obj in _jsonld_objects(doc):
+        if not _types(obj) & _PAGE_ENTITIES:
+            continue
+        video = obj.get("video")
+        for item in video if isinstance(video, list) else [video]:
+            if isinstance(item, str):
+                addresses.add(item.strip())
+            elif isinstance(item, dict):
+                for key in _VIDEO_ADDRESS_KEYS:
+                    value = item.get(key)
+                    if isinstance(value, str) and value.strip():
+                        addresses.add(value.strip())
+    return frozenset(addresses)
+
+
 def _types(obj: dict[str, Any]) -> set[str]:
     value = obj.get("@type")
     values = value if isinstance(value, list) else [value]

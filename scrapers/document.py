@@ -1404,11 +1404,16 @@ def _strings(
             parts.append(item)
 
 
-def strings_outside(doc: ParsedDocument, tag: Tag, names: frozenset[str]) -> list[str]:
+def strings_outside(
+    doc: ParsedDocument, tag: Tag, names: frozenset[str], elements: Collection[Tag] = ()
+) -> list[str]:
     """The strings of the block at ``tag`` as its text reads them (without the chrome sections the walk cut
-    from it), without the elements in ``names`` too (the posts a block quotes, say)."""
+    from it), without the elements in ``names`` or ``elements`` too (the posts a block quotes, say)."""
     parts: list[str] = []
-    _strings(tag, parts, _SKIP_TEXT_TAGS | names, doc.cut_from_blocks)
+    cut = doc.cut_from_blocks
+    if elements:
+        cut = {*cut, *(id(element) for element in elements)}
+    _strings(tag, parts, _SKIP_TEXT_TAGS | names, cut)
     return parts
 
 
@@ -1417,12 +1422,26 @@ def _substantial_root(blocks: list[TextBlock]) -> bool:
     teaser or a one-line "entry-content" box must not make the rest of the page's prose count as outside the
     article (links there are only read when no article body was recognised)."""
     content = neutral = 0
+    cards: dict[int, int] = {}  # an <article> holding content -> how much of the content text it holds
     for block in blocks:
         if block.zone == CONTENT:
             content += len(block.text)
+            tag = block.node.tag if block.node is not None else None
+            card = tag if tag is None or tag.name == "article" else tag.find_parent("article")
+            if card is not None:
+                cards[id(card)] = cards.get(id(card), 0) + len(block.text)
         elif block.zone == NEUTRAL:
             neutral += len(block.text)
+    # A list of teasers, each an <article> of a headline and a line (a "more news" grid), is no article body.
+    teasers = [size for size in cards.values() if size < _TEASER_CHARS]
+    if len(teasers) >= _TEASER_CARDS:
+        content -= sum(teasers)
     return content > 0 and content * 4 >= content + neutral
+
+
+# Three or more <article>s with less text than this each are a list of teasers.
+_TEASER_CHARS = 300
+_TEASER_CARDS = 3
 
 
 @contextmanager
@@ -1753,8 +1772,12 @@ def _in_running_text(element: Tag) -> bool:
 def writes_running_text(element: Tag) -> bool:
     """Whether ``element`` writes running text itself: a paragraph of prose among its children, or lines of
     text straight into it (a story written between ``<br>``s, as older CMSs and LiveJournal did)."""
-    if any(_is_prose(p) for p in element.find_all("p", recursive=False)):
-        return True
+    return any(_is_prose(p) for p in element.find_all("p", recursive=False)) or writes_loose_text(element)
+
+
+def writes_loose_text(element: Tag) -> bool:
+    """Whether ``element`` holds text written straight into it, beside its elements, enough to be running
+    text (lines between ``<br>``s, words around a link) and not a menu's labels."""
     loose = 0
     for child in element.children:
         if type(child) is NavigableString:
@@ -1764,7 +1787,7 @@ def writes_running_text(element: Tag) -> bool:
     return False
 
 
-# Text a parent writes straight into itself, beside its elements, that makes it running text.
+# Text an element writes straight into itself, beside its elements, that makes it running text.
 _RUNNING_TEXT_CHARS = 100
 
 

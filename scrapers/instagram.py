@@ -21,10 +21,14 @@ NAME = "instagram"
 # How prose names the platform ("a Telegram channel", "posted on X").
 PROSE_NAMES = ("Instagram",)
 HOSTS = frozenset({"instagram.com", "m.instagram.com", "instagr.am", "ddinstagram.com"})
+# A shortcode is the post's media id written in base 64 (letters, digits, "-" and "_"); the media id itself,
+# a number of 15 or more digits that feed widgets keep (data-media-id="17861412372033762"), is not one, and
+# instagram.com/p/<number>/ leads nowhere.
 _POST = re.compile(
-    r"^/(?:(?!share/|p/|reels?/|tv/|stories/)[A-Za-z0-9_.]+/)?(?:p|tv|reels?)/(?P<code>[A-Za-z0-9_-]{5,})"
+    r"^/(?:(?!share/|p/|reels?/|tv/|stories/)[A-Za-z0-9_.]+/)?(?:p|tv|reels?)/(?P<code>(?![0-9]{15,}(?:[/?#]|$))"
+    r"[A-Za-z0-9_-]{5,})"
 )
-_SHORTCODE = re.compile(r"^[A-Za-z0-9_-]{5,}$")
+_SHORTCODE = re.compile(r"^(?![0-9]{15,}$)[A-Za-z0-9_-]{5,}$")
 # A profile's path; credits often write the handle with its "@" ("Instagram.com/@name"), which Instagram
 # redirects to the profile too.
 _PROFILE = re.compile(r"^/@?(?P<handle>[A-Za-z0-9_.]{1,30})/?$")

@@ -20,6 +20,7 @@ from typing import TypeGuard
 from bs4 import Tag
 from bs4.element import NavigableString
 
+from .article import own_videos
 from .document import (
     ASIDE,
     BOILERPLATE,
@@ -37,6 +38,7 @@ from .document import (
     body_text_widget,
     body_widget,
     strings_outside,
+    writes_loose_text,
     writes_running_text,
 )
 from .records import Found, Post, PostRef
@@ -241,7 +243,7 @@ _IMAGE_TAGS = frozenset({"img", "source"})
 
 
 def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
-    """Whether a URL's element counts as the article's; ``loose`` caches ``_in_loose_text`` by parent."""
+    """Whether a URL's element counts as the article's; ``loose`` caches ``writes_loose_text`` by parent."""
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
@@ -260,6 +262,8 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
             tag = ref.node.tag
             if body_cites_link(tag, doc.forced):
                 return True
+            if _between_paragraphs(tag) and body_widget(tag, doc.forced):
+                return True  # a card between two paragraphs of a widget the body holds, as on a bodiless page
             return tag.find_parent("figcaption") is not None and body_widget(tag, doc.forced)
         # A link to a player's address (an embed's fallback) or an attribute holding it (a consent manager's
         # placeholder) is the player, as its iframe would be; so is a plugin player (<object data>) and a
@@ -294,7 +298,7 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     # Siblings share the answer: a page of 100,000 links side by side reads their parent once, not each time.
     known = loose.get(id(parent))
     if known is None:
-        known = loose[id(parent)] = _in_loose_text(parent)
+        known = loose[id(parent)] = writes_loose_text(parent)
     return known or _between_paragraphs(ref.node.tag)
 
 
@@ -326,20 +330,6 @@ def _prose(element: Tag | None) -> bool:
     if element is None or element.name != "p":
         return False
     return len(element.get_text(" ", strip=True)) >= _CARD_PROSE
-
-
-# Text written around a link, straight into its parent element, that makes it running text and not a menu.
-_LOOSE_TEXT_CHARS = 100
-
-
-def _in_loose_text(parent: Tag) -> bool:
-    loose = 0
-    for child in parent.contents:
-        if type(child) is NavigableString:
-            loose += len(child.strip())
-            if loose >= _LOOSE_TEXT_CHARS:
-                return True
-    return False
 
 
 # A line that points readers to where the article itself is discussed ("Comments on Hacker News | Reddit",
@@ -532,6 +522,16 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
     return rails
 
 
+def _own_video_ids(doc: ParsedDocument, router: Router) -> frozenset[str]:
+    """The post ids of the videos the page's JSON-LD gives the article (``article.own_videos``)."""
+    ids: set[str] = set()
+    for address in own_videos(doc):
+        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
+        if ref is not None and ref.kind != "account":
+            ids.add(ref.id)
+    return frozenset(ids)
+
+
 def _repeats_href(ref_url: UrlRef) -> bool:
     href = ref_url.node.tag.get("href")
     return isinstance(href, str) and href.strip() == ref_url.url.strip()
@@ -544,6 +544,7 @@ def scan_links(
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router) if rails is None else rails
     loose: dict[int, bool] = {}
+    own = _own_video_ids(doc, router)
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -561,7 +562,13 @@ def scan_links(
             else:
                 method = _link_method(ref_url.node.tag)
         ref = router.ref(ref_url.url)
-        if ref is None or not _keep(doc, ref_url, method, ref.platform, loose):
+        if ref is None:
+            continue
+        if not _keep(doc, ref_url, method, ref.platform, loose) and not (
+            ref.id in own and ref_url.node.zone == ASIDE
+        ):
+            # A video the page's structured data names as the article's counts in an aside too (a recipe's
+            # own videos in its side column).
             continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):
@@ -1065,6 +1072,24 @@ def _outside_quotes(doc: ParsedDocument, tag: Tag) -> str:
     return " ".join(strings_outside(doc, tag, _QUOTES))
 
 
+# A blockquote holding this many paragraphs of prose is the page indenting its text (old blog themes wrap a
+# whole review in <blockquote>s), not a quoted post.
+_INDENTED_PARAGRAPHS = 3
+
+
+def _indents_text(blockquote: Tag) -> bool:
+    classes = blockquote.get("class")
+    if classes:
+        return False  # a widget's blockquote (twitter-tweet, instagram-media) is a post's own
+    prose = 0
+    for paragraph in blockquote.find_all("p", limit=50):
+        if len(paragraph.get_text(strip=True)) >= _CARD_PROSE:
+            prose += 1
+            if prose >= _INDENTED_PARAGRAPHS:
+                return True
+    return False
+
+
 def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | None, PostRef]]:
     """Post URLs written out as text: a bare unlinked URL in a paragraph of the article (a ``link``), or the
     URL an unrendered embed wrapper holds (an ``embed``). Yields ``(found, ref)`` like ``scan_links``;
@@ -1079,9 +1104,14 @@ def scan_bare(doc: ParsedDocument, router: Router) -> Iterator[tuple[Found | Non
             or (block.zone == ASIDE and "/" in text and body_text_widget(node.tag, doc.forced))
         ):
             continue
-        if node.tag.name == "blockquote":
+        indented = node.tag.name == "blockquote"
+        if indented and not _indents_text(node.tag):
             continue
-        if "/" in text and node.tag.find("blockquote") is not None:
+        if indented and "/" in text:
+            # Quotes within the indented text are still quotes; indenting blockquotes within it are text.
+            quotes = [inner for inner in node.tag.find_all("blockquote") if not _indents_text(inner)]
+            text = " ".join(strings_outside(doc, node.tag, frozenset(), quotes))
+        elif "/" in text and node.tag.find("blockquote") is not None:
             text = _outside_quotes(doc, node.tag)
         for ref in _bare_refs(text, router):
             if ref.kind == "account":

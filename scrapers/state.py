@@ -41,6 +41,8 @@ _JS_ESCAPE = re.compile(r"\\(.)", re.S)
 _LITERAL_BODY = {quote: re.compile(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*", re.S) for quote in "`\"'"}
 _JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 # Keys whose value says which article a record is: these decide whether an embed below them is this page's.
+# A slug this long names one article (short ones, "news" or "2024", name sections).
+_MIN_SLUG = 8
 _TITLE_KEYS = frozenset({"headline", "title", "seotitle", "socialtitle"})
 _URL_KEYS = frozenset(
     {
@@ -129,6 +131,12 @@ class _Identity:
                 ):
                     return True
                 # A title alone does not rule a record out: an embed's own record may have one.
+            elif name == "slug":
+                # A slug is the last segment of the page's own path ("/recipe/6867/eukolos-mpaklavas").
+                slug = value.strip().strip("/").lower()
+                ends = "/" + slug
+                if len(slug) >= _MIN_SLUG and any(path.rstrip("/").endswith(ends) for path in self.paths):
+                    return True
             elif name in _URL_KEYS:
                 path = _path(value)
                 if not path:
@@ -267,7 +275,7 @@ def _marked(
             if len(item) > _SHORTEST_MARKUP and markers.search(item):
                 yield item, records, keys
         elif isinstance(item, dict):
-            if embed_records and _embed_record(item):
+            if embed_records and (_embed_record(item) or own_video(item) is not None):
                 yield item, records, keys
             inner = (*records, item)
             stack.extend((value, inner, (*keys, str(key))) for key, value in reversed(item.items()))
@@ -336,6 +344,25 @@ def _record_names(record: dict[str, object]) -> set[str]:
     return {
         value.lower() for key in _NAME_KEY_SET.intersection(record) if isinstance(value := record[key], str)
     }
+
+
+# A record's field holding its video's address ("video_url", "videoUrl", "youtube_url"): on the record of the
+# article itself (a recipe's, a story's), the video the page shows once its script runs.
+_VIDEO_FIELD = re.compile(r"^(?:video|youtube|vimeo)_?url$", re.I)
+_VIDEO_FIELD_HINT = re.compile(r'"(?:video|youtube|vimeo)_?url"\s*:\s*"(?:https?:)?(?:\\?/){2}', re.I)
+_VIDEO_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com", "dai.ly")
+
+
+def own_video(record: dict[str, object]) -> str | None:
+    """The video address a record keeps in a field named for it, when that address is a video platform's."""
+    for key, value in record.items():
+        if not isinstance(value, str) or not _VIDEO_FIELD.match(key):
+            continue
+        url = value.strip()
+        host = quick_host(url) or ""
+        if any(host == known or host.endswith("." + known) for known in _VIDEO_HOSTS):
+            return url
+    return None
 
 
 def _embed_record(record: dict[str, object]) -> bool:
@@ -543,22 +570,28 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
         if script is None:
             continue
         kind, text = script
-        if not bare.search(text) and not _RECORD_HINT.search(text):
+        hinted = _RECORD_HINT.search(text) or _VIDEO_FIELD_HINT.search(text)
+        if not bare.search(text) and not hinted:
             continue
-        if not classed.search(text) and not _names_player(text) and not _RECORD_HINT.search(text):
+        if not classed.search(text) and not _names_player(text) and not hinted:
             continue  # "iframe" only in code or styles, never with a player's address: nothing to read
         for data in _literals(text, kind in _JSON_TYPES):
             for value, records, keys in _marked(_devalued(data), bare):
+                if identity is None:
+                    identity = _Identity(doc)
                 if isinstance(value, dict):
                     markup = _record_markup(value)
-                    if markup is None or any(
-                        len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys
-                    ):
+                    if markup is None:
+                        # The article's own record keeping its video's address: only a record that names
+                        # this page itself (by title or URL), not one below it (a rail of other recipes).
+                        video = own_video(value)
+                        if video is not None and identity and identity.verdict(value) is True:
+                            yield f'<iframe src="{html.escape(video, quote=True)}"></iframe>', node, True
+                        continue
+                    if any(len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys):
                         continue
                 else:
                     markup = _decoded(value)
-                if identity is None:
-                    identity = _Identity(doc)
                 yield markup, node, bool(identity) and bool(_verdict(records, identity))
 
 

@@ -146,3 +146,15 @@ def test_a_post_embed_below_the_related_list_still_counts() -> None:
         '<a href="https://twitter.com/nomeasureb/status/262345678901234567">Nov 2, 2012</a></blockquote>'
     )
     assert _embeds(_post(RELATED + tweet)) == [("twitter:262345678901234567", "blockquote")]
+
+
+def test_a_link_alone_between_paragraphs_of_a_text_widget_in_the_stream_is_cited() -> None:
+    # Found by the survey in technologymagazine's layout: a bare link (a card, a button) standing between two
+    # paragraphs of a widget of the body's text is cited by that text, as it is on a page that marks no body.
+    link = '<a href="https://youtu.be/dQw4w9WgXcQ?t=30">video</a>'
+    widget = f"<div class='WidgetWrapper'><div class='Prose'>{PROSE}{link}{PROSE}</div></div>"
+    html = _stream_page(_prose_widget() + widget + _prose_widget())
+    assert _embeds(html) == [("youtube:dQw4w9WgXcQ", "link")]
+    # the same link after the widget's last paragraph is not between two
+    widget = f"<div class='WidgetWrapper'><div class='Prose'>{PROSE}{PROSE}{link}</div></div>"
+    assert _embeds(_stream_page(_prose_widget() + widget + _prose_widget())) == []
