@@ -544,7 +544,7 @@ def scan_links(
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router) if rails is None else rails
     loose: dict[int, bool] = {}
-    own = _own_video_ids(doc, router)
+    own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -564,12 +564,15 @@ def scan_links(
         ref = router.ref(ref_url.url)
         if ref is None:
             continue
-        if not _keep(doc, ref_url, method, ref.platform, loose) and not (
-            ref.id in own and ref_url.node.zone == ASIDE
-        ):
+        if not _keep(doc, ref_url, method, ref.platform, loose):
             # A video the page's structured data names as the article's counts in an aside too (a recipe's
             # own videos in its side column).
-            continue
+            if ref_url.node.zone != ASIDE:
+                continue
+            if own is None:
+                own = _own_video_ids(doc, router)
+            if ref.id not in own:
+                continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):
                 yield None, ref

@@ -22,7 +22,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .document import Node, ParsedDocument, page_titles, title_key
-from .urls import BARE_ID, BARE_ID_PLATFORMS, POST_URLS_BY_ID, quick_host
+from .urls import BARE_ID, BARE_ID_PLATFORMS, POST_URLS_BY_ID, host_matches, quick_host
 
 __all__ = ["script_values", "state_markup", "state_strings", "written_frames"]
 
@@ -275,7 +275,7 @@ def _marked(
             if len(item) > _SHORTEST_MARKUP and markers.search(item):
                 yield item, records, keys
         elif isinstance(item, dict):
-            if embed_records and (_embed_record(item) or own_video(item) is not None):
+            if embed_records and (_embed_record(item) or _own_video(item) is not None):
                 yield item, records, keys
             inner = (*records, item)
             stack.extend((value, inner, (*keys, str(key))) for key, value in reversed(item.items()))
@@ -328,6 +328,10 @@ _PLATFORM_HOSTS = {
     "telegram": ("t.me", "telegram.me"),
     "dailymotion": ("dailymotion.com", "dai.ly"),
 }
+# The video platforms' hosts, for a record's own video field (``_own_video``).
+_VIDEO_HOSTS = frozenset(
+    host for platform in ("youtube", "vimeo", "dailymotion") for host in _PLATFORM_HOSTS[platform]
+)
 # Keys leading to records that are not the article's own embeds: rails and lists of other things. Only keys
 # of a few words are read so: a GraphQL cache writes whole queries into its keys.
 _KEY_WORDS = 40
@@ -350,17 +354,15 @@ def _record_names(record: dict[str, object]) -> set[str]:
 # article itself (a recipe's, a story's), the video the page shows once its script runs.
 _VIDEO_FIELD = re.compile(r"^(?:video|youtube|vimeo)_?url$", re.I)
 _VIDEO_FIELD_HINT = re.compile(r'"(?:video|youtube|vimeo)_?url"\s*:\s*"(?:https?:)?(?:\\?/){2}', re.I)
-_VIDEO_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com", "dai.ly")
 
 
-def own_video(record: dict[str, object]) -> str | None:
+def _own_video(record: dict[str, object]) -> str | None:
     """The video address a record keeps in a field named for it, when that address is a video platform's."""
     for key, value in record.items():
         if not isinstance(value, str) or not _VIDEO_FIELD.match(key):
             continue
         url = value.strip()
-        host = quick_host(url) or ""
-        if any(host == known or host.endswith("." + known) for known in _VIDEO_HOSTS):
+        if host_matches(quick_host(url) or "", _VIDEO_HOSTS):
             return url
     return None
 
@@ -584,7 +586,7 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
                     if markup is None:
                         # The article's own record keeping its video's address: only a record that names
                         # this page itself (by title or URL), not one below it (a rail of other recipes).
-                        video = own_video(value)
+                        video = _own_video(value)
                         if video is not None and identity and identity.verdict(value) is True:
                             yield f'<iframe src="{html.escape(video, quote=True)}"></iframe>', node, True
                         continue
