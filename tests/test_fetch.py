@@ -579,11 +579,12 @@ async def test_a_thousand_urls_overlap(local_server: StartServer) -> None:
 
 @pytest.mark.asyncio
 async def test_queued_requests_wait_for_a_slot_not_for_the_pool(local_server: StartServer) -> None:
-    # 40 requests, 4 connections, 0.2 s each: the last starts ~2 s in. Waiting in httpx's pool would count
-    # against its 0.5 s pool timeout; waiting for the Fetcher's slot does not.
+    # 64 requests, 4 connections, 0.2 s each: the last starts ~3.2 s in. Waiting in httpx's pool would count
+    # against its 2 s pool timeout; waiting for the Fetcher's slot does not. Each request's own 0.2 s stays
+    # ten times under the timeout, so a loaded test machine cannot time one out on its own.
     server = local_server({"/": slow_route(0.2)})
-    settings = FetchSettings(allow_private=True, timeout=0.5, max_connections=4, per_host_connections=4)
-    urls = [f"http://site{n % 10}.test:{server.port}/?n={n}" for n in range(40)]
+    settings = FetchSettings(allow_private=True, timeout=2.0, max_connections=4, per_host_connections=4)
+    urls = [f"http://site{n % 10}.test:{server.port}/?n={n}" for n in range(64)]
     async with Fetcher(settings) as fetcher:
         results = await asyncio.gather(*(fetcher.get(url) for url in urls))
     assert [result for result in results if not isinstance(result, Fetched)] == []
