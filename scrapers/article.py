@@ -101,13 +101,15 @@ def _site(value: str | None) -> str | None:
     return None if not value or value.startswith("http") else value
 
 
-def _jsonld_objects(doc: ParsedDocument) -> Iterator[dict[str, Any]]:
+def _jsonld_objects(doc: ParsedDocument, needle: str | None = None) -> Iterator[dict[str, Any]]:
+    """The objects of the page's JSON-LD scripts (of those whose text holds ``needle``, when given: a
+    script that does not say "video" has no video to parse for)."""
     for node in doc.tagged("script"):
         kind = node.tag.get("type")
         if not isinstance(kind, str) or "ld+json" not in kind.lower():
             continue
         raw = node.tag.string or node.tag.get_text()
-        if not raw:
+        if not raw or (needle is not None and needle not in raw):
             continue
         try:
             data = json.loads(raw)
@@ -152,7 +154,7 @@ def own_videos(doc: ParsedDocument) -> frozenset[str]:
     Article's ``video``): the publisher saying which videos are the article's, wherever its layout puts
     them."""
     addresses: set[str] = set()
-    for obj in _jsonld_objects(doc):
+    for obj in _jsonld_objects(doc, '"video"'):
         if not _types(obj) & _PAGE_ENTITIES:
             continue
         video = obj.get("video")

@@ -292,6 +292,9 @@ _EMBED_WORDS = frozenset(
 )
 # Words naming an embed as such, not a platform: a footer so named is the embed's own part.
 _EMBED_PART_WORDS = frozenset({"embed", "embedded", "embeds", "oembed"})
+# Words that name one post of a platform (not the platform, nor a blog's "post"): a part named with one is
+# the post's card's.
+_POST_NOUNS = frozenset({"tweet", "toot"})
 # An <aside> so named is an embed's card, not a sidebar: Discourse's onebox of a linked post
 # (<aside class="onebox twitterstatus" data-onebox-src="…">). A platform's or "video" word does not say so
 # ("aside.video-rail" is the site's).
@@ -610,12 +613,13 @@ def _value_verdict(value: str) -> int | None:
         return _STRONG_CHROME
     if (
         "footer" in words
-        and words & (_CREDIT_FOOTER_WORDS | _EMBED_PART_WORDS)
+        and words & (_CREDIT_FOOTER_WORDS | _EMBED_PART_WORDS | _POST_NOUNS)
         and not words & _STRONG_CHROME_WORDS - {"footer"}
     ):
         # A figure's footer ("subbuzz__figure-footer") is its caption and credit line; an embed's footer
-        # ("embed-privacy-footer", a consent gate's "open the video directly" link) is the embed's own. A
-        # platform's name does not say so: "instagram-footer" is a site footer showing the site's feed.
+        # ("embed-privacy-footer", a consent gate's "open the video directly" link) is the embed's own; so is
+        # a tweet's ("tweet-footer": the date and the likes of a static card, Substack's, linking the post).
+        # A platform's name does not say so: "instagram-footer" is a site footer showing the site's feed.
         return None
     if words & _STATE_WORDS and words & _STRONG_CHROME_WORDS:
         # "shareActive" on a recipe card: a script's flag that sharing is switched on for the element, which
@@ -1120,12 +1124,13 @@ def _swallows_page(element: Tag, whole: int | None = None) -> bool:
 
 def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
     """When no body was hidden by class names: the page-level ``<header>``, ``<nav>`` or ``<footer>`` left
-    unclosed so that the parser put the whole page inside it (legalzoom.com's ``header#header-nav``), set
-    aside so that the page inside it gets its own zones."""
-    chrome = sum(len(block.text) for block in doc.blocks if block.zone == BOILERPLATE)
+    unclosed so that the parser put the whole page inside it (legalzoom.com's ``header#header-nav``), and a
+    wrapper that header or layout words name but that holds the whole page (HackNMod's ``div#header`` around
+    every column), set aside so that the page inside them gets its own zones."""
+    chrome = sum(len(block.text) for block in doc.blocks if block.zone in CHROME)
     if chrome < _SWALLOWED_SHARE * sum(len(block.text) for block in doc.blocks):
         return {}  # most of the page's text is outside chrome: nothing swallowed it (a cheap first look)
-    forced: dict[int, int] = {}
+    forced = _swallowing_wrappers(doc)
     wholes: dict[int, int] = {}  # the text length of each <body> a candidate sits in, measured once
     for name in ("header", "nav", "footer"):
         for node in doc.nodes_by_tag.get(name, ()):
@@ -1143,6 +1148,47 @@ def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
                 for inner in tag.find_all(("header", "nav", "footer")):
                     if _swallows_page(inner, whole):
                         forced[id(inner)] = _NOTHING
+    return forced
+
+
+def _swallowing_wrappers(doc: ParsedDocument) -> dict[int, int]:
+    """The elements, from the ``<body>`` down, each holding nearly all its text, that words on them open
+    chrome (HackNMod's ``div#header`` around every column, a mega menu's ``li.menu-item > div.menu-dropdown``
+    left unclosed around the page): a page's outer wrappers, or markup that swallowed what came after it.
+    Strong chrome words (comments, a dialog) count so only around the page's own headline or its first
+    ``<h1>``: a comment thread can hold most of a page's text beside a short article, but never the article's
+    title or the site's name above it."""
+    forced: dict[int, int] = {}
+    headline: Tag | None = None
+    looked = False
+    for node in doc.nodes_by_tag.get("body", ()):
+        element: Tag = node.tag
+        whole = len(element.get_text())
+        if whole < _SWALLOWED_MIN_CHARS:
+            continue
+        while True:
+            inner = next(
+                (
+                    child
+                    for child in element.children
+                    if type(child) is Tag and len(child.get_text()) >= _SWALLOWED_SHARE * whole
+                ),
+                None,
+            )
+            if inner is None:
+                break
+            element = inner
+            if _structural_opener(inner.name, inner.attrs) is not None:
+                continue  # chrome by tag is _swallowing_chrome's
+            opener = _opener(inner.name, inner.attrs)
+            if opener == _STRONG_CHROME:
+                if not looked:
+                    found = _headline(doc) or next(iter(doc.nodes_by_tag.get("h1", ())), None)
+                    headline, looked = (found.tag if found is not None else None), True
+                if headline is None or not any(up is inner for up in headline.parents):
+                    continue
+            if opener in _CHROME_OPENERS:
+                forced[id(inner)] = _NOTHING
     return forced
 
 
@@ -1232,6 +1278,19 @@ def _holds_story(element: Tag) -> bool:
     return False
 
 
+_LIST_TAGS = ("dl", "ol", "ul")
+_LIST_ITEM_TAGS = ("dd", "dt", "li")
+
+
+def _names_discussion(element: Tag) -> bool:
+    """Whether ``element``'s class or id words name a discussion (``comments``, ``commentlist``)."""
+    values = [value for value in element.attrs.get("class") or () if isinstance(value, str)]
+    ident = element.attrs.get("id")
+    if isinstance(ident, str):
+        values.append(ident)
+    return any(_discussion_compound(word) for value in values for word in _words(value))
+
+
 def _unhidden(body: Tag) -> dict[int, int]:
     """The openers that make ``body`` the article body and set aside the chrome class words around it; {}
     when it is content already, hidden, or inside chrome by tag or role."""
@@ -1239,6 +1298,9 @@ def _unhidden(body: Tag) -> dict[int, int]:
         return {}
     forced = {id(body): _STRONG_CONTENT}
     inside_main = False
+    # Entries of a list (readers' comments in <dl>/<ol> items) are a thread; a story's paragraphs are not
+    # list items.
+    thread = body.name in _LIST_TAGS or body.find_parent(_LIST_ITEM_TAGS) is not None
     for element in (body, *body.parents):
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
@@ -1258,6 +1320,8 @@ def _unhidden(body: Tag) -> dict[int, int]:
             inside_main or element.name == "main" or (isinstance(role, str) and role.lower() == "main")
         )
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
+            if thread and _names_discussion(element):
+                return {}  # a comment thread holding more prose than a short story: the thread, not a body
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
     # page's other text outweighs it), so the walk's zones stand. A body whose own words say weak chrome
@@ -1764,9 +1828,24 @@ def among_paragraphs(element: Tag) -> bool:
 def _in_running_text(element: Tag) -> bool:
     """Whether ``element`` stands in the running text: its parent holds a paragraph of prose itself, as the
     text's own blocks do (among the paragraphs, or beside the one paragraph of a block, as Spiegel, Slate and
-    styled-component pages wrap each paragraph); a sidebar beside the text sits in a column of boxes."""
+    styled-component pages wrap each paragraph); a sidebar beside the text sits in a column of boxes. Wrappers
+    holding nothing but the element (an editor's bare ``<div>`` around an embed) stand where it stands."""
     parent = element.parent
+    while parent is not None and _wraps_only(parent, element) and parent.name not in ("body", "html"):
+        element, parent = parent, parent.parent
     return parent is not None and writes_running_text(parent)
+
+
+def _wraps_only(parent: Tag, element: Tag) -> bool:
+    """Whether ``parent`` holds ``element`` and nothing else (no other element, no text)."""
+    for child in parent.children:
+        if child is element:
+            continue
+        if type(child) is Tag or (
+            isinstance(child, NavigableString) and type(child) is not Comment and child.strip()
+        ):
+            return False
+    return True
 
 
 def writes_running_text(element: Tag) -> bool:
@@ -1777,14 +1856,23 @@ def writes_running_text(element: Tag) -> bool:
 
 def writes_loose_text(element: Tag) -> bool:
     """Whether ``element`` holds text written straight into it, beside its elements, enough to be running
-    text (lines between ``<br>``s, words around a link) and not a menu's labels."""
+    text (lines between ``<br>``s, words around a link, a line in bold) and not a menu's labels."""
     loose = 0
     for child in element.children:
         if type(child) is NavigableString:
             loose += len(child.strip())
-            if loose >= _RUNNING_TEXT_CHARS:
-                return True
+        elif type(child) is Tag and child.name in _EMPHASIS_TAGS:
+            # Blogger's lines between <br>s are as often set in <b> as not: the emphasis is the text's own.
+            loose += len(child.get_text(strip=True))
+        else:
+            continue
+        if loose >= _RUNNING_TEXT_CHARS:
+            return True
     return False
+
+
+# Phrasing elements that style the running text's own words (a link's or a span's may be a menu's labels).
+_EMPHASIS_TAGS = frozenset({"b", "strong", "i", "em", "u", "font", "big", "small", "mark", "cite", "q"})
 
 
 # Text an element writes straight into itself, beside its elements, that makes it running text.
@@ -1867,11 +1955,33 @@ def body_text_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
 def _prose_box(box: Tag) -> bool:
     """Whether ``box``, weak chrome opened inside an article body, stands among the body's paragraphs (an
     ``<aside>`` within the text) and its own text, its links' text aside, reads as prose: a box the article
-    writes, not a rail."""
-    if not (among_paragraphs(box) or _leads_body(box)):
+    writes, not a rail. The box may stand there itself or in a wrapper or two (tooltester's "Latest updates"
+    box, ``section.updates-block > div.updates-block__inner > div.updates-block__body``)."""
+    if not (among_paragraphs_within(box, _BOX_WRAPPERS) or _leads_body(box)):
         return False
     linked = sum(len("".join(anchor.get_text().split())) for anchor in box.find_all("a"))
     return len("".join(box.get_text().split())) - linked >= _BOX_PROSE_CHARS
+
+
+# How many wrappers up a box of prose may stand among the body's paragraphs.
+_BOX_WRAPPERS = 2
+
+
+def holds_a_paragraph(element: Tag) -> bool:
+    """Whether ``element`` holds a paragraph of prose anywhere inside it."""
+    return any(_is_prose(paragraph) for paragraph in element.find_all("p"))
+
+
+def among_paragraphs_within(element: Tag, wrappers: int) -> bool:
+    """Whether ``element``, or one of its ``wrappers`` nearest ancestors, sits among paragraphs of prose."""
+    current: Tag | None = element
+    for _ in range(wrappers + 1):
+        if current is None or current.name in ("body", "html"):
+            return False
+        if among_paragraphs(current):
+            return True
+        current = current.parent
+    return False
 
 
 def _in_text_widget(tag: Tag, box: Tag) -> bool:

@@ -35,6 +35,7 @@ from .links import (
     _is_share,
     _state_body,
     _typed_refs,
+    declared_videos,
     discussion_pointer,
     raw_carriers,
     raw_urls,
@@ -106,6 +107,9 @@ def _sightings(
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None
             if ref is not None:
                 yield ref, written, node.position, node.tag, f"inside a <{node.tag.name}>", None
+    for declaring, address, ref in declared_videos(doc, router):
+        if declaring is not None:
+            yield ref, address, declaring.position, declaring.tag, _DECLARED, None
     state = _state_body(doc)
     if state is not None:
         for url in state_links(state[0]):
@@ -114,6 +118,8 @@ def _sightings(
                 yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 
 
+# A video the page's metadata declares (og:video, twitter:player).
+_DECLARED = "a video the page's meta tags declare it plays"
 # Where embed markup kept in the page's JSON state sits: under this article's record, or another article's.
 _STATE_OURS = "embed markup in the page's JSON state, under this article's record"
 _STATE_OTHER = "embed markup in the page's JSON state, under no record naming this article"
@@ -144,6 +150,12 @@ def _reason(
         return (
             "embed markup the page's JSON state keeps for another article (the next story, a rail) or for "
             "no article it names: only the record naming this page (its headline or URL) counts"
+        )
+    if found_in == _DECLARED:
+        return (
+            "a video the page's metadata declares (og:video, twitter:player, its JSON-LD's video): counted "
+            "only when the article's text holds at least as many video buttons or players that keep no "
+            "address of their own, which a script fills in from that metadata"
         )
     if _is_share(url):
         return "a share button's URL, not a citation"

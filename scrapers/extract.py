@@ -27,7 +27,7 @@ from .document import (
     collector_paused,
     parse_html,
 )
-from .links import Router, scan_bare, scan_links, scan_raw, scan_state, scan_typed, video_rails
+from .links import Router, scan_bare, scan_declared, scan_links, scan_raw, scan_state, scan_typed, video_rails
 from .notes import scan_notes
 from .records import (
     Account,
@@ -208,6 +208,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         found.extend(scan_raw(doc, router))
         found.extend(scan_state(doc, router))
         found.extend(scan_typed(doc, router, rails))
+        found.extend(scan_declared(doc, router))
         for kept, node, ours in state_markup(doc, STATE_MARKERS):
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TypeGuard
 
 from bs4 import Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from .article import own_videos
 from .document import (
@@ -37,6 +37,7 @@ from .document import (
     body_cites_link,
     body_text_widget,
     body_widget,
+    holds_a_paragraph,
     strings_outside,
     writes_loose_text,
     writes_running_text,
@@ -225,6 +226,22 @@ def _unrendered_embed(anchor: Tag) -> bool:
     return False
 
 
+def _in_embed_block(anchor: Tag) -> bool:
+    """Whether a link sits in a block whose class says it is an embed, within ``_EMBED_BLOCK_DEPTH`` levels: a
+    consent gate's fallback link ("Open the video directly" in Embed Privacy's ``embed-privacy-container
+    embed-youtube``), which stands for the player it holds back."""
+    element = anchor
+    for _ in range(_EMBED_BLOCK_DEPTH):
+        parent = element.parent
+        if parent is None:
+            return False
+        classes = parent.get("class")
+        if isinstance(classes, list) and any("embed" in _CLASS_SPLIT.split(name.lower()) for name in classes):
+            return True
+        element = parent
+    return False
+
+
 # Platforms whose players publishers use for their own video rails; a post platform's iframe shows one post.
 _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
@@ -290,7 +307,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     # into a <div> with <br>s between its paragraphs (older CMSs).
     if zone != NEUTRAL or doc.has_content_root:
         return False
-    if ref.node.block is not None:
+    if _teaser_card(ref.node.tag) or _link_list_beside_text(ref.node.tag) or _signature_line(ref.node.tag):
+        return False
+    if ref.node.block is not None or _in_embed_block(ref.node.tag):
         return True
     parent = ref.node.tag.parent
     if parent is None:
@@ -300,6 +319,101 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     if known is None:
         known = loose[id(parent)] = writes_loose_text(parent)
     return known or _between_paragraphs(ref.node.tag)
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A list of at least this many teaser cards is a rail of other pages.
+_TEASER_CARDS = 3
+
+
+def _teaser_card(anchor: Tag) -> bool:
+    """Whether a link is one of a list's teaser cards: it wraps a heading (the title of the page it leads to)
+    and its item stands among two or more items that hold headings too (Pitchfork's "more content" list of
+    news, reviews and one "Pitchfork.tv x YouTube" video under the review). Running text never wraps a
+    heading in a link; a rail of cards to other pages does."""
+    if anchor.name != "a" or anchor.find(_HEADINGS) is None:
+        return False
+    item = anchor if anchor.parent is None or anchor.parent.name not in ("li", "article") else anchor.parent
+    if item.parent is None:
+        return False
+    cards = sum(
+        1 for sibling in item.parent.find_all(item.name, recursive=False, limit=20) if sibling.find(_HEADINGS)
+    )
+    return cards >= _TEASER_CARDS
+
+
+# A list of at least this many items, each little more than its link, is a list of links.
+_LINK_LIST_ITEMS = 3
+# How much of an item's text may be other than its link's.
+_LINK_ITEM_EXTRA_CHARS = 20
+
+
+def _link_list_beside_text(anchor: Tag) -> bool:
+    """Whether a link is an item of a list of links (three or more items, each little more than its link)
+    whose container, and the element around it, hold no paragraph of prose: a side column's module
+    (TypePad's ``div.module-typelist`` of the author's books and talks), not a list the text writes (a links
+    roundup with a line of prose after it)."""
+    item = anchor.parent
+    if item is None or item.name != "li" or item.parent is None:
+        return False
+    items = item.parent.find_all("li", recursive=False, limit=_LINK_LIST_ITEMS + 1)
+    if len(items) < _LINK_LIST_ITEMS:
+        return False
+    for entry in items:
+        link = entry.find("a")
+        if (
+            link is None
+            or len(entry.get_text(strip=True)) - len(link.get_text(strip=True)) > _LINK_ITEM_EXTRA_CHARS
+        ):
+            return False
+    # Within the list's container or the one around it, the text would write a paragraph.
+    container = item.parent.parent
+    return not any(
+        holds_a_paragraph(element)
+        for element in (container, container.parent if container else None)
+        if element
+    )
+
+
+# Lines of this little text each, of a class side by side, three or more with a link, are signatures.
+_SIGNATURE_CHARS = 120
+# How many elements on each side of a line are read for the others.
+_SIGNATURES_READ = 40
+
+
+def _signature_line(anchor: Tag) -> bool:
+    """Whether a link is in one of the lines of a class side by side, each a few words and three or more
+    with a link (a comment's "Posted by: <a>name</a> at October 27, 2012" under each of a thread's
+    comments, which TypePad wrote into the post's column with no class naming the thread): a commenter's
+    home page."""
+    line = anchor.parent
+    if line is None or line.name not in ("p", "div", "span") or line.parent is None:
+        return False
+    classes = line.get("class")
+    if not isinstance(classes, list) or not classes:
+        return False
+    same = [line, *_alike(line.previous_siblings, line), *_alike(line.next_siblings, line)]
+    if not all(len(other.get_text(strip=True)) <= _SIGNATURE_CHARS for other in same):
+        return False
+    # A commenter who left no home page signs without a link.
+    return sum(other.find("a") is not None for other in same) >= _LINK_LIST_ITEMS
+
+
+def _alike(siblings: Iterator[PageElement], line: Tag) -> Iterator[Tag]:
+    """The elements of ``line``'s tag and first class among the nearest ``_SIGNATURES_READ`` elements of
+    ``siblings`` (a window, so that a page of ten thousand lines is not read ten thousand times)."""
+    wanted = line.get("class")
+    first = wanted[0] if isinstance(wanted, list) and wanted else None
+    read = 0
+    for sibling in siblings:
+        if type(sibling) is not Tag:
+            continue
+        read += 1
+        if read > _SIGNATURES_READ:
+            return
+        classes = sibling.get("class")
+        if sibling.name == line.name and isinstance(classes, list) and first in classes:
+            yield sibling
 
 
 # How long a paragraph on each side of a card must be for the card to stand in running text.
@@ -766,9 +880,12 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
         return True  # a platform's embed markup, parked or in a frame: an embed counts in weak chrome too
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
-    # Without a recognised article body, only carriers of parked markup count; page-level code does not.
+    # Without a recognised article body, only carriers of parked markup count, and code that sits among the
+    # text's paragraphs (a WordPress plugin's player set up in the post); page-level code does not.
     kind = node.tag.get("type")
-    return node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES)
+    if node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES):
+        return True
+    return among_paragraphs(node.tag)
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
@@ -985,6 +1102,75 @@ def scan_typed(doc: ParsedDocument, router: Router, rails: frozenset[int] | None
     yield from _named_frames(doc, router)
 
 
+# Meta tags in which a page declares the video it plays (Open Graph's and the Twitter card's player).
+_DECLARING_META = frozenset({"og:video", "og:video:url", "og:video:secure_url", "twitter:player"})
+_CONTROL_WORDS = frozenset({"video", "youtube", "vimeo", "dailymotion"})
+
+
+def scan_declared(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """The videos a page declares as its own (``declared_videos``), when the body holds at least as many video
+    controls that keep no address of their own: click-to-play buttons whose player a script builds from the
+    page's metadata (ERideHero's eight "Watch video review" buttons, one per ``og:video``). Each declared
+    video is the article's, sighted at the control in the same place of the order."""
+    declared: dict[str, PostRef] = {}
+    for _node, _address, ref in declared_videos(doc, router):
+        declared.setdefault(ref.id, ref)
+    if not declared:
+        return  # most pages declare no video: their classes are not read
+    controls = _bare_video_controls(doc, router)
+    if len(declared) > len(controls):
+        return
+    for ref, node in zip(declared.values(), controls, strict=False):
+        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+        yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+
+
+def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node | None, str, PostRef]]:
+    """The video host's videos a page declares it plays, in order: its ``og:video`` and ``twitter:player``
+    meta tags (with the tag), then the ``video`` of the entity its JSON-LD describes (no tag)."""
+    addresses: list[tuple[Node | None, str]] = []
+    for node in doc.nodes_by_tag.get("meta", ()):
+        name = node.tag.get("property") or node.tag.get("name")
+        content = node.tag.get("content")
+        if isinstance(name, str) and name.lower() in _DECLARING_META and isinstance(content, str):
+            addresses.append((node, doc.absolute(content.strip())))
+    addresses.extend((None, address) for address in sorted(own_videos(doc)))
+    for declaring, address in addresses:
+        ref = router.ref(address) if router.claims(address) else None
+        if ref is not None and ref.kind == "video" and ref.platform in _VIDEO_HOSTS:
+            yield declaring, address, ref
+
+
+def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
+    """The outermost elements of the article's text whose class names a video (``listicle-item-video-card``)
+    and that hold no URL a platform claims: players and buttons a script fills in."""
+    in_text = (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
+    candidates: dict[int, Node] = {}
+    for value, nodes in doc.nodes_by_class.items():
+        if not _CONTROL_WORDS.intersection(_CLASS_SPLIT.split(value.lower())):
+            continue
+        for node in nodes:
+            if node.zone in in_text:
+                candidates[id(node.tag)] = node
+    controls: list[Node] = []
+    for node in sorted(candidates.values(), key=lambda node: node.position):
+        if any(id(parent) in candidates for parent in node.tag.parents):
+            continue  # inside another control: its thumbnail or its label
+        if node.tag.name in ("iframe", "video", "img") or _claims_inside(node.tag, router):
+            continue
+        controls.append(node)
+    return controls
+
+
+def _claims_inside(element: Tag, router: Router) -> bool:
+    """Whether an attribute of ``element`` or of anything inside it holds a URL a platform claims."""
+    for tag in chain((element,), element.find_all(True)):
+        for value in tag.attrs.values():
+            if isinstance(value, str) and "/" in value and router.claims(value.strip()):
+                return True
+    return False
+
+
 def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, PostRef]]:
     """Each publisher's placeholder outside page chrome that names a post by a bare id, with the post."""
     seen: set[int] = set()
@@ -1047,6 +1233,9 @@ _BARE_URL = re.compile(
     rf"(?<![A-Za-z0-9_/=\"'@.\-])(?:https?://|www\.|(?:[a-z0-9-]+\.)+[a-z]{{2,}}/)[^{_URL_END}]+", re.I
 )
 _TRAILING = ".,;:!?)]}'\"»”’…"
+# URLs listed with commas and no spaces ("https://youtu.be/a,https://youtu.be/b" in a shortcode's
+# attribute left as text): a comma right before a scheme starts the next URL.
+_LISTED_URL = re.compile(r",(?=https?://)", re.I)
 # Wrappers whose text is an embed's URL when the embed did not render (WordPress/Gutenberg, Jetpack).
 WRAPPER_CLASSES = ("wp-block-embed__wrapper", "embed-youtube", "embed-twitter", "embed-vimeo")
 
@@ -1055,14 +1244,15 @@ def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
     if "/" not in text:
         return  # every URL form has one; most paragraphs have none
     for match in _BARE_URL.finditer(text):
-        url = match.group(0).rstrip(_TRAILING)
-        if "://" not in url[:8]:
-            url = "https://" + url
-        if not router.claims(url) or _is_share(url):
-            continue
-        ref = router.ref(url)
-        if ref is not None:
-            yield ref
+        for written in _LISTED_URL.split(match.group(0)):
+            url = written.rstrip(_TRAILING)
+            if "://" not in url[:8]:
+                url = "https://" + url
+            if not router.claims(url) or _is_share(url):
+                continue
+            ref = router.ref(url)
+            if ref is not None:
+                yield ref
 
 
 _QUOTES = frozenset({"blockquote"})

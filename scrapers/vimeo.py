@@ -1,6 +1,6 @@
 """Pulls Vimeo videos out of a parsed page: ``player.vimeo.com/video/<id>`` iframes, ``amp-vimeo`` and
-``lite-vimeo`` elements, and ``vimeo.com/<id>`` links (channels, groups, albums and showcases included).
-See docs/platforms.md §7.
+``lite-vimeo`` elements, the old Flash player (``moogaloop.swf?clip_id=<id>``) and ``vimeo.com/<id>`` links
+(channels, groups, albums and showcases included). See docs/platforms.md §7.
 
 An unlisted video's hash (``/<id>/<hash>`` or ``?h=<hash>``) is kept in the post URL, since the video cannot
 be reached without it; the id alone names the post. Showcases, albums and on-demand pages are collections.
@@ -77,6 +77,10 @@ def post_ref(url: str) -> PostRef | None:
     if parts is None or parts.host not in HOSTS:
         return None
     path = parts.path
+    # The Flash player embedded before 2013: <embed src="vimeo.com/moogaloop.swf?clip_id=47149346">.
+    if path.startswith("/moogaloop"):
+        clip = parts.param("clip_id")
+        return PostRef(NAME, clip, "video", video_url(clip)) if clip and _VALID.match(clip) else None
     match = _VIDEO.match(path)
     if match and not _COLLECTION.match(path):
         native = match.group("id")

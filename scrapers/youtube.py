@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from urllib.parse import unquote
 
 from bs4 import Tag
@@ -153,21 +154,25 @@ def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
 
 
 _SUBSTACK_PREFIX = "youtube2-"
+_LYTE_PREFIX = "WYL_"
+_ID_PREFIXES = (_SUBSTACK_PREFIX, _LYTE_PREFIX)
 _VIDSTACK_PREFIX = "youtube/"
 
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``,
     Vidstack's ``media-player[src="youtube/<id>"]``, and publishers' click-to-play placeholders keeping the id
-    in a data attribute (``data-youtube-id``, or ``data-video-id`` on an element that names YouTube)."""
+    in a data attribute (``data-youtube-id``, or ``data-video-id`` on an element that names YouTube) or in
+    the element's own id (Substack's ``youtube2-<id>``, WP YouTube Lyte's ``WYL_<id>``)."""
     yield from _placeholders(doc)
     # Substack's YouTube component keeps the id only in its element id when its player did not render:
-    # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">.
-    for node in doc.classed("youtube-wrap"):
+    # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">; so does the WordPress plugin WP YouTube Lyte's
+    # click-to-play placeholder: <div class="lyMe" id="WYL_K6nLTiwynk8">.
+    for node in chain(doc.classed("youtube-wrap"), doc.classed("lyMe")):
         ident = node.tag.get("id")
-        if not isinstance(ident, str) or not ident.startswith(_SUBSTACK_PREFIX) or _off_body(doc, node):
+        if not isinstance(ident, str) or not ident.startswith(_ID_PREFIXES) or _off_body(doc, node):
             continue
-        native = ident[len(_SUBSTACK_PREFIX) :]
+        native = ident.removeprefix(_SUBSTACK_PREFIX).removeprefix(_LYTE_PREFIX)
         if _VALID.match(native):
             ref = _ref(native)
             yield Found(
