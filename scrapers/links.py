@@ -506,7 +506,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
     players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in _VIDEO_HOSTS)
     if len(players) < _RAIL_PLAYERS:
-        return frozenset(_link_rails(doc, router))
+        return frozenset(_link_rails(doc, router) | feed_grids(doc, router))
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
     in_content: set[int] = set()  # holders of a player the page's content zone holds
@@ -537,7 +537,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             continue
         if len(holder.get_text(" ", strip=True)) <= _RAIL_TEXT_PER_PLAYER * len(positions):
             rails |= positions
-    return frozenset(rails | _link_rails(doc, router))
+    return frozenset(rails | _link_rails(doc, router) | feed_grids(doc, router))
 
 
 def _holds_prose(element: Tag) -> bool:
@@ -590,6 +590,57 @@ def _beside_article(holder: Tag) -> bool:
 
 # Text of its own (beside its links' titles) a list of video links may have per video and still be a rail.
 _LINK_RAIL_TEXT_PER_VIDEO = 30
+
+
+def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
+    """The positions of the links in an account's feed widget: a block holding three or more links to posts
+    of one platform that show a picture and at most a line of text (a screen reader's caption), a link to a
+    profile on that platform (the "Follow on Instagram" button), and hardly any text besides (Smash
+    Balloon's ``#sb_instagram`` grid that a food blog appends to every post, inside the post's own column).
+    An article citing posts writes about them, or links them from its text."""
+    thumbnails: list[tuple[Node, str, str]] = []
+    profiles: list[tuple[Node, str]] = []
+    for ref_url in doc.urls:
+        node = ref_url.node
+        if node.zone == BOILERPLATE or node.tag.name != "a" or not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is None:
+            continue
+        if ref.kind == "account":
+            profiles.append((node, ref.platform))
+        elif node.tag.find(_PICTURES) is not None and len(node.tag.get_text(strip=True)) <= _THUMBNAIL_TEXT:
+            thumbnails.append((node, ref.platform, ref.id))
+    if len(thumbnails) < _RAIL_PLAYERS or not profiles:
+        return set()
+    held: dict[tuple[int, str], dict[str, int]] = {}
+    holders: dict[int, Tag] = {}
+    for node, platform, post in thumbnails:
+        element = node.tag.parent
+        for _ in range(_RAIL_DEPTH):
+            if element is None or element.name in ("body", "html"):
+                break
+            held.setdefault((id(element), platform), {})[post] = node.position
+            holders[id(element)] = element
+            element = element.parent
+    grids: set[int] = set()
+    for (key, platform), posts in held.items():
+        if len(posts) < _RAIL_PLAYERS or set(posts.values()) <= grids:
+            continue
+        holder = holders[key]
+        follows = any(
+            other == platform and any(up is holder for up in node.tag.parents) for node, other in profiles
+        )
+        linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
+        own = len(holder.get_text(" ", strip=True)) - linked
+        if follows and own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
+            grids |= set(posts.values())
+    return grids
+
+
+_PICTURES = ("img", "picture", "svg")
+# A thumbnail link's text: a screen reader's cut of the post's caption at most.
+_THUMBNAIL_TEXT = 60
 
 
 def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
@@ -770,7 +821,8 @@ def _names_address(value: object) -> TypeGuard[str]:
         and len(value) < _PARKED_MAX
         and value[:1] == "{"
         and value.endswith("}")
-        and "//" in value
+        # JSON may escape its slashes: "https:\/\/www.youtube-nocookie.com\/embed\/…" (Acris's video props).
+        and ("//" in value or "\\/\\/" in value)
     )
 
 
@@ -795,7 +847,9 @@ def _raw_text(node: Node) -> str | None:
     if parked_text is not None:
         return _unbase64(parked_text)  # a template script parking the embed base64-encoded (Borlabs Cookie 2)
     if node.tag.name not in RAW_CARRIERS:
-        return _component_props(node.tag)
+        props = _component_props(node.tag)
+        # Props' JSON may escape its slashes (Acris's "embedURL":"https:\/\/www.youtube-nocookie.com\/…").
+        return props.replace("\\/", "/") if props is not None else None
     return node.tag.string
 
 

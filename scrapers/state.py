@@ -37,6 +37,9 @@ _MAX_LITERALS = 40
 _ASSIGNED_OBJECT = re.compile(r"=\s*\{")
 # State handed to the parser as a string literal: window.__DATA__ = JSON.parse(`{...}`) (or "..." / '...').
 _PARSED_STRING = re.compile(r"JSON\.parse\(\s*([`\"'])")
+# A React Server Components payload chunk (Next.js's App Router): rows of "<id>:<JSON>" in a string literal.
+_FLIGHT_PUSH = re.compile(r"self\.__next_f\.push\(\[\s*1\s*,\s*\"")
+_FLIGHT_ROW = re.compile(r"(?:^|\n)[0-9a-f]{1,8}:(?=[\[{])")
 _JS_ESCAPE = re.compile(r"\\(.)", re.S)
 _LITERAL_BODY = {quote: re.compile(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*", re.S) for quote in "`\"'"}
 _JS_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -178,6 +181,8 @@ def _literals(text: str, is_json: bool) -> Iterator[object]:
         parsed = _parsed_literal(text, match.end(), match.group(1))
         if parsed is not None:
             yield parsed
+    for match in _FLIGHT_PUSH.finditer(text):
+        yield from _flight_rows(text, match.end())
     end = 0
     for tries, match in enumerate(_ASSIGNED_OBJECT.finditer(text)):
         if tries >= _MAX_LITERALS:
@@ -245,6 +250,23 @@ def _parsed_literal(text: str, start: int, quote: str) -> object | None:
     except ValueError:
         return None
     return value
+
+
+def _flight_rows(text: str, start: int) -> Iterator[object]:
+    """The JSON rows of a React Server Components payload chunk, the string literal opening at ``start``:
+    Next.js's App Router writes a page's data as ``self.__next_f.push([1,"3a:[…]\\n3b:{…}"])``, one row per
+    line, each an id, a colon and JSON. A row split between two chunks is not read."""
+    body = _LITERAL_BODY['"'].match(text, start)
+    if body is None:
+        return
+    payload = _JS_ESCAPE.sub(_js_unescape, body.group(0))
+    decoder = json.JSONDecoder()
+    for row in _FLIGHT_ROW.finditer(payload):
+        try:
+            value, _end = decoder.raw_decode(payload, row.end())
+        except ValueError:
+            continue
+        yield value
 
 
 def _js_unescape(match: re.Match[str]) -> str:
@@ -353,7 +375,10 @@ def _record_names(record: dict[str, object]) -> set[str]:
 # A record's field holding its video's address ("video_url", "videoUrl", "youtube_url"): on the record of the
 # article itself (a recipe's, a story's), the video the page shows once its script runs.
 _VIDEO_FIELD = re.compile(r"^(?:video|youtube|vimeo)_?url$", re.I)
-_VIDEO_FIELD_HINT = re.compile(r'"(?:video|youtube|vimeo)_?url"\s*:\s*"(?:https?:)?(?:\\?/){2}', re.I)
+# Also as a string's escaped JSON (a React Server Components payload: \"videoUrl\":\"https://…).
+_VIDEO_FIELD_HINT = re.compile(
+    r'\\*"(?:video|youtube|vimeo)_?url\\*"\s*:\s*\\*"(?:https?:)?(?:\\?/){2}', re.I
+)
 
 
 def _own_video(record: dict[str, object]) -> str | None:
@@ -365,6 +390,12 @@ def _own_video(record: dict[str, object]) -> str | None:
         if host_matches(quick_host(url) or "", _VIDEO_HOSTS):
             return url
     return None
+
+
+def _video_block(record: dict[str, object]) -> bool:
+    """Whether a record says it is a video block of a body (its type names a video: "VideoBlockRecord",
+    "video_block", "videoEmbed")."""
+    return any("video" in name for name in _record_names(record))
 
 
 def _embed_record(record: dict[str, object]) -> bool:
@@ -587,8 +618,17 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
                         # The article's own record keeping its video's address: only a record that names
                         # this page itself (by title or URL), not one below it (a rail of other recipes).
                         video = _own_video(value)
-                        if video is not None and identity and identity.verdict(value) is True:
-                            yield f'<iframe src="{html.escape(video, quote=True)}"></iframe>', node, True
+                        if video is None:
+                            continue
+                        player = f'<iframe src="{html.escape(video, quote=True)}"></iframe>'
+                        if identity and identity.verdict(value) is True:
+                            yield player, node, True
+                        elif _video_block(value) and not any(
+                            len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys
+                        ):
+                            # A block of a body typed as a video ("VideoBlockRecord" among DatoCMS's
+                            # content blocks): the article's when the record above it names this page.
+                            yield player, node, bool(identity) and bool(_verdict(records, identity))
                         continue
                     if any(len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys):
                         continue
