@@ -214,26 +214,18 @@ def _unrendered_embed(anchor: Tag) -> bool:
     text = anchor.contents[0].strip()
     if not text.startswith(("http://", "https://", "www.")) or " " in text:
         return False
+    return _in_embed_block(anchor, alone=True)
+
+
+def _in_embed_block(anchor: Tag, alone: bool = False) -> bool:
+    """Whether a link sits in a block whose class says it is an embed, within ``_EMBED_BLOCK_DEPTH`` levels
+    (with ``alone``, each level holding nothing beside it): a consent gate's fallback link ("Open the video
+    directly" in Embed Privacy's ``embed-privacy-container embed-youtube``), which stands for the player it
+    holds back."""
     element = anchor
     for _ in range(_EMBED_BLOCK_DEPTH):
         parent = element.parent
-        if parent is None or any(_beside(child, element) for child in parent.contents):
-            return False
-        classes = parent.get("class")
-        if isinstance(classes, list) and any("embed" in _CLASS_SPLIT.split(name.lower()) for name in classes):
-            return True
-        element = parent
-    return False
-
-
-def _in_embed_block(anchor: Tag) -> bool:
-    """Whether a link sits in a block whose class says it is an embed, within ``_EMBED_BLOCK_DEPTH`` levels: a
-    consent gate's fallback link ("Open the video directly" in Embed Privacy's ``embed-privacy-container
-    embed-youtube``), which stands for the player it holds back."""
-    element = anchor
-    for _ in range(_EMBED_BLOCK_DEPTH):
-        parent = element.parent
-        if parent is None:
+        if parent is None or (alone and any(_beside(child, element) for child in parent.contents)):
             return False
         classes = parent.get("class")
         if isinstance(classes, list) and any("embed" in _CLASS_SPLIT.split(name.lower()) for name in classes):
