@@ -87,12 +87,21 @@ def test_two_commands_upgrading_at_once(old_database: Path) -> None:
 def test_killed_during_the_upgrade_at_random_moments(old_database: Path) -> None:
     expected = counts(old_database)
     chance = random.Random(2026)
+    # How long a whole upgrade takes on this machine (interpreter start included): the kills land at random
+    # moments within it, so a fast machine does not finish every upgrade before the first kill.
+    timed = old_database.with_name("timed.db")
+    shutil.copyfile(FIXTURE, timed)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", OPEN, str(timed)], check=True)
+    whole = time.monotonic() - started
     killed = 0
     for _ in range(12):
         target = old_database.with_name(f"killed-{killed}.db")
         shutil.copyfile(FIXTURE, target)
         process = subprocess.Popen([sys.executable, "-c", OPEN, str(target)])
-        time.sleep(chance.uniform(0.2, 1.2))  # interpreter start, then somewhere in the upgrade
+        time.sleep(
+            chance.uniform(0.3, 0.95) * whole
+        )  # after the interpreter starts, somewhere in the upgrade
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1
