@@ -584,6 +584,12 @@ def _beside_article(holder: Tag) -> bool:
 _LINK_RAIL_TEXT_PER_VIDEO = 30
 
 
+def _unlinked_text(holder: Tag) -> int:
+    """How much text ``holder`` writes outside its links: a rail's or a feed's is little more than titles."""
+    linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
+    return len(holder.get_text(" ", strip=True)) - linked
+
+
 def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
     """The positions of the links in an account's feed widget: a block holding three or more links to posts
     of one platform that show a picture and at most a line of text (a screen reader's caption), a link to a
@@ -623,8 +629,7 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
         follows = any(
             other == platform and any(up is holder for up in node.tag.parents) for node, other in profiles
         )
-        linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
-        own = len(holder.get_text(" ", strip=True)) - linked
+        own = _unlinked_text(holder)
         if follows and own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
             grids |= set(posts.values())
     return grids
@@ -672,8 +677,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
         holder = holders[key]
         if among_paragraphs(holder) or (holder.parent is not None and among_paragraphs(holder.parent)):
             continue
-        linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
-        own = len(holder.get_text(" ", strip=True)) - linked
+        own = _unlinked_text(holder)
         if own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
             rails |= positions
     return rails
