@@ -718,8 +718,15 @@ def _names_embed_card(classes: object) -> bool:
     return isinstance(classes, list) and any(_words(value) & _EMBED_CARD_WORDS for value in classes)
 
 
+_ZONE_ATTRIBUTES = frozenset({"class", "id", "itemprop", "role"})
+
+
 def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
     """How an element opens a zone (a ``_STRONG_*``/``_WEAK_*``/``_HEADER`` code), or None to inherit."""
+    if not attrs.keys() & _ZONE_ATTRIBUTES:
+        # Most elements (bare paragraphs, links, spans) carry none of the attributes read below: the tag
+        # alone decides, as the full reading would for them.
+        return _TAG_OPENERS.get(name)
     if attrs.get("itemprop") == "articleBody":
         return _STRONG_CONTENT
     classes = attrs.get("class")
