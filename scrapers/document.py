@@ -15,7 +15,7 @@ import re
 import threading
 import warnings
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
@@ -687,16 +687,20 @@ def _unprefixed(value: str) -> str:
 _ENTRY_PREFIX = "entry-"
 
 
+def without_taxonomy(classes: Sequence[str]) -> tuple[str, ...]:
+    """A class list without its taxonomy entries when it is a CMS's list of the post's own properties:
+    WordPress's post_class() "author-<slug>", "category-<slug>", "tag-<slug>" (TypePad: "entry-author-<slug>")
+    name the story's writer and topics, not a zone or a player ("tag-twitter" on a story about Twitter)."""
+    if not _post_class(tuple(classes)):
+        return tuple(classes)
+    return tuple(v for v in classes if not _unprefixed(v).startswith(_TAXONOMY_PREFIXES))
+
+
 def _class_verdicts(classes: tuple[str, ...]) -> frozenset[int | None]:
     verdicts = _CLASS_VERDICTS.get(classes)
     if verdicts is not None:
         return verdicts
-    kept = classes
-    if _post_class(classes):
-        # WordPress post_class(): "author-<slug>", "category-<slug>", "tag-<slug>" name taxonomies, not zones
-        # (TypePad: "entry-author-<slug>", "entry-category-<slug>").
-        kept = tuple(v for v in classes if not _unprefixed(v).startswith(_TAXONOMY_PREFIXES))
-    verdicts = frozenset(_value_verdict(value) for value in kept)
+    verdicts = frozenset(_value_verdict(value) for value in without_taxonomy(classes))
     if len(_CLASS_VERDICTS) >= _CACHE_MAX:
         _CLASS_VERDICTS.clear()
     _CLASS_VERDICTS[classes] = verdicts

@@ -39,6 +39,7 @@ from .document import (
     body_widget,
     holds_a_paragraph,
     strings_outside,
+    without_taxonomy,
     writes_loose_text,
     writes_running_text,
 )
@@ -1099,12 +1100,12 @@ _CLASS_SPLIT = re.compile(r"[-_]+")
 
 def _class_template(tag: Tag) -> str | None:
     classes = tag.get("class")
-    if not classes:
+    if not classes or not isinstance(classes, list):
         return None
     # A platform's name run into "embed" ("twitterembed-canvas") names it as a word of its own would.
     words = {
         word.removesuffix("embed") or word
-        for name in classes
+        for name in without_taxonomy(classes)
         for word in _CLASS_SPLIT.split(name.lower())
         if word
     }
