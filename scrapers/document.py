@@ -1088,7 +1088,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         # the tweets and quotes the story embeds are the story's too.
         inside = sum(sizes.get(id(paragraph), 0) for paragraph in elements[best].find_all("p"))
         if inside >= _PROSE_MIN_SHARE * total:
-            return _unhidden(elements[best])
+            return _as_body(elements[best])
     # No element holds most of the prose (a page listing several stories, each in a "share-wrapper"): the
     # story under the page's own headline is the article.
     qualified = [
@@ -1112,7 +1112,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
                 if depth < ceiling and (nearest is None or (depth, first[key]) < nearest[:2]):
                     nearest = (depth, first[key], key)
                 break
-    return _unhidden(elements[nearest[2]]) if nearest is not None else {}
+    return _as_body(elements[nearest[2]]) if nearest is not None else {}
 
 
 # An element holding this share of the page's text holds the page: chrome by tag around it (a <header> or
@@ -1300,6 +1300,30 @@ def _names_discussion(element: Tag) -> bool:
     if isinstance(ident, str):
         values.append(ident)
     return any(_discussion_compound(word) for value in values for word in _words(value))
+
+
+def _as_body(prose: Tag) -> dict[int, int]:
+    """The openers that make the prose rule's element the article body (``_unhidden``), with the post's own
+    element around it (``_post_around``) opened as content too."""
+    forced = _unhidden(prose)
+    post = _post_around(prose)
+    if forced and post is not prose and zone_of(post)[0] != CONTENT:
+        forced[id(post)] = _STRONG_CONTENT
+    return forced
+
+
+def _post_around(body: Tag) -> Tag:
+    """The post's own element around the prose body, when a CMS marks one (a post_class list: ``hentry``,
+    ``type-post``), else the prose body. A page builder (Elementor) lays one post out as sections and
+    columns of widgets: the prose rule finds the densest column (the instructions, a text editor widget),
+    and the recipe's video widget two columns over is the post's as much as the text is."""
+    for element in body.parents:
+        if element.name in ("body", "html", "[document]"):
+            break
+        classes = element.get("class")
+        if isinstance(classes, list) and classes and _post_class(tuple(classes)):
+            return element
+    return body
 
 
 def _unhidden(body: Tag) -> dict[int, int]:

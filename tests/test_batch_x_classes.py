@@ -40,3 +40,43 @@ def test_a_players_own_class_words_still_name_it() -> None:
     # A post_class list that also names a player outside its taxonomy entries keeps it.
     card = "<div class='post hentry tag-news youtube-player' data-id='dQw4w9WgXcQ'></div>"
     assert _embeds(_page(card)) == {"youtube:dQw4w9WgXcQ": "placeholder"}
+
+
+
+def _elementor_column(*widgets: tuple[str, str, str]) -> str:
+    inner = "".join(
+        f"<div class='elementor-element elementor-widget elementor-widget-{kind}' data-settings='{settings}'>"
+        f"<div class='elementor-widget-container'>{content}</div></div>"
+        for kind, content, settings in widgets
+    )
+    return (
+        "<div class='elementor-column elementor-col-50 elementor-element'><div class='elementor-widget-wrap "
+        f"elementor-element-populated'>{inner}</div></div>"
+    )
+
+
+VIDEO_WIDGET = (
+    "video",
+    "<div class='elementor-video'></div>",
+    '{"youtube_url":"https:\\/\\/www.youtube.com\\/watch?v=tcei_3khiiw","video_type":"youtube"}',
+)
+
+
+def test_a_page_builders_video_widget_is_the_posts_when_the_post_marks_its_element() -> None:
+    # Vegan Pratique's recipe (Elementor): the post's own element carries WordPress's post_class list. The
+    # prose rule finds the densest widget (the instructions) as the body; the video widget above it in the
+    # same column, outside that widget, is the recipe's too.
+    column = _elementor_column(VIDEO_WIDGET, ("ucaddon_recipe_instructions", PROSE * 4, ""))
+    post = (
+        "<div class='elementor elementor-location-single post-10716 recette type-recette status-publish "
+        f"hentry'><section class='elementor-section'><h1>Banana bread</h1>{column}</section></div>"
+    )
+    html = f"<html><body><header class='site-header'><a href='/'>Home</a></header>{post}</body></html>"
+    assert _embeds(html) == {"youtube:tcei_3khiiw": "embed"}
+
+
+def test_without_the_posts_element_a_builders_other_video_widget_stays_the_sites() -> None:
+    # Lemonlight's and MyConsultingOffer's promo videos: Elementor widgets on pages that mark no post element.
+    column = _elementor_column(VIDEO_WIDGET, ("text-editor", PROSE * 4, ""))
+    page = f"<div class='elementor elementor-location-single'><section><h1>Pricing</h1>{column}</section></div>"
+    assert _embeds(f"<html><body>{page}</body></html>") == {}
