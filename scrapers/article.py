@@ -169,6 +169,22 @@ def own_videos(doc: ParsedDocument) -> frozenset[str]:
     return frozenset(addresses)
 
 
+def video_objects(doc: ParsedDocument) -> list[str]:
+    """The addresses of the videos the page's JSON-LD describes as entities of their own (a top-level or
+    ``@graph`` ``VideoObject``, not another entity's ``video``), in the page's order: a recipe page listing
+    the technique videos its steps use, one ``VideoObject`` each."""
+    addresses: list[str] = []
+    for obj in _jsonld_objects(doc, "VideoObject"):
+        if "videoobject" not in _types(obj):
+            continue
+        for key in _VIDEO_ADDRESS_KEYS:
+            value = obj.get(key)
+            if isinstance(value, str) and value.strip():
+                addresses.append(value.strip())
+                break
+    return addresses
+
+
 def _types(obj: dict[str, Any]) -> set[str]:
     value = obj.get("@type")
     values = value if isinstance(value, list) else [value]

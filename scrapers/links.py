@@ -20,7 +20,7 @@ from typing import TypeGuard
 from bs4 import Tag
 from bs4.element import NavigableString, PageElement
 
-from .article import own_videos
+from .article import own_videos, video_objects
 from .document import (
     ASIDE,
     BOILERPLATE,
@@ -1176,9 +1176,13 @@ def scan_declared(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
 
 
+_LISTED_VIDEO_OBJECTS = 2
+
+
 def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node | None, str, PostRef]]:
     """The video host's videos a page declares it plays, in order: its ``og:video`` and ``twitter:player``
-    meta tags (with the tag), then the ``video`` of the entity its JSON-LD describes (no tag)."""
+    meta tags (with the tag), then the ``video`` of the entity its JSON-LD describes and the ``VideoObject``
+    entities it lists on their own when there are several (no tag)."""
     addresses: list[tuple[Node | None, str]] = []
     for node in doc.nodes_by_tag.get("meta", ()):
         name = node.tag.get("property") or node.tag.get("name")
@@ -1186,6 +1190,11 @@ def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node 
         if isinstance(name, str) and name.lower() in _DECLARING_META and isinstance(content, str):
             addresses.append((node, doc.absolute(content.strip())))
     addresses.extend((None, address) for address in sorted(own_videos(doc)))
+    # One VideoObject of its own is what a site-wide player declares on every story (National World's
+    # filler programme); several are a list the page shows (a recipe's technique videos).
+    objects = video_objects(doc)
+    if len(set(objects)) >= _LISTED_VIDEO_OBJECTS:
+        addresses.extend((None, address) for address in objects)
     for declaring, address in addresses:
         ref = router.ref(address) if router.claims(address) else None
         if ref is not None and ref.kind == "video" and ref.platform in _VIDEO_HOSTS:

@@ -42,7 +42,6 @@ def test_a_players_own_class_words_still_name_it() -> None:
     assert _embeds(_page(card)) == {"youtube:dQw4w9WgXcQ": "placeholder"}
 
 
-
 def _elementor_column(*widgets: tuple[str, str, str]) -> str:
     inner = "".join(
         f"<div class='elementor-element elementor-widget elementor-widget-{kind}' data-settings='{settings}'>"
@@ -78,5 +77,44 @@ def test_a_page_builders_video_widget_is_the_posts_when_the_post_marks_its_eleme
 def test_without_the_posts_element_a_builders_other_video_widget_stays_the_sites() -> None:
     # Lemonlight's and MyConsultingOffer's promo videos: Elementor widgets on pages that mark no post element.
     column = _elementor_column(VIDEO_WIDGET, ("text-editor", PROSE * 4, ""))
-    page = f"<div class='elementor elementor-location-single'><section><h1>Pricing</h1>{column}</section></div>"
+    page = (
+        f"<div class='elementor elementor-location-single'><section><h1>Pricing</h1>{column}</section></div>"
+    )
     assert _embeds(f"<html><body>{page}</body></html>") == {}
+
+
+def _story(inner: str) -> str:
+    return f"<main><article><h1>Boeuf</h1>{inner}</article></main>"
+
+
+def _video_object(video_id: str, name: str) -> str:
+    return (
+        '<script type=\'application/ld+json\'>{"@context":"https://schema.org","@type":"VideoObject",'
+        f'"name":"{name}","embedUrl":"https://www.youtube.com/embed/{video_id}?iv_load_policy=3"}}</script>'
+    )
+
+
+def _technique(title: str) -> str:
+    return (
+        "<div class='Video_main_container'><div class='VideoThumbnail_container'><img src='/chef.png' alt=''>"
+        f"<p>{title}</p></div></div>"
+    )
+
+
+def test_a_pages_listed_video_objects_are_its_bare_video_controls() -> None:
+    # L'atelier des Chefs: each technique video of the recipe is a click-to-play box with no address; the
+    # ids are only in one JSON-LD VideoObject per video, in the same order.
+    head = _video_object("-M66tV_lF3I", "Ciseler des oignons") + _video_object("1GyYascUpDQ", "Saisir")
+    body = f"<h2>Les techniques</h2>{_technique('Ciseler')}{_technique('Saisir')}"
+    html = f"<html><head>{head}</head><body>{_story(PROSE + body + PROSE)}</body></html>"
+    assert _embeds(html) == {"youtube:-M66tV_lF3I": "placeholder", "youtube:1GyYascUpDQ": "placeholder"}
+
+
+def test_a_single_video_object_of_its_own_is_a_site_wide_players() -> None:
+    # National World declares its filler programme on every story, beside one generic player slot.
+    head = _video_object("x8pfa0lxxxx", "The Full English, episode 93").replace(
+        "https://www.youtube.com/embed/x8pfa0lxxxx", "https://www.dailymotion.com/embed/video/x8pfa0l"
+    )
+    body = "<div class='video-player'></div>"
+    html = f"<html><head>{head}</head><body>{_story(body + PROSE)}</body></html>"
+    assert _embeds(html) == {}
