@@ -835,9 +835,11 @@ _ADDRESS_STARTS = ("http://", "https://", "//")
 _PARAM_URL_NAMES = frozenset({"movie", "src", "data", "url", "filename", "file"})
 
 
-# Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so).
+# Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so). A
+# "video" attribute holds either a bare id or the player's URL (Continente's play button, data-video=
+# "https://www.youtube.com/embed/…"): read as a URL, a bare id resolves to a page path no platform claims.
 _URL_ENDINGS = ("src", "url", "href")
-_URL_WORDS = frozenset({"permalink", "link", "source"})
+_URL_WORDS = frozenset({"permalink", "link", "source", "video"})
 _ATTRIBUTE_WORD = re.compile(r"[-_:]+")
 
 

@@ -118,3 +118,13 @@ def test_a_single_video_object_of_its_own_is_a_site_wide_players() -> None:
     body = "<div class='video-player'></div>"
     html = f"<html><head>{head}</head><body>{_story(body + PROSE)}</body></html>"
     assert _embeds(html) == {}
+
+
+def test_a_play_buttons_video_attribute_holding_a_url_is_read_as_one() -> None:
+    # Continente's recipe header: <button class="btn-play openModalButton" data-video="https://www.youtube.com/
+    # embed/…"> over the hero picture opens a modal that a script fills with the player.
+    button = (
+        "<button class='btn-play--red openModalButton' data-video='https://www.youtube.com/embed/IrcBsAS8a4o'"
+        " data-modal='videoModal148483'>Play</button>"
+    )
+    assert _embeds(_page(button)) == {"youtube:IrcBsAS8a4o": "placeholder"}
