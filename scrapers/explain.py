@@ -35,6 +35,7 @@ from .links import (
     _is_share,
     _state_body,
     _typed_refs,
+    chrome_modals,
     declared_videos,
     discussion_pointer,
     raw_carriers,
@@ -132,6 +133,7 @@ class _Page:
     doc: ParsedDocument
     publisher: set[str]
     rails: frozenset[int]
+    modals: set[int]
 
 
 def _reason(
@@ -161,6 +163,11 @@ def _reason(
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
+    if position in page.modals:
+        return (
+            "inside a pop-up dialog (a modal) that only page chrome opens (a banner, a menu, the footer): "
+            "what it plays stands where its openers stand, not where the template writes it"
+        )
     if position in page.rails:
         return (
             "one of several videos (players, or links with thumbnails) in a block with hardly any text of "
@@ -204,6 +211,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         doc,
         {handle.lower() for handle in extraction.article.publisher_handles},
         video_rails(doc, _router(modules)),
+        chrome_modals(doc, _router(modules)),
     )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()

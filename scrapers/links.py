@@ -42,6 +42,7 @@ from .document import (
     without_taxonomy,
     writes_loose_text,
     writes_running_text,
+    zone_of,
 )
 from .records import Found, Post, PostRef
 from .state import state_strings
@@ -499,7 +500,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
     players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in _VIDEO_HOSTS)
     if len(players) < _RAIL_PLAYERS:
-        return frozenset(_link_rails(doc, router) | feed_grids(doc, router))
+        return frozenset(_link_rails(doc, router) | feed_grids(doc, router) | chrome_modals(doc, router))
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
     in_content: set[int] = set()  # holders of a player the page's content zone holds
@@ -530,7 +531,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             continue
         if len(holder.get_text(" ", strip=True)) <= _RAIL_TEXT_PER_PLAYER * len(positions):
             rails |= positions
-    return frozenset(rails | _link_rails(doc, router) | feed_grids(doc, router))
+    return frozenset(rails | _link_rails(doc, router) | feed_grids(doc, router) | chrome_modals(doc, router))
 
 
 def _holds_prose(element: Tag) -> bool:
@@ -589,6 +590,61 @@ def _unlinked_text(holder: Tag) -> int:
     """How much text ``holder`` writes outside its links: a rail's or a feed's is little more than titles."""
     linked = sum(len(anchor.get_text(" ", strip=True)) for anchor in holder.find_all("a"))
     return len(holder.get_text(" ", strip=True)) - linked
+
+
+# Class words of a dialog a script opens over the page, and the attributes in which its openers name it.
+_MODAL_WORDS = frozenset({"modal", "lightbox", "popup"})
+_OPENER_ATTRIBUTES = (
+    "href",
+    "data-target",
+    "data-bs-target",
+    "data-izimodal-open",
+    "data-modal",
+    "data-open",
+    "data-popup",
+    "aria-controls",
+)
+
+
+def chrome_modals(doc: ParsedDocument, router: Router) -> set[int]:
+    """The positions of the platform URLs inside a modal dialog that only page chrome opens. A modal is
+    written wherever the template puts it (The Media Line's donation video after the related stories,
+    inside the content column) but shown over the page from its openers: what it plays stands where they
+    stand. A modal no element names keeps the place it is written in."""
+    modals: dict[str, Tag] = {}
+    for value, nodes in doc.nodes_by_class.items():
+        if _MODAL_WORDS.isdisjoint(_CLASS_SPLIT.split(value.lower())):
+            continue
+        for node in nodes:
+            ident = node.tag.get("id")
+            if isinstance(ident, str) and ident.strip():
+                modals[ident.strip()] = node.tag
+    if not modals or doc.soup is None:
+        return set()  # most pages have no modal with an id: nothing else is read
+    inside: dict[str, set[int]] = {}
+    for ref_url in doc.urls:
+        if not router.claims(ref_url.url):
+            continue
+        for parent in ref_url.node.tag.parents:
+            ident = parent.get("id")
+            if isinstance(ident, str) and modals.get(ident.strip()) is parent:
+                inside.setdefault(ident.strip(), set()).add(ref_url.node.position)
+                break
+    dropped: set[int] = set()
+    for ident, positions in inside.items():
+        names = {ident, "#" + ident}
+        openers = [tag for tag in doc.soup.find_all(True) if _names_any(tag, names)]
+        if openers and all(zone_of(opener, doc.forced)[0] in (BOILERPLATE, ASIDE) for opener in openers):
+            dropped |= positions
+    return dropped
+
+
+def _names_any(tag: Tag, names: set[str]) -> bool:
+    for attribute in _OPENER_ATTRIBUTES:
+        value = tag.get(attribute)
+        if isinstance(value, str) and value.strip() in names:
+            return True
+    return False
 
 
 def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:

@@ -10,6 +10,7 @@ platform's name among them does not make the card an embed."""
 from __future__ import annotations
 
 from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
 
 PROSE = (
     "<p>" + "The council met on Monday and the opposition walked out before the vote was taken. " * 2 + "</p>"
@@ -128,3 +129,36 @@ def test_a_play_buttons_video_attribute_holding_a_url_is_read_as_one() -> None:
         " data-modal='videoModal148483'>Play</button>"
     )
     assert _embeds(_page(button)) == {"youtube:IrcBsAS8a4o": "placeholder"}
+
+
+def _modal(ident: str) -> str:
+    return (
+        f"<div id='{ident}' class='iziModal mdl-modal mdl-modal-video'><div class='iziModal-content'>"
+        "<iframe id='donate-video' src='https://www.youtube.com/embed/Dg6STNnsGDI?enablejsapi=1'></iframe>"
+        "</div></div>"
+    )
+
+
+def test_a_modal_only_a_banner_opens_is_not_the_articles() -> None:
+    # The Media Line: the donation call-to-action's video, written inside the content column after the story.
+    banner = (
+        "<div class='donate-banner'><p>Invest in trusted news.</p>"
+        "<a href='#mdl-donate-modal'>Donate. Click video to see</a></div>"
+    )
+    html = (
+        "<html><body><div id='primary' class='main-content'><article><h1>Vote</h1>"
+        f"{PROSE}{PROSE}</article>{banner}{_modal('mdl-donate-modal')}</div></body></html>"
+    )
+    assert _embeds(html) == {}
+    doc = scrapers.parse_html(html.encode(), "https://news.example/2024/story/")
+    (video,) = [c for c in explain(doc) if c.post_id == "youtube:Dg6STNnsGDI"]
+    assert video.decision == "dropped" and "pop-up dialog" in video.reason
+
+
+def test_a_modal_the_story_opens_is_the_storys() -> None:
+    opener = "<p><a href='#clip-modal'>Watch the clip</a> of the walkout.</p>"
+    html = (
+        "<html><body><div id='primary' class='main-content'><article><h1>Vote</h1>"
+        f"{PROSE}{opener}{PROSE}</article>{_modal('clip-modal')}</div></body></html>"
+    )
+    assert _embeds(html) == {"youtube:Dg6STNnsGDI": "iframe"}
