@@ -634,10 +634,11 @@ def _value_verdict(value: str) -> int | None:
     ):
         # "blogItemSidebarContent", "post-sidebar-content": the content of a sidebar is the sidebar's.
         return _WEAK_CHROME if words & _SIDE_COLUMN_WORDS else _STRONG_CONTENT
-    if words & _EMBED_WORDS and not words & _FEED_WORDS:
+    if words & _EMBED_WORDS:
         # "youtube_channel", "instagram-feed", "twitter-timeline": a platform's name on a widget of an
-        # account's posts, not on one post's embed.
-        return _EMBED
+        # account's posts, not on one post's embed: a widget beside the text (SB Nation's "SB Nation on
+        # YouTube" pane in its right column).
+        return _WEAK_CHROME if words & _FEED_WORDS else _EMBED
     if words & _WEAK_CHROME_WORDS or any(word.endswith(_WIDGET_SUFFIXES) for word in words):
         # WordPress's text widget is "textwidget", one word.
         return _WEAK_CHROME
