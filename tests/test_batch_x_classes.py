@@ -168,8 +168,8 @@ def test_a_platform_named_account_widget_is_beside_the_text() -> None:
     # The audit of unlabelled Dragnet pages: SB Nation's "SB Nation on YouTube" pane in its right column,
     # div.pane.youtube_channel holding the channel's latest video as a player.
     pane = (
-        "<div id='right_column' class='col-side right-col'><div class='pane youtube_channel'><h3>On YouTube</h3>"
-        "<iframe class='yt-player' src='http://www.youtube.com/embed/MSTSh5HUK7w'></iframe></div></div>"
+        "<div id='right_column' class='col-side right-col'><div class='pane youtube_channel'>"
+        "<h3>On YouTube</h3><iframe class='yt-player' src='http://www.youtube.com/embed/MSTSh5HUK7w'></iframe></div></div>"
     )
     html = (
         "<html><body><div id='left_column'><div class='entry-body'><h1>Vote</h1>"
