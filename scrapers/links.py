@@ -1025,7 +1025,10 @@ def raw_urls(node: Node) -> Iterator[str]:
     """The URLs written inside a raw carrier's text (JSON-escaped slashes and HTML entities undone), as
     written; resolve them with ``ParsedDocument.absolute``."""
     text = _raw_text(node)
-    if not text or "//" not in text:
+    if not text or ("//" not in text and not ("\\/\\/" in text and _code(node.tag))):
+        # No URL. A script's code may write one only with JSON-escaped slashes (Gawker's player set up in a
+        # paragraph: newVideoPlayer({"player":"http:\/\/www.youtube.com\/v\/…"})); a JSON blob that does
+        # is page data, read by the state scanners.
         return
     if "\\/" in text:
         text = text.replace("\\/", "/")  # JSON-escaped slashes
@@ -1033,6 +1036,12 @@ def raw_urls(node: Node) -> Iterator[str]:
         text = html.unescape(text)
     for match in _RAW_URL.finditer(text):
         yield match.group(0)
+
+
+def _code(tag: Tag) -> bool:
+    """Whether ``tag`` is a script of code (no type, or a JavaScript one), not a block of data."""
+    kind = tag.get("type")
+    return tag.name == "script" and (not isinstance(kind, str) or "javascript" in kind.lower() or kind == "")
 
 
 def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:

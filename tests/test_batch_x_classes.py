@@ -176,3 +176,22 @@ def test_a_platform_named_account_widget_is_beside_the_text() -> None:
         f"{PROSE}{PROSE}</div></div>{pane}</body></html>"
     )
     assert _embeds(html) == {}
+
+
+def test_a_player_set_up_in_a_paragraph_with_escaped_slashes_is_the_storys() -> None:
+    # The audit of unlabelled Dragnet pages: Gawker's player, written only as JSON in a script's code inside
+    # a paragraph of the post, every slash of its URL escaped.
+    player = (
+        '<p><!-- videoId: E4Qls1rAfYs --><script type=\'text/javascript\'>newVideoPlayer({"type":"video",'
+        '"player":"http:\\/\\/www.youtube.com\\/v\\/E4Qls1rAfYs&hl=en&fs=1","source":"youtube"});</script></p>'
+    )
+    assert _embeds(_page(player)) == {"youtube:E4Qls1rAfYs": "script"}
+
+
+def test_a_json_blob_in_the_body_with_escaped_slashes_is_still_data() -> None:
+    # Pressure Luck Cooking's recipe card data (ld+json) and BuzzFeed's config: page data, not a player.
+    blob = (
+        "<div class='recipe-card'><script type='application/ld+json'>{\"description\":\"See the video here: "
+        'https:\\/\\/youtu.be\\/HtHQGKgCETg"}</script></div>'
+    )
+    assert _embeds(_page(blob)) == {}
