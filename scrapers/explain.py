@@ -38,6 +38,7 @@ from .links import (
     chrome_modals,
     declared_videos,
     discussion_pointer,
+    feed_grids,
     raw_carriers,
     raw_urls,
     state_links,
@@ -134,6 +135,7 @@ class _Page:
     publisher: set[str]
     rails: frozenset[int]
     modals: set[int]
+    feeds: set[int]
 
 
 def _reason(
@@ -167,6 +169,11 @@ def _reason(
         return (
             "inside a pop-up dialog (a modal) that only page chrome opens (a banner, a menu, the footer): "
             "what it plays stands where its openers stand, not where the template writes it"
+        )
+    if position in page.feeds:
+        return (
+            "one of an account's posts listed with that account's profile link (its follow button) and "
+            "hardly any text besides: the account's feed widget, not a citation"
         )
     if position in page.rails:
         return (
@@ -212,6 +219,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         {handle.lower() for handle in extraction.article.publisher_handles},
         video_rails(doc, _router(modules)),
         chrome_modals(doc, _router(modules)),
+        feed_grids(doc, _router(modules)),
     )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()

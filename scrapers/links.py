@@ -666,8 +666,9 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
             profiles.append((node, ref.platform))
         elif node.tag.find(_PICTURES) is not None and len(node.tag.get_text(strip=True)) <= _THUMBNAIL_TEXT:
             thumbnails.append((node, ref.platform, ref.id))
+    grids = _own_feeds(doc, router)
     if len(thumbnails) < _RAIL_PLAYERS or not profiles:
-        return set()
+        return grids
     held: dict[tuple[int, str], dict[str, int]] = {}
     holders: dict[int, Tag] = {}
     for node, platform, post in thumbnails:
@@ -678,7 +679,6 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
             held.setdefault((id(element), platform), {})[post] = node.position
             holders[id(element)] = element
             element = element.parent
-    grids: set[int] = set()
     for (key, platform), posts in held.items():
         if len(posts) < _RAIL_PLAYERS or set(posts.values()) <= grids:
             continue
@@ -690,6 +690,54 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
         if follows and own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
             grids |= set(posts.values())
     return grids
+
+
+# An account's latest posts listed beside its own profile link: two make a list.
+_FEED_POSTS = 2
+
+
+def _own_feeds(doc: ParsedDocument, router: Router) -> set[int]:
+    """The positions of the links in an account's own feed: a block (within four levels of each link)
+    holding two or more links to posts whose URLs name one account, a link to that account's profile, and
+    hardly any text outside its links (queness.com's footer box listing its last two tweets above "Follow
+    me"). Posts an article cites come with its text around them."""
+    posts: list[tuple[Node, str, str]] = []  # (node, account, post id)
+    profiles: dict[str, list[Node]] = {}
+    for ref_url in doc.urls:
+        node = ref_url.node
+        if node.zone == BOILERPLATE or node.tag.name != "a" or not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is None or not ref.handle:
+            continue
+        account = f"{ref.platform}:{ref.handle.lower()}"
+        if ref.kind == "account":
+            profiles.setdefault(account, []).append(node)
+        else:
+            posts.append((node, account, ref.id))
+    if len(posts) < _FEED_POSTS or not profiles:
+        return set()
+    held: dict[tuple[int, str], dict[str, int]] = {}
+    holders: dict[int, Tag] = {}
+    for node, account, post in posts:
+        if account not in profiles:
+            continue
+        element = node.tag.parent
+        for _ in range(_RAIL_DEPTH):
+            if element is None or element.name in ("body", "html"):
+                break
+            held.setdefault((id(element), account), {})[post] = node.position
+            holders[id(element)] = element
+            element = element.parent
+    feeds: set[int] = set()
+    for (key, account), listed in held.items():
+        if len(listed) < _FEED_POSTS or set(listed.values()) <= feeds:
+            continue
+        holder = holders[key]
+        follows = any(any(up is holder for up in node.tag.parents) for node in profiles[account])
+        if follows and _unlinked_text(holder) <= _LINK_RAIL_TEXT_PER_VIDEO * len(listed):
+            feeds |= set(listed.values())
+    return feeds
 
 
 _PICTURES = ("img", "picture", "svg")

@@ -195,3 +195,28 @@ def test_a_json_blob_in_the_body_with_escaped_slashes_is_still_data() -> None:
         'https:\\/\\/youtu.be\\/HtHQGKgCETg"}</script></div>'
     )
     assert _embeds(_page(blob)) == {}
+
+
+def test_an_accounts_last_posts_beside_its_follow_link_are_its_feed() -> None:
+    # queness.com's footer box (div.qfooter, one word): the blog's last two tweets above "Follow me".
+    box = (
+        "<div class='qfooter'><div class='twitter'><h3>Twitter</h3><ul id='twitter'>"
+        "<li><a href='http://twitter.com/quenesswebblog/statuses/16217813958'>10 Awesome HTML5 demos</a>... "
+        "<span>9 hours ago</span></li><li><a href='http://twitter.com/quenesswebblog/statuses/16137127653'>"
+        "Best Resources for CSS3</a>... <span>1 day ago</span></li>"
+        "<li><a href='http://www.twitter.com/quenesswebblog'>Follow me</a></li></ul></div></div>"
+    )
+    html = f"<html><body><div id='wrap'><h2>Demos</h2>{PROSE}{PROSE}{PROSE}</div>{box}</body></html>"
+    assert _embeds(html) == {}
+    doc = scrapers.parse_html(html.encode(), "https://news.example/2024/story/")
+    reasons = {c.post_id: c.reason for c in explain(doc) if c.decision == "dropped"}
+    assert "feed widget" in reasons["twitter:16217813958"]
+
+
+def test_an_accounts_posts_the_text_cites_beside_its_profile_stay_cited() -> None:
+    cited = (
+        "<p>The mayor, <a href='https://twitter.com/mayor'>@mayor</a>, wrote first that the vote was off "
+        "(<a href='https://twitter.com/mayor/status/1807756970734113149'>here</a>) and an hour later that it "
+        "was on again (<a href='https://twitter.com/mayor/status/1807756048868024522'>here</a>).</p>"
+    )
+    assert set(_embeds(_page(cited))) == {"twitter:1807756970734113149", "twitter:1807756048868024522"}
