@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -1368,6 +1369,41 @@ def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, Pos
                 continue
             yield node, ref
             break
+    yield from _json_placeholders(doc, router)
+
+
+# The keys under which a placeholder's own little JSON block names its post, and how long such a block is at
+# most (a player's settings, not a page's state).
+_JSON_ID_KEYS = ("videoId", "video_id", "videoID", "mediaId", "postId", "id")
+_JSON_BLOCK_CHARS = 2000
+
+
+def _json_placeholders(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, PostRef]]:
+    """Placeholders whose class names the platform and whose post id is in a small JSON block of their own
+    (Xataka's ``div.js-dailymotion > script[type=application/json] {"videoId": "x8rlmx8"}``), with the
+    post, sighted at the block."""
+    for node in doc.tagged("script"):
+        kind = node.tag.get("type")
+        parent = node.tag.parent
+        if node.zone == BOILERPLATE or parent is None or not isinstance(kind, str) or "json" not in kind:
+            continue
+        template = _class_template(parent)
+        text = node.tag.string
+        if template is None or text is None or len(text) > _JSON_BLOCK_CHARS:
+            continue
+        try:
+            settings = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(settings, dict):
+            continue
+        for key in _JSON_ID_KEYS:
+            value = settings.get(key)
+            if isinstance(value, str) and BARE_ID.match(value.strip()):
+                ref = router.ref(template.format(value.strip()))
+                if ref is not None and ref.kind != "account":
+                    yield node, ref
+                break
 
 
 # A publisher's proxy frame names the post only in its element id: Kinja (Deadspin, Gizmodo, The Root…)

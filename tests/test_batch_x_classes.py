@@ -220,3 +220,19 @@ def test_an_accounts_posts_the_text_cites_beside_its_profile_stay_cited() -> Non
         "was on again (<a href='https://twitter.com/mayor/status/1807756048868024522'>here</a>).</p>"
     )
     assert set(_embeds(_page(cited))) == {"twitter:1807756970734113149", "twitter:1807756048868024522"}
+
+
+def _asset(classes: str) -> str:
+    return (
+        f"<div class='article-asset-video'><div class='{classes}'><script type='application/json'>"
+        '{"videoId":"x8rlmx8","autoplay":false,"title":"Top 14 coches"}</script></div></div>'
+    )
+
+
+def test_a_placeholders_own_json_block_names_its_post() -> None:
+    # Xataka (Webedia): the player's settings in a small JSON block in div.js-dailymotion, no URL anywhere.
+    assert _embeds(_page(_asset("js-dailymotion"))) == {"dailymotion:x8rlmx8": "placeholder"}
+
+
+def test_a_json_block_under_no_platforms_name_names_nothing() -> None:
+    assert _embeds(_page(_asset("js-player"))) == {}
