@@ -193,6 +193,9 @@ _STRONG_CHROME_WORDS = frozenset(
 # Shown to nobody: a CMS's condition hid the block (Webflow's "w-condition-invisible", Bootstrap's
 # "invisible"). Strong chrome that not even the prose rule sets aside.
 _HIDDEN_WORDS = frozenset({"invisible"})
+# Elementor's "elementor-invisible" is the starting state of an entrance animation that its script runs as
+# the element scrolls into view (theppk.com's whole post column): shown to every reader.
+_ANIMATED_WORDS = frozenset({"elementor"})
 _WEAK_CHROME_WORDS = frozenset(
     {
         "sidebar",
@@ -609,7 +612,7 @@ def _value_verdict(value: str) -> int | None:
     if value.startswith(("js-", "js_")):
         return None  # a script's hook ("js-article-pager" on the whole story) names behaviour, not a place
     words = _words(value)
-    if words & _HIDDEN_WORDS:
+    if words & _HIDDEN_WORDS and not words & _ANIMATED_WORDS:
         return _STRONG_CHROME
     if (
         "footer" in words
@@ -1069,7 +1072,10 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         size = len(block.text) if block is not None and block.node is node else nested.get(id(node.tag), 0)
         if size < _PROSE_PARAGRAPH:
             continue
-        total += size
+        if node.zone != BOILERPLATE or not _in_discussion(node.tag):
+            # Readers' comments are not the page's prose to share out: under a recipe (rutgerbakt.nl) they
+            # may hold more than the recipe's text does.
+            total += size
         sizes[id(node.tag)] = size
         parent = node.tag.parent
         if parent is None:
@@ -1294,6 +1300,15 @@ def _holds_story(element: Tag) -> bool:
 
 _LIST_TAGS = ("dl", "ol", "ul")
 _LIST_ITEM_TAGS = ("dd", "dt", "li")
+
+
+def _in_discussion(tag: Tag) -> bool:
+    """Whether an element around ``tag`` names a discussion (readers' comments)."""
+    return any(
+        _names_discussion(element)
+        for element in tag.parents
+        if element.name not in ("body", "html", "[document]")
+    )
 
 
 def _names_discussion(element: Tag) -> bool:

@@ -236,3 +236,36 @@ def test_a_placeholders_own_json_block_names_its_post() -> None:
 
 def test_a_json_block_under_no_platforms_name_names_nothing() -> None:
     assert _embeds(_page(_asset("js-player"))) == {}
+
+
+def test_an_elementor_entrance_animations_start_state_is_not_hidden() -> None:
+    # theppk.com: the whole post column starts "elementor-invisible" until its fade-in runs as it scrolls in.
+    column = (
+        "<div class='elementor-column elementor-col-50 elementor-invisible'><div class='elementor-widget-wrap'>"
+        "<div class='elementor-widget elementor-widget-theme-post-content post-content'>"
+        f"{PROSE}<p>Her post: <a href='https://www.instagram.com/p/C1abcDEFghi/'>on Instagram</a>.</p>{PROSE}"
+        "</div></div></div>"
+    )
+    assert _embeds(f"<html><body><h1>Cupcakes</h1>{column}</body></html>") == {
+        "instagram:C1abcDEFghi": "link"
+    }
+    # Webflow's conditional visibility still hides.
+    hidden = column.replace("elementor-invisible", "w-condition-invisible")
+    assert _embeds(f"<html><body><h1>Cupcakes</h1>{hidden}</body></html>") == {}
+
+
+def test_readers_comments_do_not_outweigh_the_recipe_in_the_prose_share() -> None:
+    # rutgerbakt.nl: the recipe's section is named "content-desktop-sidebar" (weak chrome) and its readers'
+    # comments hold more prose than the recipe: the recipe's section is still the page's body.
+    comment = (
+        "<div class='cd-com-comments__item'><div class='cd-com-comments__message'><p>"
+        + "Heerlijk recept, ik heb hem gisteren gemaakt en iedereen was er dol op, dank je wel! " * 3
+        + "</p></div></div>"
+    )
+    recipe = (
+        f"<section class='rack-lay-grid__content content-desktop-sidebar'><h1>Arretjescake</h1>{PROSE}"
+        "<p>Watch <a href='https://www.youtube.com/watch?v=dQw4w9WgXcQ'>the video</a> first.</p>"
+        f"{PROSE * 3}</section>"
+    )
+    html = f"<html><body>{recipe}<div class='cd-com-comments'>{comment * 12}</div></body></html>"
+    assert _embeds(html) == {"youtube:dQw4w9WgXcQ": "link"}
