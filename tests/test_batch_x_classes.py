@@ -242,7 +242,8 @@ def test_an_elementor_entrance_animations_start_state_is_not_hidden() -> None:
     # theppk.com: the whole post column starts "elementor-invisible" until its fade-in runs as it scrolls in.
     column = (
         "<div class='elementor-column elementor-col-50 elementor-invisible'>"
-        "<div class='elementor-widget-wrap'><div class='elementor-widget elementor-widget-theme-post-content post-content'>"
+        "<div class='elementor-widget-wrap'>"
+        "<div class='elementor-widget elementor-widget-theme-post-content post-content'>"
         f"{PROSE}<p>Her post: <a href='https://www.instagram.com/p/C1abcDEFghi/'>on Instagram</a>.</p>{PROSE}"
         "</div></div></div>"
     )
