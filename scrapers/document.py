@@ -2049,7 +2049,21 @@ def _in_text_widget(tag: Tag, box: Tag) -> bool:
     # Identity, not ``in``: bs4 compares tags by their markup, which would walk whole subtrees.
     if paragraph is None or not _is_prose(paragraph) or not any(up is box for up in paragraph.parents):
         return False
-    return _holds_paragraphs(paragraph.parent)
+    # An editor's bare wrapper around the one paragraph stands where the paragraph would (a <div><p>…</p>
+    # </div> among the widget's paragraphs).
+    current: Tag = paragraph
+    holder = paragraph.parent
+    for _ in range(_SOLE_WRAPPERS):
+        if holder is None or holder is box:
+            break
+        children = holder.find_all(True, recursive=False)
+        if len(children) != 1 or children[0] is not current:
+            break
+        current, holder = holder, holder.parent
+    return _holds_paragraphs(holder)
+
+
+_SOLE_WRAPPERS = 2
 
 
 _WRAPPER_EMBED_WORDS = _EMBED_WORDS | {"iframe", "player", "media"}

@@ -270,3 +270,14 @@ def test_readers_comments_do_not_outweigh_the_recipe_in_the_prose_share() -> Non
     )
     html = f"<html><body>{recipe}<div class='cd-com-comments'>{comment * 12}</div></body></html>"
     assert _embeds(html) == {"youtube:dQw4w9WgXcQ": "link"}
+
+
+def test_a_bare_wrapper_around_one_paragraph_in_a_text_widget_stands_where_the_paragraph_would() -> None:
+    # IEEE Spectrum's in-story box (div.rebellt-item.ieee-sidebar-left, weak chrome by its words, within the
+    # body's text): a bare URL in a paragraph an editor wrapped in a <div> of its own.
+    box = (
+        f"<div class='rebellt-item ieee-sidebar-left col1'>{PROSE}"
+        "<div><p>Posted on Instagram: https://www.instagram.com/p/C1abcDEFghi/</p></div>"
+        f"{PROSE}{PROSE}</div>"
+    )
+    assert _embeds(_page(box)) == {"instagram:C1abcDEFghi": "link"}

@@ -319,7 +319,7 @@ NOT_THE_ARTICLE = {
     "accountancyage-n1.html": "a reader's comment (div.visitors_comment_block 'US GAAP & IFRS')",
     "theregister-q1.html": "a reader's comment in the forum under the story (div#in_article_forums)",
     "dhnet-s2.html": "an ad box's disclaimer (div#promoBox); its lines, a cinema partner box's (div#cinebel)",
-    "vegan-pratique-x3.html": "the recipe categories box of an Elementor sidebar widget (elementor-widget-sidebar)",
+    "vegan-pratique-x3.html": "the recipe categories box of an Elementor sidebar widget",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
