@@ -1333,8 +1333,8 @@ def _as_body(prose: Tag) -> dict[int, int]:
 def _post_around(body: Tag) -> Tag:
     """The post's own element around the prose body, when a CMS marks one (a post_class list: ``hentry``,
     ``type-post``), else the prose body. A page builder (Elementor) lays one post out as sections and
-    columns of widgets: the prose rule finds the densest column (the instructions, a text editor widget),
-    and the recipe's video widget two columns over is the post's as much as the text is."""
+    columns of widgets: the prose rule finds the densest widget (the instructions, a text editor), and the
+    recipe's video widget beside it is the post's as much as the text is."""
     for element in body.parents:
         if element.name in ("body", "html", "[document]"):
             break
