@@ -670,16 +670,7 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
     grids = _own_feeds(doc, router)
     if len(thumbnails) < _RAIL_PLAYERS or not profiles:
         return grids
-    held: dict[tuple[int, str], dict[str, int]] = {}
-    holders: dict[int, Tag] = {}
-    for node, platform, post in thumbnails:
-        element = node.tag.parent
-        for _ in range(_RAIL_DEPTH):
-            if element is None or element.name in ("body", "html"):
-                break
-            held.setdefault((id(element), platform), {})[post] = node.position
-            holders[id(element)] = element
-            element = element.parent
+    held, holders = _held_within_rail_depth(thumbnails)
     for (key, platform), posts in held.items():
         if len(posts) < _RAIL_PLAYERS or set(posts.values()) <= grids:
             continue
@@ -718,18 +709,7 @@ def _own_feeds(doc: ParsedDocument, router: Router) -> set[int]:
             posts.append((node, account, ref.id))
     if len(posts) < _FEED_POSTS or not profiles:
         return set()
-    held: dict[tuple[int, str], dict[str, int]] = {}
-    holders: dict[int, Tag] = {}
-    for node, account, post in posts:
-        if account not in profiles:
-            continue
-        element = node.tag.parent
-        for _ in range(_RAIL_DEPTH):
-            if element is None or element.name in ("body", "html"):
-                break
-            held.setdefault((id(element), account), {})[post] = node.position
-            holders[id(element)] = element
-            element = element.parent
+    held, holders = _held_within_rail_depth([item for item in posts if item[1] in profiles])
     feeds: set[int] = set()
     for (key, account), listed in held.items():
         if len(listed) < _FEED_POSTS or set(listed.values()) <= feeds:
@@ -739,6 +719,25 @@ def _own_feeds(doc: ParsedDocument, router: Router) -> set[int]:
         if follows and _unlinked_text(holder) <= _LINK_RAIL_TEXT_PER_VIDEO * len(listed):
             feeds |= set(listed.values())
     return feeds
+
+
+def _held_within_rail_depth(
+    links: list[tuple[Node, str, str]],
+) -> tuple[dict[tuple[int, str], dict[str, int]], dict[int, Tag]]:
+    """For links given as (node, group, post id): the posts of each group that each element within rail
+    depth above them holds, by (``id()`` of the element, group), with each post's position; and the
+    elements by ``id()``."""
+    held: dict[tuple[int, str], dict[str, int]] = {}
+    holders: dict[int, Tag] = {}
+    for node, group, post in links:
+        element = node.tag.parent
+        for _ in range(_RAIL_DEPTH):
+            if element is None or element.name in ("body", "html"):
+                break
+            held.setdefault((id(element), group), {})[post] = node.position
+            holders[id(element)] = element
+            element = element.parent
+    return held, holders
 
 
 _PICTURES = ("img", "picture", "svg")
