@@ -392,6 +392,11 @@ def _own_video(record: dict[str, object]) -> str | None:
     return None
 
 
+def _under_rail(keys: Iterable[str]) -> bool:
+    """Whether a short key on the path down to a record names a rail of other pages' records."""
+    return any(len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys)
+
+
 def _video_block(record: dict[str, object]) -> bool:
     """Whether a record says it is a video block of a body (its type names a video: "VideoBlockRecord",
     "video_block", "videoEmbed")."""
@@ -623,14 +628,12 @@ def state_markup(doc: ParsedDocument, markers: tuple[str, ...]) -> Iterator[tupl
                         player = f'<iframe src="{html.escape(video, quote=True)}"></iframe>'
                         if identity and identity.verdict(value) is True:
                             yield player, node, True
-                        elif _video_block(value) and not any(
-                            len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys
-                        ):
+                        elif _video_block(value) and not _under_rail(keys):
                             # A block of a body typed as a video ("VideoBlockRecord" among DatoCMS's
                             # content blocks): the article's when the record above it names this page.
                             yield player, node, bool(identity) and bool(_verdict(records, identity))
                         continue
-                    if any(len(key) <= _KEY_WORDS and _RAIL_KEY.search(key) for key in keys):
+                    if _under_rail(keys):
                         continue
                 else:
                     markup = _decoded(value)
