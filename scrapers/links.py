@@ -654,20 +654,15 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
     profile on that platform (the "Follow on Instagram" button), and hardly any text besides (Smash
     Balloon's ``#sb_instagram`` grid that a food blog appends to every post, inside the post's own column).
     An article citing posts writes about them, or links them from its text."""
+    links = _links_outside_chrome(doc, router)
     thumbnails: list[tuple[Node, str, str]] = []
     profiles: list[tuple[Node, str]] = []
-    for ref_url in doc.urls:
-        node = ref_url.node
-        if node.zone == BOILERPLATE or node.tag.name != "a" or not router.claims(ref_url.url):
-            continue
-        ref = router.ref(ref_url.url)
-        if ref is None:
-            continue
+    for node, ref in links:
         if ref.kind == "account":
             profiles.append((node, ref.platform))
         elif node.tag.find(_PICTURES) is not None and len(node.tag.get_text(strip=True)) <= _THUMBNAIL_TEXT:
             thumbnails.append((node, ref.platform, ref.id))
-    grids = _own_feeds(doc, router)
+    grids = _own_feeds(links)
     if len(thumbnails) < _RAIL_PLAYERS or not profiles:
         return grids
     held, holders = _held_within_rail_depth(thumbnails)
@@ -688,19 +683,28 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
 _FEED_POSTS = 2
 
 
-def _own_feeds(doc: ParsedDocument, router: Router) -> set[int]:
+def _links_outside_chrome(doc: ParsedDocument, router: Router) -> list[tuple[Node, PostRef]]:
+    """The page's links (``<a>``) outside page chrome to what a platform claims, with what each names."""
+    links: list[tuple[Node, PostRef]] = []
+    for ref_url in doc.urls:
+        node = ref_url.node
+        if node.zone == BOILERPLATE or node.tag.name != "a" or not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is not None:
+            links.append((node, ref))
+    return links
+
+
+def _own_feeds(links: list[tuple[Node, PostRef]]) -> set[int]:
     """The positions of the links in an account's own feed: a block (within four levels of each link)
     holding two or more links to posts whose URLs name one account, a link to that account's profile, and
     hardly any text outside its links (queness.com's footer box listing its last two tweets above "Follow
     me"). Posts an article cites come with its text around them."""
     posts: list[tuple[Node, str, str]] = []  # (node, account, post id)
     profiles: dict[str, list[Node]] = {}
-    for ref_url in doc.urls:
-        node = ref_url.node
-        if node.zone == BOILERPLATE or node.tag.name != "a" or not router.claims(ref_url.url):
-            continue
-        ref = router.ref(ref_url.url)
-        if ref is None or not ref.handle:
+    for node, ref in links:
+        if not ref.handle:
             continue
         account = f"{ref.platform}:{ref.handle.lower()}"
         if ref.kind == "account":
