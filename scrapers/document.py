@@ -2054,10 +2054,7 @@ def _in_text_widget(tag: Tag, box: Tag) -> bool:
     current: Tag = paragraph
     holder = paragraph.parent
     for _ in range(_SOLE_WRAPPERS):
-        if holder is None or holder is box:
-            break
-        children = holder.find_all(True, recursive=False)
-        if len(children) != 1 or children[0] is not current:
+        if holder is None or holder is box or not _wraps_only(holder, current):
             break
         current, holder = holder, holder.parent
     return _holds_paragraphs(holder)
