@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
 __all__ = [
@@ -1625,9 +1625,12 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
 
 def _soup(text: str) -> BeautifulSoup:
     # An XHTML page opens with "<?xml": it is read as HTML on purpose (one forgiving parser for every page),
-    # so bs4's advice to use an XML parser is noise, not a problem of the page.
+    # so bs4's advice to use an XML parser is noise, not a problem of the page. A page that is one line of
+    # text ("https://x.com/a/status/1", "notes.html") makes bs4 suspect a path or URL passed by mistake: here
+    # it is the page's content, and the warning would reach a volunteer's terminal as a wall of advice.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         try:
             return BeautifulSoup(text, "lxml")
         except UnicodeEncodeError:

@@ -8,6 +8,7 @@ import gc
 import random
 import re
 import threading
+import warnings
 import weakref
 
 import pytest
@@ -116,6 +117,17 @@ def test_lone_surrogates_in_str_input() -> None:
     body = "<html><body><p>bad \udcff byte, \ud83d\ude00 pair https://t.me/baza/2</p></body></html>"
     assert block_texts(body) == ["bad \ufffd byte, \U0001f600 pair https://t.me/baza/2"]
     assert post_ids(body) == {"telegram:baza/2"}
+
+
+@pytest.mark.parametrize("body", ["https://x.com/someone/status/123", "notes.html", b"https://t.me/baza/1"])
+def test_one_line_page_raises_no_bs4_advice(body: str | bytes) -> None:
+    # bs4 takes a page that is one URL or file name for a caller's mistake and warns with a paragraph of
+    # advice, which a volunteer's terminal would show; for embedtrail it is the page's whole content.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = parse_html(body, URL)
+    assert [str(w.message)[:60] for w in caught] == []
+    assert doc.soup is not None
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
