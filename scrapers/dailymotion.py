@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import attribute, in_play, sighting
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
 
@@ -75,7 +75,7 @@ def _ref(native: str) -> PostRef:
 def post_ref(url: str) -> PostRef | None:
     """Map a Dailymotion URL to a video id (kind ``video``) or a channel (kind ``account``)."""
     parts = split(url)
-    if parts is None or parts.host not in HOSTS:
+    if parts is None or not owned_host(parts.host, HOSTS):
         return None
     path = parts.path
     if parts.host == "dai.ly":

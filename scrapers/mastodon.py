@@ -24,9 +24,13 @@ NAME = "mastodon"
 PROSE_NAMES = ("Mastodon",)
 # Recognised by URL shape on any host (see the module docstring).
 HOSTS = None
+# In the "/@user/<id>" form a status id is a snowflake of 16 or more digits (Mastodon 2.0, 2017, on): other
+# sites write that shape with short numbers, such as NewsBreak's channels ("newsbreak.com/@c/1599766" in a
+# publisher's "Follow us" line). "/users/<user>/statuses/<id>" and "/web/statuses/<id>" are Mastodon's own
+# paths and keep the older, shorter ids too.
 _STATUS = re.compile(
-    r"^/(?:web/)?(?:@(?P<user>[A-Za-z0-9_.-]+)(?:@[A-Za-z0-9_.-]+)?|users/(?P<user2>[A-Za-z0-9_.-]+)/statuses|statuses)"
-    r"/(?P<id>\d{6,20})(?:/embed)?/?$"
+    r"^/(?:web/)?(?:@(?P<user>[A-Za-z0-9_.-]+)(?:@[A-Za-z0-9_.-]+)?/(?P<id>\d{16,20})"
+    r"|(?:users/(?P<user2>[A-Za-z0-9_.-]+)/statuses|statuses)/(?P<id2>\d{6,20}))(?:/embed)?/?$"
 )
 # Hosts that use the "/@user/<digits>" shape for things that are not ActivityPub statuses.
 # Truth Social has Mastodon's shape but is its own platform (scrapers.truthsocial).
@@ -59,7 +63,7 @@ def post_ref(url: str) -> PostRef | None:
     if not match:
         return None
     user = match.group("user") or match.group("user2")
-    native = match.group("id")
+    native = match.group("id") or match.group("id2")
     return PostRef(NAME, f"{parts.host}/{native}", "post", status_url(parts.host, native, user), user)
 
 

@@ -16,7 +16,7 @@ from bs4 import Tag
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import anchor_ref, in_play, sighting
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
 
@@ -51,7 +51,7 @@ def post_url(native: str) -> str:
 def post_ref(url: str) -> PostRef | None:
     """Map a Reddit URL to a post id (kind ``post``) or a user (kind ``account``)."""
     parts = split(url)
-    if parts is None or parts.host not in HOSTS:
+    if parts is None or not owned_host(parts.host, HOSTS):
         return None
     if parts.host == "redd.it":
         match = _SHORT.match(parts.path)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import attribute, in_play, sighting
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
 
@@ -34,7 +34,7 @@ def post_url(code: str, user: str | None = None) -> str:
 def post_ref(url: str) -> PostRef | None:
     """Map a Threads URL to a shortcode (kind ``post``) or a profile (kind ``account``)."""
     parts = split(url)
-    if parts is None or parts.host not in HOSTS:
+    if parts is None or not owned_host(parts.host, HOSTS):
         return None
     match = _POST.match(parts.path)
     if match:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import attribute, in_play, sighting
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
 
@@ -37,7 +37,7 @@ def video_url(native: str, user: str | None = None) -> str:
 def post_ref(url: str) -> PostRef | None:
     """Map a TikTok URL to a video id (kind ``video``) or a profile (kind ``account``)."""
     parts = split(url)
-    if parts is None or parts.host not in HOSTS:
+    if parts is None or not owned_host(parts.host, HOSTS):
         return None
     match = _VIDEO.match(parts.path)
     if match:

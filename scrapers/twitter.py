@@ -20,7 +20,7 @@ from .document import BOILERPLATE, CHROME, Node, ParsedDocument, TextBlock
 from .records import Found, Post, PostRef, post_id, short_hash
 from .sightings import containers
 from .times import format_utc, parse_date, snowflake_time
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "scan_text", "status_url", "time_from_id"]
 
@@ -131,7 +131,7 @@ def post_ref(url: str) -> PostRef | None:
     if parts is None:
         return None
     host = parts.host
-    if host not in HOSTS and not host.startswith("nitter."):
+    if not owned_host(host, HOSTS) and not host.startswith("nitter."):
         return None
     if host in {"pic.twitter.com", "pic.x.com", "t.co"}:
         return None

@@ -26,6 +26,7 @@ __all__ = [
     "canonical_article_url",
     "host_matches",
     "is_player_url",
+    "owned_host",
     "quick_host",
     "split",
     "strip_tracking",
@@ -211,6 +212,19 @@ def host_matches(host: str, domains: frozenset[str] | tuple[str, ...]) -> bool:
             return True
         dot = host.find(".", dot + 1)
     return False
+
+
+# A language or country edition of a platform's site: de.twitter.com, pt-br.tiktok.com, fr.reddit.com. Old
+# tweets and threads were linked from them, and the path is the same as on the main host.
+_EDITION = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?\.")
+
+
+def owned_host(host: str, hosts: frozenset[str]) -> bool:
+    """Whether ``host`` is one of a platform's ``hosts`` or a language edition of one (de.twitter.com)."""
+    if host in hosts:
+        return True
+    edition = _EDITION.match(host)
+    return edition is not None and host[edition.end() :] in hosts
 
 
 _WAYBACK_PATH = re.compile(r"^/web/\d{1,14}[a-z_]*/(.+)$")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import attribute, in_play, sighting
-from .urls import split
+from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
 
@@ -74,7 +74,7 @@ def video_url(native: str, unlisted_hash: str | None = None) -> str:
 def post_ref(url: str) -> PostRef | None:
     """Map a Vimeo URL to a video id (kind ``video``) or a user (kind ``account``)."""
     parts = split(url)
-    if parts is None or parts.host not in HOSTS:
+    if parts is None or not owned_host(parts.host, HOSTS):
         return None
     path = parts.path
     # The Flash player embedded before 2013: <embed src="vimeo.com/moogaloop.swf?clip_id=47149346">.

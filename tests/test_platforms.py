@@ -40,6 +40,10 @@ URL_CASES = [
     ("https://twitter.com/jack/status/20", "twitter:20", "post"),
     ("https://x.com/jack/status/20?s=20&t=abc", "twitter:20", "post"),
     ("https://mobile.twitter.com/jack/status/20", "twitter:20", "post"),
+    # Language editions of a platform's site, linked from older pages (an audited blog's "Update" list).
+    ("https://de.twitter.com/tarzun/status/278489618192683009", "twitter:278489618192683009", "post"),
+    ("https://de.reddit.com/r/de/comments/1fv4r6/titel/", "reddit:1fv4r6", "post"),
+    ("https://pt-br.tiktok.com/@someone/video/7012345678901234567", "tiktok:7012345678901234567", "video"),
     ("https://twitter.com/i/web/status/1742962207883710711", "twitter:1742962207883710711", "post"),
     ("https://x.com/i/status/20", "twitter:20", "post"),
     ("https://twitter.com/JDaugherty_/statuses/452481183213813760", "twitter:452481183213813760", "post"),
@@ -282,6 +286,12 @@ NOT_POSTS = [
     "https://twitter.com/hashtag/Berlin?src=hash",
     "https://twitter.com/search?q=x",
     "https://twitter.com/i/spaces/1YqKDqDXAbcJV",
+    # A platform's service subdomains are not language editions: their pages are help and docs.
+    "https://help.twitter.com/en",
+    "https://developer.twitter.com/en/docs",
+    "https://about.instagram.com/p/abcdef",
+    # Mastodon's "/@user/<id>" shape with a short number on another site: NewsBreak's channel pages.
+    "https://www.newsbreak.com/@c/1599766?s=01",
     "https://t.co/8zZ5zP1Oyc",
     "https://pic.twitter.com/tiXGUoLREi",
     "https://t.me/c/1234567890/55",
