@@ -1365,7 +1365,7 @@ def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, Pos
             continue
         for name in id_attributes:
             value = node.tag.get(name)
-            if not isinstance(value, str) or not BARE_ID.match(value.strip()):
+            if not isinstance(value, str) or not BARE_ID.match(value.strip()) or _own_number(node.tag, value):
                 continue
             ref = router.ref(template.format(value.strip()))
             if ref is None or ref.kind == "account":
@@ -1373,6 +1373,15 @@ def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, Pos
             yield node, ref
             break
     yield from _json_placeholders(doc, router)
+
+
+def _own_number(tag: Tag, value: str) -> bool:
+    """Whether ``value`` is the CMS's number of the story ``tag`` stands for: WordPress's post_class() writes
+    it as "post-<n>" and themes repeat it in data-id (The Denver Post's related-story cards, whose custom
+    taxonomy class "feature-twitter" names the platform)."""
+    classes = tag.get("class")
+    own = f"post-{value.strip()}"
+    return tag.get("id") == own or (isinstance(classes, list) and own in classes)
 
 
 # The keys under which a placeholder's own little JSON block names its post, and how long such a block is at

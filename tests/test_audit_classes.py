@@ -1,0 +1,68 @@
+"""Classes found by auditing what embedtrail logged and dropped on unlabelled pages (htmldate's evaluation
+pages, WCXB, omnivore's and csxj's saved pages); each test fails on the code before its rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from embedtrail import scrapers
+
+PROSE = (
+    "<p>" + "The council met on Monday and the opposition walked out before the vote was taken. " * 2 + "</p>"
+)
+
+
+def _embeds(html: str) -> dict[str, str]:
+    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story/"))
+    return {embed.post_id: embed.method for embed in extraction.embeds}
+
+
+def _page(inner: str, after: str = "") -> str:
+    return (
+        f"<html><body><main><article><h1>Vote</h1>{PROSE}{inner}{PROSE}</article>{after}</main></body></html>"
+    )
+
+
+def test_a_related_story_card_with_a_custom_taxonomy_term_is_not_a_tweet() -> None:
+    # The Denver Post's "More in Preps" cards: WordPress's post_class() list of the teased story, where a
+    # custom taxonomy writes "feature-twitter", and data-id is the story's post number.
+    cards = "".join(
+        f"<article class='more-posts-view post-{n} post type-post status-publish hentry category-sports "
+        f"feature-twitter' data-id='{n}'><h3><a href='/2023/11/01/story-{n}/'>Story {n}</a></h3></article>"
+        for n in (5850541, 5848201)
+    )
+    assert _embeds(_page("", after=f"<section class='more-posts'>{cards}</section>")) == {}
+
+
+def test_a_platform_named_placeholder_still_names_its_post() -> None:
+    # Guard: the class list of a player's placeholder is not a post's property list.
+    placeholder = "<div class='twitter-embed' data-id='1580661436132757506'></div>"
+    assert _embeds(_page(placeholder)) == {"twitter:1580661436132757506": "placeholder"}
+
+
+def test_a_follow_us_line_with_a_newsbreak_channel_is_no_mastodon_status() -> None:
+    # "/@c/1599766" has Mastodon's path shape but a short number: NewsBreak's channel of the publisher.
+    line = (
+        "<p><i>Follow us: <a href='https://news.google.com/publications/CAAiE'>Google News</a> | "
+        "<a href='https://www.newsbreak.com/@c/1599766?s=01'>NewsBreak</a> | "
+        "<a href='https://www.twitter.com/metrotimes'>Twitter</a></i></p>"
+    )
+    assert _embeds(_page(line)) == {}
+
+
+@pytest.mark.parametrize(
+    ("href", "post_id"),
+    [
+        ("https://de.twitter.com/tarzun/status/278489618192683009", "twitter:278489618192683009"),
+        (
+            "https://mastodon.social/@Gargron/109321313359102522",
+            "mastodon:mastodon.social/109321313359102522",
+        ),
+    ],
+)
+def test_a_status_linked_in_the_text_is_logged(href: str, post_id: str) -> None:
+    # A language edition of Twitter's site, linked from a 2012 blog post's update list; a Mastodon status
+    # with a snowflake id stays recognised on any host.
+    assert _embeds(_page(f"<ul><li>Update: <a href='{href}'>a reply</a> to the post.</li></ul>")) == {
+        post_id: "link"
+    }
