@@ -168,8 +168,10 @@ EMBED_MARKUP_CLASSES = (
     "mastodon-embed",
     "text-post-media",
 )
-# What embed markup kept in a page's JSON state looks like: a widget's class, or a player's iframe.
-STATE_MARKERS = (*EMBED_MARKUP_CLASSES, "<iframe")
+# What embed markup kept in a page's JSON state looks like: a widget's class, a player's iframe, or the
+# Flash player an older article's body still holds (<object><param name="movie" …><embed type=
+# "application/x-shockwave-flash" …>, as Le Figaro's Next.js state keeps a 2013 story's YouTube video).
+STATE_MARKERS = (*EMBED_MARKUP_CLASSES, "<iframe", "x-shockwave-flash")
 EMBED_MARKUP_TAGS = ("amp-twitter", "amp-instagram", "amp-youtube", "amp-facebook", "lite-youtube")
 
 

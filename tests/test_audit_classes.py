@@ -66,3 +66,28 @@ def test_a_status_linked_in_the_text_is_logged(href: str, post_id: str) -> None:
     assert _embeds(_page(f"<ul><li>Update: <a href='{href}'>a reply</a> to the post.</li></ul>")) == {
         post_id: "link"
     }
+
+
+def test_a_flash_player_kept_in_the_articles_page_state_is_its_embed() -> None:
+    # Le Figaro's Next.js state keeps a 2013 story's body as blocks; a "FreeHtml" block holds the YouTube
+    # video as a Flash <object>/<embed>, which the page's markup never renders.
+    import json
+
+    flash = (
+        "<object width='493' height='329'><param name='movie' value='http://www.youtube.com/v/l-O1Uo14RWQ?"
+        "version=3&amp;hl=fr_FR'></param><embed src='http://www.youtube.com/v/l-O1Uo14RWQ?version=3' "
+        "type='application/x-shockwave-flash' width='493' height='329'></embed></object>"
+    )
+    article = {
+        "__typename": "Article",
+        "url": "https://news.example/2024/story/",
+        "title": "Vote",
+        "body": {"structured": [{"__typename": "Paragraph", "text": "The vote."}, {"sourceCode": flash}]},
+    }
+    state = {"props": {"pageProps": {"article": article}}}
+    script = f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
+    page = (
+        "<html><head><link rel='canonical' href='https://news.example/2024/story/'><title>Vote</title></head>"
+        f"<body><main><article><h1>Vote</h1>{PROSE}{PROSE}</article></main>{script}</body></html>"
+    )
+    assert _embeds(page) == {"youtube:l-O1Uo14RWQ": "object"}
