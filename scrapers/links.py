@@ -1232,12 +1232,24 @@ def _class_template(tag: Tag) -> str | None:
     return POST_URLS_BY_ID[next(iter(named))]
 
 
-def _type_template(tag: Tag) -> str | None:
+def _type_template(tag: Tag) -> tuple[str, str] | None:
+    """The post URL template of the platform a type attribute names, and that attribute's name."""
     for name in _TYPE_ATTRIBUTES:
         value = tag.get(name)
         if isinstance(value, str) and value.strip().lower() in POST_URLS_BY_ID:
-            return POST_URLS_BY_ID[value.strip().lower()]
+            return POST_URLS_BY_ID[value.strip().lower()], name
     return None
+
+
+def _family_attributes(tag: Tag, type_attribute: str) -> tuple[str, ...]:
+    """The element's other attributes of the family its type attribute belongs to: a CMS names the id after
+    its own scheme ("data-embed-type" beside "data-embed-file", as Sinclair's ``<sd-embed>`` on its TV
+    stations' sites), and the platform's id check decides whether a value is one. A bare "data-type" has no
+    family."""
+    family = type_attribute.rsplit("-", 1)[0] + "-"
+    if family == "data-":
+        return ()
+    return tuple(name for name in tag.attrs if name.startswith(family) and name != type_attribute)
 
 
 # Embetty (heise's privacy proxy for embeds) renders custom elements: <embetty-tweet status="…">,
@@ -1360,7 +1372,10 @@ def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, Pos
             custom = _custom_element_template(node.tag)
             template, id_attributes = (custom[0], (custom[1],)) if custom else (None, ())
         else:
-            template = _type_template(node.tag) or _class_template(node.tag)
+            typed = _type_template(node.tag)
+            template = typed[0] if typed is not None else _class_template(node.tag)
+            if typed is not None:
+                id_attributes = (*_ID_ATTRIBUTES, *_family_attributes(node.tag, typed[1]))
         if template is None:
             continue
         for name in id_attributes:

@@ -1,5 +1,6 @@
 """Classes found by auditing what embedtrail logged and dropped on unlabelled pages (htmldate's evaluation
-pages, WCXB, omnivore's and csxj's saved pages); each test fails on the code before its rule."""
+pages, WCXB, omnivore's, csxj's and magic-html's saved pages) and by batch o's first measurement; each test
+fails on the code before its rule, except those marked as guards."""
 
 from __future__ import annotations
 
@@ -91,3 +92,23 @@ def test_a_flash_player_kept_in_the_articles_page_state_is_its_embed() -> None:
         f"<body><main><article><h1>Vote</h1>{PROSE}{PROSE}</article></main>{script}</body></html>"
     )
     assert _embeds(page) == {"youtube:l-O1Uo14RWQ": "object"}
+
+
+@pytest.mark.parametrize(
+    ("attrs", "post_id"),
+    [
+        ("data-embed-file='844672819413712896' data-embed-type='twitter'", "twitter:844672819413712896"),
+        ("data-embed-type='youtube' data-embed-file='dQw4w9WgXcQ'", "youtube:dQw4w9WgXcQ"),
+    ],
+)
+def test_a_placeholder_names_its_id_after_its_type_attributes_family(attrs: str, post_id: str) -> None:
+    # batch o2: Sinclair's TV station sites (komonews) write each embed as <sd-embed data-embed-type=…
+    # data-embed-file=…>, the id in an attribute of the type attribute's own family.
+    placeholder = f"<p><sd-embed class='sd-embedded-media' {attrs} contenteditable='false'></sd-embed></p>"
+    assert _embeds(_page(placeholder)) == {post_id: "placeholder"}
+
+
+def test_a_bare_type_attribute_lends_no_family() -> None:
+    # Guard: "data-type" has no family, so a counter beside it is not read as a tweet's id.
+    box = "<div data-type='twitter' data-count='1580661436132757506'>1.5k shares</div>"
+    assert _embeds(_page(box)) == {}
