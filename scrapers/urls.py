@@ -130,8 +130,11 @@ _SHIMS = {
     "cdn.iframe.ly": "url",
     "iframe.ly": "url",
     "twitframe.com": "url",
-    # A saved copy from the Wayback Machine links every URL through its archive: /web/<timestamp>/<url>.
+    # A saved copy from the Wayback Machine links every URL through its archive: /web/<timestamp>/<url>,
+    # on each host the archive has served it from (web-beta in 2016-17, wayback before 2013).
     "web.archive.org": "/web/",
+    "web-beta.archive.org": "/web/",
+    "wayback.archive.org": "/web/",
     # s9e's MediaEmbed (XenForo, phpBB, Flarum) frames a post in /iframe/<n>/<platform>.min.html#<id>.
     "s9e.github.io": "#",
     # LiveJournal's player frame names the platform and the id:

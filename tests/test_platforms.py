@@ -1752,6 +1752,24 @@ def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
             "https://twitframe.com/show?url=https%3A%2F%2Fx.com%2Fa%2Fstatus%2F1234567890123456789",
             "twitter:1234567890123456789",
         ),
+        # A Wayback Machine copy links through the archive, on whichever host served it (an audited 2013
+        # story saved from web-beta.archive.org: its six tweets and its player).
+        (
+            "https://web.archive.org/web/20131230044639/https://twitter.com/a/status/403571593978187777",
+            "twitter:403571593978187777",
+        ),
+        (
+            "https://web-beta.archive.org/web/20131230044639/https://twitter.com/a/status/403571593978187777",
+            "twitter:403571593978187777",
+        ),
+        (
+            "https://web-beta.archive.org/web/20131230044639if_/http://www.youtube.com/embed/fiEJPbxL2hI",
+            "youtube:fiEJPbxL2hI",
+        ),
+        (
+            "http://wayback.archive.org/web/2009/http://www.youtube.com/watch?v=fiEJPbxL2hI",
+            "youtube:fiEJPbxL2hI",
+        ),
     ],
 )
 def test_embed_proxies_unwrap_to_the_post_they_frame(url: str, expected: str) -> None:
