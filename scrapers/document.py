@@ -1097,7 +1097,7 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
         # the tweets and quotes the story embeds are the story's too.
         inside = sum(sizes.get(id(paragraph), 0) for paragraph in elements[best].find_all("p"))
         if inside >= _PROSE_MIN_SHARE * total:
-            return _as_body(elements[best])
+            return _as_body(elements[best], holds_page=inside >= _SWALLOWED_SHARE * total)
     # No element holds most of the prose (a page listing several stories, each in a "share-wrapper"): the
     # story under the page's own headline is the article.
     qualified = [
@@ -1320,10 +1320,11 @@ def _names_discussion(element: Tag) -> bool:
     return any(_discussion_compound(word) for value in values for word in _words(value))
 
 
-def _as_body(prose: Tag) -> dict[int, int]:
+def _as_body(prose: Tag, holds_page: bool = False) -> dict[int, int]:
     """The openers that make the prose rule's element the article body (``_unhidden``), with the post's own
-    element around it (``_post_around``) opened as content too."""
-    forced = _unhidden(prose)
+    element around it (``_post_around``) opened as content too. ``holds_page``: the element holds nearly all
+    of the page's prose."""
+    forced = _unhidden(prose, holds_page)
     post = _post_around(prose)
     if forced and post is not prose and zone_of(post)[0] != CONTENT:
         forced[id(post)] = _STRONG_CONTENT
@@ -1344,9 +1345,11 @@ def _post_around(body: Tag) -> Tag:
     return body
 
 
-def _unhidden(body: Tag) -> dict[int, int]:
+def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
     """The openers that make ``body`` the article body and set aside the chrome class words around it; {}
-    when it is content already, hidden, or inside chrome by tag or role."""
+    when it is content already, hidden, or inside chrome by tag or role. ``holds_page``: ``body`` holds
+    nearly all of the page's prose, so its own strong chrome words name a feature wrapped around the
+    article, unless they name a discussion."""
     if zone_of(body)[0] == CONTENT:
         return {}
     forced = {id(body): _STRONG_CONTENT}
@@ -1381,6 +1384,16 @@ def _unhidden(body: Tag) -> dict[int, int]:
     # (energias-renovables' ``div#Articulo.container-banners``, for the ads it carries) was hidden by them;
     # one whose words say strong chrome (a comment holding most of a short story's prose) stays chrome.
     if len(forced) > 1 or _opener(body.name, body.attrs) == _WEAK_CHROME:
+        return forced
+    if (
+        holds_page
+        and _opener(body.name, body.attrs) == _STRONG_CHROME
+        and not thread
+        and not _names_discussion(body)
+    ):
+        # Outbrain's "read more" truncation wraps the whole story in div#outbrain_readmore (Inquirer
+        # Technology): an element holding nearly all of a page's prose is the article, whatever feature its
+        # words name, unless it is a comment thread.
         return forced
     return {}
 

@@ -112,3 +112,24 @@ def test_a_bare_type_attribute_lends_no_family() -> None:
     # Guard: "data-type" has no family, so a counter beside it is not read as a tweet's id.
     box = "<div data-type='twitter' data-count='1580661436132757506'>1.5k shares</div>"
     assert _embeds(_page(box)) == {}
+
+
+def test_a_read_more_wrapper_holding_the_whole_story_is_the_story() -> None:
+    # batch o4's placement check: Inquirer Technology wraps its whole story in Outbrain's "read more"
+    # truncation, div#outbrain_readmore; a tweet the story embeds there is the story's.
+    story = PROSE * 4 + (
+        "<blockquote class='twitter-tweet'><p>Sighted again.</p>&mdash; A (@a) "
+        "<a href='https://twitter.com/a/status/1714567890123456789'>October 2023</a></blockquote>"
+    )
+    page = (
+        "<html><body><article><h1>Tigers</h1><div id='article_content'>"
+        f"<div id='outbrain_readmore'>{story}</div></div></article></body></html>"
+    )
+    assert _embeds(page) == {"twitter:1714567890123456789": "blockquote"}
+
+
+def test_a_comment_holding_nearly_all_the_prose_stays_a_comment() -> None:
+    # Guard: the words of a discussion keep their block chrome, however much of the page's prose it holds.
+    comment = PROSE * 4 + "<p>See <a href='https://twitter.com/b/status/1714567890123456780'>this</a>.</p>"
+    page = f"<html><body><h1>Note</h1><p>Short.</p><div id='comments'>{comment}</div></body></html>"
+    assert _embeds(page) == {}
