@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import attribute, in_play, sighting
+from .sightings import attribute, in_play, linked_ref, sighting
 from .urls import split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan"]
@@ -159,11 +159,11 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     """SDK placeholders and AMP elements: ``div.fb-post``/``fb-video``/``amp-facebook`` with ``data-href``."""
     for node in in_play(doc.classed("fb-post", "fb-video")):
         href = attribute(node, "data-href")
-        ref = post_ref(doc.absolute(href)) if href else None
+        ref = linked_ref(doc, href, post_ref) if href else None
         if ref is not None and ref.kind != "account":
             yield sighting(doc, node, ref, "embed")
     for node in in_play(doc.tagged("amp-facebook")):
         href = attribute(node, "data-href")
-        ref = post_ref(doc.absolute(href)) if href else None
+        ref = linked_ref(doc, href, post_ref) if href else None
         if ref is not None and ref.kind != "account":
             yield sighting(doc, node, ref, "amp")

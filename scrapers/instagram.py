@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import anchor_ref, attribute, containers, in_play, sighting
+from .sightings import anchor_ref, attribute, containers, in_play, linked_ref, sighting
 from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
@@ -98,7 +98,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         if node.position in nested:
             continue  # only the innermost of nested blockquotes can be a pasted embed
         permalink = attribute(node, "data-instgrm-permalink")
-        ref = post_ref(doc.absolute(permalink)) if permalink else None
+        ref = linked_ref(doc, permalink, post_ref) if permalink else None
         if ref is None or ref.kind == "account":
             ref = anchor_ref(doc, node, post_ref)
         if ref is None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import attribute, in_play, sighting
+from .sightings import attribute, in_play, linked_ref, sighting
 from .urls import split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "could_be", "post_ref", "scan", "status_url"]
@@ -71,6 +71,6 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     """``mastodon-embed`` blockquotes (4.3+) with ``data-embed-url``; iframes are read by the URL walk."""
     for node in in_play(doc.classed("mastodon-embed"), frozenset({"blockquote"})):
         url = attribute(node, "data-embed-url")
-        ref = post_ref(doc.absolute(url)) if url else None
+        ref = linked_ref(doc, url, post_ref) if url else None
         if ref is not None:
             yield sighting(doc, node, ref, "blockquote")

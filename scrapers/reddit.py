@@ -15,7 +15,7 @@ from bs4 import Tag
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import anchor_ref, in_play, sighting
+from .sightings import anchor_ref, in_play, linked_ref, sighting
 from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
@@ -80,7 +80,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         author: str | None = None
         for anchor in node.tag.find_all("a", href=True):
             href = anchor.get("href") if isinstance(anchor, Tag) else None
-            account = post_ref(doc.absolute(href)) if isinstance(href, str) else None
+            account = linked_ref(doc, href, post_ref) if isinstance(href, str) else None
             if account is not None and account.kind == "account":
                 author = account.handle
                 break

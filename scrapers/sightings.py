@@ -13,8 +13,9 @@ from bs4 import Tag
 
 from .document import BOILERPLATE, Node, ParsedDocument
 from .records import Found, Post, PostRef
+from .urls import unwrap
 
-__all__ = ["anchor_ref", "attribute", "containers", "in_play", "post_of", "sighting"]
+__all__ = ["anchor_ref", "attribute", "containers", "in_play", "linked_ref", "post_of", "sighting"]
 
 
 # How far up from one element to look for the one before it: a pasted embed nested deeper than this inside
@@ -77,16 +78,23 @@ def in_play(nodes: Iterator[Node], tags: frozenset[str] | None = None) -> Iterat
             yield node
 
 
+def linked_ref(doc: ParsedDocument, url: str, post_ref: Callable[[str], PostRef | None]) -> PostRef | None:
+    """What ``url``, as the page writes it, names for ``post_ref``: resolved against the page and with link
+    shims followed (a Wayback copy links a tweet's status through the archive)."""
+    return post_ref(unwrap(doc.absolute(url)))
+
+
 def anchor_ref(
     doc: ParsedDocument, node: Node, post_ref: Callable[[str], PostRef | None], last: bool = False
 ) -> PostRef | None:
-    """The first (or last) link inside the element that names a post, as ``post_ref`` reads it."""
+    """The first (or last) link inside the element that names a post, as ``post_ref`` reads it
+    (``linked_ref``)."""
     anchors = node.tag.find_all("a", href=True)
     for anchor in reversed(anchors) if last else anchors:
         if not isinstance(anchor, Tag):
             continue
         href = anchor.get("href")
-        ref = post_ref(doc.absolute(href)) if isinstance(href, str) else None
+        ref = linked_ref(doc, href, post_ref) if isinstance(href, str) else None
         if ref is not None and ref.kind != "account":
             return ref
     return None

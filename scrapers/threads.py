@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import attribute, in_play, sighting
+from .sightings import attribute, in_play, linked_ref, sighting
 from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "post_url", "scan"]
@@ -51,7 +51,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     """``blockquote.text-post-media``: the permalink attribute, else the ``ig-tp-<code>`` element id."""
     for node in in_play(doc.classed("text-post-media"), frozenset({"blockquote"})):
         permalink = attribute(node, "data-text-post-permalink")
-        ref = post_ref(doc.absolute(permalink)) if permalink else None
+        ref = linked_ref(doc, permalink, post_ref) if permalink else None
         if ref is None or ref.kind == "account":
             match = _TP_ID.match(attribute(node, "id") or "")
             ref = PostRef(NAME, match.group("code"), "post", post_url(match.group("code"))) if match else None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .document import ParsedDocument
 from .records import Found, PostRef
-from .sightings import attribute, in_play, sighting
+from .sightings import attribute, in_play, linked_ref, sighting
 from .urls import owned_host, split
 
 __all__ = ["HOSTS", "NAME", "PROSE_NAMES", "post_ref", "scan", "video_url"]
@@ -54,7 +54,7 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     """``blockquote.tiktok-embed[data-video-id]`` and ``amp-tiktok[data-src]`` (an id or a URL)."""
     for node in in_play(doc.classed("tiktok-embed"), frozenset({"blockquote"})):
         cite = attribute(node, "cite")
-        ref = post_ref(doc.absolute(cite)) if cite else None
+        ref = linked_ref(doc, cite, post_ref) if cite else None
         native = attribute(node, "data-video-id")
         if (ref is None or ref.kind == "account") and native and _VALID.match(native):
             ref = PostRef(NAME, native, "video", video_url(native))

@@ -18,7 +18,7 @@ from bs4 import Tag
 
 from .document import BOILERPLATE, CHROME, Node, ParsedDocument, TextBlock
 from .records import Found, Post, PostRef, post_id, short_hash
-from .sightings import containers
+from .sightings import containers, linked_ref
 from .times import format_utc, parse_date, snowflake_time
 from .urls import owned_host, split
 
@@ -204,7 +204,7 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
     date_text: str | None = None
     for anchor in reversed(anchors):
         href = anchor.get("href")
-        candidate = post_ref(doc.absolute(href)) if isinstance(href, str) else None
+        candidate = linked_ref(doc, href, post_ref) if isinstance(href, str) else None
         if candidate is not None and candidate.kind == "post":
             ref = candidate
             date_text = anchor.get_text(" ", strip=True)

@@ -133,3 +133,16 @@ def test_a_comment_holding_nearly_all_the_prose_stays_a_comment() -> None:
     comment = PROSE * 4 + "<p>See <a href='https://twitter.com/b/status/1714567890123456780'>this</a>.</p>"
     page = f"<html><body><h1>Note</h1><p>Short.</p><div id='comments'>{comment}</div></body></html>"
     assert _embeds(page) == {}
+
+
+def test_a_tweet_blockquote_saved_by_the_wayback_machine_keeps_its_status() -> None:
+    # An audited 2013 Los Angeles Times story saved from web-beta.archive.org: every link of its six tweet
+    # blockquotes goes through the archive, and the blockquote scanners read them as the URL walk does.
+    archived = (
+        "https://web-beta.archive.org/web/20130401012736/https://twitter.com/cwyers/status/317662569450053632"
+    )
+    quote = (
+        "<blockquote class='twitter-tweet'><p>OH GMAIL I HATE YOUR NEW COMPOSE BOX</p>&mdash; Colin Wyers "
+        f"(@cwyers) <a href='{archived}'>March 29, 2013</a></blockquote>"
+    )
+    assert _embeds(_page(quote)) == {"twitter:317662569450053632": "blockquote"}
