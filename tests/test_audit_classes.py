@@ -6,22 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from embedtrail import scrapers
-
-PROSE = (
-    "<p>" + "The council met on Monday and the opposition walked out before the vote was taken. " * 2 + "</p>"
-)
-
-
-def _embeds(html: str) -> dict[str, str]:
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story/"))
-    return {embed.post_id: embed.method for embed in extraction.embeds}
-
-
-def _page(inner: str, after: str = "") -> str:
-    return (
-        f"<html><body><main><article><h1>Vote</h1>{PROSE}{inner}{PROSE}</article>{after}</main></body></html>"
-    )
+from tests.stories import PROSE, logged, story
 
 
 def test_a_related_story_card_with_a_custom_taxonomy_term_is_not_a_tweet() -> None:
@@ -32,13 +17,13 @@ def test_a_related_story_card_with_a_custom_taxonomy_term_is_not_a_tweet() -> No
         f"feature-twitter' data-id='{n}'><h3><a href='/2023/11/01/story-{n}/'>Story {n}</a></h3></article>"
         for n in (5850541, 5848201)
     )
-    assert _embeds(_page("", after=f"<section class='more-posts'>{cards}</section>")) == {}
+    assert logged(story("", after=f"<section class='more-posts'>{cards}</section>")) == {}
 
 
 def test_a_platform_named_placeholder_still_names_its_post() -> None:
     # Guard: the class list of a player's placeholder is not a post's property list.
     placeholder = "<div class='twitter-embed' data-id='1580661436132757506'></div>"
-    assert _embeds(_page(placeholder)) == {"twitter:1580661436132757506": "placeholder"}
+    assert logged(story(placeholder)) == {"twitter:1580661436132757506": "placeholder"}
 
 
 def test_a_follow_us_line_with_a_newsbreak_channel_is_no_mastodon_status() -> None:
@@ -48,7 +33,7 @@ def test_a_follow_us_line_with_a_newsbreak_channel_is_no_mastodon_status() -> No
         "<a href='https://www.newsbreak.com/@c/1599766?s=01'>NewsBreak</a> | "
         "<a href='https://www.twitter.com/metrotimes'>Twitter</a></i></p>"
     )
-    assert _embeds(_page(line)) == {}
+    assert logged(story(line)) == {}
 
 
 @pytest.mark.parametrize(
@@ -64,7 +49,7 @@ def test_a_follow_us_line_with_a_newsbreak_channel_is_no_mastodon_status() -> No
 def test_a_status_linked_in_the_text_is_logged(href: str, post_id: str) -> None:
     # A language edition of Twitter's site, linked from a 2012 blog post's update list; a Mastodon status
     # with a snowflake id stays recognised on any host.
-    assert _embeds(_page(f"<ul><li>Update: <a href='{href}'>a reply</a> to the post.</li></ul>")) == {
+    assert logged(story(f"<ul><li>Update: <a href='{href}'>a reply</a> to the post.</li></ul>")) == {
         post_id: "link"
     }
 
@@ -91,7 +76,7 @@ def test_a_flash_player_kept_in_the_articles_page_state_is_its_embed() -> None:
         "<html><head><link rel='canonical' href='https://news.example/2024/story/'><title>Vote</title></head>"
         f"<body><main><article><h1>Vote</h1>{PROSE}{PROSE}</article></main>{script}</body></html>"
     )
-    assert _embeds(page) == {"youtube:l-O1Uo14RWQ": "object"}
+    assert logged(page) == {"youtube:l-O1Uo14RWQ": "object"}
 
 
 @pytest.mark.parametrize(
@@ -105,13 +90,13 @@ def test_a_placeholder_names_its_id_after_its_type_attributes_family(attrs: str,
     # batch o2: Sinclair's TV station sites (komonews) write each embed as <sd-embed data-embed-type=…
     # data-embed-file=…>, the id in an attribute of the type attribute's own family.
     placeholder = f"<p><sd-embed class='sd-embedded-media' {attrs} contenteditable='false'></sd-embed></p>"
-    assert _embeds(_page(placeholder)) == {post_id: "placeholder"}
+    assert logged(story(placeholder)) == {post_id: "placeholder"}
 
 
 def test_a_bare_type_attribute_lends_no_family() -> None:
     # Guard: "data-type" has no family, so a counter beside it is not read as a tweet's id.
     box = "<div data-type='twitter' data-count='1580661436132757506'>1.5k shares</div>"
-    assert _embeds(_page(box)) == {}
+    assert logged(story(box)) == {}
 
 
 def test_a_read_more_wrapper_holding_the_whole_story_is_the_story() -> None:
@@ -125,14 +110,14 @@ def test_a_read_more_wrapper_holding_the_whole_story_is_the_story() -> None:
         "<html><body><article><h1>Tigers</h1><div id='article_content'>"
         f"<div id='outbrain_readmore'>{story}</div></div></article></body></html>"
     )
-    assert _embeds(page) == {"twitter:1714567890123456789": "blockquote"}
+    assert logged(page) == {"twitter:1714567890123456789": "blockquote"}
 
 
 def test_a_comment_holding_nearly_all_the_prose_stays_a_comment() -> None:
     # Guard: the words of a discussion keep their block chrome, however much of the page's prose it holds.
     comment = PROSE * 4 + "<p>See <a href='https://twitter.com/b/status/1714567890123456780'>this</a>.</p>"
     page = f"<html><body><h1>Note</h1><p>Short.</p><div id='comments'>{comment}</div></body></html>"
-    assert _embeds(page) == {}
+    assert logged(page) == {}
 
 
 def test_a_tweet_blockquote_saved_by_the_wayback_machine_keeps_its_status() -> None:
@@ -145,4 +130,4 @@ def test_a_tweet_blockquote_saved_by_the_wayback_machine_keeps_its_status() -> N
         "<blockquote class='twitter-tweet'><p>OH GMAIL I HATE YOUR NEW COMPOSE BOX</p>&mdash; Colin Wyers "
         f"(@cwyers) <a href='{archived}'>March 29, 2013</a></blockquote>"
     )
-    assert _embeds(_page(quote)) == {"twitter:317662569450053632": "blockquote"}
+    assert logged(story(quote)) == {"twitter:317662569450053632": "blockquote"}

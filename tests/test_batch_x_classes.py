@@ -11,19 +11,7 @@ from __future__ import annotations
 
 from embedtrail import scrapers
 from embedtrail.scrapers.explain import explain
-
-PROSE = (
-    "<p>" + "The council met on Monday and the opposition walked out before the vote was taken. " * 2 + "</p>"
-)
-
-
-def _embeds(html: str) -> dict[str, str]:
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story/"))
-    return {embed.post_id: embed.method for embed in extraction.embeds}
-
-
-def _page(inner: str) -> str:
-    return f"<html><body><main><article><h1>Vote</h1>{PROSE}{inner}{PROSE}</article></main></body></html>"
+from tests.stories import PROSE, logged, story
 
 
 def test_a_story_cards_topic_tags_do_not_name_a_player() -> None:
@@ -32,15 +20,15 @@ def test_a_story_cards_topic_tags_do_not_name_a_player() -> None:
         "type-post status-publish format-standard hentry category-tech-policy tag-elon-musk-twitter "
         "tag-twitter'><h3><a href='/tech-policy/2024/story/'>Musk sued</a></h3></article>"
     )
-    assert _embeds(_page(card)) == {}
+    assert logged(story(card)) == {}
 
 
 def test_a_players_own_class_words_still_name_it() -> None:
     player = "<div class='twitter-embed' data-id='1807756970734113149'></div>"
-    assert _embeds(_page(player)) == {"twitter:1807756970734113149": "placeholder"}
+    assert logged(story(player)) == {"twitter:1807756970734113149": "placeholder"}
     # A post_class list that also names a player outside its taxonomy entries keeps it.
     card = "<div class='post hentry tag-news youtube-player' data-id='dQw4w9WgXcQ'></div>"
-    assert _embeds(_page(card)) == {"youtube:dQw4w9WgXcQ": "placeholder"}
+    assert logged(story(card)) == {"youtube:dQw4w9WgXcQ": "placeholder"}
 
 
 def _elementor_column(*widgets: tuple[str, str, str]) -> str:
@@ -72,7 +60,7 @@ def test_a_page_builders_video_widget_is_the_posts_when_the_post_marks_its_eleme
         f"hentry'><section class='elementor-section'><h1>Banana bread</h1>{column}</section></div>"
     )
     html = f"<html><body><header class='site-header'><a href='/'>Home</a></header>{post}</body></html>"
-    assert _embeds(html) == {"youtube:tcei_3khiiw": "embed"}
+    assert logged(html) == {"youtube:tcei_3khiiw": "embed"}
 
 
 def test_without_the_posts_element_a_builders_other_video_widget_stays_the_sites() -> None:
@@ -81,7 +69,7 @@ def test_without_the_posts_element_a_builders_other_video_widget_stays_the_sites
     page = (
         f"<div class='elementor elementor-location-single'><section><h1>Pricing</h1>{column}</section></div>"
     )
-    assert _embeds(f"<html><body>{page}</body></html>") == {}
+    assert logged(f"<html><body>{page}</body></html>") == {}
 
 
 def _story(inner: str) -> str:
@@ -108,7 +96,7 @@ def test_a_pages_listed_video_objects_are_its_bare_video_controls() -> None:
     head = _video_object("-M66tV_lF3I", "Ciseler des oignons") + _video_object("1GyYascUpDQ", "Saisir")
     body = f"<h2>Les techniques</h2>{_technique('Ciseler')}{_technique('Saisir')}"
     html = f"<html><head>{head}</head><body>{_story(PROSE + body + PROSE)}</body></html>"
-    assert _embeds(html) == {"youtube:-M66tV_lF3I": "placeholder", "youtube:1GyYascUpDQ": "placeholder"}
+    assert logged(html) == {"youtube:-M66tV_lF3I": "placeholder", "youtube:1GyYascUpDQ": "placeholder"}
 
 
 def test_a_single_video_object_of_its_own_is_a_site_wide_players() -> None:
@@ -118,7 +106,7 @@ def test_a_single_video_object_of_its_own_is_a_site_wide_players() -> None:
     )
     body = "<div class='video-player'></div>"
     html = f"<html><head>{head}</head><body>{_story(body + PROSE)}</body></html>"
-    assert _embeds(html) == {}
+    assert logged(html) == {}
 
 
 def test_a_play_buttons_video_attribute_holding_a_url_is_read_as_one() -> None:
@@ -128,7 +116,7 @@ def test_a_play_buttons_video_attribute_holding_a_url_is_read_as_one() -> None:
         "<button class='btn-play--red openModalButton' data-video='https://www.youtube.com/embed/IrcBsAS8a4o'"
         " data-modal='videoModal148483'>Play</button>"
     )
-    assert _embeds(_page(button)) == {"youtube:IrcBsAS8a4o": "placeholder"}
+    assert logged(story(button)) == {"youtube:IrcBsAS8a4o": "placeholder"}
 
 
 def _modal(ident: str) -> str:
@@ -149,7 +137,7 @@ def test_a_modal_only_a_banner_opens_is_not_the_articles() -> None:
         "<html><body><div id='primary' class='main-content'><article><h1>Vote</h1>"
         f"{PROSE}{PROSE}</article>{banner}{_modal('mdl-donate-modal')}</div></body></html>"
     )
-    assert _embeds(html) == {}
+    assert logged(html) == {}
     doc = scrapers.parse_html(html.encode(), "https://news.example/2024/story/")
     (video,) = [c for c in explain(doc) if c.post_id == "youtube:Dg6STNnsGDI"]
     assert video.decision == "dropped" and "pop-up dialog" in video.reason
@@ -161,7 +149,7 @@ def test_a_modal_the_story_opens_is_the_storys() -> None:
         "<html><body><div id='primary' class='main-content'><article><h1>Vote</h1>"
         f"{PROSE}{opener}{PROSE}</article>{_modal('clip-modal')}</div></body></html>"
     )
-    assert _embeds(html) == {"youtube:Dg6STNnsGDI": "iframe"}
+    assert logged(html) == {"youtube:Dg6STNnsGDI": "iframe"}
 
 
 def test_a_platform_named_account_widget_is_beside_the_text() -> None:
@@ -175,7 +163,7 @@ def test_a_platform_named_account_widget_is_beside_the_text() -> None:
         "<html><body><div id='left_column'><div class='entry-body'><h1>Vote</h1>"
         f"{PROSE}{PROSE}</div></div>{pane}</body></html>"
     )
-    assert _embeds(html) == {}
+    assert logged(html) == {}
 
 
 def test_a_player_set_up_in_a_paragraph_with_escaped_slashes_is_the_storys() -> None:
@@ -185,7 +173,7 @@ def test_a_player_set_up_in_a_paragraph_with_escaped_slashes_is_the_storys() -> 
         '<p><!-- videoId: E4Qls1rAfYs --><script type=\'text/javascript\'>newVideoPlayer({"type":"video",'
         '"player":"http:\\/\\/www.youtube.com\\/v\\/E4Qls1rAfYs&hl=en&fs=1","source":"youtube"});</script></p>'
     )
-    assert _embeds(_page(player)) == {"youtube:E4Qls1rAfYs": "script"}
+    assert logged(story(player)) == {"youtube:E4Qls1rAfYs": "script"}
 
 
 def test_a_json_blob_in_the_body_with_escaped_slashes_is_still_data() -> None:
@@ -194,7 +182,7 @@ def test_a_json_blob_in_the_body_with_escaped_slashes_is_still_data() -> None:
         "<div class='recipe-card'><script type='application/ld+json'>{\"description\":\"See the video here: "
         'https:\\/\\/youtu.be\\/HtHQGKgCETg"}</script></div>'
     )
-    assert _embeds(_page(blob)) == {}
+    assert logged(story(blob)) == {}
 
 
 def test_an_accounts_last_posts_beside_its_follow_link_are_its_feed() -> None:
@@ -207,7 +195,7 @@ def test_an_accounts_last_posts_beside_its_follow_link_are_its_feed() -> None:
         "<li><a href='http://www.twitter.com/quenesswebblog'>Follow me</a></li></ul></div></div>"
     )
     html = f"<html><body><div id='wrap'><h2>Demos</h2>{PROSE}{PROSE}{PROSE}</div>{box}</body></html>"
-    assert _embeds(html) == {}
+    assert logged(html) == {}
     doc = scrapers.parse_html(html.encode(), "https://news.example/2024/story/")
     reasons = {c.post_id: c.reason for c in explain(doc) if c.decision == "dropped"}
     assert "feed widget" in reasons["twitter:16217813958"]
@@ -219,7 +207,7 @@ def test_an_accounts_posts_the_text_cites_beside_its_profile_stay_cited() -> Non
         "(<a href='https://twitter.com/mayor/status/1807756970734113149'>here</a>) and an hour later that it "
         "was on again (<a href='https://twitter.com/mayor/status/1807756048868024522'>here</a>).</p>"
     )
-    assert set(_embeds(_page(cited))) == {"twitter:1807756970734113149", "twitter:1807756048868024522"}
+    assert set(logged(story(cited))) == {"twitter:1807756970734113149", "twitter:1807756048868024522"}
 
 
 def _asset(classes: str) -> str:
@@ -231,11 +219,11 @@ def _asset(classes: str) -> str:
 
 def test_a_placeholders_own_json_block_names_its_post() -> None:
     # Xataka (Webedia): the player's settings in a small JSON block in div.js-dailymotion, no URL anywhere.
-    assert _embeds(_page(_asset("js-dailymotion"))) == {"dailymotion:x8rlmx8": "placeholder"}
+    assert logged(story(_asset("js-dailymotion"))) == {"dailymotion:x8rlmx8": "placeholder"}
 
 
 def test_a_json_block_under_no_platforms_name_names_nothing() -> None:
-    assert _embeds(_page(_asset("js-player"))) == {}
+    assert logged(story(_asset("js-player"))) == {}
 
 
 def test_an_elementor_entrance_animations_start_state_is_not_hidden() -> None:
@@ -247,12 +235,10 @@ def test_an_elementor_entrance_animations_start_state_is_not_hidden() -> None:
         f"{PROSE}<p>Her post: <a href='https://www.instagram.com/p/C1abcDEFghi/'>on Instagram</a>.</p>{PROSE}"
         "</div></div></div>"
     )
-    assert _embeds(f"<html><body><h1>Cupcakes</h1>{column}</body></html>") == {
-        "instagram:C1abcDEFghi": "link"
-    }
+    assert logged(f"<html><body><h1>Cupcakes</h1>{column}</body></html>") == {"instagram:C1abcDEFghi": "link"}
     # Webflow's conditional visibility still hides.
     hidden = column.replace("elementor-invisible", "w-condition-invisible")
-    assert _embeds(f"<html><body><h1>Cupcakes</h1>{hidden}</body></html>") == {}
+    assert logged(f"<html><body><h1>Cupcakes</h1>{hidden}</body></html>") == {}
 
 
 def test_readers_comments_do_not_outweigh_the_recipe_in_the_prose_share() -> None:
@@ -269,7 +255,7 @@ def test_readers_comments_do_not_outweigh_the_recipe_in_the_prose_share() -> Non
         f"{PROSE * 3}</section>"
     )
     html = f"<html><body>{recipe}<div class='cd-com-comments'>{comment * 12}</div></body></html>"
-    assert _embeds(html) == {"youtube:dQw4w9WgXcQ": "link"}
+    assert logged(html) == {"youtube:dQw4w9WgXcQ": "link"}
 
 
 def test_a_bare_wrapper_around_one_paragraph_in_a_text_widget_stands_where_the_paragraph_would() -> None:
@@ -280,4 +266,4 @@ def test_a_bare_wrapper_around_one_paragraph_in_a_text_widget_stands_where_the_p
         "<div><p>Posted on Instagram: https://www.instagram.com/p/C1abcDEFghi/</p></div>"
         f"{PROSE}{PROSE}</div>"
     )
-    assert _embeds(_page(box)) == {"instagram:C1abcDEFghi": "link"}
+    assert logged(story(box)) == {"instagram:C1abcDEFghi": "link"}
