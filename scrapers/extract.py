@@ -27,7 +27,17 @@ from .document import (
     collector_paused,
     parse_html,
 )
-from .links import Router, scan_bare, scan_declared, scan_links, scan_raw, scan_state, scan_typed, video_rails
+from .links import (
+    POST_EMBED_CLASSES,
+    Router,
+    scan_bare,
+    scan_declared,
+    scan_links,
+    scan_raw,
+    scan_state,
+    scan_typed,
+    video_rails,
+)
 from .notes import scan_notes
 from .records import (
     Account,
@@ -156,18 +166,7 @@ def capped(extraction: Extraction, caps: Caps) -> Extraction:
 
 
 # Markup a platform's own embed code writes: finding one and logging nothing deserves a word.
-EMBED_MARKUP_CLASSES = (
-    "twitter-tweet",
-    "twitter-video",
-    "instagram-media",
-    "tiktok-embed",
-    "fb-post",
-    "fb-video",
-    "reddit-embed-bq",
-    "bluesky-embed",
-    "mastodon-embed",
-    "text-post-media",
-)
+EMBED_MARKUP_CLASSES = tuple(POST_EMBED_CLASSES)
 # What embed markup kept in a page's JSON state looks like: a widget's class, a player's iframe, or the
 # Flash player an older article's body still holds (<object><param name="movie" …><embed type=
 # "application/x-shockwave-flash" …>, as Le Figaro's Next.js state keeps a 2013 story's YouTube video).

@@ -63,6 +63,7 @@ from .urls import (
 __all__ = [
     "METHOD_BY_TAG",
     "PARKED_BASE64",
+    "POST_EMBED_CLASSES",
     "RAW_CARRIERS",
     "WRAPPER_CLASSES",
     "Router",
@@ -237,6 +238,38 @@ def _in_embed_block(anchor: Tag, alone: bool = False) -> bool:
     return False
 
 
+# The classes of the markup a platform's own embed code writes for one post, with the platform: a link in
+# the text of such an embed (a tweet linking an Instagram photo) is the embedded post's, not the article's.
+POST_EMBED_CLASSES = {
+    "twitter-tweet": "twitter",
+    "twitter-video": "twitter",
+    "instagram-media": "instagram",
+    "tiktok-embed": "tiktok",
+    "fb-post": "facebook",
+    "fb-video": "facebook",
+    "reddit-embed-bq": "reddit",
+    "bluesky-embed": "bluesky",
+    "mastodon-embed": "mastodon",
+    "text-post-media": "threads",
+}
+_EMBED_TEXT_DEPTH = 8
+
+
+def _in_other_post(tag: Tag, platform: str) -> bool:
+    """Whether ``tag`` sits inside another platform's post embed blockquote (a tweet's), a few levels up."""
+    for depth, parent in enumerate(tag.parents):
+        if depth >= _EMBED_TEXT_DEPTH or parent.name == "body":
+            return False
+        classes = parent.get("class")
+        # Only a blockquote, as the embed codes write them: a theme that reuses the class name on the story's
+        # own wrapper (frolleinherr's "instagram-media post-template-content") wraps the article, not a post.
+        if parent.name == "blockquote" and isinstance(classes, list):
+            owner = next((POST_EMBED_CLASSES[name] for name in classes if name in POST_EMBED_CLASSES), None)
+            if owner is not None:
+                return owner != platform
+    return False
+
+
 # Platforms whose players publishers use for their own video rails; a post platform's iframe shows one post.
 _VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
@@ -258,6 +291,10 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     """Whether a URL's element counts as the article's; ``loose`` caches ``writes_loose_text`` by parent."""
     zone = ref.node.zone
     if zone == BOILERPLATE:
+        return False
+    if method == "link" and _in_other_post(ref.node.tag, platform):
+        # The Detroit Lions' tweet linking its Instagram photo, embedded in an NFL.com story: the photo is
+        # the tweet's, as the people a tweet mentions are (the labelling rules' accounts).
         return False
     if zone == ASIDE:
         # Weak chrome (an aside, a widget wrapper) cancels links and video players: a player in a sidebar is

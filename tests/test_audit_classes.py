@@ -131,3 +131,46 @@ def test_a_tweet_blockquote_saved_by_the_wayback_machine_keeps_its_status() -> N
         f"(@cwyers) <a href='{archived}'>March 29, 2013</a></blockquote>"
     )
     assert logged(story(quote)) == {"twitter:317662569450053632": "blockquote"}
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["</p>&mdash; Detroit Lions (@DetroitLionsNFL) ", "&mdash; <br>Detroit Lions (@DetroitLionsNFL) "],
+)
+def test_a_post_linked_in_an_embedded_tweets_text_is_the_tweets(closing: str) -> None:
+    # An audited NFL.com story (Dragnet): the Detroit Lions' tweet links its Instagram photo; the photo is
+    # the tweet's content, as the accounts a tweet mentions are. The footer inside or after the <p>.
+    status = "<a href='http://twitter.com/#!/DetroitLionsNFL/status/265131314439680000'>November 04, 2012</a>"
+    quote = (
+        "<blockquote class='twitter-tweet'><p>WR will start today "
+        f"<a href='http://instagr.am/p/RnVhiQx9GX/'>instagr.am/p/RnVhiQx9GX/</a>{closing}{status}"
+        + ("</p>" if "</p>" not in closing else "")
+        + "</blockquote>"
+    )
+    assert logged(story(quote)) == {"twitter:265131314439680000": "blockquote"}
+
+
+def test_a_post_linked_in_the_text_beside_an_embed_is_cited() -> None:
+    # Guard: the same link in the article's own paragraph is the article's citation.
+    quote = (
+        "<p>The photo <a href='http://instagr.am/p/RnVhiQx9GX/'>on Instagram</a> came first.</p>"
+        "<blockquote class='twitter-tweet'><p>WR will start today</p>&mdash; Detroit Lions "
+        "(@DetroitLionsNFL) <a href='https://twitter.com/DetroitLionsNFL/status/265131314439680000'>"
+        "November 04, 2012</a></blockquote>"
+    )
+    assert logged(story(quote)) == {
+        "twitter:265131314439680000": "blockquote",
+        "instagram:RnVhiQx9GX": "link",
+    }
+
+
+def test_a_theme_reusing_an_embed_class_on_the_story_wraps_no_post() -> None:
+    # Guard from the placement check: frolleinherr's theme names the story's wrapper "instagram-media
+    # post-template-content"; a tweet linked in its text is the article's.
+    body = (
+        f"<div class='instagram-media post-template-content'>{PROSE}<p>She <a href='https://twitter.com/"
+        f"carla/status/1944567890123456789'>wrote</a> it first.</p>{PROSE}</div>"
+    )
+    assert logged(f"<html><body><main><article><h1>Vote</h1>{body}</article></main></body></html>") == {
+        "twitter:1944567890123456789": "link"
+    }
