@@ -13,7 +13,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from types import ModuleType
 from typing import TypeGuard
@@ -252,18 +252,26 @@ POST_EMBED_CLASSES = {
     "mastodon-embed": "mastodon",
     "text-post-media": "threads",
 }
-_EMBED_TEXT_DEPTH = 8
+# How far above a link a quoted or embedded post's blockquote is looked for.
+_QUOTE_DEPTH = 8
+
+
+def _blockquotes_around(tag: Tag) -> Iterator[Tag]:
+    """The blockquotes within ``_QUOTE_DEPTH`` levels above ``tag``, nearest first."""
+    for depth, parent in enumerate(tag.parents):
+        if depth >= _QUOTE_DEPTH:
+            return
+        if parent.name == "blockquote":
+            yield parent
 
 
 def _in_other_post(tag: Tag, platform: str) -> bool:
-    """Whether ``tag`` sits inside another platform's post embed blockquote (a tweet's), a few levels up."""
-    for depth, parent in enumerate(tag.parents):
-        if depth >= _EMBED_TEXT_DEPTH or parent.name == "body":
-            return False
-        classes = parent.get("class")
-        # Only a blockquote, as the embed codes write them: a theme that reuses the class name on the story's
-        # own wrapper (frolleinherr's "instagram-media post-template-content") wraps the article, not a post.
-        if parent.name == "blockquote" and isinstance(classes, list):
+    """Whether ``tag`` sits inside another platform's post embed blockquote (a tweet's), a few levels up.
+    Only a blockquote, as the embed codes write them: a theme that reuses the class name on the story's own
+    wrapper (frolleinherr's "instagram-media post-template-content") wraps the article, not a post."""
+    for quote in _blockquotes_around(tag):
+        classes = quote.get("class")
+        if isinstance(classes, list):
             owner = next((POST_EMBED_CLASSES[name] for name in classes if name in POST_EMBED_CLASSES), None)
             if owner is not None:
                 return owner != platform
@@ -500,16 +508,10 @@ def discussion_pointer(line: str | None, anchor: Tag) -> bool:
     return anchor.name == "a" and len(anchor.get_text(" ", strip=True)) <= _DISCUSSION_ANCHOR_MAX
 
 
-def _quoted(node: Node, depth: int = 8) -> bool:
+def _quoted(node: Node) -> bool:
     """True when the element sits inside a blockquote: a profile linked from an embedded or quoted post (its
     author, people it mentions) is that post's, not a citation by the article."""
-    parent = node.tag.parent
-    while parent is not None and depth > 0:
-        if parent.name == "blockquote":
-            return True
-        parent = parent.parent
-        depth -= 1
-    return False
+    return next(_blockquotes_around(node.tag), None) is not None
 
 
 # A block outside the article body holding this many video players, and no more text than this per player
@@ -668,21 +670,34 @@ def chrome_modals(doc: ParsedDocument, router: Router) -> set[int]:
             if isinstance(ident, str) and modals.get(ident.strip()) is parent:
                 inside.setdefault(ident.strip(), set()).add(ref_url.node.position)
                 break
+    if not inside:
+        return set()
+    # One walk of the tree finds the openers of every modal that plays something.
+    openers: dict[str, list[Tag]] = {}
+    for tag in doc.soup.find_all(True):
+        for ident in _named_modals(tag, inside):
+            openers.setdefault(ident, []).append(tag)
     dropped: set[int] = set()
     for ident, positions in inside.items():
-        names = {ident, "#" + ident}
-        openers = [tag for tag in doc.soup.find_all(True) if _names_any(tag, names)]
-        if openers and all(zone_of(opener, doc.forced)[0] in (BOILERPLATE, ASIDE) for opener in openers):
+        named_by = openers.get(ident)
+        if named_by and all(zone_of(opener, doc.forced)[0] in (BOILERPLATE, ASIDE) for opener in named_by):
             dropped |= positions
     return dropped
 
 
-def _names_any(tag: Tag, names: set[str]) -> bool:
+def _named_modals(tag: Tag, idents: Mapping[str, object]) -> set[str]:
+    """The ids among ``idents`` that ``tag``'s opener attributes name (``href="#id"``, ``data-target``…)."""
+    named: set[str] = set()
     for attribute in _OPENER_ATTRIBUTES:
         value = tag.get(attribute)
-        if isinstance(value, str) and value.strip() in names:
-            return True
-    return False
+        if not isinstance(value, str):
+            continue
+        value = value.strip()
+        if value in idents:
+            named.add(value)
+        if value.startswith("#") and value[1:] in idents:
+            named.add(value[1:])
+    return named
 
 
 def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
