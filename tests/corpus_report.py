@@ -116,12 +116,12 @@ SPLITS = ("dev", "slice", "fresh")
 
 
 # The repositories the dev corpus draws on: the issue that grew the corpus asked for new pages from other
-# repositories, since the pages kept apart for independent evaluation come from these too. Batches g to k took
-# pages of theirs that the dev half does not have, and batches g to m took byte copies of their pages that other
-# repositories keep (htmldate's cache of trafilatura's, dom_smoothie's and go-readability's of Mozilla's,
-# newspaper4k's of the benchmark's: a label's ``copy_of`` names the original), so those pages may be among the
-# held-out ones; the report scores them apart ("by source") so that what is measured on the other repositories
-# alone stays visible.
+# repositories, since the pages kept apart for independent evaluation come from these too. Batches g to k
+# took pages of theirs that the dev half does not have, and batches g to m took byte copies of their pages
+# that other repositories keep (htmldate's cache of trafilatura's, dom_smoothie's and go-readability's of
+# Mozilla's, newspaper4k's of the benchmark's: a label's ``copy_of`` names the original), so those pages may
+# be among the held-out ones; the report scores them apart ("by source") so that what is measured on the
+# other repositories alone stays visible.
 DEV_SOURCES = frozenset(
     {
         "scrapinghub/article-extraction-benchmark",
