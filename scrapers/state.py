@@ -8,7 +8,8 @@ too (the next story, recirculation rails, an infinite scroll), whose embeds are 
 of embed markup counts only when the nearest record above it in the state that says which article it is
 (a headline, a canonical URL) names this page; a record naming another article of the site rules it out.
 Older pages write their player with a script instead (``document.write("<iframe src=…>")``, a function
-setting a container's ``innerHTML``): ``written_frames`` gives the iframes such a script writes.
+setting a container's ``innerHTML``, or pointing an empty iframe's ``src`` at the player): ``written_frames``
+gives the iframes such a script writes.
 Pure: reads the parsed document and yields markup strings; ``extract`` reads them like any page's markup.
 """
 
@@ -655,16 +656,37 @@ def _frame_unescape(match: re.Match[str]) -> str:
     return match.group(2) if angle is None else "<" if angle in "cC" else ">"
 
 
+# How a script points an iframe the page already has at a player: the DOM's src property, setAttribute,
+# jQuery's attr/prop.
+_SRC_SETTERS = re.compile(
+    r"\.src\s*=(?!=)|\.setAttribute\(\s*[\"']src[\"']|\.(?:attr|prop)\(\s*[\"']src[\"']\s*,"
+)
+# An absolute address in a string literal of a script's text.
+_ADDRESS_LITERAL = re.compile(r"[\"'`]((?:https?:)?//[^\"'`\s<>]+)")
+
+
 def written_frames(node: Node) -> list[str]:
     """The iframes an inline script writes into the page, as markup (``<iframe src=…></iframe>``): iframe tags
-    in the text of a script that writes markup (``document.write``, ``innerHTML``, jQuery's ``.html(…)``).
-    A script that only keeps such a string (a slideshow's data, a template for later) writes nothing here."""
+    in the text of a script that writes markup (``document.write``, ``innerHTML``, jQuery's ``.html(…)``),
+    and the addresses a script that sets an iframe's ``src`` gives it (an empty ``<iframe id="ID">`` beside
+    ``document.getElementById("ID").src = "https://www.youtube.com/embed/ID?…" + host``, as General Mills'
+    recipe sites load the recipe's video). A script that only keeps such a string (a slideshow's data, a
+    template for later) writes nothing here."""
     script = _inline_script(node, _CODE_TYPES) if node.tag.name == "script" else None
     if script is None:
         return []
     text = script[1]
-    if "iframe" not in text or not _WRITERS.search(text):
+    if "iframe" not in text.lower():
+        return []
+    writes, sets = _WRITERS.search(text), _SRC_SETTERS.search(text)
+    if not writes and not sets:
         return []
     if "\\" in text:
         text = _FRAME_ESCAPES.sub(_frame_unescape, text)
-    return [match.group(0) + "</iframe>" for match in _WRITTEN_FRAME.finditer(text)]
+    frames = [match.group(0) + "</iframe>" for match in _WRITTEN_FRAME.finditer(text)] if writes else []
+    if sets:
+        frames.extend(
+            f'<iframe src="{html.escape(match.group(1))}"></iframe>'
+            for match in _ADDRESS_LITERAL.finditer(text)
+        )
+    return frames

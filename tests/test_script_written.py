@@ -1,6 +1,7 @@
 """Players an inline script writes into the page (``document.write("<iframe …>")``, a function setting a
 container's ``innerHTML``, jQuery's ``.html(…)``), as older video sites (The Real News, 2015) publish their
-story's video: read as the iframe the script writes, where the iframe itself would count."""
+story's video, or loads into an empty iframe by setting its ``src``: read as the iframe the script writes,
+where the iframe itself would count."""
 
 from __future__ import annotations
 
@@ -99,3 +100,43 @@ def test_a_frame_built_from_a_variable_names_no_post() -> None:
         "</script>"
     )
     assert _posts(script) == []
+
+
+# General Mills' recipe sites (tablespoon.com, 2017): an empty iframe named by the video's id, and a script
+# that points it at the player once the page has loaded.
+EMPTY_FRAME = '<iframe class="youTube-Video-Iframe" id="PqsvBJ7QvW8" type="text/html"></iframe>'
+
+
+@pytest.mark.parametrize(
+    "setter",
+    [
+        'var iframeSrc = "https://www.youtube.com/embed/PqsvBJ7QvW8?showinfo=0&rel=0&origin=" + host;'
+        ' document.getElementById("PqsvBJ7QvW8").src = iframeSrc;',
+        "document.querySelector('iframe#PqsvBJ7QvW8').setAttribute('src', "
+        "'https://www.youtube-nocookie.com/embed/PqsvBJ7QvW8');",
+        "$('iframe#PqsvBJ7QvW8').attr('src', '\\/\\/www.youtube.com\\/embed\\/PqsvBJ7QvW8?autoplay=0');",
+    ],
+)
+def test_a_script_setting_an_empty_frames_source_is_the_player(setter: str) -> None:
+    script = "<script>jQuery(document).ready(function () { " + setter + " });</script>" + EMPTY_FRAME
+    assert _posts(script) == [("youtube:PqsvBJ7QvW8", "iframe")]
+
+
+def test_a_script_setting_something_elses_source_loads_no_player() -> None:
+    # An image's source set to a video's thumbnail, with no iframe in sight: a picture, not a player.
+    script = "<script>thumb.src = 'https://i.ytimg.com/vi/PqsvBJ7QvW8/hqdefault.jpg';</script>"
+    assert _posts(script) == []
+    # A player address kept beside an iframe's name, with nothing setting a source: a template, not a load.
+    script = (
+        "<script>var settings = {iframe: 'PqsvBJ7QvW8', url: 'https://www.youtube.com/embed/PqsvBJ7QvW8'};"
+        "</script>"
+    )
+    assert _posts(script) == []
+
+
+def test_a_script_setting_a_frames_source_in_a_sidebar_is_the_sites_player() -> None:
+    sidebar = (
+        '<div id="sidebar-4" class="sidebar"><script>document.getElementById("v").src = '
+        '"https://www.youtube.com/embed/PqsvBJ7QvW8";</script><iframe id="v"></iframe></div>'
+    )
+    assert _posts(sidebar) == []
