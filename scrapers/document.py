@@ -1212,6 +1212,66 @@ def _swallowing_wrappers(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
+# The words of share widgets. ShareThis and AddThis read a wrapper for what to share, and some themes name the
+# wrapper of the whole story after them (Zee News' div.sharethis-wrapper around the article's text).
+_SHARE_WORDS = frozenset(
+    {
+        "share",
+        "sharing",
+        "shares",
+        "sharebar",
+        "sharetools",
+        "sharelinks",
+        "sharebuttons",
+        "socialshare",
+        "addthis",
+        "shariff",
+        "sharethis",
+    }
+)
+# Text of its own, outside links and buttons, that a share bar holds at most: its labels and counts.
+_SHARE_BAR_TEXT = 400
+
+
+def _share_wrapper(doc: ParsedDocument) -> dict[int, int]:
+    """When neither the prose rule nor a swallowing wrapper said where the story is: the one element that only
+    share widgets' words make chrome but that holds more text of its own, outside links and buttons, than a
+    bar of share buttons says. It is the wrapper of the story (Zee News' 2013 ``div.sharethis-wrapper``
+    around the date line, the share bar and the article's text, a short story written as lines between
+    ``<br>``s that the prose rule's paragraphs do not measure), named after the widget that reads it: its
+    words lose their chrome, and a share bar inside, named by its own words, stays chrome. Several such
+    elements are several stories, each with its share widget (The Week's SpeedReads stream): none is known
+    to be this page's, so nothing changes."""
+    wrappers: dict[int, Tag] = {}
+    for name, nodes in doc.nodes_by_class.items():
+        lowered = name.lower()
+        if ("shar" not in lowered and "addthis" not in lowered) or not _words(name) & _SHARE_WORDS:
+            continue
+        for node in nodes:
+            tag = node.tag
+            if node.zone != BOILERPLATE or id(tag) in wrappers:
+                continue
+            if (
+                _structural_opener(tag.name, tag.attrs) is not None
+                or _opener(tag.name, tag.attrs) != _STRONG_CHROME
+            ):
+                continue
+            values = [value for value in tag.attrs.get("class") or () if isinstance(value, str)]
+            ident = tag.attrs.get("id")
+            if isinstance(ident, str):
+                values.append(ident)
+            if any((_words(value) & _STRONG_CHROME_WORDS) - _SHARE_WORDS for value in values):
+                continue  # other chrome words too (a comment's share links): not the share widget's alone
+            labels = sum(
+                len(text) for link in tag.find_all(("a", "button")) for text in link.stripped_strings
+            )
+            if sum(len(text) for text in tag.stripped_strings) - labels >= _SHARE_BAR_TEXT:
+                wrappers[id(tag)] = tag
+    # One wrapper inside another is still one story.
+    outermost = [tag for tag in wrappers.values() if not any(id(up) in wrappers for up in tag.parents)]
+    return {id(outermost[0]): _NO_WORDS} if len(outermost) == 1 else {}
+
+
 def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
     sibling ``<article>`` elements, each with paragraphs of prose and each naming its own page in an
@@ -1627,7 +1687,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
-        forced = (_prose_body(doc) or _swallowing_chrome(doc)) | _stacked_stories(doc)
+        forced = (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc)) | _stacked_stories(doc)
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
             # the zones the prose rule gives.
