@@ -320,6 +320,7 @@ NOT_THE_ARTICLE = {
     "theregister-q1.html": "a reader's comment in the forum under the story (div#in_article_forums)",
     "dhnet-s2.html": "an ad box's disclaimer (div#promoBox); its lines, a cinema partner box's (div#cinebel)",
     "vegan-pratique-x3.html": "the recipe categories box of an Elementor sidebar widget",
+    "tablespoon-aa2.html": "the recipe's copyright line (div.recipePartCopyRight); its steps are list items",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
