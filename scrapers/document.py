@@ -269,6 +269,8 @@ _LAYOUT_WORDS = frozenset(
         "is",
     }
 )
+# Layout words that say what an element has beside its contents, not what it is ("with-sidebar-right").
+_HAVING_WORDS = frozenset({"has", "with", "no", "without"})
 # A state a script sets on an element ("shareActive"): about what the element can do, not its zone.
 _STATE_WORDS = frozenset({"active"})
 _POST_CLASS_MARKERS = frozenset({"hentry", "status-publish", "type-post", "type-page"})
@@ -643,6 +645,10 @@ def _value_verdict(value: str) -> int | None:
         # YouTube" pane in its right column).
         return _WEAK_CHROME if words & _FEED_WORDS else _EMBED
     if words & _WEAK_CHROME_WORDS or any(word.endswith(_WIDGET_SUFFIXES) for word in words):
+        if words & _HAVING_WORDS:
+            # "with-sidebar-right", "has-sidebar", "no-sidebar": a layout container saying whether a sidebar
+            # sits beside what it holds (a recipe site's container around the recipe), not the sidebar.
+            return None
         # WordPress's text widget is "textwidget", one word.
         return _WEAK_CHROME
     if words & _HEADER_WORDS:
@@ -1417,7 +1423,14 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
     # Entries of a list (readers' comments in <dl>/<ol> items) are a thread; a story's paragraphs are not
     # list items.
     thread = body.name in _LIST_TAGS or body.find_parent(_LIST_ITEM_TAGS) is not None
+    # So is an entry of a run of like elements under a wrapper named for a discussion (Boing Boing's
+    # div.commentnew, one per comment): one long comment is still one entry of the thread around it.
+    entry = thread
+    below: Tag | None = None
     for element in (body, *body.parents):
+        if below is not None and not entry:
+            entry = _one_of_a_run(below)
+        below = element
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
         if _hidden(element):
@@ -1436,7 +1449,7 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
             inside_main or element.name == "main" or (isinstance(role, str) and role.lower() == "main")
         )
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
-            if thread and _names_discussion(element):
+            if entry and _names_discussion(element):
                 return {}  # a comment thread holding more prose than a short story: the thread, not a body
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
@@ -1456,6 +1469,17 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
         # words name, unless it is a comment thread.
         return forced
     return {}
+
+
+def _one_of_a_run(element: Tag) -> bool:
+    """Whether ``element`` has a sibling of its own tag and classes: one entry of a run of like elements."""
+    classes = element.attrs.get("class")
+    if not classes:
+        return False
+    for sibling in (element.find_previous_sibling(element.name), element.find_next_sibling(element.name)):
+        if sibling is not None and sibling.attrs.get("class") == classes:
+            return True
+    return False
 
 
 # Headings read when looking for the page's own headline, at most.
