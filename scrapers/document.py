@@ -122,9 +122,9 @@ _ROLE_OPENERS = {
     "dialog": _STRONG_CHROME,
     "alertdialog": _STRONG_CHROME,
 }
-# Class/id words that mark page chrome. Matched against whole words of class and id values (split on -, _,
-# space and camelCase), so "social-share" matches "share" but "shared-content" does not match "share".
-_STRONG_CHROME_WORDS = frozenset(
+# The words of share widgets. ShareThis and AddThis read a wrapper for what to share, and some themes name the
+# wrapper of the whole story after them (Zee News' div.sharethis-wrapper around the article's text).
+_SHARE_WORDS = frozenset(
     {
         "share",
         "sharing",
@@ -137,6 +137,12 @@ _STRONG_CHROME_WORDS = frozenset(
         "addthis",
         "shariff",
         "sharethis",
+    }
+)
+# Class/id words that mark page chrome. Matched against whole words of class and id values (split on -, _,
+# space and camelCase), so "social-share" matches "share" but "shared-content" does not match "share".
+_STRONG_CHROME_WORDS = _SHARE_WORDS | frozenset(
+    {
         "comments",
         "comment",
         # A reader forum under the story (The Register's "in_article_forums"); a forum page's own thread is a
@@ -1218,23 +1224,6 @@ def _swallowing_wrappers(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
-# The words of share widgets. ShareThis and AddThis read a wrapper for what to share, and some themes name the
-# wrapper of the whole story after them (Zee News' div.sharethis-wrapper around the article's text).
-_SHARE_WORDS = frozenset(
-    {
-        "share",
-        "sharing",
-        "shares",
-        "sharebar",
-        "sharetools",
-        "sharelinks",
-        "sharebuttons",
-        "socialshare",
-        "addthis",
-        "shariff",
-        "sharethis",
-    }
-)
 # Text of its own, outside links and buttons, that a share bar holds at most: its labels and counts.
 _SHARE_BAR_TEXT = 400
 

@@ -676,7 +676,7 @@ def written_frames(node: Node) -> list[str]:
     if script is None:
         return []
     text = script[1]
-    if "iframe" not in text.lower():
+    if "iframe" not in text and "IFRAME" not in text:
         return []
     writes, sets = _WRITERS.search(text), _SRC_SETTERS.search(text)
     if not writes and not sets:
