@@ -1251,16 +1251,9 @@ def _share_wrapper(doc: ParsedDocument) -> dict[int, int]:
                 or _opener(tag.name, tag.attrs) != _STRONG_CHROME
             ):
                 continue
-            values = [value for value in tag.attrs.get("class") or () if isinstance(value, str)]
-            ident = tag.attrs.get("id")
-            if isinstance(ident, str):
-                values.append(ident)
-            if any((_words(value) & _STRONG_CHROME_WORDS) - _SHARE_WORDS for value in values):
+            if any((_words(value) & _STRONG_CHROME_WORDS) - _SHARE_WORDS for value in _named_by(tag)):
                 continue  # other chrome words too (a comment's share links): not the share widget's alone
-            labels = sum(
-                len(text) for link in tag.find_all(("a", "button")) for text in link.stripped_strings
-            )
-            if sum(len(text) for text in tag.stripped_strings) - labels >= _SHARE_BAR_TEXT:
+            if _text_outside(tag, ("a", "button")) >= _SHARE_BAR_TEXT:
                 wrappers[id(tag)] = tag
     # One wrapper inside another is still one story.
     outermost = [tag for tag in wrappers.values() if not any(id(up) in wrappers for up in tag.parents)]
@@ -1366,13 +1359,18 @@ def _in_discussion(tag: Tag) -> bool:
     )
 
 
-def _names_discussion(element: Tag) -> bool:
-    """Whether ``element``'s class or id words name a discussion (``comments``, ``commentlist``)."""
+def _named_by(element: Tag) -> list[str]:
+    """The element's class values and its id: the names its class and id words are read from."""
     values = [value for value in element.attrs.get("class") or () if isinstance(value, str)]
     ident = element.attrs.get("id")
     if isinstance(ident, str):
         values.append(ident)
-    return any(_discussion_compound(word) for value in values for word in _words(value))
+    return values
+
+
+def _names_discussion(element: Tag) -> bool:
+    """Whether ``element``'s class or id words name a discussion (``comments``, ``commentlist``)."""
+    return any(_discussion_compound(word) for value in _named_by(element) for word in _words(value))
 
 
 def _as_body(prose: Tag, holds_page: bool = False) -> dict[int, int]:
@@ -1412,14 +1410,7 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
     # Entries of a list (readers' comments in <dl>/<ol> items) are a thread; a story's paragraphs are not
     # list items.
     thread = body.name in _LIST_TAGS or body.find_parent(_LIST_ITEM_TAGS) is not None
-    # So is an entry of a run of like elements under a wrapper named for a discussion (Boing Boing's
-    # div.commentnew, one per comment): one long comment is still one entry of the thread around it.
-    entry = thread
-    below: Tag | None = None
     for element in (body, *body.parents):
-        if below is not None and not entry:
-            entry = _one_of_a_run(below)
-        below = element
         if element.name in _UNZONED_TAGS or element.name == "[document]":
             continue
         if _hidden(element):
@@ -1438,7 +1429,7 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
             inside_main or element.name == "main" or (isinstance(role, str) and role.lower() == "main")
         )
         if element is not body and _opener(element.name, element.attrs) in _CHROME_OPENERS:
-            if entry and _names_discussion(element):
+            if _names_discussion(element) and (thread or _entry_below(body, element)):
                 return {}  # a comment thread holding more prose than a short story: the thread, not a body
             forced[id(element)] = _NO_WORDS
     # Nothing to set aside: the body was never hidden by class names (and is not content only because the
@@ -1458,6 +1449,18 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
         # words name, unless it is a comment thread.
         return forced
     return {}
+
+
+def _entry_below(body: Tag, wrapper: Tag) -> bool:
+    """Whether ``body``, or an element between it and ``wrapper``, is one entry of a run of like elements
+    (Boing Boing's div.commentnew, one per comment): one long comment is still one entry of the thread that
+    ``wrapper`` holds."""
+    element: Tag | None = body
+    while element is not None and element is not wrapper:
+        if _one_of_a_run(element):
+            return True
+        element = element.parent
+    return False
 
 
 def _one_of_a_run(element: Tag) -> bool:
@@ -2049,18 +2052,20 @@ def after_story_list(tag: Tag) -> bool:
 
 
 def _lists_stories(element: Tag) -> bool:
-    names = [value for value in element.get("class") or () if isinstance(value, str)]
-    ident = element.get("id")
-    if isinstance(ident, str):
-        names.append(ident)
-    if not any(_words(name) & _STORY_LIST_WORDS for name in names):
+    if not any(_words(name) & _STORY_LIST_WORDS for name in _named_by(element)):
         return False
     return len(element.find_all("a", href=True, limit=_STORY_LIST_LINKS)) >= _STORY_LIST_LINKS
 
 
 def _unlinked_prose(element: Tag) -> bool:
-    linked = sum(len(anchor.get_text(strip=True)) for anchor in element.find_all("a"))
-    return len(element.get_text(strip=True)) - linked >= _END_PROSE_CHARS
+    return _text_outside(element) >= _END_PROSE_CHARS
+
+
+def _text_outside(element: Tag, labels: tuple[str, ...] = ("a",)) -> int:
+    """How much text ``element`` holds outside its ``labels`` elements (its links; buttons too, for a bar
+    of them)."""
+    inside = sum(len(label.get_text(strip=True)) for label in element.find_all(labels))
+    return len(element.get_text(strip=True)) - inside
 
 
 def _leads_body(element: Tag) -> bool:

@@ -1425,8 +1425,10 @@ def _typed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, Pos
             template, id_attributes = (custom[0], (custom[1],)) if custom else (None, ())
         else:
             typed = _type_template(node.tag)
-            template = typed[0] if typed is not None else _class_template(node.tag)
-            if typed is not None:
+            if typed is None:
+                template = _class_template(node.tag)
+            else:
+                template = typed[0]
                 id_attributes = (*_ID_ATTRIBUTES, *_family_attributes(node.tag, typed[1]))
         if template is None:
             continue

@@ -5,7 +5,7 @@ was read): each test fails on the code before its rule, except those marked as g
 
 from __future__ import annotations
 
-from tests.stories import PROSE, logged
+from tests.stories import PROSE, logged, story
 
 TWEET = (
     '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Filming starts today</p>&mdash; Anna (@anna) '
@@ -60,8 +60,7 @@ def test_several_wrappers_named_after_the_share_widget_are_several_stories() -> 
 def test_a_share_bar_holding_a_player_is_still_a_share_bar() -> None:
     # Guard: a share bar's labels and a player in it are not a story's text.
     bar = f'<div class="share-bar"><a href="/share">Share this story</a>{PLAYER}</div>'
-    html = f"<html><body><main><article><h1>Vote</h1>{PROSE}{bar}{PROSE}</article></main></body></html>"
-    assert logged(html) == {}
+    assert logged(story(bar)) == {}
 
 
 # Boing Boing's 2010 Movable Type pages: no <article>, the post in div.post, and readers' comments each in a
