@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
@@ -1359,6 +1360,25 @@ def _in_discussion(tag: Tag) -> bool:
     )
 
 
+def _beside_text_column(element: Tag) -> bool:
+    """Whether ``element`` is named a column beside the story (``sidebar``, ``rail``) and stands beside a
+    sibling holding the text's paragraphs, away from them: a sidebar column, not a box in the text."""
+    if not any(_words(value) & _SIDE_COLUMN_WORDS for value in _named_by(element)):
+        return False
+    parent = element.parent
+    if parent is None or writes_running_text(parent) or _between_text_blocks(element):
+        return False  # a box in the text: beside one of its paragraphs, or between two blocks of them
+    return any(
+        type(sibling) is Tag and _prose_paragraphs(sibling) >= 2
+        for sibling in chain(element.previous_siblings, element.next_siblings)
+    )
+
+
+def _prose_paragraphs(element: Tag) -> int:
+    """How many paragraphs of prose ``element`` holds at any depth."""
+    return sum(1 for paragraph in element.find_all("p") if _is_prose(paragraph))
+
+
 def _named_by(element: Tag) -> list[str]:
     """The element's class values and its id: the names its class and id words are read from."""
     values = [value for value in element.attrs.get("class") or () if isinstance(value, str)]
@@ -1859,6 +1879,10 @@ def body_widget(tag: Tag, forced: Mapping[int, int] | None = None) -> bool:
                 # Deep below a content element that does not hold the text near it, a widget is in a column
                 # beside the body ("col-md-4" in a page-wide "content-main"), not in the body.
                 widget = widget if _near_paragraphs(widget) else None
+            elif widget is not None and _beside_text_column(widget):
+                # So is a column named a sidebar beside the column that holds the text, at any depth (O
+                # Tempo's "sidebar" beside its "conteudo-texto", both in the article's grid).
+                widget = None
     return widget is not None and state == _S_WEAK_CHROME
 
 
