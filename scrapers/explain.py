@@ -31,6 +31,7 @@ from .document import (
 )
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
+    Slot,
     _bare_refs,
     _is_share,
     _state_body,
@@ -39,9 +40,11 @@ from .links import (
     declared_videos,
     discussion_pointer,
     feed_grids,
+    in_stream,
     raw_carriers,
     raw_urls,
     state_links,
+    stream_slots,
     video_rails,
 )
 from .records import PostRef
@@ -136,6 +139,7 @@ class _Page:
     rails: frozenset[int]
     modals: set[int]
     feeds: set[int]
+    streams: frozenset[Slot]
 
 
 def _reason(
@@ -165,6 +169,12 @@ def _reason(
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
+    if tag is not None and tag.name == "a" and in_stream(tag, page.streams):
+        return (
+            "a live stream's timestamp: the link prints the post's age (\"53 minutes ago\"), worked out when "
+            "the page was served, or sits where the same stream's other posts print theirs (a search module "
+            "of posts, a box of someone's latest posts), not a citation an editor wrote"
+        )
     if position in page.modals:
         return (
             "inside a pop-up dialog (a modal) that only page chrome opens (a banner, a menu, the footer): "
@@ -214,16 +224,19 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     extraction = extract(doc, modules)
     logged = {embed.post_id: embed for embed in extraction.embeds}
     accounts = {account.id for account in extraction.accounts}
+    sightings = list(_sightings(doc, modules))
+    anchors = [sighting[3] for sighting in sightings if sighting[3] is not None and sighting[3].name == "a"]
     page = _Page(
         doc,
         {handle.lower() for handle in extraction.article.publisher_handles},
         video_rails(doc, _router(modules)),
         chrome_modals(doc, _router(modules)),
         feed_grids(doc, _router(modules)),
+        stream_slots(anchors),
     )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()
-    for ref, url, position, tag, where, line in _sightings(doc, modules):
+    for ref, url, position, tag, where, line in sightings:
         if (ref.id, position) in seen:
             continue
         seen.add((ref.id, position))

@@ -361,6 +361,59 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     return known or _between_paragraphs(ref.node.tag)
 
 
+# A post's age as a live stream prints it: "53 minutes ago", "7 Hours ago", "about an hour ago", "vor 2
+# Stunden", "il y a 3 jours", "hace 5 minutos".
+_AGE = re.compile(
+    r"(?:(?:about|over|almost|nearly)\s+)?(?:\d+|an?|one)\s*"
+    r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?)\s+ago"
+    r"|(?:vor|il y a|hace|há)\s+(?:\d+|einer?|une?|una?)\s+\w+",
+    re.IGNORECASE,
+)
+# How long the line a stream's timestamp opens may be ("53 minutes ago from TweetDeck").
+_TIMESTAMP_LINE_CHARS = 60
+
+
+def _stream_timestamp(anchor: Tag) -> bool:
+    """Whether a link's text is a post's age ("53 minutes ago") opening a short line of its own: the
+    timestamp a live stream of posts prints under each, not words of a sentence that cite a post ("he
+    tweeted <a>two days ago</a> that…" stands inside a longer line)."""
+    text = " ".join(anchor.get_text().split())
+    if not text or len(text) > _TIMESTAMP_LINE_CHARS or not _AGE.fullmatch(text):
+        return False
+    parent = anchor.parent
+    line = " ".join(parent.get_text().split()) if parent is not None else text
+    return line.startswith(text) and len(line) <= _TIMESTAMP_LINE_CHARS
+
+
+Slot = tuple[str, tuple[str, ...]]
+
+
+def _slot(anchor: Tag) -> Slot | None:
+    """The element a link sits in, as its tag and class words (``span.tweet_time``); None when unnamed."""
+    parent = anchor.parent
+    classes = parent.get("class") if parent is not None else None
+    if parent is None or not isinstance(classes, list) or not classes:
+        return None
+    return parent.name, tuple(classes)
+
+
+def stream_slots(anchors: Iterator[Tag] | Sequence[Tag]) -> frozenset[Slot]:
+    """The named elements in which some of ``anchors`` print a post's age (``_stream_timestamp``): the
+    timestamp slots of a live stream of posts (HuffPost's Twitter search module under the story, the BBC's
+    box of a correspondent's latest tweets). An age is worked out when the page is served; an editor citing
+    a post names it in words or by its date."""
+    return frozenset(
+        slot for anchor in anchors if _stream_timestamp(anchor) and (slot := _slot(anchor)) is not None
+    )
+
+
+def in_stream(anchor: Tag, slots: frozenset[Slot]) -> bool:
+    """Whether a post's link is a live stream's timestamp: it prints an age, or sits in a slot where other
+    links of the stream do (the stream's older posts show their date instead)."""
+    slot = _slot(anchor)
+    return (slot is not None and slot in slots) or _stream_timestamp(anchor)
+
+
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # A list of at least this many teaser cards is a rail of other pages.
 _TEASER_CARDS = 3
@@ -866,6 +919,7 @@ def scan_links(
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router) if rails is None else rails
     loose: dict[int, bool] = {}
+    found: list[tuple[Found | None, PostRef, Tag | None]] = []
     own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
@@ -897,7 +951,7 @@ def scan_links(
                 continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):
-                yield None, ref
+                found.append((None, ref, None))
             continue
         if method == "link" and discussion_pointer(doc.block_text(ref_url.node), ref_url.node.tag):
             continue
@@ -911,7 +965,16 @@ def scan_links(
                 continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
-        yield Found(post, method, ref_url.node.position, context, block=ref_url.node.block), ref
+        anchor = ref_url.node.tag if method == "link" else None
+        found.append(
+            (Found(post, method, ref_url.node.position, context, block=ref_url.node.block), ref, anchor)
+        )
+    # A live stream's posts are known only once all links are read: its newest posts print their age, its
+    # older ones a date in the same slot.
+    slots = stream_slots([anchor for _result, _ref, anchor in found if anchor is not None])
+    for result, ref, anchor in found:
+        if anchor is None or not in_stream(anchor, slots):
+            yield result, ref
 
 
 # Elements whose text is markup or code rather than prose: consent managers park the embed's HTML in a

@@ -5,7 +5,9 @@ those marked as guards."""
 
 from __future__ import annotations
 
-from tests.stories import PROSE, logged
+from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
+from tests.stories import PROSE, URL, logged
 
 TWEET = (
     '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Filming starts today</p>&mdash; Anna (@anna) '
@@ -57,3 +59,75 @@ def test_a_box_named_sidebar_in_the_text_column_is_the_articles() -> None:
     # Guard: a box the story calls a sidebar, standing between its paragraphs, is the text's own.
     box = f'<div class="story-sidebar">{PLACEHOLDER}</div>'
     assert logged(grid(f"{PROSE}{box}{PROSE}", "")) == {"youtube:kbO1loS1o44": "placeholder"}
+
+
+def stream_item(handle: str, status: str, when: str) -> str:
+    """One post of HuffPost's 2012 Twitter search module, as the server rendered it."""
+    return (
+        f'<div class="single_tweet"><td class="tweet_content"><a class="twitter-anywhere-user" '
+        f'href="http://twitter.com/{handle}">{handle}</a> Usain Bolt wins 200m, first man to win '
+        f'back-to-back sprint doubles <div class="twitt_status"><a href="http://twitter.com/{handle}/statuses/{status}">'
+        f'{when}</a> from <span class="twitt_source"><a href="http://www.tweetdeck.com">TweetDeck</a></span>'
+        "</div></td></div>"
+    )
+
+
+CITED = (
+    '<p>He\'s also the <a href="https://twitter.com/cbcsports/status/233656103261573120">first man to twice '
+    "sweep</a> the 100 and the 200, and he had been telling us all week that he would pull it off.</p>"
+)
+
+
+def huffpost(module: str) -> str:
+    return (
+        '<html><body><div id="news_content" class="grid two_thirds news_content_regular"><h1>Usain Bolt Wins '
+        f'Gold</h1><div class="articleBody">{PROSE}{CITED}{PROSE}</div>'
+        '<div id="twitter_module_wrapper"><form id="featured_twitter_form">'
+        '<input type="text" value="usain bolt"/></form>'
+        f'<div id="twitter_entries">{module}</div></div></div></body></html>'
+    )
+
+
+def test_a_live_search_module_of_posts_printing_their_age_is_not_cited() -> None:
+    module = "".join(
+        stream_item(handle, status, when)
+        for handle, status, when in (
+            ("nydailynews", "233659626497904640", "3 minutes ago"),
+            ("BBCWorld", "233658041818550272", "about an hour ago"),
+            ("globeandmail", "233658047359234048", "2 hours ago"),
+        )
+    )
+    assert logged(huffpost(module)) == {"twitter:233656103261573120": "link"}
+
+
+def test_a_stream_s_older_posts_printing_a_date_go_with_its_newer_ones() -> None:
+    # The BBC's box of a correspondent's latest tweets: the newest print their age, the older their date, in
+    # the same slot.
+    module = "".join(
+        f'<li class="sps-tweet"><p>{text}</p><div class="tweet_meta"><span class="tweet_time">'
+        f'<a href="http://twitter.com/BBCDomC/status/{status}">{when}</a></span></div></li>'
+        for text, status, when in (
+            ("Why tomorrow's judgement is difficult", "267582263389212672", "6 Hours ago"),
+            ("Shown to me by police", "266961835708776449", "Nov 9, 2012 5:53:56 PM"),
+        )
+    )
+    assert logged(huffpost(f"<ul>{module}</ul>")) == {"twitter:233656103261573120": "link"}
+
+
+def test_an_age_in_a_sentence_is_a_citation() -> None:
+    # Guard: a sentence may cite a post by when it was written; the age is words of the sentence.
+    for sentence in (
+        'He tweeted <a href="https://twitter.com/cbcsports/status/233656103261573120">two days ago</a> that '
+        "he would run the relay too.",
+        '<a href="https://twitter.com/cbcsports/status/233656103261573120">3 days ago</a>, the federation '
+        "wrote that the relay team would be named on Friday.",
+    ):
+        html = f"<html><body><article><h1>Bolt</h1>{PROSE}<p>{sentence}</p>{PROSE}</article></body></html>"
+        assert logged(html) == {"twitter:233656103261573120": "link"}, sentence
+
+
+def test_explain_says_a_stream_s_posts_are_its_timestamps() -> None:
+    module = stream_item("nydailynews", "233659626497904640", "3 minutes ago")
+    candidates = explain(scrapers.parse_html(huffpost(module).encode(), URL))
+    stream = [c for c in candidates if c.post_id == "twitter:233659626497904640"]
+    assert stream and all(c.decision == "dropped" and "live stream's timestamp" in c.reason for c in stream)
