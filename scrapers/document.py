@@ -1456,7 +1456,7 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
     # page's other text outweighs it), so the walk's zones stand. A body whose own words say weak chrome
     # (energias-renovables' ``div#Articulo.container-banners``, for the ads it carries) was hidden by them;
     # one whose words say strong chrome (a comment holding most of a short story's prose) stays chrome.
-    if len(forced) > 1 or _opener(body.name, body.attrs) == _WEAK_CHROME:
+    if len(forced) > 1 or _opener(body.name, body.attrs) == _WEAK_CHROME or _marks_its_paragraphs(body):
         return forced
     if (
         holds_page
@@ -1469,6 +1469,20 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
         # words name, unless it is a comment thread.
         return forced
     return {}
+
+
+def _marks_its_paragraphs(body: Tag) -> bool:
+    """Whether the page marks ``body``'s paragraphs one by one as the article's (``p.storybody``,
+    ``p.article-body__paragraph``): two or more of them open the content zone by their own words, so the
+    page knows them for its body, and what stands between them (a list, a figure's caption, a quote) is the
+    body's too, not text outside the body the page marks."""
+    marked = 0
+    for paragraph in body.find_all("p", recursive=False):
+        if _opener(paragraph.name, paragraph.attrs) == _STRONG_CONTENT:
+            marked += 1
+            if marked >= 2:
+                return True
+    return False
 
 
 def _entry_below(body: Tag, wrapper: Tag) -> bool:

@@ -131,3 +131,42 @@ def test_explain_says_a_stream_s_posts_are_its_timestamps() -> None:
     candidates = explain(scrapers.parse_html(huffpost(module).encode(), URL))
     stream = [c for c in candidates if c.post_id == "twitter:233659626497904640"]
     assert stream and all(c.decision == "dropped" and "live stream's timestamp" in c.reason for c in stream)
+
+
+LISTED = (
+    '<ul><li>The minister <a href="https://twitter.com/min/status/1714567890123456789">wrote on X</a> that '
+    "the talks had failed and would not resume.</li></ul>"
+)
+CREDITED = (
+    '<figure><img src="/a.jpg"><figcaption>The post before it was deleted (Twitter: <a href="https://twitter'
+    '.com/carla/status/1914567890123456789">@carla</a>)</figcaption></figure>'
+)
+
+
+def marked(between: str, paragraph_class: str = "article-body__paragraph") -> str:
+    """A page that marks its body paragraph by paragraph (IDG's 2008 ``p.storybody``), with ``between``
+    standing between its second and third paragraphs."""
+    paragraph = PROSE.replace("<p>", f'<p class="{paragraph_class}">')
+    return (
+        f'<html><body><div class="main-column"><h1>Vote</h1>{paragraph * 2}{between}{paragraph * 2}</div>'
+        "</body></html>"
+    )
+
+
+def test_links_between_paragraphs_the_page_marks_one_by_one_are_the_body_s() -> None:
+    # The paragraphs open the content zone by their own words; a list or a figure between them is not text
+    # "outside the body the page marks".
+    for paragraph_class in ("article-body__paragraph", "storybody"):
+        assert logged(marked(LISTED + CREDITED, paragraph_class)) == {
+            "twitter:1714567890123456789": "link",
+            "twitter:1914567890123456789": "link",
+        }, paragraph_class
+
+
+def test_chrome_between_marked_paragraphs_stays_chrome() -> None:
+    # Guard: a related-links box between the marked paragraphs keeps its own words.
+    box = (
+        '<div class="related-links"><h3>Related</h3><ul><li><a href="https://twitter.com/min/status/'
+        '1714567890123456789">The minister on X</a></li></ul></div>'
+    )
+    assert logged(marked(box)) == {}
