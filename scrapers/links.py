@@ -13,7 +13,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from types import ModuleType
 from typing import TypeGuard
@@ -397,7 +397,7 @@ def _slot(anchor: Tag) -> Slot | None:
     return parent.name, tuple(classes)
 
 
-def stream_slots(anchors: Iterator[Tag] | Sequence[Tag]) -> frozenset[Slot]:
+def stream_slots(anchors: Iterable[Tag]) -> frozenset[Slot]:
     """The named elements in which some of ``anchors`` print a post's age (``_stream_timestamp``): the
     timestamp slots of a live stream of posts (HuffPost's Twitter search module under the story, the BBC's
     box of a correspondent's latest tweets). An age is worked out when the page is served; an editor citing
