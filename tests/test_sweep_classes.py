@@ -170,3 +170,42 @@ def test_chrome_between_marked_paragraphs_stays_chrome() -> None:
         '1714567890123456789">The minister on X</a></li></ul></div>'
     )
     assert logged(marked(box)) == {}
+
+
+PLAYER = '<iframe src="https://www.youtube.com/embed/dQw4w9WgXc1"></iframe>'
+
+
+def newsquest(inside: str, after: str = "") -> str:
+    """The Argus (Newsquest, 2020): the story's paragraphs inside the paywall script's wrappers, themselves
+    inside the body the page marks; ``inside`` stands among them, ``after`` after them in the body."""
+    return (
+        '<html><body><div id="BlockArticleContent"><div class="article-body"><div>'
+        '<div id="subscription-replace-entire-article"><div class="p402_hide">'
+        f'{PROSE}{PROSE}<div id="subscription-content">{PROSE}{inside}{PROSE}{PROSE}</div>'
+        f"</div></div></div>{after}</div></div></body></html>"
+    )
+
+
+def test_paywall_wrappers_inside_the_marked_body_are_the_text_s_own() -> None:
+    assert logged(newsquest(TWEET + PLAYER)) == {
+        "twitter:1714567890123456789": "blockquote",
+        "youtube:dQw4w9WgXc1": "iframe",
+    }
+
+
+def test_a_discussion_inside_the_marked_body_stays_chrome() -> None:
+    # Guard: readers' comments inside the body may hold more prose than a short story; a wrapper named for a
+    # discussion keeps its words.
+    comments = f'<div class="comments-wrapper">{PROSE * 6}{TWEET}</div>'
+    html = f'<html><body><div class="article-body">{PROSE}{PROSE}{comments}</div></body></html>'
+    assert logged(html) == {}
+
+
+def test_a_small_subscription_box_inside_the_marked_body_stays_chrome() -> None:
+    # Guard: a newsletter prompt inside the body holds little of its prose.
+    box = (
+        '<div class="subscription-box"><p>Sign up to our daily newsletter for the latest news from your '
+        f"town and beyond.</p>{PLAYER}</div>"
+    )
+    html = f'<html><body><div class="article-body">{PROSE * 4}{box}{PROSE}</div></body></html>'
+    assert logged(html) == {}
