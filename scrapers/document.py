@@ -1268,9 +1268,9 @@ _WRAPPED_BODY_SHARE = 0.5
 
 def _paywalled_body(doc: ParsedDocument) -> dict[int, int]:
     """Chrome words on wrappers inside the body the page marks, around most of that body's prose: a paywall's
-    or a metering script's hooks (Newsquest's ``div.article-body > div#subscription-replace-entire-article >
-    div.p402_hide > div#subscription-content`` around the paragraphs of every story on its 200 local
-    papers), not boxes beside the text. Their words are set aside, so the text and what it embeds are the
+    or a metering script's hooks (The Argus, a Newsquest paper: ``div.article-body >
+    div#subscription-replace-entire-article > div.p402_hide > div#subscription-content`` around the story's
+    paragraphs), not boxes beside the text. Their words are set aside, so the text and what it embeds are the
     body's. Only class and id words: a real ``<footer>`` or dialog stays, and so does a wrapper named for a
     discussion (readers' comments may outweigh a short story)."""
     marked: dict[int, Tag | None] = {}  # a paragraph's parent -> the body the page marks around it, if any
