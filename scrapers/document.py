@@ -1261,70 +1261,6 @@ def _share_wrapper(doc: ParsedDocument) -> dict[int, int]:
     return {id(outermost[0]): _NO_WORDS} if len(outermost) == 1 else {}
 
 
-# A wrapper inside the body the page marks that holds at least this share of that body's prose is the text's
-# own wrapper, whatever its words; a box of links or a newsletter prompt there holds hardly any.
-_WRAPPED_BODY_SHARE = 0.5
-
-
-def _paywalled_body(doc: ParsedDocument) -> dict[int, int]:
-    """Chrome words on wrappers inside the body the page marks, around most of that body's prose: a paywall's
-    or a metering script's hooks (The Argus, a Newsquest paper: ``div.article-body >
-    div#subscription-replace-entire-article > div.p402_hide > div#subscription-content`` around the story's
-    paragraphs), not boxes beside the text. Their words are set aside, so the text and what it embeds are the
-    body's. Only class and id words: a real ``<footer>`` or dialog stays, and so does a wrapper named for a
-    discussion (readers' comments may outweigh a short story)."""
-    marked: dict[int, Tag | None] = {}  # a paragraph's parent -> the body the page marks around it, if any
-    hidden: dict[int, list[Tag]] = defaultdict(list)  # a marked body -> its hidden paragraphs
-    bodies: dict[int, Tag] = {}
-    for node in doc.nodes_by_tag.get("p", ()):
-        parent = node.tag.parent
-        if node.zone != BOILERPLATE or parent is None or not _is_prose(node.tag):
-            continue
-        key = id(parent)
-        if key not in marked:
-            marked[key] = next(
-                (
-                    element
-                    for element in parent.parents
-                    if element.name not in ("body", "html", "[document]")
-                    and _opener(element.name, element.attrs) == _STRONG_CONTENT
-                ),
-                None,
-            )
-        body = marked[key]
-        if body is not None:
-            hidden[id(body)].append(node.tag)
-            bodies[id(body)] = body
-    forced: dict[int, int] = {}
-    for key, paragraphs in hidden.items():
-        body = bodies[key]
-        if len(paragraphs) < 2 or _in_discussion(body):
-            continue
-        whole = _prose_chars(body.find_all("p"))
-        wrappers: dict[int, Tag] = {}
-        for paragraph in paragraphs:
-            for element in paragraph.parents:
-                if element is body:
-                    break
-                if _opener(element.name, element.attrs) in _CHROME_OPENERS:
-                    wrappers[id(element)] = element
-        for wrapper in wrappers.values():
-            if (
-                _structural_opener(wrapper.name, wrapper.attrs) is not None
-                or _names_discussion(wrapper)
-                or _prose_chars(wrapper.find_all("p")) < _WRAPPED_BODY_SHARE * whole
-            ):
-                continue
-            forced[id(wrapper)] = _NO_WORDS
-    return forced
-
-
-def _prose_chars(paragraphs: Sequence[Tag]) -> int:
-    """The characters (spaces not counted) of the paragraphs of prose among ``paragraphs``."""
-    sizes = (len("".join(paragraph.get_text().split())) for paragraph in paragraphs)
-    return sum(size for size in sizes if size >= _PROSE_PARAGRAPH)
-
-
 def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
     sibling ``<article>`` elements, each with paragraphs of prose and each naming its own page in an
@@ -1801,11 +1737,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
-        forced = (
-            (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc))
-            | _paywalled_body(doc)
-            | _stacked_stories(doc)
-        )
+        forced = (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc)) | _stacked_stories(doc)
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
             # the zones the prose rule gives.
