@@ -169,12 +169,6 @@ def _reason(
         return "a share button's URL, not a citation"
     if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
-    if tag is not None and tag.name == "a" and in_stream(tag, page.streams):
-        return (
-            "a live stream's timestamp: the link prints the post's age (\"53 minutes ago\"), worked out when "
-            "the page was served, or sits where the same stream's other posts print theirs (a search module "
-            "of posts, a box of someone's latest posts), not a citation an editor wrote"
-        )
     if position in page.modals:
         return (
             "inside a pop-up dialog (a modal) that only page chrome opens (a banner, a menu, the footer): "
@@ -213,6 +207,13 @@ def _reason(
         return (
             "a video player below a list of other stories (a related-posts list), with none of the article's "
             "prose after it: what the theme prints under every post, not the story's"
+        )
+    # The extractor sets a stream's posts aside last, once the zones and rails have kept them.
+    if tag is not None and tag.name == "a" and in_stream(tag, page.streams):
+        return (
+            "a live stream's timestamp: the link prints the post's age (\"53 minutes ago\"), worked out when "
+            "the page was served, or sits where the same stream's other posts print theirs (a search module "
+            "of posts, a box of someone's latest posts), not a citation an editor wrote"
         )
     return (
         "not in running text of the body, nor in embed markup (a quoted post's own link, a caption's image)"
