@@ -850,6 +850,10 @@ _FRAME_TAGS = frozenset({"iframe", "amp-iframe"})
 _ADDRESS_STARTS = ("http://", "https://", "//")
 # The <param> names under which a plugin player (Flash) takes the address of what it plays.
 _PARAM_URL_NAMES = frozenset({"movie", "src", "data", "url", "filename", "file"})
+# A link whose address is several addresses pasted one after another, each ended by a semicolon or comma:
+# the Institute for the Study of War's endnotes link a footnote's sources so
+# (href="https://t.me/a/1; https://t.me/b/2 ; https://t.me/c/3"). Each address is a source the text cites.
+_PASTED_ADDRESS = re.compile(r"\s*[;,]\s*(?=(?:https?:)?//)")
 
 
 # Words of an attribute's name that say its value is a URL ("data-resourceurl", "data-ezsrc" end so). A
@@ -858,6 +862,22 @@ _PARAM_URL_NAMES = frozenset({"movie", "src", "data", "url", "filename", "file"}
 _URL_ENDINGS = ("src", "url", "href")
 _URL_WORDS = frozenset({"permalink", "link", "source", "video"})
 _ATTRIBUTE_WORD = re.compile(r"[-_:]+")
+
+
+def _pasted_addresses(value: str) -> list[str] | None:
+    """The addresses of an href that pastes several together, or None when it is one address. Every piece
+    must read as an address on its own, with no space inside: a share button's prefilled text ("?text=Read
+    this, https://…") joins words and an address, not a list of addresses."""
+    pieces = _PASTED_ADDRESS.split(value)
+    if len(pieces) < 2:
+        return None
+    addresses = []
+    for piece in pieces:
+        address = piece.rstrip(" \t\r\n;,")
+        if not address.startswith(_ADDRESS_STARTS) or len(address.split()) != 1:
+            return None
+        addresses.append("https:" + address if address.startswith("//") else address)
+    return addresses
 
 
 def _attribute_kind(attr: str) -> int:
@@ -970,6 +990,11 @@ class _Walker:
                         if value[:7].lower() in _ENCODED_SCHEMES:
                             # Tumblr's <figure data-url="https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D…">
                             value = unquote(value)
+                        if attr == "href" and value.find("//", 8) > 0:
+                            pasted = _pasted_addresses(value)
+                            if pasted is not None:
+                                urls.extend(UrlRef(address, attr, node) for address in pasted)
+                                continue
                         urls.append(UrlRef("https:" + value if value.startswith("//") else value, attr, node))
                 if name == "param":
                     # A Flash player's address is a <param>'s value (<param name="movie" value="…/v/ID">), as

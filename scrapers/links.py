@@ -1586,6 +1586,9 @@ _BARE_URL = re.compile(
     rf"(?<![A-Za-z0-9_/=\"'@.\-])(?:https?://|www\.|(?:[a-z0-9-]+\.)+[a-z]{{2,}}/)[^{_URL_END}]+", re.I
 )
 _TRAILING = ".,;:!?)]}'\"»”’…"
+# Pages and platforms print a long address cut short with an ellipsis, linking the whole one (the Institute
+# for the Study of War's endnotes: <a href="…/posts/pfbid029PGV2kn…Al">…/posts/pfbid029PGV2knRTJ...</a>).
+_CUT_SHORT = ("...", "…")
 # URLs listed with commas and no spaces ("https://youtu.be/a,https://youtu.be/b" in a shortcode's
 # attribute left as text): a comma right before a scheme starts the next URL.
 _LISTED_URL = re.compile(r",(?=https?://)", re.I)
@@ -1598,6 +1601,8 @@ def _bare_refs(text: str, router: Router) -> Iterator[PostRef]:
         return  # every URL form has one; most paragraphs have none
     for match in _BARE_URL.finditer(text):
         for written in _LISTED_URL.split(match.group(0)):
+            if written.endswith(_CUT_SHORT):
+                continue  # a display form cut short ("t.me/channel/2..."): its id is a prefix of the real one
             url = written.rstrip(_TRAILING)
             if "://" not in url[:8]:
                 url = "https://" + url

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from embedtrail import scrapers
 from embedtrail.scrapers.explain import explain
-from tests.stories import PROSE, URL, logged
+from tests.stories import PROSE, URL, logged, story
 
 TWEET = (
     '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Filming starts today</p>&mdash; Anna (@anna) '
@@ -170,3 +170,56 @@ def test_chrome_between_marked_paragraphs_stays_chrome() -> None:
         '1714567890123456789">The minister on X</a></li></ul></div>'
     )
     assert logged(marked(box)) == {}
+
+
+def endnotes(*notes: str) -> str:
+    """The Institute for the Study of War's campaign assessment (December 2022): the text, then numbered
+    endnotes, each linking the posts it cites."""
+    listed = "".join(f'<p style="text-align: left;">[{n}] {note}</p>' for n, note in enumerate(notes, 1))
+    return story(f"{PROSE}{PROSE}<p><strong>Endnotes</strong></p>{listed}")
+
+
+def test_a_link_pasting_several_addresses_cites_each_of_them() -> None:
+    pasted = (
+        '<a href="https://t.me/grishkafilippov/11364; https://t.me/NeoficialniyBeZsonoV/20582 ; '
+        'https://t.me/grey_zone/16231  ">https://t.me/grishkafilippov/11364; https://t.me/Neoficialniy</a>'
+    )
+    tweets = (
+        '<a href="https://twitter.com/oryxspioenkop/status/1600151829555294208;https://twitter.com/'
+        'Madmechanic911/status/1602427513992536065,">the two tweets</a>'
+    )
+    assert logged(endnotes(pasted, tweets)) == {
+        "telegram:grishkafilippov/11364": "link",
+        "telegram:neoficialniybezsonov/20582": "link",
+        "telegram:grey_zone/16231": "link",
+        "twitter:1600151829555294208": "link",
+        "twitter:1602427513992536065": "link",
+    }
+
+
+def test_words_before_an_address_in_a_link_are_not_a_list_of_addresses() -> None:
+    # Guard: a link whose query carries words and then an address (a translation or search link) is one
+    # address, on a host no platform owns.
+    link = '<a href="https://translate.example/?text=Read this; https://t.me/grey_zone/16231">Translate</a>'
+    assert logged(endnotes(link)) == {}
+
+
+def test_an_address_cut_short_for_display_is_not_a_post() -> None:
+    # The link's text shows its address cut short; the id the cut text ends with ("/2", "pfbid029PGV2kn") is
+    # a prefix of the real one, which the href holds.
+    notes = (
+        '<a href="https://t.me/NeoficialniyBeZsonoV/20582">https://t.me/NeoficialniyBeZsonoV/2...</a>',
+        '<a href="https://www.facebook.com/GeneralStaff.ua/posts/pfbid029PGV2knRTJUyRyubs4xRQuaAKZDWh5NJNYFqB8'
+        'qtNofCDjngbrWXt2EQTzuzFysAl">https://www.facebook.com/GeneralStaff.ua/posts/pfbid029PGV2knRTJUyRyu…</a>',
+    )
+    assert logged(endnotes(*notes)) == {
+        "telegram:neoficialniybezsonov/20582": "link",
+        "facebook:pfbid029PGV2knRTJUyRyubs4xRQuaAKZDWh5NJNYFqB8qtNofCDjngbrWXt2EQTzuzFysAl": "link",
+    }
+
+
+def test_a_written_out_address_ending_a_sentence_still_counts() -> None:
+    # Guard: a full stop after an address written out in the text is punctuation, not a cut.
+    assert logged(story(f"{PROSE}<p>The channel posted it at https://t.me/grey_zone/16231.</p>{PROSE}")) == {
+        "telegram:grey_zone/16231": "link"
+    }
