@@ -45,6 +45,7 @@ from .links import (
     raw_urls,
     state_links,
     stream_slots,
+    syndicated_copy,
     video_rails,
 )
 from .records import PostRef
@@ -167,6 +168,11 @@ def _reason(
         )
     if _is_share(url):
         return "a share button's URL, not a citation"
+    if tag is not None and tag.name == "a" and syndicated_copy(tag):
+        return (
+            "the page's own copy on the platform (a link marked u-syndication or rel=syndication): the page "
+            "posted again there, not a post it cites"
+        )
     if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
     if position in page.modals:

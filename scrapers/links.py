@@ -76,6 +76,7 @@ __all__ = [
     "scan_state",
     "scan_typed",
     "state_links",
+    "syndicated_copy",
     "video_rails",
 ]
 
@@ -180,6 +181,23 @@ def _is_share(url: str) -> bool:
     if path.startswith(("/plugins/like", "/plugins/share")):
         return True
     return path in {"/home", "/"} and "status=" in url[end:]
+
+
+# How a page marks a link to its own copy on a platform (microformats2's ``u-syndication``, the IndieWeb's
+# ``rel="syndication"``): the post it names is the page itself, posted again there (POSSE), not a post the
+# text cites. An IndieWeb home page lists its notes each with its copies' links (Aaron Parecki's, with
+# "Twitter" under every note).
+_SYNDICATION = "syndication"
+
+
+def syndicated_copy(anchor: Tag) -> bool:
+    """Whether ``anchor`` is marked as a link to the page's own copy elsewhere (``a.u-syndication``,
+    ``a[rel~=syndication]``)."""
+    rel = anchor.get("rel")
+    if isinstance(rel, list) and any(value.lower() == _SYNDICATION for value in rel):
+        return True
+    classes = anchor.get("class")
+    return isinstance(classes, list) and any(value.lower() == "u-syndication" for value in classes)
 
 
 # Classes that make a link a video facade (a thumbnail that becomes the player on click), i.e. an embed; an
@@ -935,6 +953,8 @@ def scan_links(
                 # A link to a player's address is an embed's fallback (a consent placeholder's link to the
                 # site the content "originates from"): the embed itself, not a citation in the text.
                 method = "placeholder"
+            elif syndicated_copy(ref_url.node.tag):
+                continue
             else:
                 method = _link_method(ref_url.node.tag)
         ref = router.ref(ref_url.url)

@@ -223,3 +223,33 @@ def test_a_written_out_address_ending_a_sentence_still_counts() -> None:
     assert logged(story(f"{PROSE}<p>The channel posted it at https://t.me/grey_zone/16231.</p>{PROSE}")) == {
         "telegram:grey_zone/16231": "link"
     }
+
+
+def notes_page(marked: str) -> str:
+    """An IndieWeb home page (Aaron Parecki's, 2022): a list of notes, each with its text and a meta line
+    linking the note's own copy on Twitter."""
+    note = (
+        '<li class="h-entry post"><div class="post-text e-content"><p>Duolingo makes up sentences that make '
+        "no sense, but even this one could not have come up without the pandemic.</p></div>"
+        '<div class="metaline"><a class="u-url" href="/2022/02/02/1/">Feb 2, 2022</a> '
+        f'<span class="syndications"><a href="https://twitter.com/aaronpk/status/1489111322558009347"{marked}>'
+        "Twitter</a></span></div></li>"
+    )
+    return f'<html><body><div class="post-list"><ul>{note}</ul></div></body></html>'
+
+
+def test_a_link_to_the_page_s_own_copy_on_a_platform_is_not_a_citation() -> None:
+    for marked in (' class="u-syndication syndication"', ' rel="syndication"', ' rel="nofollow Syndication"'):
+        assert logged(notes_page(marked), "https://aaronparecki.com/") == {}, marked
+
+
+def test_the_same_link_unmarked_still_counts() -> None:
+    # Guard: without the mark, a link under a note is read as any link is.
+    assert logged(notes_page(""), "https://aaronparecki.com/") == {"twitter:1489111322558009347": "link"}
+
+
+def test_explain_names_the_syndication_mark() -> None:
+    doc = scrapers.parse_html(notes_page(' class="u-syndication"').encode(), "https://aaronparecki.com/")
+    (candidate,) = [c for c in explain(doc) if c.kind != "account"]
+    assert candidate.decision == "dropped"
+    assert "u-syndication" in candidate.reason
