@@ -450,13 +450,105 @@ def _sniff_utf16(body: bytes) -> str | None:
     return None
 
 
+# Browsers read these labels as the Windows code page that extends them (the WHATWG Encoding Standard): pages
+# labelled ISO-8859-1 write curly quotes and dashes as windows-1252's bytes 0x91-0x97, which ISO-8859-1 reads
+# as invisible control characters.
+_BROWSER_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874"}
+_BROWSER_CODECS["tis-620"] = "cp874"
+# Codec names (as ``codecs.lookup`` spells them) of 8-bit charsets, and the multi-byte ones sharing a prefix.
+_SINGLE_BYTE = ("iso8859", "cp", "koi8", "mac", "tis", "kz1048", "ptcp154", "hp-roman8")
+_MULTI_BYTE = frozenset({"cp932", "cp936", "cp949", "cp950", "cp65001"})
+# The five bytes windows-1252 leaves undefined are the C1 controls of the same number to a browser; Python's
+# codec rejects them.
+_C1_CONTROLS = "embedtrail-c1"
+_C1_CODECS = frozenset(
+    {"cp1252", "cp1254", "cp874", "cp1250", "cp1251", "cp1253", "cp1255", "cp1256", "cp1257"}
+)
+
+
+def _c1_control(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return chr(error.object[error.start]), error.start + 1
+
+
+codecs.register_error(_C1_CONTROLS, _c1_control)
+
+
+def _utf8_beyond_ascii(body: bytes) -> bool:
+    """Whether ``body`` holds bytes beyond ASCII and all of them form valid UTF-8."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# What text encoded twice looks like: UTF-8 read as windows-1252 or Latin-1 ("Ã©" for "é", "â€™" or
+# "â\x80\x99" for "’", "Â£" for "£"), or windows-1252's punctuation kept as C1 control characters.
+_MOJIBAKE = re.compile("[\u0080-\u009f]|[ÃÂ][\u0080-\u00bf]|â€")
+# Characters without which the pattern cannot match on a real page: the lead characters of its runs, and the
+# C1 controls that windows-1252's punctuation becomes (… ‘ ’ “ ” – —).
+_MOJIBAKE_HINTS = ("Ã", "Â", "â", "\x85", "\x91", "\x92", "\x93", "\x94", "\x96", "\x97")
+# The pattern's first characters, one class: the scan for them runs far faster than the pattern's.
+_MOJIBAKE_LEAD = re.compile("[\u0080-\u009f\u00c2\u00c3\u00e2]")
+# A run ftfy reads ends at a tag's edge or a line's end, or at the first space this far from the sign it was
+# read for (a paragraph of mojibake is repaired run by run).
+_RUN_STOPS = ("<", ">", "\n")
+_RUN_MAX = 200
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with what was encoded twice decoded back ("SudÃ¡frica" → "Sudáfrica"), by ftfy, which fixes
+    only the runs it can prove to be mojibake and leaves the rest as written. Pages saved through a CMS that
+    read UTF-8 as Latin-1 carry it in names, quotes and the "— Name (@handle)" line of a pasted tweet."""
+    # A page is hundreds of kilobytes of markup: substring tests rule nearly all of them out at memory speed,
+    # and ftfy (a few MB/s) reads only the runs of text between tags (or line ends) that show a sign.
+    if text.isascii() or not any(hint in text for hint in _MOJIBAKE_HINTS):
+        return text
+    import ftfy
+
+    parts: list[str] = []
+    done = 0
+    for lead in _MOJIBAKE_LEAD.finditer(text):
+        if lead.start() < done:
+            continue  # within the run just repaired
+        match = _MOJIBAKE.match(text, lead.start())
+        if match is None:
+            continue
+        start = max(text.rfind(stop, 0, match.start()) for stop in _RUN_STOPS) + 1
+        if start < match.start() - _RUN_MAX:
+            start = text.rfind(" ", start, match.start() - _RUN_MAX) + 1 or start  # at a word's edge
+        start = max(start, done)
+        ends = [end for end in (text.find(stop, match.end()) for stop in _RUN_STOPS) if end != -1]
+        end = min(ends, default=len(text))
+        if end > match.end() + _RUN_MAX:
+            space = text.find(" ", match.end() + _RUN_MAX, end)
+            end = space if space != -1 else end
+        parts.append(text[done:start])
+        parts.append(ftfy.fix_encoding(text[start:end]))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a page to text and return ``(text, encoding)``.
 
     Order: byte-order mark, UTF-16 without one (every other byte NUL), the HTTP ``charset``,
     ``<meta charset>`` in the first 4 KiB, strict UTF-8, then charset detection. A declared charset that
-    cannot decode the bytes is treated as a lie and skipped. Never raises: undecodable bytes become U+FFFD.
+    cannot decode the bytes is treated as a lie and skipped; so is a declared 8-bit charset when the bytes
+    beyond ASCII are all valid UTF-8. Labels read as browsers read them (ISO-8859-1 is windows-1252). Text
+    that was encoded twice is decoded back (``repair_mojibake``). Never raises: undecodable bytes become
+    U+FFFD.
     """
+    text, encoding = _decode(body, content_type)
+    return repair_mojibake(text), encoding
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
     # UTF-32's marks first: the little-endian one begins with UTF-16's.
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8"),
@@ -484,8 +576,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
             continue
         if codec in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"} and b"\x00" not in body[:200]:
             continue  # an ASCII-compatible page that claims UTF-16 (a common lie)
+        codec = _BROWSER_CODECS.get(codec, codec)
+        if codec.startswith(_SINGLE_BYTE) and codec not in _MULTI_BYTE and _utf8_beyond_ascii(body):
+            # Any byte decodes in an 8-bit charset, so a wrong one never fails; UTF-8 bytes it would turn
+            # into "SudÃ¡frica" are UTF-8 (a server's default "ISO-8859-1" header, a template's stale meta).
+            return body.decode("utf-8"), "utf-8"
         try:
-            return body.decode(codec), codec
+            return body.decode(codec, errors=_C1_CONTROLS if codec in _C1_CODECS else "strict"), codec
         except (UnicodeDecodeError, LookupError):
             continue
     try:

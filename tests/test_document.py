@@ -105,6 +105,50 @@ def test_declared_charsets_that_lie(body: bytes, content_type: str | None) -> No
     assert block_texts(body, content_type)[0] == RUSSIAN
 
 
+SPANISH = "El Mundial de Sudáfrica, según la FIFA: “ningún país” — 2010"
+
+
+@pytest.mark.parametrize("declared", ['<meta charset="iso-8859-1">', '<meta charset="windows-1250">', ""])
+def test_utf8_bytes_under_a_declared_8_bit_charset_are_utf8(declared: str) -> None:
+    # Latin-1 decodes any byte, so the declaration never "fails": valid UTF-8 beyond ASCII is the answer (a
+    # server's default ISO-8859-1, a template's stale meta), not "SudÃ¡frica".
+    body = f"<html><head>{declared}</head><body><p>{SPANISH}</p></body></html>".encode()
+    assert decode_html(body) == (
+        f"<html><head>{declared}</head><body><p>{SPANISH}</p></body></html>",
+        "utf-8",
+    )
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "latin1", "us-ascii", "windows-1252"])
+def test_latin1_labels_read_as_windows_1252_as_browsers_do(label: str) -> None:
+    # Curly quotes and dashes are windows-1252's bytes 0x93, 0x94, 0x97; ISO-8859-1 would make them invisible
+    # control characters. The byte 0x81, which windows-1252 leaves undefined, is a control to a browser too.
+    body = (
+        b'<html><head><meta charset="'
+        + label.encode()
+        + b'"></head><body><p>\x93Sud\xe1frica\x94 \x97 ok\x81</p>'
+    )
+    text, encoding = decode_html(body)
+    assert encoding == "cp1252"
+    assert "<p>“Sudáfrica” — ok\x81</p>" in text
+
+
+def test_text_encoded_twice_is_decoded_back() -> None:
+    # FEMA's page (2017): UTF-8 read as Latin-1 and saved as UTF-8 again, "Español" as "EspaÃ±ol" and a
+    # pasted tweet's "— U.S. Army North (@USArmyNorth)" with "â\x80\x94" for its dash.
+    twice = SPANISH.encode("utf-8").decode("latin-1").encode("utf-8")
+    assert decode_html(b"<p>" + twice + b"</p>") == (f"<p>{SPANISH}</p>", "utf-8")
+    once_and_twice = "<p>Über</p><p>Ã\x9cber</p>".encode()
+    assert decode_html(once_and_twice)[0] == "<p>Über</p><p>Über</p>"
+
+
+def test_text_that_only_looks_odd_is_left_as_written() -> None:
+    # Guard: characters that happen to follow one another ("Ã" and "©" in a list of glyphs) are no proof of
+    # mojibake when the run does not decode to anything sensible.
+    for text in ("<p>Glyphs: Ã ©, â, €</p>", "<p>Große Straße, naïve café, 東京</p>"):
+        assert decode_html(text.encode()) == (text, "utf-8")
+
+
 def test_nul_bytes_are_dropped_not_an_early_end() -> None:
     body = b"<html><body><p>a\x00b https://t.me/baza/1</p>\x00\x00<p>after the NULs</p></body></html>"
     assert block_texts(body) == ["ab https://t.me/baza/1", "after the NULs"]

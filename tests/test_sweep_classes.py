@@ -253,3 +253,23 @@ def test_explain_names_the_syndication_mark() -> None:
     (candidate,) = [c for c in explain(doc) if c.kind != "account"]
     assert candidate.decision == "dropped"
     assert "u-syndication" in candidate.reason
+
+
+def test_a_pasted_tweet_whose_page_was_encoded_twice_is_still_a_tweet() -> None:
+    # FEMA's Hurricane Maria page (2017): a Drupal filter stripped the blockquotes' twitter-tweet class, and
+    # the page was saved with its UTF-8 read as Latin-1, so the footer's dash reads "â\x80\x94". Decoded back,
+    # the footer names the author as any pasted tweet's does.
+    quote = (
+        '<blockquote><p dir="ltr">Soldiers deliver food &amp; water to residents isolated by '
+        '<a href="https://twitter.com/hashtag/HurricaneMaria">#HurricaneMaria</a> damage.</p>— U.S. Army '
+        'North (@USArmyNorth) <a href="https://twitter.com/USArmyNorth/status/915574981676851200">'
+        "October 4, 2017</a>"
+        "</blockquote>"
+    )
+    page = f"<html><body><article>{PROSE}<p>Español</p>{quote}</article></body></html>"
+    body = page.encode("utf-8").decode("latin-1").encode("utf-8")
+    extraction = scrapers.extract(scrapers.parse_html(body, URL))
+    (embed,) = extraction.embeds
+    assert (embed.post_id, embed.method) == ("twitter:915574981676851200", "blockquote")
+    (post,) = extraction.posts
+    assert (post.author_name, post.author_handle) == ("U.S. Army North", "USArmyNorth")
