@@ -277,7 +277,10 @@ RUSSIAN_POSTS = {"telegram:rybar/12345", "twitter:1653711338587779072"}
         # A single-byte lie decodes without error, so it is followed, as browsers follow it; the page then
         # looks as wrong to its readers as to us, but the ASCII post URLs survive.
         ("koi8-r", '<meta charset="windows-1251">', None, False),
-        ("utf-8", "", "text/html; charset=koi8-r", False),
+        # Unless the bytes beyond ASCII are all valid UTF-8, which text in an 8-bit charset never is: then
+        # the label is a server's default or a stale template's, and the page is UTF-8.
+        ("utf-8", "", "text/html; charset=koi8-r", True),
+        ("utf-8", '<meta charset="windows-1251">', None, True),
         ("utf-16", "", None, True),
         ("utf-16-le", '<meta charset="utf-16">', None, True),
         ("utf-16-be", "", "text/html; charset=utf-16", True),
