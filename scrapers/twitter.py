@@ -237,6 +237,51 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
     return Found(post, "blockquote", node.position, text, block=node.block)
 
 
+def _from_card(doc: ParsedDocument, node: Node) -> Found | None:
+    """A tweet a publisher rendered as its own card in a blockquote, with no footer line to read: the
+    author's profile linked (their name, their @handle), the text, and the post's link on its timestamp
+    (BuzzFeed's ``blockquote.subbuzz-tweet__container``: ``<a href=…/status/ID>05:55 PM - 07 Jun 2019</a>``
+    in a ``<time>``). One post's link on a date, beside a link to that same account, is the post shown, not
+    a citation in a quote's text; anything else (two posts, no profile, a link on words) is left to the links
+    scan."""
+    ref: PostRef | None = None
+    stamp: str | None = None
+    profiles: list[tuple[str, str]] = []  # (handle, the link's words) of every account linked
+    for anchor in node.tag.find_all("a", href=True):
+        href = anchor.get("href")
+        linked = linked_ref(doc, href, post_ref) if isinstance(href, str) else None
+        if linked is None:
+            continue
+        if linked.kind == "account":
+            profiles.append(((linked.handle or "").lower(), anchor.get_text(" ", strip=True)))
+            continue
+        if ref is not None and linked.native_id != ref.native_id:
+            return None  # a quote naming two posts is not one post's card
+        words = anchor.get_text(" ", strip=True)
+        if anchor.find_parent("time") is None and anchor.find("time") is None and parse_date(words) is None:
+            return None  # a post linked on words: a citation in the quote's text
+        ref, stamp = linked, words
+    if ref is None or ref.handle is None:
+        return None
+    own = [words for handle, words in profiles if handle == ref.handle.lower()]
+    if not own:
+        return None  # no link to the author: a quote that links a post, not a card showing it
+    names = [words for words in own if words and not words.startswith("@")]
+    paragraph = node.tag.find("p")
+    text = paragraph.get_text(" ", strip=True) if isinstance(paragraph, Tag) else None
+    fields: dict[str, object] = {
+        "author_name": names[0] if names else None,
+        "author_handle": ref.handle,
+        "text": text or None,
+        "media": _short_links(node.tag) or None,
+    }
+    post = _status_post(ref, **fields)
+    day = parse_date(stamp) if stamp else None
+    if post.posted_at is None and day:
+        post = _status_post(ref, **fields, posted_at=day, posted_at_source="embed_footer")
+    return Found(post, "blockquote", node.position, text, block=node.block)
+
+
 def _from_component(doc: ParsedDocument, node: Node) -> Found | None:
     """A tweet a publishing platform rendered itself from the tweet's data, which it keeps on the element:
     Substack's ``<div class="tweet" data-attrs='{"url": …, "full_text": …, "username": …, "name": …,
@@ -327,6 +372,10 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             found = _from_blockquote(doc, node)
             if found is not None:
                 yield found
+        else:
+            card = _from_card(doc, node)
+            if card is not None:
+                yield card
     for node in doc.with_attribute("data-tweet-id", "data-tweetid"):
         if node.zone == BOILERPLATE:
             continue

@@ -273,3 +273,41 @@ def test_a_pasted_tweet_whose_page_was_encoded_twice_is_still_a_tweet() -> None:
     assert (embed.post_id, embed.method) == ("twitter:915574981676851200", "blockquote")
     (post,) = extraction.posts
     assert (post.author_name, post.author_handle) == ("U.S. Army North", "USArmyNorth")
+
+
+def card(stamp: str = "05:55 PM - 07 Jun 2019", profile: str = "ssamcham", time: str = "time") -> str:
+    """BuzzFeed News (2019): a tweet rendered as BuzzFeed's own card, with no footer line; the post's link is
+    its timestamp."""
+    return (
+        '<div class="subbuzz subbuzz-tweet"><blockquote class="subbuzz-tweet__container">'
+        '<div class="subbuzz-tweet__byline"><div class="subbuzz-tweet__author">'
+        f'<a class="subbuzz-tweet__display-name" href="https://twitter.com/{profile}">'
+        "Sasha Samberg-Champion</a>"
+        f'<a class="subbuzz-tweet__username" href="https://twitter.com/{profile}">@{profile}</a></div></div>'
+        '<p class="subbuzz-tweet__text">I look forward to the news reporting on this.</p>'
+        f'<{time} class="subbuzz-tweet__timestamp"><a class="subbuzz-tweet__created-at" '
+        f'href="https://twitter.com/ssamcham/status/1137055406268866560">{stamp}</a></{time}>'
+        '<div class="subbuzz-tweet__meta"><a href="https://twitter.com/intent/tweet?in_reply_to=1137055406268866560">'
+        "Reply</a></div></blockquote></div>"
+    )
+
+
+def test_a_tweet_a_publisher_rendered_as_its_own_card_is_the_post_shown() -> None:
+    # The timestamp in a <time>, or a date in any element.
+    for time in ("time", "span"):
+        html = story(f"{PROSE}{card(time=time)}{PROSE}")
+        extraction = scrapers.extract(scrapers.parse_html(html.encode(), URL))
+        assert {e.post_id: e.method for e in extraction.embeds} == {
+            "twitter:1137055406268866560": "blockquote"
+        }
+        (post,) = extraction.posts
+        assert (post.author_name, post.author_handle) == ("Sasha Samberg-Champion", "ssamcham")
+        assert post.text == "I look forward to the news reporting on this."
+
+
+def test_a_quote_linking_a_post_on_words_or_without_its_author_stays_a_link() -> None:
+    # Guards: the post's link on words ("she wrote", outside a <time>) is a citation in the quote; a date link
+    # with no link to the same account is a quote that links a post, not a card showing it.
+    for markup in (card(stamp="she wrote", time="span"), card(profile="someoneelse")):
+        html = story(f"{PROSE}{markup}{PROSE}")
+        assert logged(html) == {"twitter:1137055406268866560": "link"}, markup
