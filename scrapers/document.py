@@ -453,8 +453,13 @@ def _sniff_utf16(body: bytes) -> str | None:
 # Browsers read these labels as the Windows code page that extends them (the WHATWG Encoding Standard): pages
 # labelled ISO-8859-1 write curly quotes and dashes as windows-1252's bytes 0x91-0x97, which ISO-8859-1 reads
 # as invisible control characters.
-_BROWSER_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874"}
-_BROWSER_CODECS["tis-620"] = "cp874"
+_BROWSER_CODECS = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+}
 # Codec names (as ``codecs.lookup`` spells them) of 8-bit charsets, and the multi-byte ones sharing a prefix.
 _SINGLE_BYTE = ("iso8859", "cp", "koi8", "mac", "tis", "kz1048", "ptcp154", "hp-roman8")
 _MULTI_BYTE = frozenset({"cp932", "cp936", "cp949", "cp950", "cp65001"})
@@ -475,15 +480,14 @@ def _c1_control(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_C1_CONTROLS, _c1_control)
 
 
-def _utf8_beyond_ascii(body: bytes) -> bool:
-    """Whether ``body`` holds bytes beyond ASCII and all of them form valid UTF-8."""
+def _utf8_beyond_ascii(body: bytes) -> str | None:
+    """``body`` decoded, when it holds bytes beyond ASCII and all of them form valid UTF-8; else None."""
     if body.isascii():
-        return False
+        return None
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 # What text encoded twice looks like: UTF-8 read as windows-1252 or Latin-1 ("Ã©" for "é", "â€™" or
@@ -577,10 +581,12 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
         if codec in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"} and b"\x00" not in body[:200]:
             continue  # an ASCII-compatible page that claims UTF-16 (a common lie)
         codec = _BROWSER_CODECS.get(codec, codec)
-        if codec.startswith(_SINGLE_BYTE) and codec not in _MULTI_BYTE and _utf8_beyond_ascii(body):
+        if codec.startswith(_SINGLE_BYTE) and codec not in _MULTI_BYTE:
             # Any byte decodes in an 8-bit charset, so a wrong one never fails; UTF-8 bytes it would turn
             # into "SudÃ¡frica" are UTF-8 (a server's default "ISO-8859-1" header, a template's stale meta).
-            return body.decode("utf-8"), "utf-8"
+            utf8 = _utf8_beyond_ascii(body)
+            if utf8 is not None:
+                return utf8, "utf-8"
         try:
             return body.decode(codec, errors=_C1_CONTROLS if codec in _C1_CODECS else "strict"), codec
         except (UnicodeDecodeError, LookupError):

@@ -217,23 +217,29 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
                 break
     if ref is None:
         return None
-    paragraph = tag.find("p")
-    text = paragraph.get_text(" ", strip=True) if isinstance(paragraph, Tag) else None
     full = tag.get_text(" ", strip=True)
     name = handle = None
     byline = _BYLINE.search(full)
     if byline:
         name, handle = byline.group("name").strip(), byline.group("handle")
-    footer_day = parse_date(date_text) if date_text else None
+    return _shown(node, ref, name, handle or ref.handle, date_text)
+
+
+def _shown(node: Node, ref: PostRef, name: str | None, handle: str | None, stamp: str | None) -> Found:
+    """The tweet a blockquote shows: its first paragraph's text, its short links as media, and the day of
+    its date link when the status id gives no time."""
+    paragraph = node.tag.find("p")
+    text = paragraph.get_text(" ", strip=True) if isinstance(paragraph, Tag) else None
     fields: dict[str, object] = {
         "author_name": name,
-        "author_handle": handle or ref.handle,
+        "author_handle": handle,
         "text": text or None,
-        "media": _short_links(tag) or None,
+        "media": _short_links(node.tag) or None,
     }
     post = _status_post(ref, **fields)
-    if post.posted_at is None and footer_day:
-        post = _status_post(ref, **fields, posted_at=footer_day, posted_at_source="embed_footer")
+    day = parse_date(stamp) if stamp else None
+    if post.posted_at is None and day:
+        post = _status_post(ref, **fields, posted_at=day, posted_at_source="embed_footer")
     return Found(post, "blockquote", node.position, text, block=node.block)
 
 
@@ -267,19 +273,7 @@ def _from_card(doc: ParsedDocument, node: Node) -> Found | None:
     if not own:
         return None  # no link to the author: a quote that links a post, not a card showing it
     names = [words for words in own if words and not words.startswith("@")]
-    paragraph = node.tag.find("p")
-    text = paragraph.get_text(" ", strip=True) if isinstance(paragraph, Tag) else None
-    fields: dict[str, object] = {
-        "author_name": names[0] if names else None,
-        "author_handle": ref.handle,
-        "text": text or None,
-        "media": _short_links(node.tag) or None,
-    }
-    post = _status_post(ref, **fields)
-    day = parse_date(stamp) if stamp else None
-    if post.posted_at is None and day:
-        post = _status_post(ref, **fields, posted_at=day, posted_at_source="embed_footer")
-    return Found(post, "blockquote", node.position, text, block=node.block)
+    return _shown(node, ref, names[0] if names else None, ref.handle, stamp)
 
 
 def _from_component(doc: ParsedDocument, node: Node) -> Found | None:
