@@ -413,7 +413,7 @@ _SKIP_TEXT_TAGS = frozenset(
 )
 # Non-data attributes that platform modules and the raw-carrier scan look elements up by.
 _INDEXED_ATTRIBUTES = frozenset(
-    {"videoid", "video-id", "postid", "tweetid", "srcdoc", "custom-element", "props"}
+    {"videoid", "video-id", "postid", "tweetid", "srcdoc", "custom-element", "props", "onclick"}
 )
 _CARRIER_TAGS = frozenset({"iframe", "blockquote", "embed", "object", "video", "amp-iframe", "amp-twitter"})
 _UNZONED_TAGS = frozenset({"html", "body", "head"})

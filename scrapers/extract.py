@@ -53,7 +53,7 @@ from .records import (
     better_posted_at,
 )
 from .registry import PLATFORMS
-from .state import state_markup, written_frames
+from .state import HANDLER_ATTRIBUTES, state_markup, written_frames
 from .text import scan_mentions
 
 __all__ = [
@@ -302,12 +302,13 @@ _MOST_WRITTEN_FRAMES = 1_000
 
 def scan_written(doc: ParsedDocument, modules: tuple[ModuleType, ...]) -> Iterator[Found]:
     """The players inline scripts write into the article (``document.write("<iframe …>")``, a function
-    setting a container's ``innerHTML``), read as the iframes they write, placed where the script sits.
+    setting a container's ``innerHTML``), or that a facade's ``onclick`` writes when clicked, read as the
+    iframes they write, placed where the script or the facade sits.
 
     They count where the iframe itself would: in the article body, or anywhere but chrome on a page that
     marks no body, except after the headline outside the element holding the story (a column's player)."""
     left = _MOST_WRITTEN_FRAMES
-    for node in doc.tagged("script"):
+    for node in chain(doc.tagged("script"), doc.with_attribute(*HANDLER_ATTRIBUTES)):
         if left <= 0:
             return
         if node.zone != CONTENT and (node.zone != NEUTRAL or doc.has_content_root):

@@ -209,6 +209,10 @@ _FACADE_WORDS = frozenset(
 
 
 def _link_method(anchor: Tag) -> str:
+    # A link drawn around the player (Kinja's ``<a href=…/p/ID x-embed><iframe src="/ajax/inset/…">``): the
+    # post is shown there, through the publisher's own frame.
+    if anchor.find("iframe") is not None and not anchor.get_text(strip=True):
+        return "embed"
     node_classes = anchor.get("class")
     if isinstance(node_classes, list):
         for value in node_classes:

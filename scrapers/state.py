@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from .document import Node, ParsedDocument, page_titles, title_key
 from .urls import BARE_ID, BARE_ID_PLATFORMS, POST_URLS_BY_ID, host_matches, quick_host
 
-__all__ = ["script_values", "state_markup", "state_strings", "written_frames"]
+__all__ = ["HANDLER_ATTRIBUTES", "script_values", "state_markup", "state_strings", "written_frames"]
 
 # Script types whose text is a page's state: JSON itself, or code assigning JSON literals (no type is code).
 _JSON_TYPES = frozenset({"application/json", "application/ld+json"})
@@ -665,17 +665,31 @@ _SRC_SETTERS = re.compile(
 _ADDRESS_LITERAL = re.compile(r"[\"'`]((?:https?:)?//[^\"'`\s<>]+)")
 
 
+# An inline event handler (``onclick``) that writes the player when the reader clicks a facade: SPIP's
+# oEmbed plugin keeps the iframe URL-encoded in ``.html(decodeURIComponent('%3Ciframe…'))``.
+HANDLER_ATTRIBUTES = ("onclick",)
+_ENCODED_ANGLE = re.compile(r"%3[cC]")
+
+
 def written_frames(node: Node) -> list[str]:
-    """The iframes an inline script writes into the page, as markup (``<iframe src=…></iframe>``): iframe tags
-    in the text of a script that writes markup (``document.write``, ``innerHTML``, jQuery's ``.html(…)``),
-    and the addresses a script that sets an iframe's ``src`` gives it (an empty ``<iframe id="ID">`` beside
-    ``document.getElementById("ID").src = "https://www.youtube.com/embed/ID?…" + host``, as General Mills'
-    recipe sites load the recipe's video). A script that only keeps such a string (a slideshow's data, a
-    template for later) writes nothing here."""
-    script = _inline_script(node, _CODE_TYPES) if node.tag.name == "script" else None
-    if script is None:
-        return []
-    text = script[1]
+    """The iframes an inline script, or an inline event handler, writes into the page, as markup
+    (``<iframe src=…></iframe>``): iframe tags in the text of code that writes markup (``document.write``,
+    ``innerHTML``, jQuery's ``.html(…)``), and the addresses code that sets an iframe's ``src`` gives it (an
+    empty ``<iframe id="ID">`` beside ``document.getElementById("ID").src = "https://www.youtube.com/embed/ID?…"
+    + host``, as General Mills' recipe sites load the recipe's video). Code that only keeps such a string (a
+    slideshow's data, a template for later) writes nothing here."""
+    if node.tag.name == "script":
+        script = _inline_script(node, _CODE_TYPES)
+        return _frames_written(script[1]) if script is not None else []
+    return [
+        frame
+        for name in HANDLER_ATTRIBUTES
+        if isinstance(handler := node.tag.get(name), str) and len(handler) <= _MAX_STATE_CHARS
+        for frame in _frames_written(handler)
+    ]
+
+
+def _frames_written(text: str) -> list[str]:
     if "iframe" not in text and "IFRAME" not in text:
         return []
     writes, sets = _WRITERS.search(text), _SRC_SETTERS.search(text)
@@ -683,6 +697,8 @@ def written_frames(node: Node) -> list[str]:
         return []
     if "\\" in text:
         text = _FRAME_ESCAPES.sub(_frame_unescape, text)
+    if writes and "decodeURIComponent" in text and _ENCODED_ANGLE.search(text):
+        text = unquote(text)
     frames = [match.group(0) + "</iframe>" for match in _WRITTEN_FRAME.finditer(text)] if writes else []
     if sets:
         frames.extend(

@@ -140,3 +140,44 @@ def test_a_script_setting_a_frames_source_in_a_sidebar_is_the_sites_player() -> 
         '"https://www.youtube.com/embed/PqsvBJ7QvW8";</script><iframe id="v"></iframe></div>'
     )
     assert _posts(sidebar) == []
+
+
+# SPIP's oEmbed plugin (la-bas.org, 2018): a thumbnail facade whose onclick writes the player, URL-encoded,
+# and the video's title linked below it.
+FACADE = (
+    '<figure class="spip_documents oembed oembed_video oembed_youtube"><div class="rwd-video-container '
+    "oe-play-button\" onclick=\"if (jQuery(this).is('.oe-play-button')){{jQuery(this).removeClass("
+    "'oe-play-button').html(decodeURIComponent('%3Ciframe%20width%3D%22800%22%20src%3D%22https%3A%2F%2F"
+    "www.youtube-nocookie.com%2Fembed%2Fkc9r6vorRic%3Ffeature%3Doembed%26autoplay%3D1%22%3E%3C%2Fiframe"
+    "%3E'));}}\"><button>Play</button></div>"
+    '<div class="spip_doc_titre"><a href="https://www.youtube.com/watch?v=kc9r6vorRic">[EXTRAIT] Didier '
+    "Porte</a></div></figure>"
+)
+
+
+def test_a_facade_whose_click_writes_the_player_is_the_player() -> None:
+    assert _posts(FACADE) == [("youtube:kc9r6vorRic", "iframe")]
+
+
+def test_a_click_handler_that_writes_no_player_is_not_one() -> None:
+    # UPI's e-mail button opens its dialog "in an iframe": no iframe tag is written, so no player.
+    button = (
+        '<a href="#" onclick="upi_ol.go(\'/email?u=http%3A%2F%2Fupi.com%2F6551757\', {{iframe: 1}}); '
+        'return false;">Email</a>'
+    )
+    assert _posts(button) == []
+    # A handler written into a sidebar is the site's, as a script there is.
+    assert _posts('<div id="sidebar-4" class="sidebar">' + FACADE + "</div>") == []
+
+
+def test_a_link_drawn_around_the_player_is_the_embed() -> None:
+    # Kinja (Gizmodo, 2016): the post's link wraps the publisher's own frame showing it.
+    inset = (
+        '<p><a href="https://www.instagram.com/p/-smhFAl8rf/" x-embed="1"><span class="centered-frame">'
+        '<iframe id="instagram--smhFAl8rf" src="/ajax/inset/iframe?id=instagram--smhFAl8rf"></iframe>'
+        "</span></a></p>"
+    )
+    assert _posts(inset) == [("instagram:-smhFAl8rf", "embed")]
+    # A link with words of its own beside a frame is a link.
+    worded = inset.replace('<span class="centered-frame">', "See the photo on Instagram <span>")
+    assert _posts(worded) == [("instagram:-smhFAl8rf", "link")]
