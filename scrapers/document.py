@@ -1236,9 +1236,11 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
     if counts.get(best, 0) >= _PROSE_MIN_PARAGRAPHS and held.get(best, 0) >= _PROSE_MIN_CHARS:
         # Its share of the page's prose counts every paragraph inside it, however deep: the paragraphs of
         # the tweets and quotes the story embeds are the story's too.
-        inside = sum(sizes.get(id(paragraph), 0) for paragraph in elements[best].find_all("p"))
+        paragraphs = elements[best].find_all("p")
+        inside = sum(sizes.get(id(paragraph), 0) for paragraph in paragraphs)
         if inside >= _PROSE_MIN_SHARE * total:
-            return _as_body(elements[best], holds_page=inside >= _SWALLOWED_SHARE * total)
+            forced = _as_body(elements[best], holds_page=inside >= _SWALLOWED_SHARE * total)
+            return forced | _paywalls(elements[best], paragraphs, sizes)
     # No element holds most of the prose (a page listing several stories, each in a "share-wrapper"): the
     # story under the page's own headline is the article.
     qualified = [
@@ -1262,7 +1264,55 @@ def _prose_body(doc: ParsedDocument) -> dict[int, int]:
                 if depth < ceiling and (nearest is None or (depth, first[key]) < nearest[:2]):
                     nearest = (depth, first[key], key)
                 break
-    return _as_body(elements[nearest[2]]) if nearest is not None else {}
+    if nearest is None:
+        return {}
+    story = elements[nearest[2]]
+    return _as_body(story) | _paywalls(story, story.find_all("p"), sizes)
+
+
+# The chrome words a paywall puts around the story's text (Newsquest's ``div#subscription-content`` around
+# all but its first two paragraphs). A subscription box beside the story holds a line or two of prose.
+_PAYWALL_WORDS = frozenset({"subscription", "subscribe"})
+
+
+def _paywalls(body: Tag, paragraphs: Sequence[Tag], sizes: Mapping[int, int]) -> dict[int, int]:
+    """The wrappers inside the prose body that only paywall words put in chrome and that hold at least half
+    of its prose, in ``_PROSE_MIN_PARAGRAPHS`` paragraphs or more: the story's text behind the paywall, whose
+    words are set aside so that it is the body's, as the paragraphs before it are."""
+    whole = 0
+    held: dict[int, list[int]] = {}  # id of a wrapper: [paragraphs, prose]
+    wrappers: dict[int, Tag] = {}
+    for paragraph in paragraphs:
+        size = sizes.get(id(paragraph), 0)
+        if not size:
+            continue
+        whole += size
+        for element in paragraph.parents:
+            if element is body:
+                break
+            key = id(element)
+            if key not in wrappers:
+                if not _paywall(element):
+                    continue
+                wrappers[key] = element
+                held[key] = [0, 0]
+            held[key][0] += 1
+            held[key][1] += size
+    return {
+        key: _NO_WORDS
+        for key, (count, prose) in held.items()
+        if count >= _PROSE_MIN_PARAGRAPHS and prose >= _PROSE_MIN_SHARE * whole
+    }
+
+
+def _paywall(element: Tag) -> bool:
+    """Whether only paywall words make ``element`` chrome (not its tag, role, or another chrome word)."""
+    if _opener(element.name, element.attrs) != _STRONG_CHROME or element.name in _TAG_OPENERS:
+        return False
+    values = [*(element.get("class") or ()), element.get("id") or ""]
+    words = frozenset().union(*(_words(value) for value in values if isinstance(value, str)))
+    chrome = words & _STRONG_CHROME_WORDS
+    return bool(chrome) and chrome <= _PAYWALL_WORDS and "role" not in element.attrs
 
 
 # An element holding this share of the page's text holds the page: chrome by tag around it (a <header> or

@@ -174,3 +174,49 @@ def test_a_theme_reusing_an_embed_class_on_the_story_wraps_no_post() -> None:
     assert logged(f"<html><body><main><article><h1>Vote</h1>{body}</article></main></body></html>") == {
         "twitter:1944567890123456789": "link"
     }
+
+
+# Newsquest's papers (The Argus, 2020): the story's first two paragraphs, then the rest of it inside the
+# paywall's wrapper, div#subscription-content, within the body the page marks; related stories follow.
+def _paywalled(inside: str, around: str = "") -> str:
+    short = "<p>A pedestrian suffered serious injuries in a town centre car crash on Friday.</p>"
+    # Related stories: as much prose as the story's, each card's paragraph in a wrapper of its own.
+    related = "".join(
+        f"<div class='col-md-4'><div class='card'><h3>Related {n}</h3>{PROSE}</div></div>" for n in range(6)
+    )
+    return (
+        "<html><head><title>Woman hurt after being hit by car | The Argus</title></head><body>"
+        "<div id='page'><article id='article' class='article-wrapper'>"
+        "<h1>Woman hurt after being hit by car</h1><div class='article-body'><div>"
+        f"<div id='subscription-replace-entire-article'><div class='p402_hide'>{short}{short}"
+        f"<div id='subscription-content'>{inside}</div></div></div></div></div></article>{around}"
+        f"<div class='related-stories'>{related}</div></div></body></html>"
+    )
+
+
+def test_the_story_behind_a_paywalls_wrapper_is_the_story() -> None:
+    tweet = (
+        "<blockquote class='twitter-tweet'><p>Road closed.</p>&mdash; Sussex Police (@sussex_police) "
+        "<a href='https://twitter.com/sussex_police/status/1302000000000000002'>September 4, 2020</a>"
+        "</blockquote>"
+    )
+    linked = (
+        "<p>Police posted <a href='https://twitter.com/sussex_police/status/1302000000000000001'>an "
+        "update</a>.</p>"
+    )
+    page = _paywalled(PROSE + linked + tweet + PROSE * 3)
+    assert logged(page) == {
+        "twitter:1302000000000000001": "link",
+        "twitter:1302000000000000002": "blockquote",
+    }
+
+
+def test_a_subscription_box_in_the_story_stays_chrome() -> None:
+    # Guard: a sign-up box among the body's paragraphs holds a line, not the story: its link is the
+    # publisher's promotion.
+    box = (
+        "<div class='subscribe-box'><p>Subscribe to get every story first, and follow our "
+        "<a href='https://twitter.com/theargus/status/1302000000000000003'>pinned post</a>.</p></div>"
+    )
+    page = _paywalled(PROSE + box + PROSE * 3)
+    assert logged(page) == {}
