@@ -116,6 +116,7 @@ TRACKING_PARAMETERS = frozenset(
         "amp",
     }
 )
+_ARCHIVE_TODAY_TLDS = ("today", "ph", "is", "li", "vn", "md", "fo")
 _SHIMS = {
     "l.facebook.com": "u",
     "lm.facebook.com": "u",
@@ -135,6 +136,9 @@ _SHIMS = {
     "web.archive.org": "/web/",
     "web-beta.archive.org": "/web/",
     "wayback.archive.org": "/web/",
+    # archive.today (on each of its domains) links every URL of a snapshot through /o/<code>/<url>, and
+    # names a snapshot of a URL /<timestamp>/<url>, /newest/<url> or /oldest/<url>.
+    **{f"{www}archive.{tld}": "/o/" for tld in _ARCHIVE_TODAY_TLDS for www in ("", "www.")},
     # s9e's MediaEmbed (XenForo, phpBB, Flarum) frames a post in /iframe/<n>/<platform>.min.html#<id>.
     "s9e.github.io": "#",
     # LiveJournal's player frame names the platform and the id:
@@ -244,6 +248,26 @@ def _wayback_target(parts: SplitUrl) -> str:
     return target + (f"?{parts.query}" if parts.query else "")
 
 
+# /o/<code>/<url> (a snapshot's outlink), /<timestamp>/<url> (20230503120000 or 2023.05.03-120000),
+# /newest/<url>, /oldest/<url>; a bare code (/AbCdE) names a snapshot, not what it archived.
+_ARCHIVE_TODAY_PATH = re.compile(
+    r"^/(?:o/[A-Za-z0-9]{1,12}|\d{4}(?:\.?\d{2}){2}(?:-?\d{1,6})?|newest|oldest)/(https?:/.+)$"
+)
+
+
+def _archive_today_target(parts: SplitUrl) -> str:
+    """The URL an archive.today link archives, with its query (``/o/AbCdE/https://…``)."""
+    match = _ARCHIVE_TODAY_PATH.match(parts.path)
+    if match is None:
+        return ""
+    target = match.group(1)
+    if not target.startswith(("http://", "https://")):
+        target = target.replace(":/", "://", 1)
+    if not parts.query and "%3F" in target.upper():
+        target = unquote(target)  # an outlink whose query was escaped into the path (watch%3Fv=ID)
+    return target + (f"?{parts.query}" if parts.query else "")
+
+
 _S9E_FRAME = re.compile(r"^/iframe/\d+/([a-z]+)(?:\.min)?\.html$")
 
 
@@ -277,6 +301,8 @@ def unwrap(url: str, depth: int = 3) -> str:
             return url
         if key == "/web/":
             target = _wayback_target(parts)
+        elif key == "/o/":
+            target = _archive_today_target(parts)
         elif key == "#":
             target = _s9e_target(parts)
         elif key == "source":

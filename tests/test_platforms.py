@@ -1770,11 +1770,42 @@ def test_a_link_in_text_written_straight_into_a_div_is_running_text() -> None:
             "http://wayback.archive.org/web/2009/http://www.youtube.com/watch?v=fiEJPbxL2hI",
             "youtube:fiEJPbxL2hI",
         ),
+        # archive.today, on any of its domains: a snapshot's outlinks (/o/<code>/<url>, the query kept or
+        # escaped into the path), and links to a dated or the newest snapshot of a post.
+        (
+            "https://archive.ph/o/vtomj/https://twitter.com/a/status/1234567890123456789?s=20",
+            "twitter:1234567890123456789",
+        ),
+        ("https://archive.is/o/AbCdE/https://t.me/bazabazon/17432", "telegram:bazabazon/17432"),
+        (
+            "https://archive.today/o/AbCdE/https://www.youtube.com/watch%3Fv=fiEJPbxL2hI",
+            "youtube:fiEJPbxL2hI",
+        ),
+        ("https://archive.ph/o/AbCdE/https://www.youtube.com/watch?v=fiEJPbxL2hI", "youtube:fiEJPbxL2hI"),
+        (
+            "https://archive.ph/2023.05.03-120000/https://twitter.com/a/status/1234567890123456789",
+            "twitter:1234567890123456789",
+        ),
+        (
+            "https://archive.md/20230503120000/https://www.instagram.com/p/BcpzP_pA6nH/",
+            "instagram:BcpzP_pA6nH",
+        ),
+        (
+            "https://archive.li/newest/https://x.com/a/status/1234567890123456789",
+            "twitter:1234567890123456789",
+        ),
     ],
 )
 def test_embed_proxies_unwrap_to_the_post_they_frame(url: str, expected: str) -> None:
     ref = ROUTER.ref(url)
     assert ref is not None and ref.id == expected
+
+
+def test_an_archive_today_snapshot_code_alone_names_no_post() -> None:
+    # A bare snapshot code says nothing of what was archived, and other hosts' /o/ paths are their own.
+    assert ROUTER.ref("https://archive.ph/AbCdE") is None
+    assert ROUTER.ref("https://archive.ph/o/AbCdE/") is None
+    assert ROUTER.ref("https://example.org/o/AbCdE/https://twitter.com/a/status/1234567890123456789") is None
 
 
 def test_analytics_copies_of_a_links_href_leave_it_a_link() -> None:
