@@ -276,6 +276,88 @@ def _from_card(doc: ParsedDocument, node: Node) -> Found | None:
     return _shown(node, ref, names[0] if names else None, ref.handle, stamp)
 
 
+# Blackbird Pie (Twitter's 2010 tool, and the WordPress plugins and scripts that copied it) pasted a tweet as
+# a styled card: ``p.bbpTweet`` holding the text, then ``span.timestamp`` linking the status on its age, then
+# ``span.metadata`` with the author, inside ``div.bbpBox`` (``bbpBox<ID>``, ``#bbpBox_<ID>``); the WordPress
+# plugin's later cards are a ``div.bbpBox`` of spans and divs in the same order.
+_PIE_TEXT = "bbpTweet"
+_PIE_BOX = "bbpBox"
+# Twitter's own date form, in the status link's title ("Wed Dec 08 00:25:30 +0000 2010").
+_API_DATE = "%a %b %d %H:%M:%S %z %Y"
+
+
+def _pie_cards(doc: ParsedDocument) -> Iterator[Node]:
+    """Blackbird Pie's cards: each ``p.bbpTweet``, and each ``div.bbpBox`` that holds none."""
+    yield from doc.classed(_PIE_TEXT)
+    for node in doc.classed(_PIE_BOX):
+        if node.tag.find(class_=_PIE_TEXT) is None:
+            yield node
+
+
+def _from_pie(doc: ParsedDocument, node: Node) -> Found | None:
+    """The tweet a Blackbird Pie card shows: its one status (the card's actions link it again, by id), the
+    text before the element holding the status link, the author's name beside their @handle, and the day
+    from the link's title."""
+    ref: PostRef | None = None
+    status: Tag | None = None
+    for anchor in node.tag.find_all("a", href=True):
+        href = anchor.get("href")
+        linked = linked_ref(doc, href, post_ref) if isinstance(href, str) else None
+        if linked is None or linked.kind != "post":
+            continue
+        if ref is not None and linked.native_id != ref.native_id:
+            return None  # two posts: not one card
+        if ref is None:
+            ref, status = linked, anchor
+    if ref is None or status is None:
+        return None
+    element: Tag = status
+    while element.parent is not None and element.parent is not node.tag and not _text_before(element):
+        element = element.parent
+    before = reversed(list(element.previous_siblings))
+    text = "".join(sibling.get_text() if isinstance(sibling, Tag) else str(sibling) for sibling in before)
+    handle = ref.handle
+    name: str | None = None
+    for anchor in node.tag.find_all(["a", "strong"]):
+        words = anchor.get_text(" ", strip=True)
+        if handle and words.lstrip("@").lower() == handle.lower():
+            following = anchor.find_next_sibling()
+            nearby = following.get_text(" ", strip=True) if isinstance(following, Tag) else ""
+            if nearby and len(nearby) <= _NAME_MAX and nearby.lower() != handle.lower():
+                name = nearby
+        elif anchor.name == "strong" and words and len(words) <= _NAME_MAX:
+            name = words
+    text = " ".join(text.split())
+    fields: dict[str, object] = {"author_name": name, "author_handle": handle, "text": text or None}
+    title = status.get("title")
+    stamp = title if isinstance(title, str) else status.get_text(" ", strip=True)
+    day = None if snowflake_time(ref.native_id) else _api_date(stamp) or parse_date(stamp)
+    if day:
+        fields.update(posted_at=day, posted_at_source="embed_footer")
+    return Found(_status_post(ref, **fields), "blockquote", node.position, text or None, block=node.block)
+
+
+_NAME_MAX = 80
+
+
+def _text_before(element: Tag) -> bool:
+    """Whether text or an element with text stands before ``element`` among its siblings."""
+    for sibling in element.previous_siblings:
+        if isinstance(sibling, Tag):
+            if sibling.get_text(strip=True):
+                return True
+        elif str(sibling).strip():
+            return True
+    return False
+
+
+def _api_date(value: str) -> str | None:
+    try:
+        return format_utc(datetime.strptime(value.strip(), _API_DATE))
+    except ValueError:
+        return None
+
+
 def _from_component(doc: ParsedDocument, node: Node) -> Found | None:
     """A tweet a publishing platform rendered itself from the tweet's data, which it keeps on the element:
     Substack's ``<div class="tweet" data-attrs='{"url": …, "full_text": …, "username": …, "name": …,
@@ -342,6 +424,11 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             component = _from_component(doc, node)
             if component is not None:
                 yield component
+    for node in _pie_cards(doc):
+        if node.zone != BOILERPLATE:
+            pie = _from_pie(doc, node)
+            if pie is not None:
+                yield pie
     # Only the innermost of nested blockquotes can be a pasted tweet (see sightings.containers).
     nested = containers(list(doc.tagged("blockquote")))
     for node in doc.classed("twitter-tweet", "twitter-video"):

@@ -311,3 +311,66 @@ def test_a_quote_linking_a_post_on_words_or_without_its_author_stays_a_link() ->
     for markup in (card(stamp="she wrote", time="span"), card(profile="someoneelse")):
         html = story(f"{PROSE}{markup}{PROSE}")
         assert logged(html) == {"twitter:1137055406268866560": "link"}, markup
+
+
+def pie(status: str = "89637329731461121", title: str = "Sat Jul 09 10:09:39 +0000 2011") -> str:
+    """Blackbird Pie's card (2010-2012): the text, the status linked on its age, the author."""
+    return (
+        "<style type='text/css'>.bbpBox89637329731461121 {background:#C0DEED;padding:20px;}</style>"
+        "<div class='bbpBox89637329731461121'><p class='bbpTweet'>Gitalist - a modern git web viewer "
+        "<a href='http://j.mp/pJEQtN' rel='nofollow'>http://j.mp/pJEQtN</a><span class='timestamp'>"
+        f"<a title='{title}' href='https://twitter.com/joelmoss/status/{status}'>less than a minute ago</a> "
+        "via <a href='http://reederapp.com'>Reeder</a> "
+        f"<a href='http://twitter.com/intent/favorite?tweet_id={status}'>Favorite</a></span>"
+        "<span class='metadata'><span class='author'><a href='http://twitter.com/joelmoss'>"
+        "<img src='http://a0.twimg.com/p.jpg' /></a><strong>"
+        "<a href='http://twitter.com/joelmoss'>Joel Moss</a></strong><br/>joelmoss</span></span></p></div>"
+        "<!-- end of tweet -->"
+    )
+
+
+def test_a_blackbird_pie_card_is_the_tweet_it_shows() -> None:
+    # legalnomads-s1 (the WordPress plugin's later card) and blogs of 2010-2012: logged as links before.
+    html = story(f"{PROSE}{pie()}{PROSE}")
+    extraction = scrapers.extract(scrapers.parse_html(html.encode(), URL))
+    assert {e.post_id: e.method for e in extraction.embeds} == {"twitter:89637329731461121": "blockquote"}
+    (post,) = extraction.posts
+    assert (post.author_name, post.author_handle) == ("Joel Moss", "joelmoss")
+    assert post.text == "Gitalist - a modern git web viewer http://j.mp/pJEQtN"
+    assert post.posted_at_source == "snowflake"
+
+
+def test_a_blackbird_pie_card_older_than_snowflake_ids_is_dated_from_its_title() -> None:
+    html = story(f"{PROSE}{pie(status='13385388968', title='Tue May 04 21:29:25 +0000 2010')}{PROSE}")
+    (post,) = scrapers.extract(scrapers.parse_html(html.encode(), URL)).posts
+    assert (post.id, post.posted_at, post.posted_at_source) == (
+        "twitter:13385388968",
+        "2010-05-04T21:29:25Z",
+        "embed_footer",
+    )
+
+
+def test_the_wordpress_plugins_later_pie_card_is_the_tweet_too() -> None:
+    card = (
+        "<div id='bbpBox_238834269378711553' class='bbpBox'><div><span>@<a "
+        "href='http://twitter.com/intent/user?screen_name=legalnomads'>legalnomads</a> Serendipity works in "
+        "our favor :)</span><div class='bbp-actions'><img src='bird.png' /><a title='tweeted on August 23, "
+        "2012 10:05 pm' href='http://twitter.com/#!/realscottmcleod/status/238834269378711553'>August 23, "
+        "2012 10:05 pm</a> via web<a href='https://twitter.com/intent/tweet?in_reply_to=238834269378711553'>"
+        "Reply</a></div><div><a href='http://twitter.com/intent/user?screen_name=realscottmcleod'>"
+        "@realscottmcleod</a><div>Scott McLeod</div></div></div></div>"
+    )
+    extraction = scrapers.extract(scrapers.parse_html(story(f"{PROSE}{card}{PROSE}").encode(), URL))
+    assert {e.post_id: e.method for e in extraction.embeds} == {"twitter:238834269378711553": "blockquote"}
+    (post,) = extraction.posts
+    assert (post.author_name, post.author_handle) == ("Scott McLeod", "realscottmcleod")
+    assert post.text == "@legalnomads Serendipity works in our favor :)"
+
+
+def test_a_pie_card_naming_two_posts_is_not_one_card() -> None:
+    # Guard: a box of that name linking two different statuses is no card; each is a link.
+    two = pie().replace("http://j.mp/pJEQtN'", "https://twitter.com/a/status/1714567890123456789'")
+    assert logged(story(f"{PROSE}{two}{PROSE}")) == {
+        "twitter:1714567890123456789": "link",
+        "twitter:89637329731461121": "link",
+    }
