@@ -671,16 +671,60 @@ HANDLER_ATTRIBUTES = ("onclick",)
 _ENCODED_ANGLE = re.compile(r"%3[cC]")
 
 
+# A platform's player API building the player from the video's id, with no iframe in the script's text:
+# YouTube's IFrame API (``new YT.Player('player', {videoId: 'M7lc1UVf-VE'})``), Vimeo's
+# (``new Vimeo.Player('id', {id: 76979871})`` or ``{url: 'https://vimeo.com/76979871'}``) and Dailymotion's
+# (``DM.player(element, {video: 'x7tgad0'})``, ``dailymotion.createPlayer('id', {video: 'x7tgad0'})``): the
+# call, then the id in its options, which follow within ``_CALL_WINDOW`` characters.
+_PLAYER_CALLS = (
+    (
+        re.compile(r"new\s+YT\.Player\s*\("),
+        re.compile(r"""\bvideoId\s*:\s*["'`]([\w-]{11})["'`]"""),
+        "https://www.youtube.com/embed/{}",
+    ),
+    (
+        re.compile(r"new\s+Vimeo\.Player\s*\("),
+        re.compile(
+            r"""\bid\s*:\s*["'`]?(\d{5,12})\b|\burl\s*:\s*["'`]https?://(?:www\.)?vimeo\.com/(\d{5,12})\b"""
+        ),
+        "https://player.vimeo.com/video/{}",
+    ),
+    (
+        re.compile(r"\bDM\.player\s*\(|\bdailymotion\.createPlayer\s*\("),
+        re.compile(r"""\bvideo\s*:\s*["'`]([a-zA-Z0-9]{5,10})["'`]"""),
+        "https://www.dailymotion.com/embed/video/{}",
+    ),
+)
+_CALL_WINDOW = 600
+
+
+def _api_players(text: str) -> list[str]:
+    """The players a script builds through a platform's player API, as the iframes those APIs insert."""
+    frames: list[str] = []
+    for call, option, player in _PLAYER_CALLS:
+        for match in call.finditer(text):
+            found = option.search(text, match.end(), match.end() + _CALL_WINDOW)
+            ident = next((group for group in found.groups() if group), None) if found else None
+            if ident:
+                frames.append(f'<iframe src="{player.format(ident)}"></iframe>')
+    return frames
+
+
 def written_frames(node: Node) -> list[str]:
     """The iframes an inline script, or an inline event handler, writes into the page, as markup
     (``<iframe src=…></iframe>``): iframe tags in the text of code that writes markup (``document.write``,
-    ``innerHTML``, jQuery's ``.html(…)``), and the addresses code that sets an iframe's ``src`` gives it (an
+    ``innerHTML``, jQuery's ``.html(…)``), the addresses code that sets an iframe's ``src`` gives it (an
     empty ``<iframe id="ID">`` beside ``document.getElementById("ID").src = "https://www.youtube.com/embed/ID?…"
-    + host``, as General Mills' recipe sites load the recipe's video). Code that only keeps such a string (a
+    + host``, as General Mills' recipe sites load the recipe's video), and the players a script builds through
+    a platform's player API (``new YT.Player(…, {videoId: …})``). Code that only keeps such a string (a
     slideshow's data, a template for later) writes nothing here."""
     if node.tag.name == "script":
         script = _inline_script(node, _CODE_TYPES)
-        return _frames_written(script[1]) if script is not None else []
+        if script is None:
+            return []
+        text = script[1]
+        players = _api_players(text) if "Player" in text or "player(" in text else []
+        return _frames_written(text) + players
     return [
         frame
         for name in HANDLER_ATTRIBUTES

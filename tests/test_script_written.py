@@ -181,3 +181,46 @@ def test_a_link_drawn_around_the_player_is_the_embed() -> None:
     # A link with words of its own beside a frame is a link.
     worded = inset.replace('<span class="centered-frame">', "See the photo on Instagram <span>")
     assert _posts(worded) == [("instagram:-smhFAl8rf", "link")]
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # YouTube's IFrame Player API, as its documentation writes it.
+        (
+            '<div id="player"></div><script>var player; function onYouTubeIframeAPIReady() { player = new '
+            "YT.Player('player', { height: '390', width: '640', videoId: 'M7lc1UVf-VE', playerVars: "
+            "{ 'playsinline': 1 } }); }</script>",
+            "youtube:M7lc1UVf-VE",
+        ),
+        # Vimeo's player.js, by id or by URL.
+        (
+            "<div id=\"made-in-ny\"></div><script>var player = new Vimeo.Player('made-in-ny', "
+            "{ id: 59777392, width: 640 });</script>",
+            "vimeo:59777392",
+        ),
+        (
+            "<div id=\"v\"></div><script>new Vimeo.Player(document.getElementById('v'), "
+            "{ url: 'https://vimeo.com/76979871' });</script>",
+            "vimeo:76979871",
+        ),
+        # Dailymotion's player API, old and new.
+        ("<div id=\"dm\"></div><script>DM.player(el, { video: 'x7tgad0' });</script>", "dailymotion:x7tgad0"),
+        (
+            "<div id=\"dm\"></div><script>dailymotion.createPlayer('dm', { video: 'x8abc12' });</script>",
+            "dailymotion:x8abc12",
+        ),
+    ],
+)
+def test_a_script_building_a_player_through_its_api_is_the_player(script: str, expected: str) -> None:
+    assert _posts(script) == [(expected, "iframe")]
+
+
+def test_a_player_api_call_naming_no_video_builds_none() -> None:
+    # The id from a variable (a playlist's script) names no video; a call in a sidebar is the site's player.
+    assert _posts("<script>player = new YT.Player('p', { videoId: ids[i] });</script>") == []
+    sidebar = (
+        "<div id=\"sidebar-4\" class=\"sidebar\"><script>new YT.Player('p', { videoId: 'M7lc1UVf-VE' });"
+        "</script></div>"
+    )
+    assert _posts(sidebar) == []
