@@ -41,6 +41,7 @@ from .links import (
     discussion_pointer,
     feed_grids,
     in_stream,
+    own_accounts,
     raw_carriers,
     raw_urls,
     state_links,
@@ -137,6 +138,7 @@ class _Page:
 
     doc: ParsedDocument
     publisher: set[str]
+    own: frozenset[str]  # the handles of the accounts the page's chrome links, with the publisher's
     rails: frozenset[int]
     modals: set[int]
     feeds: set[int]
@@ -194,6 +196,12 @@ def _reason(
         return "the page's pointer to where it is discussed (like its comments), not a citation"
     if zone == BOILERPLATE:
         return f"inside page chrome ({decided_by or 'page default'}): only the article's own parts count"
+    if zone == ASIDE and ref.kind != "account" and (ref.handle or "").lower() in page.own:
+        return (
+            "the publisher's own post (its author's account is linked from the page's header, footer or "
+            f"menus) shown in an aside beside the article ({decided_by}): the site's promotion, not a "
+            "citation"
+        )
     if zone == ASIDE:
         return (
             f"inside an aside or widget ({decided_by}) beside the text, not beside one of its paragraphs: "
@@ -233,9 +241,11 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     accounts = {account.id for account in extraction.accounts}
     sightings = list(_sightings(doc, modules))
     anchors = [sighting[3] for sighting in sightings if sighting[3] is not None and sighting[3].name == "a"]
+    publisher = {handle.lower() for handle in extraction.article.publisher_handles}
     page = _Page(
         doc,
-        {handle.lower() for handle in extraction.article.publisher_handles},
+        publisher,
+        own_accounts(doc, _router(modules)) | publisher,
         video_rails(doc, _router(modules)),
         chrome_modals(doc, _router(modules)),
         feed_grids(doc, _router(modules)),

@@ -30,6 +30,7 @@ from .document import (
 from .links import (
     POST_EMBED_CLASSES,
     Router,
+    own_promotions,
     scan_bare,
     scan_declared,
     scan_links,
@@ -214,6 +215,9 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))
         found.extend(scan_written(doc, modules))
+        promoted = own_promotions(doc, router, found, publisher)
+        if promoted:
+            found = [s for s in found if (s.post.id, s.position) not in promoted]
     text_scanners = [m.scan_text for m in modules if hasattr(m, "scan_text")]
     in_blocks = _embeds_by_block(found)
     for index, block in enumerate(doc.blocks):

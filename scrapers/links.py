@@ -68,6 +68,8 @@ __all__ = [
     "WRAPPER_CLASSES",
     "Router",
     "discussion_pointer",
+    "own_accounts",
+    "own_promotions",
     "raw_carriers",
     "raw_urls",
     "scan_bare",
@@ -821,6 +823,57 @@ def _links_outside_chrome(doc: ParsedDocument, router: Router) -> list[tuple[Nod
         if ref is not None:
             links.append((node, ref))
     return links
+
+
+def own_accounts(doc: ParsedDocument, router: Router) -> frozenset[str]:
+    """The handles, lower-cased and on any platform, of the accounts the page's chrome links: its header,
+    footer and menus name the publisher's own profiles ("follow us")."""
+    handles: set[str] = set()
+    for ref_url in doc.urls:
+        if ref_url.node.zone != BOILERPLATE or ref_url.node.tag.name != "a" or not router.claims(ref_url.url):
+            continue
+        ref = router.ref(ref_url.url)
+        if ref is not None and ref.kind == "account":
+            handles.add((ref.handle or ref.native_id).lstrip("@").lower())
+    return frozenset(handles)
+
+
+def own_promotions(
+    doc: ParsedDocument, router: Router, found: Sequence[Found], publisher: set[str]
+) -> frozenset[tuple[str, int]]:
+    """The sightings (post id, position) of the publisher's own posts embedded in an aside beside the
+    article body: a post whose author is an account the page's chrome links (or its ``twitter:site``), shown
+    by its embed markup in a sidebar (a WordPress theme's ``aside#secondary`` holding the site's latest
+    TikTok), is the site's promotion, not a post the article cites. The same embed in the body counts, as a
+    publisher's own post does there; so does anyone else's post in a sidebar, and a post the text also
+    cites."""
+    candidates = [s for s in found if s.method not in _TEXT_METHODS and s.post.author_handle]
+    if not candidates:
+        return frozenset()
+    own = own_accounts(doc, router) | {handle.lower() for handle in publisher}
+    wanted = {s.position for s in candidates if (s.post.author_handle or "").lower() in own}
+    if not wanted:
+        return frozenset()
+    ids = {s.post.id for s in candidates if s.position in wanted}
+    positions = {s.position for s in found if s.post.id in ids}
+    nodes = {
+        node.position: node
+        for named in doc.nodes_by_tag.values()
+        for node in named
+        if node.position in positions
+    }
+    promoted: set[tuple[str, int]] = set()
+    for post_id in ids:
+        sightings = [s for s in found if s.post.id == post_id]
+        beside = [
+            s for s in sightings if (node := nodes.get(s.position)) is not None and beside_body(doc, node)
+        ]
+        if len(beside) == len(sightings):
+            promoted.update((s.post.id, s.position) for s in beside)
+    return frozenset(promoted)
+
+
+_TEXT_METHODS = frozenset({"link", "text"})
 
 
 def _own_feeds(links: list[tuple[Node, PostRef]]) -> set[int]:
