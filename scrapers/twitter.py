@@ -284,6 +284,8 @@ _PIE_TEXT = "bbpTweet"
 _PIE_BOX = "bbpBox"
 # Twitter's own date form, in the status link's title ("Wed Dec 08 00:25:30 +0000 2010").
 _API_DATE = "%a %b %d %H:%M:%S %z %Y"
+# Words beside an @handle longer than this are not the author's name.
+_NAME_MAX = 80
 
 
 def _pie_cards(doc: ParsedDocument) -> Iterator[Node]:
@@ -335,9 +337,6 @@ def _from_pie(doc: ParsedDocument, node: Node) -> Found | None:
     if day:
         fields.update(posted_at=day, posted_at_source="embed_footer")
     return Found(_status_post(ref, **fields), "blockquote", node.position, text or None, block=node.block)
-
-
-_NAME_MAX = 80
 
 
 def _text_before(element: Tag) -> bool:

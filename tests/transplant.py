@@ -309,6 +309,7 @@ def format_result(result: Result) -> str:
 
 # Pages where a reader found that trafilatura's longest main-text paragraph is not the article's.
 NOT_THE_ARTICLE = {
+    "fitandwell-ac2.html": "the author's bio box after the story (Future's author card, above the comments)",
     "theweek-a1.html": "a paragraph of the next story in the SpeedReads stream, not the canonical one",
     "urdupoint-d1.html": "a line of the site footer",
     "breadtopia-j4.html": "the newsletter pop-up's text",
