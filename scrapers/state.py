@@ -703,11 +703,37 @@ def _api_players(text: str) -> list[str]:
     frames: list[str] = []
     for call, option, player in _PLAYER_CALLS:
         for match in call.finditer(text):
-            found = option.search(text, match.end(), match.end() + _CALL_WINDOW)
+            found = option.search(text, match.end(), _call_end(text, match.end()))
             ident = next((group for group in found.groups() if group), None) if found else None
             if ident:
                 frames.append(f'<iframe src="{player.format(ident)}"></iframe>')
     return frames
+
+
+def _call_end(text: str, start: int) -> int:
+    """Where the arguments of a call opened just before ``start`` end (its closing parenthesis, quotes
+    skipped), at most ``_CALL_WINDOW`` characters on: an id in code after the call is not its option."""
+    depth = 0
+    quote = ""
+    end = min(len(text), start + _CALL_WINDOW)
+    index = start
+    while index < end:
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return end
 
 
 def written_frames(node: Node) -> list[str]:

@@ -219,6 +219,12 @@ def test_a_script_building_a_player_through_its_api_is_the_player(script: str, e
 def test_a_player_api_call_naming_no_video_builds_none() -> None:
     # The id from a variable (a playlist's script) names no video; a call in a sidebar is the site's player.
     assert _posts("<script>player = new YT.Player('p', { videoId: ids[i] });</script>") == []
+    # An id in the code after the call (an analytics event's) is not the call's option.
+    after = (
+        "<script>var player = new Vimeo.Player(document.querySelector('iframe'), { width: 640 });"
+        " player.on('play', function () { track({ id: 59777392, label: 'play' }); });</script>"
+    )
+    assert _posts(after) == []
     sidebar = (
         "<div id=\"sidebar-4\" class=\"sidebar\"><script>new YT.Player('p', { videoId: 'M7lc1UVf-VE' });"
         "</script></div>"
