@@ -851,10 +851,9 @@ def own_promotions(
     if not candidates:
         return frozenset()
     own = own_accounts(doc, router) | {handle.lower() for handle in publisher}
-    wanted = {s.position for s in candidates if (s.post.author_handle or "").lower() in own}
-    if not wanted:
+    ids = {s.post.id for s in candidates if (s.post.author_handle or "").lower() in own}
+    if not ids:
         return frozenset()
-    ids = {s.post.id for s in candidates if s.position in wanted}
     positions = {s.position for s in found if s.post.id in ids}
     nodes = {
         node.position: node

@@ -237,15 +237,21 @@ def owned_host(host: str, hosts: frozenset[str]) -> bool:
 _WAYBACK_PATH = re.compile(r"^/web/\d{1,14}[a-z_]*/(.+)$")
 
 
-def _wayback_target(parts: SplitUrl) -> str:
-    """The URL a Wayback Machine link archives (``/web/20220721143126/https://…``, with its query)."""
-    match = _WAYBACK_PATH.match(parts.path)
+def _archived_target(path: re.Pattern[str], parts: SplitUrl) -> str:
+    """The URL a web archive's link archives, written after the archive's own path (``path``'s group 1),
+    with the link's query; "" when the path names none."""
+    match = path.match(parts.path)
     if match is None:
         return ""
     target = match.group(1)
     if target.startswith(("http:/", "https:/")) and not target.startswith(("http://", "https://")):
         target = target.replace(":/", "://", 1)  # servers collapse the double slash in a path
     return target + (f"?{parts.query}" if parts.query else "")
+
+
+def _wayback_target(parts: SplitUrl) -> str:
+    """The URL a Wayback Machine link archives (``/web/20220721143126/https://…``, with its query)."""
+    return _archived_target(_WAYBACK_PATH, parts)
 
 
 # /o/<code>/<url> (a snapshot's outlink), /<timestamp>/<url> (20230503120000 or 2023.05.03-120000),
@@ -257,15 +263,10 @@ _ARCHIVE_TODAY_PATH = re.compile(
 
 def _archive_today_target(parts: SplitUrl) -> str:
     """The URL an archive.today link archives, with its query (``/o/AbCdE/https://…``)."""
-    match = _ARCHIVE_TODAY_PATH.match(parts.path)
-    if match is None:
-        return ""
-    target = match.group(1)
-    if not target.startswith(("http://", "https://")):
-        target = target.replace(":/", "://", 1)
+    target = _archived_target(_ARCHIVE_TODAY_PATH, parts)
     if not parts.query and "%3F" in target.upper():
         target = unquote(target)  # an outlink whose query was escaped into the path (watch%3Fv=ID)
-    return target + (f"?{parts.query}" if parts.query else "")
+    return target
 
 
 _S9E_FRAME = re.compile(r"^/iframe/\d+/([a-z]+)(?:\.min)?\.html$")
