@@ -659,12 +659,20 @@ class ParsedDocument:
     # ``id()``: not the block's text, wherever a scanner reads that block's strings again.
     cut_from_blocks: set[int] = field(default_factory=set)
     _story: list[tuple[Tag, int] | None] = field(default_factory=list, repr=False, compare=False)
+    _at: dict[int, Node] = field(default_factory=dict, repr=False, compare=False)
 
     def story(self) -> tuple[Tag, int] | None:
         """``story_container`` of this page, worked out once, when a rule first asks (most pages never do)."""
         if not self._story:
             self._story.append(story_container(self))
         return self._story[0]
+
+    def node_at(self, position: int) -> Node | None:
+        """The element node at ``position`` (a sighting's position), if an element starts there; the map is
+        built when a rule first asks, as few pages need it."""
+        if not self._at:
+            self._at.update((node.position, node) for named in self.nodes_by_tag.values() for node in named)
+        return self._at.get(position)
 
     def tagged(self, *names: str) -> Iterator[Node]:
         """Nodes with any of these tag names, in document order per name."""

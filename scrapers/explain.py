@@ -49,7 +49,7 @@ from .links import (
     syndicated_copy,
     video_rails,
 )
-from .records import PostRef
+from .records import TEXT_METHODS, PostRef
 from .registry import PLATFORMS
 from .state import state_markup
 
@@ -268,7 +268,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
             )
         elif ref.id in logged:
             embed = logged[ref.id]
-            decision = "embed" if embed.method not in {"link", "text"} else embed.method
+            decision = "embed" if embed.method not in TEXT_METHODS else embed.method
             reason = f"logged as {embed.method}" + (
                 ""
                 if embed.position == position
@@ -286,14 +286,13 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     # do placeholders that keep only a post's bare id (data-embed-id, a proxy frame's element id).
     covered = {candidate.post_id for candidate in candidates}
     zones = {block.position: block.zone for block in doc.blocks}
-    elements = {node.position: node for nodes in doc.nodes_by_tag.values() for node in nodes}
     posts = {post.id: post for post in extraction.posts}
     for post_id, embed in logged.items():
         if post_id in covered:
             continue
         post = posts[post_id]
-        decision = "embed" if embed.method not in {"link", "text"} else embed.method
-        node = elements.get(embed.position) if embed.method not in {"link", "text"} else None
+        decision = "embed" if embed.method not in TEXT_METHODS else embed.method
+        node = doc.node_at(embed.position) if embed.method not in TEXT_METHODS else None
         if node is not None:
             zone, decided_by = zone_of(node.tag, doc.forced)
             reason = f"logged as {embed.method}: the element names the post by its id"

@@ -41,6 +41,7 @@ from .links import (
 )
 from .notes import scan_notes
 from .records import (
+    TEXT_METHODS,
     Account,
     Caps,
     Embed,
@@ -331,7 +332,7 @@ def _embeds_by_block(found: list[Found]) -> dict[int, list[Found]]:
     """Markup sightings (not prose) per text block, for recognising an embed's own text read as prose."""
     by_block: dict[int, list[Found]] = defaultdict(list)
     for sighting in found:
-        if sighting.block is not None and sighting.method not in {"text", "link"}:
+        if sighting.block is not None and sighting.method not in TEXT_METHODS:
             by_block[sighting.block].append(sighting)
     return by_block
 

@@ -45,7 +45,7 @@ from .document import (
     writes_running_text,
     zone_of,
 )
-from .records import Found, Post, PostRef
+from .records import TEXT_METHODS, Found, Post, PostRef
 from .state import state_strings
 from .urls import (
     BARE_ID,
@@ -847,32 +847,22 @@ def own_promotions(
     TikTok), is the site's promotion, not a post the article cites. The same embed in the body counts, as a
     publisher's own post does there; so does anyone else's post in a sidebar, and a post the text also
     cites."""
-    candidates = [s for s in found if s.method not in _TEXT_METHODS and s.post.author_handle]
+    candidates = [s for s in found if s.method not in TEXT_METHODS and s.post.author_handle]
     if not candidates:
         return frozenset()
     own = own_accounts(doc, router) | {handle.lower() for handle in publisher}
     ids = {s.post.id for s in candidates if (s.post.author_handle or "").lower() in own}
     if not ids:
         return frozenset()
-    positions = {s.position for s in found if s.post.id in ids}
-    nodes = {
-        node.position: node
-        for named in doc.nodes_by_tag.values()
-        for node in named
-        if node.position in positions
-    }
     promoted: set[tuple[str, int]] = set()
     for post_id in ids:
         sightings = [s for s in found if s.post.id == post_id]
         beside = [
-            s for s in sightings if (node := nodes.get(s.position)) is not None and beside_body(doc, node)
+            s for s in sightings if (node := doc.node_at(s.position)) is not None and beside_body(doc, node)
         ]
         if len(beside) == len(sightings):
             promoted.update((s.post.id, s.position) for s in beside)
     return frozenset(promoted)
-
-
-_TEXT_METHODS = frozenset({"link", "text"})
 
 
 def _own_feeds(links: list[tuple[Node, PostRef]]) -> set[int]:

@@ -157,6 +157,11 @@ class Found:
     block: int | None = None
 
 
+# The methods of a post cited in words (a link, or a post written out in prose), as opposed to one shown by
+# embed markup (``blockquote``, ``iframe``, ``script``, ``amp``, ...).
+TEXT_METHODS = frozenset({"link", "text"})
+
+
 @dataclass(frozen=True, slots=True)
 class Embed:
     """A post's appearance in an article (the strongest form it took there)."""
