@@ -1126,7 +1126,9 @@ class _Walker:
                     if isinstance(href, str) and href.startswith(("http://", "https://")):
                         doc.base_url = href
             if block is None:
-                if name in block_tags:
+                # A table cell holding paragraphs (or a table) is a column of a table layout, not a line of
+                # text: its paragraphs are the blocks, as in any other container.
+                if name in block_tags and not (name == "td" and tag.find(block_tags) is not None):
                     block = len(blocks)
                     blocks.append(TextBlock("", position, zone, node))
                     node.block = block
@@ -1743,10 +1745,31 @@ def _headline(doc: ParsedDocument) -> Node | None:
         return None
     for name in ("h1", "h2"):
         for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
-            text = title_key(node.tag.get_text())
-            if len(text) >= 15 and any(title.startswith(text) for title in titles):
+            if _carries_title(node, titles):
                 return node
-    return None
+    # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
+    # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
+    # out: a page whose headline is an <h4> above one column of a table layout says nothing of the others.
+    named = sorted(
+        (
+            node
+            for cls, nodes in doc.nodes_by_class.items()
+            if _TITLE_CLASS.search(cls)
+            for node in nodes[:_HEADLINE_CANDIDATES]
+            if node.tag.name not in _LESSER_HEADINGS
+        ),
+        key=lambda node: node.position,
+    )
+    return next((node for node in named if _carries_title(node, titles)), None)
+
+
+def _carries_title(node: Node, titles: Sequence[str]) -> bool:
+    text = title_key(node.tag.get_text())
+    return len(text) >= 15 and any(title.startswith(text) for title in titles)
+
+
+_TITLE_CLASS = re.compile(r"title|headline", re.IGNORECASE)
+_LESSER_HEADINGS = frozenset({"h3", "h4", "h5", "h6"})
 
 
 def page_titles(doc: ParsedDocument) -> list[str]:

@@ -1023,9 +1023,10 @@ def scan_links(
             continue
         if ref_url.node.position in rails:
             continue
-        if ref_url.node.zone == NEUTRAL and ref.platform in _VIDEO_HOSTS and method != "link":
+        if ref_url.node.zone == NEUTRAL and ref.platform in _VIDEO_HOSTS:
             # On a page that marks no body, a player after the headline outside the element holding it and
-            # the story's prose (a right-hand column's video block) is the site's, not the story's.
+            # the story's prose (a right-hand column's video block) is the site's, not the story's; so are
+            # the links to videos there (SYS-CON's "2014 Edition | 2013 Edition" under its promo player).
             story = None if doc.has_content_root else doc.story()
             if beside_story(ref_url.node.tag, ref_url.node.position, story):
                 continue
