@@ -1449,6 +1449,38 @@ def _share_wrapper(doc: ParsedDocument) -> dict[int, int]:
     return {id(outermost[0]): _NO_WORDS} if len(outermost) == 1 else {}
 
 
+def _builder_post(doc: ParsedDocument) -> dict[int, int]:
+    """The post a page builder laid out, when the builder marks it: Elementor renders the post's own content
+    as one document, ``data-elementor-type="wp-post"`` (its header, footer and sidebar templates are
+    documents of other types), made of sections, columns and widgets. It calls every block a widget
+    (``elementor-widget-text-editor`` holding a part of the story, ``elementor-widget-video`` its clip), so
+    their words read as a sidebar's, and a story split over many sections leaves no element holding most
+    of its prose for the prose rule to find. When the page has one such document holding prose, outside
+    strong chrome, it is the article body, and inside it the builder's widget words lose their chrome
+    unless what follows them names chrome ("elementor-widget-sidebar") or its tag or role does."""
+    posts = [
+        node
+        for node in doc.with_attribute("data-elementor-type")
+        if node.tag.get("data-elementor-type") == "wp-post" and node.zone != BOILERPLATE
+    ]
+    if len(posts) != 1 or _prose_paragraphs(posts[0].tag) < _PROSE_MIN_PARAGRAPHS:
+        return {}
+    post = posts[0].tag
+    forced = _unhidden(post) or {id(post): _STRONG_CONTENT}
+    for element in post.find_all(class_=_BUILDER_WIDGET_CLASS):
+        classes = element.get("class")
+        if not isinstance(classes, list) or _opener(element.name, element.attrs) not in _CHROME_OPENERS:
+            continue
+        if _combine({_value_verdict(value.removeprefix(_BUILDER_WIDGET)) for value in classes}) is None:
+            forced[id(element)] = _NO_WORDS
+    return forced
+
+
+# Elementor's word for every block of a layout, at the start of a class value.
+_BUILDER_WIDGET = "elementor-widget"
+_BUILDER_WIDGET_CLASS = re.compile("^" + _BUILDER_WIDGET)
+
+
 def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
     sibling ``<article>`` elements, each with paragraphs of prose and each naming its own page in an
@@ -1946,7 +1978,11 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         roots = [child for child in soup.contents if type(child) is Tag and child.name == "html"]
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
-        forced = (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc)) | _stacked_stories(doc)
+        forced = (
+            (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc))
+            | _stacked_stories(doc)
+            | _builder_post(doc)
+        )
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
             # the zones the prose rule gives.

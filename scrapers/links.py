@@ -921,7 +921,8 @@ _THUMBNAIL_TEXT = 60
 def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
     """The positions of links (and linked thumbnails) in a list of three or more videos, each little more than
     its title, that does not sit among the article's paragraphs: a site's video rail ("Videos of the year")
-    wherever it is, inside ``<main>`` too. A list of videos among the body's paragraphs is the article's."""
+    wherever it is, inside ``<main>`` too, or a grid of cards mixing its videos with its stories. A list of
+    videos among the body's paragraphs is the article's."""
     videos: list[tuple[Node, str]] = []
     for ref_url in doc.urls:
         node = ref_url.node
@@ -935,6 +936,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
     held: dict[int, dict[str, list[int]]] = {}
     holders: dict[int, Tag] = {}
     items: dict[int, set[int]] = {}  # holder -> its children (list items, cards) that hold a video
+    kinds: dict[int, set[str]] = {}  # holder -> the tag names of those children
     for node, post in videos:
         child = node.tag
         element = node.tag.parent
@@ -945,6 +947,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
             holders[id(element)] = element
             if child.name not in PHRASING_TAGS:
                 items.setdefault(id(element), set()).add(id(child))
+                kinds.setdefault(id(element), set()).add(child.name)
             child, element = element, element.parent
     rails: set[int] = set()
     for key, posts in held.items():
@@ -955,9 +958,15 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
         holder = holders[key]
         if among_paragraphs(holder) or (holder.parent is not None and among_paragraphs(holder.parent)):
             continue
-        own = _unlinked_text(holder)
-        if own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
-            rails |= positions
+        # A grid of teasers mixing the site's videos with its stories ("Latest: insights, videos, podcast")
+        # may have a date or a label per card: its own text is measured per card of the kind holding the
+        # videos, not per video.
+        cards = sum(1 for card in holder.children if isinstance(card, Tag) and card.name in kinds[key])
+        if _unlinked_text(holder) <= _LINK_RAIL_TEXT_PER_VIDEO * max(len(posts), cards):
+            # with the links deeper in its cards than a rail is looked for (a card's title in its heading)
+            rails |= positions | {
+                node.position for node, _post in videos if any(up is holder for up in node.tag.parents)
+            }
     return rails
 
 

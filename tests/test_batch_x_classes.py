@@ -64,7 +64,8 @@ def test_a_page_builders_video_widget_is_the_posts_when_the_post_marks_its_eleme
 
 
 def test_without_the_posts_element_a_builders_other_video_widget_stays_the_sites() -> None:
-    # Lemonlight's and MyConsultingOffer's promo videos: Elementor widgets on pages that mark no post element.
+    # Lemonlight's promo videos: Elementor widgets on a page that marks no post element. (MyConsultingOffer's
+    # sits inside its post's own Elementor document, which is the body: test_batch_ad_classes.)
     column = _elementor_column(VIDEO_WIDGET, ("text-editor", PROSE * 4, ""))
     page = (
         f"<div class='elementor elementor-location-single'><section><h1>Pricing</h1>{column}</section></div>"
