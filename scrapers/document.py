@@ -1128,7 +1128,7 @@ class _Walker:
             if block is None:
                 # A table cell holding paragraphs (or a table) is a column of a table layout, not a line of
                 # text: its paragraphs are the blocks, as in any other container.
-                if name in block_tags and not (name == "td" and tag.find(block_tags) is not None):
+                if name in block_tags and not (name == "td" and _lays_out(tag)):
                     block = len(blocks)
                     blocks.append(TextBlock("", position, zone, node))
                     node.block = block
@@ -1181,6 +1181,28 @@ class _Walker:
             blocks[index].text = space.sub(" ", "".join(collected)).strip()
         if content_seen:
             doc.has_content_root = _substantial_root(blocks)
+
+
+def _lays_out(cell: Tag) -> bool:
+    """Whether a table cell holds a paragraph or a table within ``_LAYOUT_DEPTH`` levels: a column of a table
+    layout. Read level by level over the children lists, not with ``find``: bs4 finds the end of a subtree
+    before searching it, which on a page nesting thousands of tables costs the depth for every cell."""
+    level = [cell]
+    for _ in range(_LAYOUT_DEPTH):
+        below: list[Tag] = []
+        for element in level:
+            for child in element.contents:
+                if type(child) is Tag:
+                    if child.name in _BLOCK_TAGS or child.name == "table":
+                        return True
+                    below.append(child)
+        if not below:
+            return False
+        level = below
+    return False
+
+
+_LAYOUT_DEPTH = 4
 
 
 # The prose rule: paragraphs of at least this many characters count, and the element holding the page's
