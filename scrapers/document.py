@@ -1488,6 +1488,9 @@ def _builder_post(doc: ParsedDocument) -> dict[int, int]:
     if len(posts) != 1 or _prose_paragraphs(posts[0].tag) < _PROSE_MIN_PARAGRAPHS:
         return {}
     post = posts[0].tag
+    # _unhidden gives nothing when the document is content already or when no wrapper hides it (the page's
+    # other text outweighs it); a hidden one, or one in a comment thread or a real <nav> or <footer>, is in
+    # strong chrome and was left out above.
     forced = _unhidden(post) or {id(post): _STRONG_CONTENT}
     for element in post.find_all(class_=_BUILDER_WIDGET_CLASS):
         classes = element.get("class")

@@ -66,6 +66,14 @@ def test_the_same_widgets_without_the_posts_document_read_as_before() -> None:
     assert logged(_page(two)) == {}
 
 
+def test_a_posts_document_in_strong_chrome_stays_there() -> None:
+    # An excerpt of another post, rendered in the site footer with its builder document, is not the article.
+    footer = (
+        "<footer class='site-footer'>" + _document("wp-post", TIPS, _section(LINK, VIDEO), TIPS) + "</footer>"
+    )
+    assert logged(_page("", footer)) == {}
+
+
 def test_a_widget_beside_the_post_stays_the_sites() -> None:
     sidebar = _document("section", _section(VIDEO))
     assert logged(_page(_document("wp-post", TIPS, TIPS), sidebar)) == {}
