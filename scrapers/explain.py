@@ -31,6 +31,7 @@ from .document import (
 )
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
+    VIDEO_PLATFORMS,
     Slot,
     _bare_refs,
     _is_share,
@@ -211,11 +212,16 @@ def _reason(
         )
     if zone == NEUTRAL and doc.has_content_root:
         return "outside the article body the page marks: links there are not the article's"
-    player = tag if tag is not None and tag.name in ("iframe", "amp-iframe") else None
-    if zone == NEUTRAL and player is not None and beside_story(player, position, doc.story()):
+    if (
+        zone == NEUTRAL
+        and ref.platform in VIDEO_PLATFORMS
+        and tag is not None
+        and beside_story(tag, position, doc.story())
+    ):
         return (
-            "a video player after the page's headline, outside the element holding it and the story's "
-            "prose (a column beside the story): the site's, not the article's"
+            "a video (a player, a script writing one, or a link to one) after the page's headline, outside "
+            "the element holding it and the story's prose (a column beside the story): the site's, not the "
+            "article's"
         )
     if zone in (CONTENT, NEUTRAL) and tag is not None and after_story_list(tag):
         return (

@@ -303,13 +303,13 @@ def _in_other_post(tag: Tag, platform: str) -> bool:
 
 
 # Platforms whose players publishers use for their own video rails; a post platform's iframe shows one post.
-_VIDEO_HOSTS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
+VIDEO_PLATFORMS = frozenset({"youtube", "vimeo", "dailymotion", "rumble", "vkvideo", "streamable"})
 
 
 def _rail_player(doc: ParsedDocument, node: Node, platform: str) -> bool:
     """Whether a video host's player at ``node`` sits in an aside or widget that does not stand in the body's
     text (``body_widget``): the site's rail, not the article's video."""
-    return platform in _VIDEO_HOSTS and beside_body(doc, node)
+    return platform in VIDEO_PLATFORMS and beside_body(doc, node)
 
 
 # Elements that exist only to embed what their URL names (CKEditor 5's media embed writes ``<oembed url=…>``):
@@ -357,7 +357,7 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
             or is_player_url(ref.url)
         )
         return player and not _rail_player(doc, ref.node, platform)
-    if platform in _VIDEO_HOSTS and after_story_list(ref.node.tag):
+    if platform in VIDEO_PLATFORMS and after_story_list(ref.node.tag):
         # A video player below the list of other stories a theme prints under the post is the theme's promo.
         return False
     if zone == CONTENT or ref.node.tag.name in _EMBED_ELEMENTS:
@@ -612,10 +612,10 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
         if not frame or node.tag.name in ("a", "img") or not router.claims(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
-        if ref is not None and ref.platform in _VIDEO_HOSTS and ref.kind != "account":
+        if ref is not None and ref.platform in VIDEO_PLATFORMS and ref.kind != "account":
             players.append(node)
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
-    players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in _VIDEO_HOSTS)
+    players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in VIDEO_PLATFORMS)
     if len(players) < _RAIL_PLAYERS:
         return frozenset(_link_rails(doc, router) | feed_grids(doc, router) | chrome_modals(doc, router))
     held: dict[int, set[int]] = {}
@@ -929,7 +929,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
         if node.zone == BOILERPLATE or node.tag.name not in ("a", "img") or not router.claims(ref_url.url):
             continue
         ref = router.ref(ref_url.url)
-        if ref is not None and ref.platform in _VIDEO_HOSTS and ref.kind != "account":
+        if ref is not None and ref.platform in VIDEO_PLATFORMS and ref.kind != "account":
             videos.append((node, ref.id))
     if len({post for _node, post in videos}) < _RAIL_PLAYERS:
         return set()
@@ -1032,7 +1032,7 @@ def scan_links(
             continue
         if ref_url.node.position in rails:
             continue
-        if ref_url.node.zone == NEUTRAL and ref.platform in _VIDEO_HOSTS:
+        if ref_url.node.zone == NEUTRAL and ref.platform in VIDEO_PLATFORMS:
             # On a page that marks no body, a player after the headline outside the element holding it and
             # the story's prose (a right-hand column's video block) is the site's, not the story's; so are
             # the links to videos there (SYS-CON's "2014 Edition | 2013 Edition" under its promo player).
@@ -1517,7 +1517,7 @@ def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node 
         addresses.extend((None, address) for address in objects)
     for declaring, address in addresses:
         ref = router.ref(address) if router.claims(address) else None
-        if ref is not None and ref.kind == "video" and ref.platform in _VIDEO_HOSTS:
+        if ref is not None and ref.kind == "video" and ref.platform in VIDEO_PLATFORMS:
             yield declaring, address, ref
 
 

@@ -7,6 +7,7 @@ videos in the cell beside the story are the site's."""
 from __future__ import annotations
 
 from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
 
 TITLE = "IHS to Hold Conference Call and Webcast on September 29"
 PROSE = (
@@ -101,3 +102,9 @@ def test_a_link_to_a_post_beside_the_story_is_not_a_video_rule() -> None:
     # any link outside a marked body is.
     column = '<p><a href="https://twitter.com/IHS/status/637239588410531840">Our statement</a></p>'
     assert _posts(_page(column=column)) == ["twitter:637239588410531840"]
+
+
+def test_explain_names_the_column_rule_for_the_player_and_its_links() -> None:
+    dropped = [c for c in explain(_page()) if c.platform == "vimeo"]
+    assert [c.post_id for c in dropped] == ["vimeo:135486041", "vimeo:107940713", "vimeo:72989109"]
+    assert all(c.decision == "dropped" and "a column beside the story" in c.reason for c in dropped)
