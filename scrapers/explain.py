@@ -251,7 +251,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
     page = _Page(
         doc,
         publisher,
-        own_accounts(doc, _router(modules)) | publisher,
+        own_accounts(doc, _router(modules), publisher),
         video_rails(doc, _router(modules)),
         chrome_modals(doc, _router(modules)),
         feed_grids(doc, _router(modules)),

@@ -825,10 +825,11 @@ def _links_outside_chrome(doc: ParsedDocument, router: Router) -> list[tuple[Nod
     return links
 
 
-def own_accounts(doc: ParsedDocument, router: Router) -> frozenset[str]:
-    """The handles, lower-cased and on any platform, of the accounts the page's chrome links: its header,
-    footer and menus name the publisher's own profiles ("follow us")."""
-    handles: set[str] = set()
+def own_accounts(doc: ParsedDocument, router: Router, publisher: Iterable[str] = ()) -> frozenset[str]:
+    """The handles, lower-cased and on any platform, of the publisher's own accounts: those the page's chrome
+    links (its header, footer and menus name the publisher's profiles: "follow us"), and ``publisher``, the
+    handles the page's metadata gives it (``twitter:site``)."""
+    handles = {handle.lower() for handle in publisher}
     for ref_url in doc.urls:
         if ref_url.node.zone != BOILERPLATE or ref_url.node.tag.name != "a" or not router.claims(ref_url.url):
             continue
@@ -850,7 +851,7 @@ def own_promotions(
     candidates = [s for s in found if s.method not in TEXT_METHODS and s.post.author_handle]
     if not candidates:
         return frozenset()
-    own = own_accounts(doc, router) | {handle.lower() for handle in publisher}
+    own = own_accounts(doc, router, publisher)
     ids = {s.post.id for s in candidates if (s.post.author_handle or "").lower() in own}
     if not ids:
         return frozenset()
