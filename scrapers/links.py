@@ -433,9 +433,48 @@ def stream_slots(anchors: Iterable[Tag]) -> frozenset[Slot]:
 
 def in_stream(anchor: Tag, slots: frozenset[Slot]) -> bool:
     """Whether a post's link is a live stream's timestamp: it prints an age, or sits in a slot where other
-    links of the stream do (the stream's older posts show their date instead)."""
+    links of the stream do (the stream's older posts show their date instead), or closes one item of a list
+    of posts that print their ages (``_stream_item``)."""
     slot = _slot(anchor)
-    return (slot is not None and slot in slots) or _stream_timestamp(anchor)
+    return (slot is not None and slot in slots) or _stream_timestamp(anchor) or _stream_item(anchor)
+
+
+# The longest item of a widget's list of posts: a post's text (a tweet holds 280 characters) and its age.
+_STREAM_ITEM_CHARS = 400
+# How many items of one list must close with an age for the list to be a stream of posts.
+_STREAM_ITEMS = 2
+
+
+def _stream_item(anchor: Tag) -> bool:
+    """Whether a link printing a post's age ("1 hour ago") closes a short list item, in a list where another
+    item closes the same way: a widget's list of the latest posts, each with its text and then its age
+    (WordPress's Twitter widget, ``ul.tweets`` under "Twitter Updates"), whatever the list's class names
+    say. An age is worked out when the page is served; a list an editor writes names its posts otherwise."""
+    if not _AGE.fullmatch(" ".join(anchor.get_text().split())):
+        return False
+    item = _closed_item(anchor)
+    if item is None or not isinstance(item.parent, Tag):
+        return False
+    closing = 0
+    for sibling in item.parent.find_all("li", recursive=False):
+        anchors = sibling.find_all("a")
+        if anchors and _AGE.fullmatch(" ".join(anchors[-1].get_text().split())) and _closed_item(anchors[-1]):
+            closing += 1
+            if closing >= _STREAM_ITEMS:
+                return True
+    return False
+
+
+def _closed_item(anchor: Tag) -> Tag | None:
+    """The short list item (``li``, at most two levels up) whose text ``anchor``'s text ends, else None."""
+    text = " ".join(anchor.get_text().split())
+    for depth, parent in enumerate(anchor.parents):
+        if depth >= 2:
+            return None
+        if parent.name == "li":
+            line = " ".join(parent.get_text().split())
+            return parent if len(line) <= _STREAM_ITEM_CHARS and line.endswith(text) else None
+    return None
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

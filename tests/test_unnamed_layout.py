@@ -1,0 +1,86 @@
+"""Pages whose class names say nothing (hashed CSS-module names, utility classes, words in a language the
+extractor has no list for): what the extractor must still tell by structure alone. ``python -m
+tests.ablation`` measures the whole corpus that way; these tests pin the classes it found.
+
+A widget listing an account's latest posts, each item its text and then its age ("1 hour ago"), is a stream
+of posts however its column is named; an article's own list of posts is not."""
+
+from __future__ import annotations
+
+from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
+
+PROSE = (
+    "<p>" + "The council voted on Tuesday to close the old harbour road to cars for the summer. " * 3 + "</p>"
+)
+
+
+def _tweet_item(status: str, text: str, age: str) -> str:
+    return (
+        f'<li>{text} <a href="http://twitter.com/harbourblog/statuses/{status}" class="c9f2a">{age}</a></li>'
+    )
+
+
+STREAM = (
+    "<div class='x81c'><h2><a href='http://twitter.com/harbourblog'>we are on twitter</a></h2>"
+    "<ul class='x2f0'>"
+    + _tweet_item("233648901553545216", "Tweet us your letters, we will help", "1&nbsp;hour&nbsp;ago")
+    + _tweet_item("233635831586373633", "The resemblance is uncanny!", "2&nbsp;hours&nbsp;ago")
+    + _tweet_item("233578905448108033", "Gold for the rowing team at last", "about 5 hours ago")
+    + "</ul></div>"
+)
+
+
+def _page(column: str, story: str = PROSE * 3) -> scrapers.ParsedDocument:
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><h1>Harbour road closes to cars</h1>{story}</div>"
+        f"<div class='e5f6'>{column}</div></div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def _posts(doc: scrapers.ParsedDocument) -> list[str]:
+    return [embed.post_id for embed in scrapers.extract(doc).embeds]
+
+
+def test_a_list_of_posts_closing_with_their_ages_is_a_stream_whatever_its_column_is_named() -> None:
+    assert _posts(_page(STREAM)) == []
+
+
+def test_explain_names_the_stream_for_each_of_its_posts() -> None:
+    dropped = [c for c in explain(_page(STREAM)) if c.kind == "post"]
+    assert len(dropped) == 3
+    assert all(c.decision == "dropped" and "live stream" in c.reason for c in dropped)
+
+
+def test_one_item_closing_with_an_age_is_no_stream() -> None:
+    # A single post listed with its age is what the rule cannot tell from an editor's list: it stays.
+    column = "<ul>" + _tweet_item("233648901553545216", "Tweet us your letters", "1 hour ago") + "</ul>"
+    assert _posts(_page(column)) == ["twitter:233648901553545216"]
+
+
+def test_a_list_of_posts_the_story_cites_by_their_dates_stays() -> None:
+    # The article's own list: each item names the post's date or its words, not an age worked out when the
+    # page was served.
+    cited = (
+        "<ul>"
+        + _tweet_item("233648901553545216", "On the first day the mayor wrote", "on 1 August")
+        + _tweet_item("233635831586373633", "and the next day she added", "a second message")
+        + "</ul>"
+    )
+    assert _posts(_page("", story=PROSE + cited + PROSE)) == [
+        "twitter:233648901553545216",
+        "twitter:233635831586373633",
+    ]
+
+
+def test_an_age_inside_a_longer_item_is_a_citation() -> None:
+    # "… as he tweeted <a>2 hours ago</a>, and …": the age does not close the item, so it is a sentence's.
+    item = (
+        "<li>The mayor answered critics, as she tweeted "
+        '<a href="http://twitter.com/harbourblog/statuses/233648901553545216">2 hours ago</a>, '
+        "and then left.</li>"
+    )
+    cited = "<ul>" + item + item.replace("233648901553545216", "233635831586373633") + "</ul>"
+    assert len(_posts(_page("", story=PROSE + cited + PROSE))) == 2
