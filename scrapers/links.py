@@ -446,17 +446,18 @@ _STREAM_ITEMS = 2
 
 
 def _stream_item(anchor: Tag) -> bool:
-    """Whether a link printing a post's age ("1 hour ago") closes a short list item, in a list where another
-    item closes the same way: a widget's list of the latest posts, each with its text and then its age
-    (WordPress's Twitter widget, ``ul.tweets`` under "Twitter Updates"), whatever the list's class names
-    say. An age is worked out when the page is served; a list an editor writes names its posts otherwise."""
+    """Whether a link printing a post's age ("1 hour ago") closes a short item (a list item, a quote, a line
+    of its own), beside another item of the same kind that closes the same way: a widget's list of the
+    latest posts, each with its text and then its age (WordPress's Twitter widget, ``ul.tweets`` under
+    "Twitter Updates"; a blog's "Right Now on the Ranch" box of quotes), whatever its class names say. An age
+    is worked out when the page is served; a list an editor writes names its posts otherwise."""
     if not _AGE.fullmatch(" ".join(anchor.get_text().split())):
         return False
     item = _closed_item(anchor)
     if item is None or not isinstance(item.parent, Tag):
         return False
     closing = 0
-    for sibling in item.parent.find_all("li", recursive=False):
+    for sibling in item.parent.find_all(item.name, recursive=False):
         anchors = sibling.find_all("a")
         if anchors and _AGE.fullmatch(" ".join(anchors[-1].get_text().split())) and _closed_item(anchors[-1]):
             closing += 1
@@ -465,13 +466,17 @@ def _stream_item(anchor: Tag) -> bool:
     return False
 
 
+# The elements that hold one post of a widget's list: its text, then its age.
+_STREAM_ITEM_TAGS = frozenset({"li", "blockquote", "dd", "p", "div"})
+
+
 def _closed_item(anchor: Tag) -> Tag | None:
-    """The short list item (``li``, at most two levels up) whose text ``anchor``'s text ends, else None."""
+    """The short item (``_STREAM_ITEM_TAGS``, at most two levels up) whose text ``anchor``'s text ends."""
     text = " ".join(anchor.get_text().split())
     for depth, parent in enumerate(anchor.parents):
         if depth >= 2:
             return None
-        if parent.name == "li":
+        if parent.name in _STREAM_ITEM_TAGS:
             line = " ".join(parent.get_text().split())
             return parent if len(line) <= _STREAM_ITEM_CHARS and line.endswith(text) else None
     return None

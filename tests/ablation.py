@@ -50,12 +50,9 @@ PLATFORM_CLASS_PREFIXES = (
     "imgur-embed",
     "telegram-post",
 )
-_NAMING = re.compile(
-    rb"(<[a-zA-Z][^<>]*?\s(?:class|id)\s*=\s*)(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"'\\]+))", re.IGNORECASE
-)
+_TAG = re.compile(rb"<[a-zA-Z][^<>]*>")
+_NAMING = re.compile(rb"(\s(?:class|id)\s*=\s*)(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"'\\]+))", re.IGNORECASE)
 _RAW_TEXT = re.compile(rb"(<script\b.*?</script\s*>|<style\b.*?</style\s*>)", re.IGNORECASE | re.DOTALL)
-# A tag may carry several naming attributes; each pass rewrites one per tag.
-_PASSES = 3
 
 
 def _opaque(token: bytes) -> bytes:
@@ -74,8 +71,7 @@ def strip_names(body: bytes) -> bytes:
     """``body`` with its class and id tokens made opaque (outside scripts and style sheets)."""
     parts = _RAW_TEXT.split(body)
     for index in range(0, len(parts), 2):  # the even parts are markup; the odd ones scripts and styles
-        for _ in range(_PASSES):
-            parts[index] = _NAMING.sub(_rename, parts[index])
+        parts[index] = _TAG.sub(lambda tag: _NAMING.sub(_rename, tag.group(0)), parts[index])
     return b"".join(parts)
 
 

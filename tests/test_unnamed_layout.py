@@ -48,6 +48,19 @@ def test_a_list_of_posts_closing_with_their_ages_is_a_stream_whatever_its_column
     assert _posts(_page(STREAM)) == []
 
 
+def test_a_box_of_quotes_closing_with_their_ages_is_a_stream() -> None:
+    # A blog's "Right Now on the Ranch" box: each tweet a class-less <blockquote> of its text and its age.
+    quotes = "".join(
+        f'<blockquote>{text} <a href="http://twitter.com/harbourblog/status/{status}">{age}</a> <span></span>'
+        "</blockquote>"
+        for status, text, age in (
+            ("265432935556083713", "Giving up cheese for a day.", "13 hours ago"),
+            ("265103713138524160", "Accents make me happy.", "1 day ago"),
+        )
+    )
+    assert _posts(_page(f"<div><h3>Right now on the harbour</h3><br/>{quotes}</div>")) == []
+
+
 def test_explain_names_the_stream_for_each_of_its_posts() -> None:
     dropped = [c for c in explain(_page(STREAM)) if c.kind == "post"]
     assert len(dropped) == 3
