@@ -2317,11 +2317,30 @@ def writes_loose_text(element: Tag) -> bool:
         elif type(child) is Tag and child.name in _EMPHASIS_TAGS:
             # Blogger's lines between <br>s are as often set in <b> as not: the emphasis is the text's own.
             loose += len(child.get_text(strip=True))
+        elif type(child) is Tag and child.name == "span" and _sentence_span(child):
+            # Word's pasted paragraphs set every run of words in a styled <span> (Blogger's
+            # ``div.MsoNormal``): a span holding a sentence of its own is running text, a menu's label is not.
+            loose += len(child.get_text(strip=True))
         else:
             continue
         if loose >= _RUNNING_TEXT_CHARS:
             return True
     return False
+
+
+def _sentence_span(span: Tag) -> bool:
+    """Whether a ``<span>`` holds words of a sentence: a long run of text and no element but phrasing."""
+    text = span.get_text(" ", strip=True)
+    return (
+        len(text) >= _SENTENCE_SPAN_CHARS
+        and text.count(" ") >= _SENTENCE_SPAN_WORDS - 1
+        and all(inner.name in _EMPHASIS_TAGS or inner.name == "span" for inner in span.find_all(True))
+    )
+
+
+# A span of running text: a sentence's words, not a menu's label or a button's caption.
+_SENTENCE_SPAN_CHARS = 40
+_SENTENCE_SPAN_WORDS = 6
 
 
 # Phrasing elements that style the running text's own words (a link's or a span's may be a menu's labels).

@@ -97,3 +97,38 @@ def test_an_age_inside_a_longer_item_is_a_citation() -> None:
     )
     cited = "<ul>" + item + item.replace("233648901553545216", "233635831586373633") + "</ul>"
     assert len(_posts(_page("", story=PROSE + cited + PROSE))) == 2
+
+
+def _word_paragraph(words: str) -> str:
+    # A paragraph pasted from Word into Blogger: a div of styled spans, no <p>.
+    return f'<div class="a9" style="line-height: normal"><span style="font-size: 12pt">{words}</span></div>'
+
+
+def test_a_link_among_word_pasted_spans_is_in_running_text() -> None:
+    sentence = "When I took to Twitter to ask the head of the library for guidance on the term he "
+    cited = (
+        f'<div class="a9"><span style="font-size: 12pt">{sentence}</span>'
+        '<a href="https://twitter.com/BMittermaier/status/974718203678089217"><span>replied</span></a>'
+        '<span style="font-size: 12pt">: "To the best of my knowledge, the term is used by one '
+        'publisher."</span>'
+        "</div>"
+    )
+    words = "The publishers and the libraries met again this spring to talk about the new deals. " * 2
+    story = _word_paragraph(words) + cited + _word_paragraph(words)
+    html = (
+        "<html><head><title>Read and publish</title></head><body><div class='q1'>"
+        f"<h3>Read and publish</h3><div class='q2'>{story}</div></div>"
+        "<div class='q3'><span>Home</span> <a href='https://twitter.com/poynder/status/1'>"
+        "<span>Latest</span></a></div></body></html>"
+    )
+    doc = scrapers.parse_html(html.encode(), "https://poynder.example/2018/03/read-and-publish.html")
+    assert _posts(doc) == ["twitter:974718203678089217"]
+
+
+def test_a_menu_of_short_spans_is_no_running_text() -> None:
+    menu = (
+        "<div>"
+        + "".join(f"<span>{label}</span> " for label in ("Home", "About us", "Archive", "Contact")) * 8
+    )
+    menu += '<a href="https://twitter.com/poynder/status/974718203678089217">Latest</a></div>'
+    assert _posts(_page(menu)) == []
