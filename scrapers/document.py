@@ -1537,6 +1537,90 @@ def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
+# A link to one reader's comment, as comment systems write it whatever a theme names their markup: its
+# permalink (WordPress's "#comment-123", Blogger's "?showComment=…#c…") or its reply button
+# ("?replytocom=123").
+_COMMENT_LINK = re.compile(
+    r"#(?:li-)?comment[-_]?(\d+)\b|[?&](?:replytocom|showComment|comment_id|commentId)=(\d+)|#c(\d{6,})$",
+    re.IGNORECASE,
+)
+# Two comments' links make a thread.
+_THREAD_COMMENTS = 2
+# A paragraph of the page's own text, which no thread may hold: more than a caption or a heading.
+_THREAD_PROSE = 100
+
+
+def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
+    """Readers' comments told by their links rather than their names, set aside as strong chrome when the
+    walk did not read them as chrome already. A thread is the lowest element holding links to two or more
+    different comments, widened for as long as its parent holds more comments than it (replies nest: the
+    list of all of them is the thread), and never to an element holding the page's own headline or a
+    paragraph of text outside the threads (a story quoting two comments of its own blog keeps them). A
+    "recent comments" list is a thread too."""
+    comments: dict[int, set[str]] = defaultdict(set)  # element -> the comments linked inside it
+    links: list[Tag] = []
+    for node in doc.nodes_by_tag.get("a", ()):
+        href = node.tag.get("href")
+        if not isinstance(href, str):
+            continue
+        match = _COMMENT_LINK.search(href)
+        if match is None or not _same_site(doc, href):
+            continue  # a story may cite readers' comments on another site
+        comment = next(group for group in match.groups() if group is not None)
+        links.append(node.tag)
+        for element in node.tag.parents:
+            if element.name in _UNZONED_TAGS or element.name == "[document]":
+                break
+            comments[id(element)].add(comment)
+    if not any(len(linked) >= _THREAD_COMMENTS for linked in comments.values()):
+        return {}
+    headline = _headline(doc)
+    if headline is None:
+        return {}  # without the page's headline, nothing says which element is the page itself
+    around_headline = {id(element) for element in headline.tag.parents} | {id(headline.tag)}
+    # A paragraph linking two comments is a sentence about them: a thread holds its comments' blocks.
+    paragraphs = {id(block.node.tag) for block in doc.blocks if block.node is not None}
+    lowest: list[Tag] = []
+    for link in links:
+        holder = link.parent
+        while holder is not None and len(comments.get(id(holder), ())) < _THREAD_COMMENTS:
+            holder = holder.parent
+        if holder is not None and id(holder) in comments and id(holder) not in paragraphs:
+            lowest.append(holder)
+    # The page's own prose: the elements around a paragraph of text that no thread holds. A thread never
+    # widens to one of them (a wrapper holding the story beside its comments, or beside a "recent comments"
+    # list in a sidebar).
+    in_threads = {id(thread) for thread in lowest}
+    page = set(around_headline)
+    for block in doc.blocks:
+        if block.node is None or len(block.text) < _THREAD_PROSE:
+            continue
+        ancestors = [block.node.tag, *block.node.tag.parents]
+        if not any(id(element) in in_threads for element in ancestors):
+            page.update(id(element) for element in ancestors)
+    forced: dict[int, int] = {}
+    for thread in lowest:
+        while (
+            isinstance(thread.parent, Tag)
+            and id(thread.parent) not in page
+            and len(comments.get(id(thread.parent), ())) > len(comments[id(thread)])
+        ):
+            thread = thread.parent
+        if id(thread) in page or id(thread) in forced:
+            continue
+        if zone_of(thread)[0] not in (BOILERPLATE, ASIDE):
+            forced[id(thread)] = _STRONG_CHROME
+    return forced
+
+
+def _same_site(doc: ParsedDocument, href: str) -> bool:
+    """Whether ``href`` leads to the page's own site: a fragment of the page itself, or a page of its host."""
+    try:
+        return urlsplit(doc.absolute(href)).hostname == urlsplit(doc.url).hostname
+    except ValueError:
+        return False
+
+
 def canonical_link(doc: ParsedDocument) -> str | None:
     """The page's first ``<link rel="canonical">``, made absolute; None without one."""
     for node in doc.tagged("link"):
@@ -2007,6 +2091,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
             (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc))
             | _stacked_stories(doc)
             | _builder_post(doc)
+            | _comment_threads(doc)
         )
         if forced:
             # A second walk, on the few pages where class names hid the body: the indexes are rebuilt with
@@ -2329,13 +2414,19 @@ def writes_loose_text(element: Tag) -> bool:
 
 
 def _sentence_span(span: Tag) -> bool:
-    """Whether a ``<span>`` holds words of a sentence: a long run of text and no element but phrasing."""
+    """Whether a ``<span>`` holds words of a sentence: a long run of text and no element but phrasing (spans,
+    emphasis, and the custom or namespaced elements editors and tools leave around words: Word's ``<o:p>``,
+    an annotator's ``<marked-tail>``)."""
     text = span.get_text(" ", strip=True)
     return (
         len(text) >= _SENTENCE_SPAN_CHARS
         and text.count(" ") >= _SENTENCE_SPAN_WORDS - 1
-        and all(inner.name in _EMPHASIS_TAGS or inner.name == "span" for inner in span.find_all(True))
+        and all(_phrasing(inner.name) for inner in span.find_all(True))
     )
+
+
+def _phrasing(name: str) -> bool:
+    return name in _EMPHASIS_TAGS or name == "span" or "-" in name or ":" in name
 
 
 # A span of running text: a sentence's words, not a menu's label or a button's caption.

@@ -132,3 +132,60 @@ def test_a_menu_of_short_spans_is_no_running_text() -> None:
     )
     menu += '<a href="https://twitter.com/poynder/status/974718203678089217">Latest</a></div>'
     assert _posts(_page(menu)) == []
+
+
+def _comment(number: int, text: str) -> str:
+    # WordPress's comment markup with the theme's class names hashed away: its permalink and reply links
+    # remain, written by the comment system.
+    return (
+        f"<li><div class='k1'><b>Reader {number}</b> <a href='https://harbour.example/2012/08/road-closes/"
+        f"#comment-{number}'>August {number}, 2012</a></div><p>{text}</p>"
+        f"<a href='/2012/08/road-closes/?replytocom={number}#respond'>Reply</a></li>"
+    )
+
+
+THREAD = (
+    "<div class='m2'><h3>3 responses</h3><ol class='m3'>"
+    + _comment(1, "Great story. See what the mayor said: https://twitter.com/mayor/status/263826044845432832")
+    + _comment(2, 'Agreed, <a href="https://twitter.com/mayor/status/263762072351936512">this</a> too.')
+    + _comment(3, "Roads are for people.")
+    + "</ol><form><textarea></textarea></form></div>"
+)
+
+
+def _story_page(after_story: str, story: str = PROSE * 3) -> scrapers.ParsedDocument:
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><h1>Harbour road closes to cars</h1>{story}</div>{after_story}"
+        "</div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def test_readers_comments_are_told_by_their_links_whatever_their_names() -> None:
+    doc = _story_page(THREAD)
+    assert _posts(doc) == []
+    reasons = {c.reason for c in explain(doc) if c.kind == "post"}
+    assert reasons and all("page chrome" in reason for reason in reasons)
+
+
+def test_a_story_citing_two_of_its_readers_comments_keeps_its_links() -> None:
+    cited = (
+        "<p>Two readers wrote in. <a href='#comment-5'>One</a> said the road should stay open; "
+        "<a href='#comment-6'>another</a> linked the mayor's answer, "
+        "<a href='https://twitter.com/mayor/status/263826044845432832'>here</a>, which settled it.</p>"
+    )
+    assert _posts(_story_page("", story=PROSE + cited + PROSE)) == ["twitter:263826044845432832"]
+
+
+def test_comments_of_another_site_cited_in_a_list_stay() -> None:
+    cited = (
+        "<ul>"
+        + "".join(
+            f"<li><a href='https://other.example/post#comment-{n}'>A reader there</a> pointed to "
+            f"<a href='https://twitter.com/mayor/status/26382604484543283{n}'>the mayor's tweet</a></li>"
+            for n in (1, 2)
+        )
+        + "</ul>"
+    )
+    assert len(_posts(_story_page("", story=PROSE + cited + PROSE))) == 2
