@@ -1548,6 +1548,9 @@ _COMMENT_LINK = re.compile(
 _THREAD_COMMENTS = 2
 # A paragraph of the page's own text, which no thread may hold: more than a caption or a heading.
 _THREAD_PROSE = 100
+# How many comment links, and how many levels above each, are read: threads nest a few dozen deep.
+_THREAD_LINKS = 1000
+_THREAD_DEPTH = 64
 
 
 def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
@@ -1556,7 +1559,8 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
     different comments, widened for as long as its parent holds more comments than it (replies nest: the
     list of all of them is the thread), and never to an element holding the page's own headline or a
     paragraph of text outside the threads (a story quoting two comments of its own blog keeps them). A
-    "recent comments" list is a thread too."""
+    "recent comments" list is a thread too. Bounded for hostile pages: the first ``_THREAD_LINKS`` comment
+    links, ``_THREAD_DEPTH`` levels above each."""
     comments: dict[int, set[str]] = defaultdict(set)  # element -> the comments linked inside it
     links: list[Tag] = []
     for node in doc.nodes_by_tag.get("a", ()):
@@ -1568,36 +1572,23 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
             continue  # a story may cite readers' comments on another site
         comment = next(group for group in match.groups() if group is not None)
         links.append(node.tag)
-        for element in node.tag.parents:
-            if element.name in _UNZONED_TAGS or element.name == "[document]":
-                break
+        for element in _up(node.tag):
             comments[id(element)].add(comment)
+        if len(links) >= _THREAD_LINKS:
+            break
     if not any(len(linked) >= _THREAD_COMMENTS for linked in comments.values()):
         return {}
     headline = _headline(doc)
     if headline is None:
         return {}  # without the page's headline, nothing says which element is the page itself
-    around_headline = {id(element) for element in headline.tag.parents} | {id(headline.tag)}
     # A paragraph linking two comments is a sentence about them: a thread holds its comments' blocks.
     paragraphs = {id(block.node.tag) for block in doc.blocks if block.node is not None}
     lowest: list[Tag] = []
     for link in links:
-        holder = link.parent
-        while holder is not None and len(comments.get(id(holder), ())) < _THREAD_COMMENTS:
-            holder = holder.parent
-        if holder is not None and id(holder) in comments and id(holder) not in paragraphs:
+        holder = next((up for up in _up(link) if len(comments[id(up)]) >= _THREAD_COMMENTS), None)
+        if holder is not None and id(holder) not in paragraphs:
             lowest.append(holder)
-    # The page's own prose: the elements around a paragraph of text that no thread holds. A thread never
-    # widens to one of them (a wrapper holding the story beside its comments, or beside a "recent comments"
-    # list in a sidebar).
-    in_threads = {id(thread) for thread in lowest}
-    page = set(around_headline)
-    for block in doc.blocks:
-        if block.node is None or len(block.text) < _THREAD_PROSE:
-            continue
-        ancestors = [block.node.tag, *block.node.tag.parents]
-        if not any(id(element) in in_threads for element in ancestors):
-            page.update(id(element) for element in ancestors)
+    page = _page_elements(doc, headline, {id(thread) for thread in lowest})
     forced: dict[int, int] = {}
     for thread in lowest:
         while (
@@ -1611,6 +1602,44 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
         if zone_of(thread)[0] not in (BOILERPLATE, ASIDE):
             forced[id(thread)] = _STRONG_CHROME
     return forced
+
+
+def _up(tag: Tag) -> Iterator[Tag]:
+    """The elements above ``tag``, nearest first, up to ``_THREAD_DEPTH`` of them and below ``<body>``."""
+    for depth, element in enumerate(tag.parents):
+        if depth >= _THREAD_DEPTH or element.name in _UNZONED_TAGS or element.name == "[document]":
+            return
+        yield element
+
+
+def _page_elements(doc: ParsedDocument, headline: Node, threads: set[int]) -> set[int]:
+    """The elements (by ``id()``) holding the page's own headline or a paragraph of its text outside
+    ``threads``: no thread widens to one of them (a wrapper holding the story beside its comments, or beside
+    a "recent comments" list in a sidebar). Each element is looked at once, however deep the page."""
+    page = {id(headline.tag), *(id(element) for element in headline.tag.parents)}
+    inside: dict[int, bool] = {key: True for key in threads}  # element -> whether a thread holds it
+    for block in doc.blocks:
+        if block.node is None or len(block.text) < _THREAD_PROSE:
+            continue
+        path: list[Tag] = []
+        element: Tag | None = block.node.tag
+        held = False
+        while element is not None and element.name != "[document]":
+            known = inside.get(id(element))
+            if known is not None:
+                held = known
+                break
+            path.append(element)
+            element = element.parent
+        for visited in path:
+            inside[id(visited)] = held
+        if held:
+            continue
+        element = block.node.tag
+        while element is not None and id(element) not in page:
+            page.add(id(element))
+            element = element.parent
+    return page
 
 
 def _same_site(doc: ParsedDocument, href: str) -> bool:

@@ -32,7 +32,7 @@ from .document import (
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
     VIDEO_PLATFORMS,
-    Slot,
+    Streams,
     _bare_refs,
     _is_share,
     _state_body,
@@ -143,7 +143,7 @@ class _Page:
     rails: frozenset[int]
     modals: set[int]
     feeds: set[int]
-    streams: frozenset[Slot]
+    streams: Streams
 
 
 def _reason(

@@ -13,7 +13,9 @@ import base64
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from types import ModuleType
 from typing import TypeGuard
@@ -319,8 +321,12 @@ _EMBED_ELEMENTS = frozenset({"oembed"})
 _IMAGE_TAGS = frozenset({"img", "source"})
 
 
-def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: dict[int, bool]) -> bool:
-    """Whether a URL's element counts as the article's; ``loose`` caches ``writes_loose_text`` by parent."""
+def _keep(
+    doc: ParsedDocument, ref: UrlRef, method: str, platform: str, memo: dict[tuple[str, int], bool]
+) -> bool:
+    """Whether a URL's element counts as the article's; ``memo`` caches what is asked of the elements around
+    many links (``writes_loose_text`` of a parent, a paragraph in a list's container), by question and
+    ``id()``: a page of 30,000 links in one list reads its container once, not once per link."""
     zone = ref.node.zone
     if zone == BOILERPLATE:
         return False
@@ -371,7 +377,11 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     # into a <div> with <br>s between its paragraphs (older CMSs).
     if zone != NEUTRAL or doc.has_content_root:
         return False
-    if _teaser_card(ref.node.tag) or _link_list_beside_text(ref.node.tag) or _signature_line(ref.node.tag):
+    if (
+        _teaser_card(ref.node.tag)
+        or _link_list_beside_text(ref.node.tag, memo)
+        or _signature_line(ref.node.tag)
+    ):
         return False
     if ref.node.block is not None or _in_embed_block(ref.node.tag):
         return True
@@ -379,9 +389,9 @@ def _keep(doc: ParsedDocument, ref: UrlRef, method: str, platform: str, loose: d
     if parent is None:
         return False
     # Siblings share the answer: a page of 100,000 links side by side reads their parent once, not each time.
-    known = loose.get(id(parent))
+    known = memo.get(("loose", id(parent)))
     if known is None:
-        known = loose[id(parent)] = writes_loose_text(parent)
+        known = memo[("loose", id(parent))] = writes_loose_text(parent)
     return known or _between_paragraphs(ref.node.tag)
 
 
@@ -405,11 +415,36 @@ def _stream_timestamp(anchor: Tag) -> bool:
     if not text or len(text) > _TIMESTAMP_LINE_CHARS or not _AGE.fullmatch(text):
         return False
     parent = anchor.parent
-    line = " ".join(parent.get_text().split()) if parent is not None else text
-    return line.startswith(text) and len(line) <= _TIMESTAMP_LINE_CHARS
+    line = _short_text(parent, _TIMESTAMP_LINE_CHARS) if parent is not None else text
+    return line is not None and line.startswith(text)
+
+
+def _short_text(element: Tag, limit: int) -> str | None:
+    """``element``'s text with its whitespace collapsed, or None when that is longer than ``limit``: read only
+    as far as the limit, so that a block of 20,000 links asked about each of them is not read whole each
+    time."""
+    parts: list[str] = []
+    size = 0
+    for piece in element.strings:
+        words = piece.split()
+        size += sum(len(word) + 1 for word in words)
+        if size > limit + 1:
+            return None
+        parts.extend(words)
+    line = " ".join(parts)
+    return line if len(line) <= limit else None
 
 
 Slot = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Streams:
+    """A page's live streams of posts, read once from all its links (``stream_slots``): the named slots where
+    their links print ages, and the links (by ``id()``) that close the items of a widget's list of posts."""
+
+    slots: frozenset[Slot]
+    items: frozenset[int]
 
 
 def _slot(anchor: Tag) -> Slot | None:
@@ -421,64 +456,60 @@ def _slot(anchor: Tag) -> Slot | None:
     return parent.name, tuple(classes)
 
 
-def stream_slots(anchors: Iterable[Tag]) -> frozenset[Slot]:
-    """The named elements in which some of ``anchors`` print a post's age (``_stream_timestamp``): the
-    timestamp slots of a live stream of posts (HuffPost's Twitter search module under the story, the BBC's
-    box of a correspondent's latest tweets). An age is worked out when the page is served; an editor citing
-    a post names it in words or by its date."""
-    return frozenset(
-        slot for anchor in anchors if _stream_timestamp(anchor) and (slot := _slot(anchor)) is not None
+def stream_slots(anchors: Iterable[Tag]) -> Streams:
+    """The page's live streams of posts among ``anchors``. Their named slots: the elements in which some links
+    print a post's age (``_stream_timestamp``), the timestamp slots of a stream (HuffPost's Twitter search
+    module under the story, the BBC's box of a correspondent's latest tweets). And the items of a widget's
+    list of the latest posts, each its post's text and then its age (WordPress's Twitter widget, ``ul.tweets``
+    under "Twitter Updates"; a blog's "Right Now on the Ranch" box of quotes): two or more items of one kind
+    under one parent, each closing with a link printing an age, make a stream whatever its class names say.
+    An age is worked out when the page is served; an editor citing a post names it in words or by its date."""
+    aged = [anchor for anchor in anchors if _AGE.fullmatch(" ".join(anchor.get_text().split()))]
+    slots = frozenset(
+        slot for anchor in aged if _stream_timestamp(anchor) and (slot := _slot(anchor)) is not None
     )
+    lines: dict[int, str | None] = {}  # each item's text, read once however many links it holds
+    closing: dict[int, tuple[int, str]] = {}  # link -> (its item's parent, the item's tag)
+    for anchor in aged:
+        item = _closed_item(anchor, lines)
+        if item is not None and isinstance(item.parent, Tag):
+            closing[id(anchor)] = (id(item.parent), item.name)
+    lists = Counter(closing.values())
+    items = frozenset(link for link, group in closing.items() if lists[group] >= _STREAM_ITEMS)
+    return Streams(slots, items)
 
 
-def in_stream(anchor: Tag, slots: frozenset[Slot]) -> bool:
-    """Whether a post's link is a live stream's timestamp: it prints an age, or sits in a slot where other
-    links of the stream do (the stream's older posts show their date instead), or closes one item of a list
-    of posts that print their ages (``_stream_item``)."""
+def in_stream(anchor: Tag, streams: Streams) -> bool:
+    """Whether a post's link is a live stream's: it prints an age, sits in a slot where other links of the
+    stream do (the stream's older posts show their date instead), or closes an item of a widget's list."""
     slot = _slot(anchor)
-    return (slot is not None and slot in slots) or _stream_timestamp(anchor) or _stream_item(anchor)
+    return (
+        (slot is not None and slot in streams.slots)
+        or _stream_timestamp(anchor)
+        or id(anchor) in streams.items
+    )
 
 
 # The longest item of a widget's list of posts: a post's text (a tweet holds 280 characters) and its age.
 _STREAM_ITEM_CHARS = 400
 # How many items of one list must close with an age for the list to be a stream of posts.
 _STREAM_ITEMS = 2
-
-
-def _stream_item(anchor: Tag) -> bool:
-    """Whether a link printing a post's age ("1 hour ago") closes a short item (a list item, a quote, a line
-    of its own), beside another item of the same kind that closes the same way: a widget's list of the
-    latest posts, each with its text and then its age (WordPress's Twitter widget, ``ul.tweets`` under
-    "Twitter Updates"; a blog's "Right Now on the Ranch" box of quotes), whatever its class names say. An age
-    is worked out when the page is served; a list an editor writes names its posts otherwise."""
-    if not _AGE.fullmatch(" ".join(anchor.get_text().split())):
-        return False
-    item = _closed_item(anchor)
-    if item is None or not isinstance(item.parent, Tag):
-        return False
-    closing = 0
-    for sibling in item.parent.find_all(item.name, recursive=False):
-        anchors = sibling.find_all("a")
-        if anchors and _AGE.fullmatch(" ".join(anchors[-1].get_text().split())) and _closed_item(anchors[-1]):
-            closing += 1
-            if closing >= _STREAM_ITEMS:
-                return True
-    return False
-
-
 # The elements that hold one post of a widget's list: its text, then its age.
 _STREAM_ITEM_TAGS = frozenset({"li", "blockquote", "dd", "p", "div"})
 
 
-def _closed_item(anchor: Tag) -> Tag | None:
-    """The short item (``_STREAM_ITEM_TAGS``, at most two levels up) whose text ``anchor``'s text ends."""
+def _closed_item(anchor: Tag, lines: dict[int, str | None]) -> Tag | None:
+    """The short item (``_STREAM_ITEM_TAGS``, at most two levels up) whose text ``anchor``'s text ends;
+    ``lines`` caches each item's text by ``id()``."""
     text = " ".join(anchor.get_text().split())
     for depth, parent in enumerate(anchor.parents):
         if depth >= 2:
             return None
         if parent.name in _STREAM_ITEM_TAGS:
-            line = " ".join(parent.get_text().split())
-            return parent if len(line) <= _STREAM_ITEM_CHARS and line.endswith(text) else None
+            if id(parent) not in lines:
+                lines[id(parent)] = _short_text(parent, _STREAM_ITEM_CHARS)
+            line = lines[id(parent)]
+            return parent if line is not None and line.endswith(text) else None
     return None
 
 
@@ -509,7 +540,7 @@ _LINK_LIST_ITEMS = 3
 _LINK_ITEM_EXTRA_CHARS = 20
 
 
-def _link_list_beside_text(anchor: Tag) -> bool:
+def _link_list_beside_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool:
     """Whether a link is an item of a list of links (three or more items, each little more than its link)
     whose container, and the element around it, hold no paragraph of prose: a side column's module
     (TypePad's ``div.module-typelist`` of the author's books and talks), not a list the text writes (a links
@@ -529,11 +560,15 @@ def _link_list_beside_text(anchor: Tag) -> bool:
             return False
     # Within the list's container or the one around it, the text would write a paragraph.
     container = item.parent.parent
-    return not any(
-        holds_a_paragraph(element)
-        for element in (container, container.parent if container else None)
-        if element
-    )
+    for element in (container, container.parent if container else None):
+        if element is None:
+            continue
+        held = memo.get(("paragraph", id(element)))
+        if held is None:
+            held = memo[("paragraph", id(element))] = holds_a_paragraph(element)
+        if held:
+            return False
+    return True
 
 
 # Lines of this little text each, of a class side by side, three or more with a link, are signatures.
@@ -1036,7 +1071,7 @@ def scan_links(
     """Yield ``(found, ref)`` for every URL in the page that names a post (``found`` set) or an account
     (``found`` None) in a place that counts as the article's own content."""
     rails = video_rails(doc, router) if rails is None else rails
-    loose: dict[int, bool] = {}
+    memo: dict[tuple[str, int], bool] = {}
     found: list[tuple[Found | None, PostRef, Tag | None]] = []
     own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
     for ref_url in doc.urls:
@@ -1060,7 +1095,7 @@ def scan_links(
         ref = router.ref(ref_url.url)
         if ref is None:
             continue
-        if not _keep(doc, ref_url, method, ref.platform, loose):
+        if not _keep(doc, ref_url, method, ref.platform, memo):
             # A video the page's structured data names as the article's counts in an aside too (a recipe's
             # own videos in its side column).
             if ref_url.node.zone != ASIDE:
@@ -1092,9 +1127,9 @@ def scan_links(
         )
     # A live stream's posts are known only once all links are read: its newest posts print their age, its
     # older ones a date in the same slot.
-    slots = stream_slots([anchor for _result, _ref, anchor in found if anchor is not None])
+    streams = stream_slots([anchor for _result, _ref, anchor in found if anchor is not None])
     for result, ref, anchor in found:
-        if anchor is None or not in_stream(anchor, slots):
+        if anchor is None or not in_stream(anchor, streams):
             yield result, ref
 
 

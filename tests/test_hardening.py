@@ -352,6 +352,33 @@ def test_nested_instagram_blockquotes_extract_within_the_bound() -> None:
     run_with_budget(_instagram_scan, (INSTAGRAM_OPENING * 30_000 + TAIL,), 10.0, MEMORY_BOUND)
 
 
+# Found by the stop that made lists of posts closing with their ages a stream: a link in a list beside the
+# text asked whether the list's container holds a paragraph (every paragraph under it, once per link), and a
+# link printing an age read its parent's whole text, so 3,000 such links took 3.4 s and 30,000 took 514 s.
+# Both now read each container once, and a parent's text only as far as a timestamp line can run.
+AGED_LIST = (
+    b"<ul>"
+    + b"".join(
+        b'<li>tweet text %d <a href="https://twitter.com/a/status/%d">%d hours ago</a></li>'
+        % (n, 10**17 + n, n % 50 + 1)
+        for n in range(10_000)
+    )
+    + b"</ul>"
+)
+AGED_BLOCK = (
+    b"<ul><li>"
+    + b"".join(
+        b'<a href="https://twitter.com/a/status/%d">1 hour ago</a> ' % (10**17 + n) for n in range(5_000)
+    )
+    + b"</li></ul>"
+)
+
+
+@pytest.mark.parametrize("body", [AGED_LIST, AGED_BLOCK], ids=["10k-aged-items", "5k-ages-in-one-item"])
+def test_many_links_printing_ages_extract_within_the_bound(body: bytes) -> None:
+    run_with_budget(extract_document, ("html", body + TAIL, URL, None), 10.0, MEMORY_BOUND)
+
+
 def _instagram_scan(body: bytes) -> int:
     from embedtrail.scrapers import by_name
 
