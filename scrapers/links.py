@@ -422,16 +422,19 @@ def _stream_timestamp(anchor: Tag) -> bool:
 def _short_text(element: Tag, limit: int) -> str | None:
     """``element``'s text with its whitespace collapsed, or None when that is longer than ``limit``: read only
     as far as the limit, so that a block of 20,000 links asked about each of them is not read whole each
-    time."""
-    parts: list[str] = []
+    time. Collapsing never shortens what comes before it, so a prefix over the limit decides; it is measured
+    each time the text read doubles."""
+    pieces: list[str] = []
     size = 0
+    check = limit
     for piece in element.strings:
-        words = piece.split()
-        size += sum(len(word) + 1 for word in words)
-        if size > limit + 1:
-            return None
-        parts.extend(words)
-    line = " ".join(parts)
+        pieces.append(piece)
+        size += len(piece)
+        if size > check:
+            if len(" ".join("".join(pieces).split())) > limit:
+                return None
+            check = size * 2
+    line = " ".join("".join(pieces).split())
     return line if len(line) <= limit else None
 
 
