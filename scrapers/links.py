@@ -407,11 +407,10 @@ _AGE = re.compile(
 _TIMESTAMP_LINE_CHARS = 60
 
 
-def _stream_timestamp(anchor: Tag) -> bool:
-    """Whether a link's text is a post's age ("53 minutes ago") opening a short line of its own: the
-    timestamp a live stream of posts prints under each, not words of a sentence that cite a post ("he
-    tweeted <a>two days ago</a> that…" stands inside a longer line)."""
-    text = " ".join(anchor.get_text().split())
+def _stream_timestamp(anchor: Tag, text: str) -> bool:
+    """Whether a link whose text (whitespace collapsed) is ``text`` prints a post's age ("53 minutes ago")
+    opening a short line of its own: the timestamp a live stream of posts prints under each, not words of a
+    sentence that cite a post ("he tweeted <a>two days ago</a> that…" stands inside a longer line)."""
     if not text or len(text) > _TIMESTAMP_LINE_CHARS or not _AGE.fullmatch(text):
         return False
     parent = anchor.parent
@@ -444,10 +443,11 @@ Slot = tuple[str, tuple[str, ...]]
 @dataclass(frozen=True)
 class Streams:
     """A page's live streams of posts, read once from all its links (``stream_slots``): the named slots where
-    their links print ages, and the links (by ``id()``) that close the items of a widget's list of posts."""
+    their links print ages, and the links (by ``id()``) known to be a stream's: those printing an age on a
+    line of their own, and those closing the items of a widget's list of posts."""
 
     slots: frozenset[Slot]
-    items: frozenset[int]
+    links: frozenset[int]
 
 
 def _slot(anchor: Tag) -> Slot | None:
@@ -467,30 +467,32 @@ def stream_slots(anchors: Iterable[Tag]) -> Streams:
     under "Twitter Updates"; a blog's "Right Now on the Ranch" box of quotes): two or more items of one kind
     under one parent, each closing with a link printing an age, make a stream whatever its class names say.
     An age is worked out when the page is served; an editor citing a post names it in words or by its date."""
-    aged = [anchor for anchor in anchors if _AGE.fullmatch(" ".join(anchor.get_text().split()))]
-    slots = frozenset(
-        slot for anchor in aged if _stream_timestamp(anchor) and (slot := _slot(anchor)) is not None
-    )
+    aged: list[tuple[Tag, str]] = []
+    for anchor in anchors:
+        text = " ".join(anchor.get_text().split())
+        if _AGE.fullmatch(text):
+            aged.append((anchor, text))
+    timestamps = [anchor for anchor, text in aged if _stream_timestamp(anchor, text)]
+    slots = frozenset(slot for anchor in timestamps if (slot := _slot(anchor)) is not None)
     lines: dict[int, str | None] = {}  # each item's text, read once however many links it holds
     closing: dict[int, tuple[int, str]] = {}  # link -> (its item's parent, the item's tag)
-    for anchor in aged:
-        item = _closed_item(anchor, lines)
+    for anchor, text in aged:
+        item = _closed_item(anchor, text, lines)
         if item is not None and isinstance(item.parent, Tag):
             closing[id(anchor)] = (id(item.parent), item.name)
     lists = Counter(closing.values())
-    items = frozenset(link for link, group in closing.items() if lists[group] >= _STREAM_ITEMS)
-    return Streams(slots, items)
+    items = {link for link, group in closing.items() if lists[group] >= _STREAM_ITEMS}
+    return Streams(slots, frozenset(items | {id(anchor) for anchor in timestamps}))
 
 
 def in_stream(anchor: Tag, streams: Streams) -> bool:
-    """Whether a post's link is a live stream's: it prints an age, sits in a slot where other links of the
-    stream do (the stream's older posts show their date instead), or closes an item of a widget's list."""
+    """Whether a post's link, one of those ``streams`` was read from, is a live stream's: it prints an age,
+    closes an item of a widget's list, or sits in a slot where other links of the stream print theirs (the
+    stream's older posts show their date instead)."""
+    if id(anchor) in streams.links:
+        return True
     slot = _slot(anchor)
-    return (
-        (slot is not None and slot in streams.slots)
-        or _stream_timestamp(anchor)
-        or id(anchor) in streams.items
-    )
+    return slot is not None and slot in streams.slots
 
 
 # The longest item of a widget's list of posts: a post's text (a tweet holds 280 characters) and its age.
@@ -501,10 +503,9 @@ _STREAM_ITEMS = 2
 _STREAM_ITEM_TAGS = frozenset({"li", "blockquote", "dd", "p", "div"})
 
 
-def _closed_item(anchor: Tag, lines: dict[int, str | None]) -> Tag | None:
-    """The short item (``_STREAM_ITEM_TAGS``, at most two levels up) whose text ``anchor``'s text ends;
-    ``lines`` caches each item's text by ``id()``."""
-    text = " ".join(anchor.get_text().split())
+def _closed_item(anchor: Tag, text: str, lines: dict[int, str | None]) -> Tag | None:
+    """The short item (``_STREAM_ITEM_TAGS``, at most two levels up) whose text ends with ``text``,
+    ``anchor``'s own; ``lines`` caches each item's text by ``id()``."""
     for depth, parent in enumerate(anchor.parents):
         if depth >= 2:
             return None
