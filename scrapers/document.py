@@ -1581,12 +1581,18 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
     headline = _headline(doc)
     if headline is None:
         return {}  # without the page's headline, nothing says which element is the page itself
-    # A paragraph linking two comments is a sentence about them: a thread holds its comments' blocks.
+    # A paragraph linking two comments is a sentence about them: a thread holds its comments' blocks. A
+    # comment's own block holding its replies' (a list item written without paragraphs) is a thread.
     paragraphs = {id(block.node.tag) for block in doc.blocks if block.node is not None}
+    sentences: dict[int, bool] = {}
     lowest: list[Tag] = []
     for link in links:
         holder = next((up for up in _up(link) if len(comments[id(up)]) >= _THREAD_COMMENTS), None)
-        if holder is not None and id(holder) not in paragraphs:
+        if holder is None:
+            continue
+        if id(holder) in paragraphs and id(holder) not in sentences:
+            sentences[id(holder)] = holder.find(_BLOCK_TAGS) is None
+        if not sentences.get(id(holder), False):
             lowest.append(holder)
     page = _page_elements(doc, headline, {id(thread) for thread in lowest})
     forced: dict[int, int] = {}
@@ -1908,17 +1914,18 @@ def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool
 
 
 def _headline(doc: ParsedDocument) -> Node | None:
-    """The heading that carries the page's own title (``og:title``, ``twitter:title`` or the start of
-    ``<title>``), preferring an ``<h1>``."""
+    """The heading that carries the page's own title (``og:title``, ``twitter:title`` or ``<title>``, at
+    its start or at its end: "Blog » Blog Archive » Title" as old WordPress themes write it), preferring an
+    ``<h1>``, then an ``<h2>``, then an ``<h3>`` (Blogger's themes head a post with one)."""
     titles = page_titles(doc)
     if not titles:
         return None
-    for name in ("h1", "h2"):
+    for name in ("h1", "h2", "h3"):
         for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
             if _carries_title(node, titles):
                 return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
-    # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
+    # element its own class names a title whose text is the page's title. Lesser headings (h4 to h6) stay
     # out: a page whose headline is an <h4> above one column of a table layout says nothing of the others.
     named = sorted(
         (
@@ -1935,7 +1942,7 @@ def _headline(doc: ParsedDocument) -> Node | None:
 
 def _carries_title(node: Node, titles: Sequence[str]) -> bool:
     text = title_key(node.tag.get_text())
-    return len(text) >= 15 and any(title.startswith(text) for title in titles)
+    return len(text) >= 15 and any(title.startswith(text) or title.endswith(text) for title in titles)
 
 
 _TITLE_CLASS = re.compile(r"title|headline", re.IGNORECASE)

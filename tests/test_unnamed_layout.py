@@ -153,10 +153,15 @@ THREAD = (
 )
 
 
-def _story_page(after_story: str, story: str = PROSE * 3) -> scrapers.ParsedDocument:
+def _story_page(
+    after_story: str,
+    story: str = PROSE * 3,
+    title: str = "Harbour road closes to cars",
+    heading: str = "h1",
+) -> scrapers.ParsedDocument:
     html = (
-        "<html><head><title>Harbour road closes to cars</title></head><body><div class='a1b2'>"
-        f"<div class='c3d4'><h1>Harbour road closes to cars</h1>{story}</div>{after_story}"
+        f"<html><head><title>{title}</title></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><{heading}>Harbour road closes to cars</{heading}>{story}</div>{after_story}"
         "</div></body></html>"
     )
     return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
@@ -167,6 +172,42 @@ def test_readers_comments_are_told_by_their_links_whatever_their_names() -> None
     assert _posts(doc) == []
     reasons = {c.reason for c in explain(doc) if c.kind == "post"}
     assert reasons and all("page chrome" in reason for reason in reasons)
+
+
+def test_a_headline_the_title_names_after_the_site_name_still_tells_the_thread() -> None:
+    # Old WordPress themes title a post "Blog » Blog Archive » Title" and head it with an <h2>; Blogger's
+    # themes write "Blog: Title" over an <h3>. The thread is told only once the headline is known.
+    for title, heading in (
+        ("Harbour Blog » Blog Archive » Harbour road closes to cars", "h2"),
+        ("Harbour Blog: Harbour road closes to cars", "h3"),
+    ):
+        assert _posts(_story_page(THREAD, title=title, heading=heading)) == [], title
+
+
+def test_a_headline_only_inside_the_title_is_no_headline() -> None:
+    # The title names the story in its middle: the heading may be a section's, so nothing is set aside.
+    doc = _story_page(THREAD, title="Harbour Blog: Harbour road closes to cars, and more", heading="h3")
+    untitled = _story_page(THREAD, title="Harbour Blog", heading="h3")
+    assert _posts(doc) == _posts(untitled) == ["twitter:263762072351936512"]
+
+
+def _bare_comment(number: int, text: str, replies: str = "") -> str:
+    # A theme writing a comment's text straight into its list item, replies nested in a list of their own.
+    return (
+        f"<li><b>Reader {number}</b> <a href='#comment-{number}'>August {number}, 2012</a> {text} "
+        f"<a href='?replytocom={number}#respond'>Reply</a>{replies}</li>"
+    )
+
+
+def test_comments_written_without_paragraphs_are_a_thread_with_their_replies() -> None:
+    reply = "<ul>" + _bare_comment(3, "Thanks, fixed.") + "</ul>"
+    thread = (
+        "<div><h3>3 responses</h3><ol>"
+        + _bare_comment(1, "The mayor: https://twitter.com/mayor/status/263826044845432832", reply)
+        + _bare_comment(2, '<a href="https://twitter.com/mayor/status/263762072351936512">This</a>.', reply)
+        + "</ol></div>"
+    )
+    assert _posts(_story_page(thread)) == []
 
 
 def test_a_story_citing_two_of_its_readers_comments_keeps_its_links() -> None:
