@@ -1913,6 +1913,16 @@ def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool
     return position > headline and not any(parent is container for parent in tag.parents)
 
 
+def beyond_story_column(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
+    """Whether ``tag`` is ``beside_story`` and outside the parent of the element holding the story as well:
+    in a column of the layout beside the story's own column (a sidebar's list of links), not in a box that
+    column holds after the story's text (footnotes, a list of sources)."""
+    if story is None or not beside_story(tag, position, story):
+        return False
+    column = story[0].parent
+    return column is None or not any(parent is column for parent in tag.parents)
+
+
 def _headline(doc: ParsedDocument) -> Node | None:
     """The heading that carries the page's own title (``og:title``, ``twitter:title`` or ``<title>``, at
     its start or at its end: "Blog » Blog Archive » Title" as old WordPress themes write it), preferring an

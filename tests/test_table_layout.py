@@ -97,11 +97,16 @@ def test_a_lesser_heading_is_not_taken_for_the_headline() -> None:
     assert _posts(doc) == ["vimeo:135486041", "vimeo:107940713", "vimeo:72989109"]
 
 
-def test_a_link_to_a_post_beside_the_story_is_not_a_video_rule() -> None:
-    # Only video hosts' links beside the story are the site's promotion; a tweet linked there is read as
-    # any link outside a marked body is.
-    column = '<p><a href="https://twitter.com/IHS/status/637239588410531840">Our statement</a></p>'
-    assert _posts(_page(column=column)) == ["twitter:637239588410531840"]
+def test_a_link_to_a_post_in_the_column_beside_the_story_is_the_sites_and_its_embed_counts() -> None:
+    # The right-hand cell is a column of the layout beside the story's own (td#mainpanel): a tweet linked
+    # there is the site's, as its videos there are. The tweet's own embed markup counts wherever it sits.
+    status = "https://twitter.com/IHS/status/637239588410531840"
+    assert _posts(_page(column=f'<p><a href="{status}">Our statement</a></p>')) == []
+    embed = (
+        '<blockquote class="twitter-tweet"><p>Our statement</p>&mdash; IHS (@IHS) '
+        f'<a href="{status}">August 28, 2015</a></blockquote>'
+    )
+    assert _posts(_page(column=embed)) == ["twitter:637239588410531840"]
 
 
 def test_explain_names_the_column_rule_for_the_player_and_its_links() -> None:

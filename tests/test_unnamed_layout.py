@@ -230,3 +230,43 @@ def test_comments_of_another_site_cited_in_a_list_stay() -> None:
         + "</ul>"
     )
     assert len(_posts(_story_page("", story=PROSE + cited + PROSE))) == 2
+
+
+def _columns_page(story_column: str, far_column: str) -> scrapers.ParsedDocument:
+    # A page that marks no body, as a CSS-module build writes it: the story (headline and prose) in one
+    # element, boxes after it in the story's column, and a column of the layout beside that column.
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><div class='g7h8'><h1>Harbour road closes to cars</h1>{PROSE * 3}</div>"
+        f"{story_column}</div><div class='e5f6'>{far_column}</div></div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+FAR_LINKS = (
+    "<h3>From our friends</h3><ul>"
+    "<li><a href='https://twitter.com/portnews/status/841701733168476161'>Ferry times change</a></li>"
+    "<li><a href='https://www.instagram.com/p/DaNCA6TyKhn/'>Sunset at the pier</a></li></ul>"
+)
+
+
+def test_links_to_posts_in_a_column_beside_the_story_column_are_the_sites() -> None:
+    doc = _columns_page("", FAR_LINKS)
+    assert _posts(doc) == []
+    reasons = {c.reason for c in explain(doc) if c.kind == "post"}
+    assert len(reasons) == 1 and "column of the layout beside" in reasons.pop()
+
+
+def test_links_in_a_box_the_story_column_holds_after_the_story_stay() -> None:
+    # Footnotes, a list of sources: boxes the story's own column holds after its text are the story's.
+    doc = _columns_page("<div class='n1'><p>Sources:</p>" + FAR_LINKS + "</div>", "")
+    assert sorted(_posts(doc)) == ["instagram:DaNCA6TyKhn", "twitter:841701733168476161"]
+
+
+def test_a_post_embedded_in_the_far_column_still_counts() -> None:
+    # A recognised embed counts wherever it sits outside strong chrome; only links are read by column.
+    quote = (
+        "<blockquote class='twitter-tweet'><p>Ferry times change</p>&mdash; Port News (@portnews) "
+        "<a href='https://twitter.com/portnews/status/841701733168476161'>March 14, 2017</a></blockquote>"
+    )
+    assert _posts(_columns_page("", quote)) == ["twitter:841701733168476161"]
