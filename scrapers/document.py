@@ -1905,22 +1905,19 @@ def story_container(doc: ParsedDocument) -> tuple[Tag, int] | None:
 
 
 def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
-    """Whether ``tag`` (at ``position``) comes after the story's headline yet outside the element holding the
-    story (a column beside it, a block after it); a player before the headline is the story's lead video."""
+    """Whether ``tag`` (at ``position``) comes after the story's headline in a column of the layout beside
+    the story's own column: outside the element holding the story and outside that element's parent too (a
+    sidebar), not in a box the story's column holds after the text (footnotes, a list of sources, a diary's
+    next entry of the same day). A table cell holding the story is the column itself: its parent is the
+    row of all the columns. A player before the headline is the story's lead video."""
     if story is None:
         return False
     container, headline = story
-    return position > headline and not any(parent is container for parent in tag.parents)
+    column = container if container.name in _CELL_TAGS or container.parent is None else container.parent
+    return position > headline and not any(parent is column for parent in tag.parents)
 
 
-def beyond_story_column(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
-    """Whether ``tag`` is ``beside_story`` and outside the parent of the element holding the story as well:
-    in a column of the layout beside the story's own column (a sidebar's list of links), not in a box that
-    column holds after the story's text (footnotes, a list of sources)."""
-    if story is None or not beside_story(tag, position, story):
-        return False
-    column = story[0].parent
-    return column is None or not any(parent is column for parent in tag.parents)
+_CELL_TAGS = frozenset({"td", "th"})
 
 
 def _headline(doc: ParsedDocument) -> Node | None:

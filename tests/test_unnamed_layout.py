@@ -270,3 +270,12 @@ def test_a_post_embedded_in_the_far_column_still_counts() -> None:
         "<a href='https://twitter.com/portnews/status/841701733168476161'>March 14, 2017</a></blockquote>"
     )
     assert _posts(_columns_page("", quote)) == ["twitter:841701733168476161"]
+
+
+def test_a_video_in_the_next_entry_of_the_storys_column_stays_and_one_in_the_far_column_goes() -> None:
+    # A diary's page of the day: the entry its title names, then the day's next entry in the same column.
+    video = "<p>The ferry, filmed: <a href='https://www.youtube.com/watch?v=dQw4w9WgXcQ'>video</a></p>"
+    assert _posts(_columns_page("<div><h3>Later that day</h3>" + PROSE + video + "</div>", "")) == [
+        "youtube:dQw4w9WgXcQ"
+    ]
+    assert _posts(_columns_page("", video)) == []
