@@ -1508,20 +1508,33 @@ _BUILDER_WIDGET_CLASS = re.compile("^" + _BUILDER_WIDGET)
 
 def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
-    sibling ``<article>`` elements, each with paragraphs of prose and each naming its own page in an
-    attribute (``data-path``, ``data-url``, ``itemid``), of which exactly one names this page. The others
-    are set aside as chrome: their embeds are theirs. A live blog's entries name this page (or none), so
-    nothing changes there."""
+    sibling ``<article>`` elements (or siblings each wrapping one of them), each with paragraphs of prose
+    and each naming its own page in an attribute (``data-path``, ``data-url``, ``itemid``), of which exactly
+    one names this page. The others are set aside as chrome: their embeds are theirs. A live blog's entries
+    name this page (or none), so nothing changes there."""
     articles = doc.nodes_by_tag.get("article", ())
     if len(articles) < 2:
         return {}
     own = _own_paths(doc)
     if not own:
         return {}
+    # Each story may stand in a wrapper of its own (The Week's <section id="887220"><article …>): stories
+    # are siblings when their wrappers, each holding that one story, are.
+    held: dict[int, int] = defaultdict(int)  # element -> how many of the articles it holds
+    for node in articles:
+        for depth, element in enumerate(node.tag.parents):
+            if depth >= _STORY_WRAPPERS:
+                break
+            held[id(element)] += 1
     siblings: dict[int, list[Tag]] = defaultdict(list)
     for node in articles:
-        if node.tag.parent is not None:
-            siblings[id(node.tag.parent)].append(node.tag)
+        unit = node.tag
+        for _ in range(_STORY_WRAPPERS):
+            if unit.parent is None or held[id(unit.parent)] != 1:
+                break
+            unit = unit.parent
+        if unit.parent is not None:
+            siblings[id(unit.parent)].append(node.tag)
     forced: dict[int, int] = {}
     for group in siblings.values():
         if len(group) < 2:
@@ -1535,6 +1548,10 @@ def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
             if _holds_story(story):
                 forced[id(story)] = _STRONG_CHROME
     return forced
+
+
+# How many wrappers of its own a stacked story may stand in.
+_STORY_WRAPPERS = 3
 
 
 # A link to one reader's comment, as comment systems write it whatever a theme names their markup: its

@@ -1296,11 +1296,13 @@ def test_on_a_page_that_marks_no_body_a_player_beside_the_story_is_the_site_s() 
     assert _post_ids(page) == {"youtube:DZv8VyIQ7YU"}
 
 
-def _stack(paths: list[str], canonical: str) -> str:
+def _stack(paths: list[str], canonical: str, wrapper: str = "{}") -> str:
     prose = "<p>" + "The party's donors were named in the filing the paper obtained last week. " * 3 + "</p>"
     stories = "".join(
-        f'<article class="list__item" data-path="{path}"><h2>Story {n}</h2>{prose * 4}'
-        f'<iframe src="https://www.youtube.com/embed/{"abcdefghij" + str(n)}"></iframe></article>'
+        wrapper.format(
+            f'<article class="list__item" data-path="{path}"><h2>Story {n}</h2>{prose * 4}'
+            f'<iframe src="https://www.youtube.com/embed/{"abcdefghij" + str(n)}"></iframe></article>'
+        )
         for n, path in enumerate(paths)
     )
     return (
@@ -1323,6 +1325,16 @@ def test_stories_stacked_after_the_page_s_own_are_theirs_not_its() -> None:
     assert len(_post_ids(live)) == 3
     listing = _stack(["a/one-story", "a/two-story", "a/three-story"], "https://news.example/a/")
     assert len(_post_ids(listing)) == 3
+
+
+def test_stories_stacked_each_in_a_wrapper_of_its_own_are_theirs_too() -> None:
+    # The Week's Speed Reads: each story an <article data-url> inside a <section> of its own.
+    paths = ["speedreads/887020/golf-days", "speedreads/887220/ukraine-aid", "speedreads/887221/necklace"]
+    wrapper = '<section class="sr-story-main"><div class="sr-body">{}</div></section>'
+    page = _stack(paths, "https://news.example/speedreads/887020/golf-days", wrapper)
+    assert _post_ids(page) == {"youtube:abcdefghij0"}
+    live = _stack(["live/2024/election"] * 3, "https://news.example/live/2024/election", wrapper)
+    assert len(_post_ids(live)) == 3
 
 
 def test_a_figure_footer_is_the_figure_s_credit_line() -> None:
