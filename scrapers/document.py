@@ -1555,10 +1555,10 @@ _STORY_WRAPPERS = 3
 
 
 # A link to one reader's comment, as comment systems write it whatever a theme names their markup: its
-# permalink (WordPress's "#comment-123", Blogger's "?showComment=…#c…") or its reply button
-# ("?replytocom=123").
+# permalink (WordPress's "#comment-123", Blogger's "?showComment=…#c…", ForumMagnum's "?commentId=Xy7…" on
+# LessWrong) or its reply button ("?replytocom=123").
 _COMMENT_LINK = re.compile(
-    r"#(?:li-)?comment[-_]?(\d+)\b|[?&](?:replytocom|showComment|comment_id|commentId)=(\d+)|#c(\d{6,})$",
+    r"#(?:li-)?comment[-_]?(\d+)\b|[?&](?:replytocom|showComment|comment_id|commentId)=(\w+)|#c(\d{6,})$",
     re.IGNORECASE,
 )
 # Two comments' links make a thread.

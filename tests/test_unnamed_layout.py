@@ -210,6 +210,18 @@ def test_comments_written_without_paragraphs_are_a_thread_with_their_replies() -
     assert _posts(_story_page(thread)) == []
 
 
+def test_comments_linked_by_a_forums_alphanumeric_ids_are_a_thread() -> None:
+    # ForumMagnum (LessWrong, the EA Forum) links each comment as "?commentId=DEdj9FexMb5wXhGbP".
+    thread = "".join(
+        f"<div><div><a href='/posts/bHozHr/road?commentId={key}'>2y</a></div><div><p>{text}</p></div></div>"
+        for key, text in (
+            ("DEdj9FexMb5wXhGbP", "See https://twitter.com/mayor/status/263826044845432832 for it."),
+            ("Htf2v79w5QoQJbysS", '<a href="https://twitter.com/mayor/status/263762072351936512">So</a>.'),
+        )
+    )
+    assert _posts(_story_page(f"<div><h2>Comments</h2>{thread}</div>")) == []
+
+
 def test_a_story_citing_two_of_its_readers_comments_keeps_its_links() -> None:
     cited = (
         "<p>Two readers wrote in. <a href='#comment-5'>One</a> said the road should stay open; "
