@@ -1922,16 +1922,24 @@ def story_container(doc: ParsedDocument) -> tuple[Tag, int] | None:
 
 
 def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
-    """Whether ``tag`` (at ``position``) comes after the story's headline in a column of the layout beside
-    the story's own column: outside the element holding the story and outside that element's parent too (a
-    sidebar), not in a box the story's column holds after the text (footnotes, a list of sources, a diary's
-    next entry of the same day). A table cell holding the story is the column itself: its parent is the
-    row of all the columns. A player before the headline is the story's lead video."""
+    """Whether ``tag`` (at ``position``) comes after the story's headline yet outside the element holding the
+    story (a column beside it, a block after it); a player before the headline is the story's lead video."""
     if story is None:
         return False
     container, headline = story
+    return position > headline and not any(parent is container for parent in tag.parents)
+
+
+def beyond_story_column(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
+    """Whether ``tag`` is ``beside_story`` and outside the story's column as well: in a column of the layout
+    beside the story's own (a sidebar's list of links), not in a box the story's column holds after the
+    text (footnotes, a list of sources). The story's column is the parent of the element holding the story,
+    or that element itself when it is a table cell (its parent is the row of all the columns)."""
+    if story is None or not beside_story(tag, position, story):
+        return False
+    container = story[0]
     column = container if container.name in _CELL_TAGS or container.parent is None else container.parent
-    return position > headline and not any(parent is column for parent in tag.parents)
+    return not any(parent is column for parent in tag.parents)
 
 
 _CELL_TAGS = frozenset({"td", "th"})
@@ -1940,16 +1948,16 @@ _CELL_TAGS = frozenset({"td", "th"})
 def _headline(doc: ParsedDocument) -> Node | None:
     """The heading that carries the page's own title (``og:title``, ``twitter:title`` or ``<title>``, at
     its start or at its end: "Blog » Blog Archive » Title" as old WordPress themes write it), preferring an
-    ``<h1>``, then an ``<h2>``, then an ``<h3>`` (Blogger's themes head a post with one)."""
+    ``<h1>``."""
     titles = page_titles(doc)
     if not titles:
         return None
-    for name in ("h1", "h2", "h3"):
+    for name in ("h1", "h2"):
         for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
             if _carries_title(node, titles):
                 return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
-    # element its own class names a title whose text is the page's title. Lesser headings (h4 to h6) stay
+    # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
     # out: a page whose headline is an <h4> above one column of a table layout says nothing of the others.
     named = sorted(
         (

@@ -27,6 +27,7 @@ from .document import (
     ParsedDocument,
     after_story_list,
     beside_story,
+    beyond_story_column,
     zone_of,
 )
 from .extract import STATE_MARKERS, _router, extract, state_embeds
@@ -223,7 +224,12 @@ def _reason(
             "the element holding it and the story's prose (a column beside the story): the site's, not the "
             "article's"
         )
-    if zone == NEUTRAL and tag is not None and tag.name == "a" and beside_story(tag, position, doc.story()):
+    if (
+        zone == NEUTRAL
+        and tag is not None
+        and tag.name == "a"
+        and beyond_story_column(tag, position, doc.story())
+    ):
         return (
             "a link after the page's headline in a column of the layout beside the story's own (outside the "
             "element holding the headline and the story's prose, and outside the column holding that): the "

@@ -37,6 +37,7 @@ from .document import (
     among_paragraphs,
     beside_body,
     beside_story,
+    beyond_story_column,
     body_cites_link,
     body_text_widget,
     body_widget,
@@ -1120,10 +1121,11 @@ def scan_links(
             # On a page that marks no body, a player after the headline outside the element holding it and
             # the story's prose (a right-hand column's video block) is the site's, not the story's; so are
             # the links to videos there (SYS-CON's "2014 Edition | 2013 Edition" under its promo player).
-            # Links to other posts there are the site's too (a sidebar's list of tweets). Boxes the story's
-            # column holds after its text (footnotes, sources) are the story's: see beside_story.
+            # Links to other posts are the site's only in a column beside the story's own column (a
+            # sidebar's list of tweets): boxes that column holds after the text (footnotes, sources) stay.
             story = None if doc.has_content_root else doc.story()
-            if beside_story(ref_url.node.tag, ref_url.node.position, story):
+            beside = beside_story if ref.platform in VIDEO_PLATFORMS else beyond_story_column
+            if beside(ref_url.node.tag, ref_url.node.position, story):
                 continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
