@@ -1952,10 +1952,18 @@ def _headline(doc: ParsedDocument) -> Node | None:
     titles = page_titles(doc)
     if not titles:
         return None
-    for name in ("h1", "h2"):
-        for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
-            if _carries_title(node, titles):
-                return node
+    # The title's start first: a title ending with the site's name ("Story | Harbour Herald") would make the
+    # site's logo, an <h1> on many themes, the headline. Never the site's own name.
+    site: set[str] = set()
+    for node in doc.nodes_by_tag.get("meta", ()):
+        content = node.tag.get("content")
+        if node.tag.get("property") == "og:site_name" and isinstance(content, str):
+            site.add(title_key(content))
+    for carries in (_starts_title, _ends_title):
+        for name in ("h1", "h2"):
+            for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
+                if carries(node, titles, site):
+                    return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
     # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
     # out: a page whose headline is an <h4> above one column of a table layout says nothing of the others.
@@ -1969,12 +1977,17 @@ def _headline(doc: ParsedDocument) -> Node | None:
         ),
         key=lambda node: node.position,
     )
-    return next((node for node in named if _carries_title(node, titles)), None)
+    return next((node for node in named if _starts_title(node, titles, site)), None)
 
 
-def _carries_title(node: Node, titles: Sequence[str]) -> bool:
+def _starts_title(node: Node, titles: Sequence[str], site: set[str]) -> bool:
     text = title_key(node.tag.get_text())
-    return len(text) >= 15 and any(title.startswith(text) or title.endswith(text) for title in titles)
+    return len(text) >= 15 and text not in site and any(title.startswith(text) for title in titles)
+
+
+def _ends_title(node: Node, titles: Sequence[str], site: set[str]) -> bool:
+    text = title_key(node.tag.get_text())
+    return len(text) >= 15 and text not in site and any(title.endswith(text) for title in titles)
 
 
 _TITLE_CLASS = re.compile(r"title|headline", re.IGNORECASE)

@@ -283,3 +283,25 @@ def test_a_post_embedded_in_the_far_column_still_counts() -> None:
         "<a href='https://twitter.com/portnews/status/841701733168476161'>March 14, 2017</a></blockquote>"
     )
     assert _posts(_columns_page("", quote)) == ["twitter:841701733168476161"]
+
+
+def _logo_page(title: str, site_name: str | None) -> scrapers.ParsedDocument:
+    # Many themes print the site's name as an <h1> on every page, above the story's own heading.
+    meta = f"<meta property='og:site_name' content='{site_name}'>" if site_name else ""
+    html = (
+        f"<html><head><title>{title}</title>{meta}</head><body><div class='top'>"
+        "<h1>Harbour Herald Online</h1></div><div class='a1b2'><div class='c3d4'>"
+        f"<h2>Harbour road closes to cars</h2>{PROSE * 3}</div>"
+        "</div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def test_the_sites_name_is_never_the_headline_at_either_end_of_the_title() -> None:
+    for title, site_name in (
+        ("Harbour road closes to cars | Harbour Herald Online", None),
+        ("Harbour road closes to cars | Harbour Herald Online", "Harbour Herald Online"),
+        ("Harbour Herald Online » Harbour road closes to cars", "Harbour Herald Online"),
+    ):
+        story = _logo_page(title, site_name).story()
+        assert story is not None and story[0].find("h2") is not None, title
