@@ -1959,11 +1959,18 @@ def _headline(doc: ParsedDocument) -> Node | None:
         content = node.tag.get("content")
         if node.tag.get("property") == "og:site_name" and isinstance(content, str):
             site.add(title_key(content))
-    for carries in (_starts_title, _ends_title):
-        for name in ("h1", "h2"):
-            for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
-                if carries(node, titles, site):
-                    return node
+    ends: list[tuple[Node, str]] = []  # each heading's key, read once, for the second pass
+    for name in ("h1", "h2"):
+        for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
+            key = _heading_key(node, site)
+            if key is None:
+                continue
+            if any(title.startswith(key) for title in titles):
+                return node
+            ends.append((node, key))
+    for node, key in ends:
+        if any(title.endswith(key) for title in titles):
+            return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
     # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
     # out: a page whose headline is an <h4> above one column of a table layout says nothing of the others.
@@ -1977,17 +1984,18 @@ def _headline(doc: ParsedDocument) -> Node | None:
         ),
         key=lambda node: node.position,
     )
-    return next((node for node in named if _starts_title(node, titles, site)), None)
+    for node in named:
+        key = _heading_key(node, site)
+        if key is not None and any(title.startswith(key) for title in titles):
+            return node
+    return None
 
 
-def _starts_title(node: Node, titles: Sequence[str], site: set[str]) -> bool:
-    text = title_key(node.tag.get_text())
-    return len(text) >= 15 and text not in site and any(title.startswith(text) for title in titles)
-
-
-def _ends_title(node: Node, titles: Sequence[str], site: set[str]) -> bool:
-    text = title_key(node.tag.get_text())
-    return len(text) >= 15 and text not in site and any(title.endswith(text) for title in titles)
+def _heading_key(node: Node, site: set[str]) -> str | None:
+    """A heading's ``title_key``, when it is long enough to say which title it carries and is not the site's
+    own name."""
+    key = title_key(node.tag.get_text())
+    return key if len(key) >= 15 and key not in site else None
 
 
 _TITLE_CLASS = re.compile(r"title|headline", re.IGNORECASE)

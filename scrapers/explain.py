@@ -32,6 +32,7 @@ from .document import (
 )
 from .extract import STATE_MARKERS, _router, extract, state_embeds
 from .links import (
+    METHOD_BY_TAG,
     VIDEO_PLATFORMS,
     Streams,
     _bare_refs,
@@ -227,7 +228,7 @@ def _reason(
     if (
         zone == NEUTRAL
         and tag is not None
-        and tag.name == "a"
+        and METHOD_BY_TAG.get(tag.name) == "link"
         and beyond_story_column(tag, position, doc.story())
     ):
         return (

@@ -305,3 +305,15 @@ def test_the_sites_name_is_never_the_headline_at_either_end_of_the_title() -> No
     ):
         story = _logo_page(title, site_name).story()
         assert story is not None and story[0].find("h2") is not None, title
+
+
+def test_explain_names_the_column_rule_for_an_image_maps_link_too() -> None:
+    # An image map's <area> is a link as an <a> is: extraction and explain read it alike.
+    area = (
+        "<img src='/banner.png' usemap='#m'><map name='m'>"
+        "<area href='https://twitter.com/portnews/status/841701733168476161' coords='0,0,10,10'></map>"
+    )
+    doc = _columns_page("", area)
+    assert _posts(doc) == []
+    (reason,) = {c.reason for c in explain(doc) if c.kind == "post"}
+    assert "column of the layout beside" in reason
