@@ -50,6 +50,7 @@ from .links import (
     state_links,
     stream_slots,
     syndicated_copy,
+    tile_grids,
     video_rails,
 )
 from .records import TEXT_METHODS, PostRef
@@ -145,6 +146,7 @@ class _Page:
     rails: frozenset[int]
     modals: set[int]
     feeds: set[int]
+    tiles: set[int]
     streams: Streams
 
 
@@ -189,6 +191,12 @@ def _reason(
         return (
             "one of an account's posts listed with that account's profile link (its follow button) and "
             "hardly any text besides: the account's feed widget, not a citation"
+        )
+    if position in page.tiles:
+        return (
+            "one of an account's posts in a grid of tiles (six or more, each a picture linking one post, "
+            "with no text of their own and no prose among them), or its copy in the widget around that grid: "
+            "the account's feed widget, not a citation"
         )
     if position in page.rails:
         return (
@@ -268,6 +276,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         video_rails(doc, _router(modules)),
         chrome_modals(doc, _router(modules)),
         feed_grids(doc, _router(modules)),
+        tile_grids(doc, _router(modules)),
         stream_slots(anchors),
     )
     candidates: list[Candidate] = []

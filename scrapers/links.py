@@ -701,7 +701,12 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
     players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in VIDEO_PLATFORMS)
     if len(players) < _RAIL_PLAYERS:
-        return frozenset(_link_rails(doc, router) | feed_grids(doc, router) | chrome_modals(doc, router))
+        return frozenset(
+            _link_rails(doc, router)
+            | feed_grids(doc, router)
+            | tile_grids(doc, router)
+            | chrome_modals(doc, router)
+        )
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
     in_content: set[int] = set()  # holders of a player the page's content zone holds
@@ -732,7 +737,13 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             continue
         if len(holder.get_text(" ", strip=True)) <= _RAIL_TEXT_PER_PLAYER * len(positions):
             rails |= positions
-    return frozenset(rails | _link_rails(doc, router) | feed_grids(doc, router) | chrome_modals(doc, router))
+    return frozenset(
+        rails
+        | _link_rails(doc, router)
+        | feed_grids(doc, router)
+        | tile_grids(doc, router)
+        | chrome_modals(doc, router)
+    )
 
 
 def _holds_prose(element: Tag) -> bool:
@@ -890,6 +901,71 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
         if follows and own <= _LINK_RAIL_TEXT_PER_VIDEO * len(posts):
             grids |= set(posts.values())
     return grids
+
+
+def tile_grids(doc: ParsedDocument, router: Router) -> set[int]:
+    """The positions of the links in a grid of tiles: an element whose children (six or more) are each a tile
+    linking one post of one platform, no two the same, by a picture or nothing at all (at most a screen
+    reader's caption as the link's text), with no text of the tiles' own and no paragraph of prose among
+    them. That is an account's feed widget (WPZoom's and Smash Balloon's Instagram grids at the foot of a
+    sidebar) whether or not its follow button sits near enough for ``feed_grids`` to see. An article that
+    shows posts it cites writes about them: a caption, a sentence, a paragraph between them."""
+    links = [(node, ref) for node, ref in _links_outside_chrome(doc, router) if ref.kind != "account"]
+    tiles: dict[int, dict[int, set[str]]] = {}  # id(grid) -> id(tile) -> post ids
+    grids: dict[int, Tag] = {}
+    platforms: dict[int, set[str]] = {}
+    for node, ref in links:
+        if len(node.tag.get_text(strip=True)) > _THUMBNAIL_TEXT:
+            continue
+        tile: Tag = node.tag
+        for _ in range(_TILE_DEPTH):
+            grid = tile.parent
+            if grid is None or grid.name in ("body", "html"):
+                break
+            tiles.setdefault(id(grid), {}).setdefault(id(tile), set()).add(ref.id)
+            grids[id(grid)] = grid
+            platforms.setdefault(id(grid), set()).add(ref.platform)
+            tile = grid
+    found: set[int] = set()
+    for key, held in tiles.items():
+        if len(held) < _GRID_TILES or len(platforms[key]) != 1:
+            continue
+        grid = grids[key]
+        children = [child for child in grid.children if type(child) is Tag]
+        posts = {next(iter(ids)) for ids in held.values() if len(ids) == 1}
+        if (
+            len(children) != len(held)
+            or len(posts) != len(held)
+            or _unlinked_text(grid) > _TILE_TEXT * len(held)
+            or _holds_prose(grid)
+            or among_paragraphs(grid)
+        ):
+            continue
+        # The widget's other copies of its posts go with it (the lightbox a script opens over each tile,
+        # with the caption and a "View on Instagram" link): the box around the grid, up to where the
+        # story's prose begins.
+        box = grid
+        for _ in range(_TILE_BOX_DEPTH):
+            parent = box.parent
+            if parent is None or parent.name in ("body", "html") or _holds_prose(parent):
+                break
+            box = parent
+        found.update(
+            node.position
+            for node, ref in links
+            if ref.id in posts and (node.tag is box or any(up is box for up in node.tag.parents))
+        )
+    return found
+
+
+# Tiles a grid needs to be an account's feed rather than a few pictures an article links: feed widgets show
+# six, eight, nine or twelve; and the text of its own a tile may have (a like count, a date).
+_GRID_TILES = 6
+_TILE_TEXT = 12
+# How deep a tile may hold its link (a theme's wrappers around the picture and its hover overlay), and how far
+# above the grid its widget's other parts may sit.
+_TILE_DEPTH = 5
+_TILE_BOX_DEPTH = 3
 
 
 # An account's latest posts listed beside its own profile link: two make a list.

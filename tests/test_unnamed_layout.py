@@ -317,3 +317,85 @@ def test_explain_names_the_column_rule_for_an_image_maps_link_too() -> None:
     assert _posts(doc) == []
     (reason,) = {c.reason for c in explain(doc) if c.kind == "post"}
     assert "column of the layout beside" in reason
+
+
+# Instagram shortcodes of an account's latest posts, as a feed widget lists them.
+SHORTCODES = ("CnUpfbnqXE6", "CnXJxuaolAI", "Cne3kzNI9vv", "Cnha6lTIwMc", "Cnj_hzBqSDb", "CnpPkOWI1XL")
+SHORTCODES += ("Cnw7i90IGGX", "CnzdfkaP56N", "CoJMtRPp0Ev")
+
+
+def _tiles(codes: tuple[str, ...] = SHORTCODES) -> str:
+    return "".join(
+        f'<div class="x4c1"><div class="x09a"><a href="https://www.instagram.com/p/{code}/" class="x7d2">'
+        f'<img src="/feed/{code}.jpg" alt=""><span class="x3e8">Instagram post {index}</span></a></div></div>'
+        for index, code in enumerate(codes)
+    )
+
+
+def _main_page(story: str, after: str) -> scrapers.ParsedDocument:
+    # <main> holds the story and the column beside it (theguccha's theme): the content zone covers both, so
+    # neither the column rule nor a sidebar's name can say where the story stops.
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><main class='xfad5'>"
+        f"<article class='x1a2'><h1>Harbour road closes to cars</h1>{story}</article>"
+        f"<div class='xb7e'>{after}</div></main></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def test_a_grid_of_picture_tiles_linking_posts_is_an_accounts_feed() -> None:
+    # Smash Balloon's grid at the foot of a sidebar, its follow button left out: nine tiles, each a picture
+    # linking one post, no text of their own.
+    grid = f"<h4>Find us elsewhere</h4><div class='x81c'>{_tiles()}</div>"
+    assert _posts(_main_page(PROSE * 3, grid)) == []
+
+
+def test_a_feed_grids_lightbox_copies_go_with_it() -> None:
+    # WPZoom's widget: tiles that are bare links painted with a background picture, and after the grid the
+    # lightbox a script opens over each, with the caption and a "View on Instagram" link to the same post.
+    tiles = "".join(
+        f"<li class='x11'><a href='https://www.instagram.com/reel/{code}/' class='x22' "
+        f"style=\"background-image: url('/feed/{code}.jpg')\" title='Dinner tonight'></a></li>"
+        for code in SHORTCODES
+    )
+    lightbox = "".join(
+        f"<div class='x33'><div class='x44'><img src='/feed/{code}.jpg'></div><div class='x55'>"
+        f"<p>Dinner tonight: steamed tofu with century eggs, and a sambal squid we loved.</p>"
+        f"<a href='https://www.instagram.com/reel/{code}/'>View on Instagram</a></div></div>"
+        for code in SHORTCODES
+    )
+    widget = f"<div class='x66'><ul class='x77'>{tiles}</ul><div class='x88'>{lightbox}</div></div>"
+    assert _posts(_main_page(PROSE * 3, widget)) == []
+
+
+def test_explain_names_the_tile_grid_for_each_of_its_posts() -> None:
+    candidates = [c for c in explain(_main_page(PROSE * 3, f"<div>{_tiles()}</div>")) if c.kind == "post"]
+    assert len(candidates) == len(SHORTCODES)
+    assert all(c.decision == "dropped" and "grid of tiles" in c.reason for c in candidates)
+
+
+def test_pictures_the_story_captions_stay() -> None:
+    # An article showing the posts it cites writes about each: a caption under every picture.
+    figures = "".join(
+        f"<figure><a href='https://www.instagram.com/p/{code}/'><img src='/{code}.jpg'></a>"
+        f"<figcaption>Residents posted the queue at the ferry on Tuesday morning.</figcaption></figure>"
+        for code in SHORTCODES
+    )
+    story = PROSE + f"<div class='x81c'>{figures}</div>" + PROSE
+    assert sorted(_posts(_main_page(story, ""))) == sorted(f"instagram:{code}" for code in SHORTCODES)
+
+
+def test_fewer_tiles_than_a_feed_shows_stay() -> None:
+    # Five pictures in a row, each linking a post: what an article's uncaptioned gallery looks like too.
+    codes = SHORTCODES[:5]
+    assert sorted(_posts(_main_page(PROSE * 3, f"<div>{_tiles(codes)}</div>"))) == sorted(
+        f"instagram:{code}" for code in codes
+    )
+
+
+def test_a_post_the_story_cites_stays_though_the_feed_lists_it() -> None:
+    story = (
+        PROSE
+        + f"<p>She showed the queue <a href='https://www.instagram.com/p/{SHORTCODES[2]}/'>in a post</a>.</p>"
+    )
+    assert _posts(_main_page(story + PROSE, f"<div>{_tiles()}</div>")) == [f"instagram:{SHORTCODES[2]}"]
