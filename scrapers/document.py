@@ -13,6 +13,7 @@ import codecs
 import gc
 import re
 import threading
+import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -1948,7 +1949,9 @@ _CELL_TAGS = frozenset({"td", "th"})
 def _headline(doc: ParsedDocument) -> Node | None:
     """The heading that carries the page's own title (``og:title``, ``twitter:title`` or ``<title>``, at
     its start or at its end: "Blog » Blog Archive » Title" as old WordPress themes write it), preferring an
-    ``<h1>``."""
+    ``<h1>``; a heading may add a tail to the whole title (a label, a comment count: "Title (NSFW) 1"). An
+    ``<h3>`` is the headline only when no ``<h1>`` or ``<h2>`` is, and only when the title starts with it
+    (Blogger heads a post with one; so does a diary each of its entries, whose title names the day)."""
     titles = page_titles(doc)
     if not titles:
         return None
@@ -1959,17 +1962,25 @@ def _headline(doc: ParsedDocument) -> Node | None:
         content = node.tag.get("content")
         if node.tag.get("property") == "og:site_name" and isinstance(content, str):
             site.add(title_key(content))
+    # Titles a heading may carry whole with a tail: long enough to say which story, and not the site's name.
+    whole = [title for title in titles if _title_width(title) >= _TITLE_WIDTH and title not in site]
     ends: list[tuple[Node, str]] = []  # each heading's key, read once, for the second pass
     for name in ("h1", "h2"):
         for node in doc.nodes_by_tag.get(name, ())[:_HEADLINE_CANDIDATES]:
             key = _heading_key(node, site)
             if key is None:
                 continue
-            if any(title.startswith(key) for title in titles):
+            if any(title.startswith(key) for title in titles) or any(
+                key.startswith(title) for title in whole
+            ):
                 return node
             ends.append((node, key))
     for node, key in ends:
         if any(title.endswith(key) for title in titles):
+            return node
+    for node in doc.nodes_by_tag.get("h3", ())[:_HEADLINE_CANDIDATES]:
+        key = _heading_key(node, site)
+        if key is not None and any(title.startswith(key) for title in titles):
             return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
     # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay
@@ -1995,7 +2006,17 @@ def _heading_key(node: Node, site: set[str]) -> str | None:
     """A heading's ``title_key``, when it is long enough to say which title it carries and is not the site's
     own name."""
     key = title_key(node.tag.get_text())
-    return key if len(key) >= 15 and key not in site else None
+    return key if _title_width(key) >= _TITLE_WIDTH and key not in site else None
+
+
+# How long a heading's text must read to say which title it carries (see ``_title_width``).
+_TITLE_WIDTH = 15
+
+
+def _title_width(key: str) -> int:
+    """How long ``key`` reads: a wide character (Chinese, Japanese, Korean) says as much as two Latin ones,
+    so that a Japanese headline of eight characters is as telling as an English one of sixteen."""
+    return len(key) + sum(1 for character in key if unicodedata.east_asian_width(character) in "WF")
 
 
 _TITLE_CLASS = re.compile(r"title|headline", re.IGNORECASE)

@@ -183,7 +183,7 @@ def test_a_headline_the_title_names_after_the_site_name_still_tells_the_thread()
 
 def test_a_headline_only_inside_the_title_is_no_headline() -> None:
     # The title names the story in its middle: the heading may be a section's, so nothing is set aside. An
-    # <h3> is a section's heading whatever it says (a diary's entries each have one).
+    # <h3> is the headline only when the title starts with it (a diary's entries each have one).
     doc = _story_page(THREAD, title="Harbour Blog: Harbour road closes to cars, and more", heading="h2")
     assert _posts(_story_page(THREAD, title="Harbour Blog: Harbour road closes to cars", heading="h3")) == (
         _posts(doc)
@@ -399,3 +399,46 @@ def test_a_post_the_story_cites_stays_though_the_feed_lists_it() -> None:
         + f"<p>She showed the queue <a href='https://www.instagram.com/p/{SHORTCODES[2]}/'>in a post</a>.</p>"
     )
     assert _posts(_main_page(story + PROSE, f"<div>{_tiles()}</div>")) == [f"instagram:{SHORTCODES[2]}"]
+
+
+def _headed(title: str, heading: str, level: str = "h2") -> scrapers.ParsedDocument:
+    html = (
+        f"<html><head><title>{title}</title></head><body><div class='a1b2'><div class='c3d4'>"
+        f"<div class='g7h8'><{level}>{heading}</{level}>{PROSE * 3}</div></div>"
+        f"<div class='e5f6'>{FAR_LINKS}</div></div>"
+        "</body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def _headline_found(doc: scrapers.ParsedDocument, level: str) -> bool:
+    story = doc.story()
+    return story is not None and story[0].find(level) is not None
+
+
+def test_a_blogs_h3_headline_the_title_starts_with_is_the_headline() -> None:
+    # Blogger heads a post with an <h3 class="post-title">; with its name gone, only the title says so.
+    doc = _headed("Harbour road closes to cars | Harbour Blog", "Harbour road closes to cars", "h3")
+    assert _headline_found(doc, "h3")
+    assert _posts(doc) == []  # the column rule runs once the story's column is known
+    assert _posts(_story_page(THREAD, title="Harbour road closes to cars | Harbour Blog", heading="h3")) == []
+
+
+def test_a_heading_that_is_the_title_and_a_tail_is_the_headline() -> None:
+    # A theme appends a label or the comment count to the headline: "(NSFW) 1".
+    title = "The five best harbour ads, and how they got noticed"
+    doc = _headed(title, f"{title} (NSFW) 1", "h1")
+    assert _headline_found(doc, "h1")
+    assert _posts(doc) == []
+
+
+def test_a_short_title_is_no_start_of_any_heading() -> None:
+    # A title of a few words (a site's name) says nothing of which heading carries the story.
+    assert not _headline_found(_headed("Harbour News", "Harbour News and Weather Today", "h1"), "h1")
+
+
+def test_a_japanese_headline_is_as_telling_as_an_english_one_twice_its_length() -> None:
+    # Nine wide characters say as much as eighteen Latin ones; four do not.
+    doc = _headed("「苦しみ」への新解釈 - 伊勢ー白山 道", "「苦しみ」への新解釈", "h2")
+    assert _headline_found(doc, "h2")
+    assert not _headline_found(_headed("苦しみ解釈 - 伊勢ー白山 道", "苦しみ解釈", "h2"), "h2")
