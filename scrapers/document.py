@@ -1918,8 +1918,32 @@ def story_container(doc: ParsedDocument) -> tuple[Tag, int] | None:
     around_headline = {id(element) for element in headline.tag.parents}
     for element in (prose, *prose.parents):
         if id(element) in around_headline:
-            return None if element.name in ("body", "html", "[document]") else (element, headline.position)
+            if element.name in ("body", "html", "[document]"):
+                return None
+            if headline.tag.name in _LESSER_HEADINGS and _among_entries(element, headline.tag.name):
+                return None
+            return element, headline.position
     return None
+
+
+def _among_entries(element: Tag, heading: str) -> bool:
+    """Whether ``element`` is one entry among others of its shape: a sibling holds a ``heading`` of the same
+    level and a paragraph of prose (a diary's day page, each entry under an ``<h3>``, the title naming the
+    first). The story is then the whole list, and nothing narrower can be said."""
+    parent = element.parent
+    if parent is None:
+        return False
+    for sibling in parent.find_all(True, recursive=False, limit=_ENTRY_SIBLINGS):
+        if sibling is element or sibling.find(heading) is None:
+            continue
+        if any(len(p.get_text()) >= _THREAD_PROSE for p in sibling.find_all("p", limit=_ENTRY_PARAGRAPHS)):
+            return True
+    return False
+
+
+# How many siblings, and paragraphs in each, ``_among_entries`` reads: a hostile page may have thousands.
+_ENTRY_SIBLINGS = 50
+_ENTRY_PARAGRAPHS = 20
 
 
 def beside_story(tag: Tag, position: int, story: tuple[Tag, int] | None) -> bool:
@@ -1950,8 +1974,9 @@ def _headline(doc: ParsedDocument) -> Node | None:
     """The heading that carries the page's own title (``og:title``, ``twitter:title`` or ``<title>``, at
     its start or at its end: "Blog » Blog Archive » Title" as old WordPress themes write it), preferring an
     ``<h1>``; a heading may add a tail to the whole title (a label, a comment count: "Title (NSFW) 1"). An
-    ``<h3>`` is the headline only when no ``<h1>`` or ``<h2>`` is, and only when the title starts with it
-    (Blogger heads a post with one; so does a diary each of its entries, whose title names the day)."""
+    ``<h3>`` is the headline only when no ``<h1>`` or ``<h2>`` is (Blogger heads a post with one, titled
+    "Blog: Post"); a diary heads each of its entries with one too, and ``story_container`` says nothing
+    narrower than the page when the headline's entry has siblings of its shape."""
     titles = page_titles(doc)
     if not titles:
         return None
@@ -1980,7 +2005,7 @@ def _headline(doc: ParsedDocument) -> Node | None:
             return node
     for node in doc.nodes_by_tag.get("h3", ())[:_HEADLINE_CANDIDATES]:
         key = _heading_key(node, site)
-        if key is not None and any(title.startswith(key) for title in titles):
+        if key is not None and any(title.startswith(key) or title.endswith(key) for title in titles):
             return node
     # A page laid out before headings were used for headlines (SYS-CON's <div class="storytitle">): an
     # element its own class names a title whose text is the page's title. Lesser headings (h3 to h6) stay

@@ -182,14 +182,36 @@ def test_a_headline_the_title_names_after_the_site_name_still_tells_the_thread()
 
 
 def test_a_headline_only_inside_the_title_is_no_headline() -> None:
-    # The title names the story in its middle: the heading may be a section's, so nothing is set aside. An
-    # <h3> is the headline only when the title starts with it (a diary's entries each have one).
+    # The title names the story in its middle: the heading may be a section's, so nothing is set aside.
     doc = _story_page(THREAD, title="Harbour Blog: Harbour road closes to cars, and more", heading="h2")
-    assert _posts(_story_page(THREAD, title="Harbour Blog: Harbour road closes to cars", heading="h3")) == (
-        _posts(doc)
-    )
+    middle = _story_page(THREAD, title="Harbour Blog: Harbour road closes to cars, and more", heading="h3")
+    assert _posts(middle) == _posts(doc)
     untitled = _story_page(THREAD, title="Harbour Blog", heading="h2")
     assert _posts(doc) == _posts(untitled) == ["twitter:263762072351936512"]
+
+
+def test_a_blogger_h3_headline_the_title_ends_with_tells_the_thread() -> None:
+    # Blogger titles a post "Blog name: Post title" and heads it with an <h3>.
+    assert _posts(_story_page(THREAD, title="Harbour Blog: Harbour road closes to cars", heading="h3")) == []
+
+
+def test_an_h3_over_one_of_a_diarys_entries_is_no_story_of_its_own() -> None:
+    # A diary's day page: each entry under an <h3>, the title naming the first. The second entry's video and
+    # link are the page's as much as the first entry's: no entry is the story's column.
+    entry = (
+        "<div class='s1'><h3>Ferry times change again</h3>"
+        + PROSE
+        + "<iframe src='https://www.youtube.com/embed/dQw4w9WgXcQ'></iframe>"
+        + "<p>See <a href='https://twitter.com/portnews/status/841701733168476161'>the port</a>.</p></div>"
+    )
+    html = (
+        "<html><head><title>Harbour Diary - Harbour road closes to cars</title></head><body>"
+        "<h1>Harbour Diary</h1><div class='d1'><h2>2019-02-11</h2>"
+        f"<div class='s1'><h3>Harbour road closes to cars</h3>{PROSE * 4}</div>{entry}</div></body></html>"
+    )
+    doc = scrapers.parse_html(html.encode(), "https://harbour.example/diary/20190211.html")
+    assert doc.story() is None
+    assert sorted(_posts(doc)) == ["twitter:841701733168476161", "youtube:dQw4w9WgXcQ"]
 
 
 def _bare_comment(number: int, text: str, replies: str = "") -> str:
