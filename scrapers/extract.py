@@ -238,8 +238,14 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
             chosen.position,
         ):
             best[post.id] = sighting
+    # A post's context is its strongest sighting's, else its first sighting's that has one: read in one pass,
+    # as a hostile page may log tens of thousands of posts.
+    first_context: dict[str, str] = {}
+    for sighting in found:
+        if sighting.context and sighting.post.id not in first_context:
+            first_context[sighting.post.id] = sighting.context
     embeds = tuple(
-        Embed(post_id, sighting.method, sighting.position, sighting.context or _first_context(found, post_id))
+        Embed(post_id, sighting.method, sighting.position, sighting.context or first_context.get(post_id))
         for post_id, sighting in sorted(best.items(), key=lambda item: item[1].position)
     )
 
@@ -372,13 +378,6 @@ def _with_id_time(post: Post, modules: tuple[ModuleType, ...]) -> Post:
                 return replace(post, posted_at=posted, posted_at_source="snowflake")
             break
     return post
-
-
-def _first_context(found: list[Found], post_id: str) -> str | None:
-    for sighting in found:
-        if sighting.post.id == post_id and sighting.context:
-            return sighting.context
-    return None
 
 
 def _key(name: str) -> str:

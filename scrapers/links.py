@@ -700,11 +700,12 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             players.append(node)
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
     players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in VIDEO_PLATFORMS)
+    outside_chrome = _links_outside_chrome(doc, router)  # read once for both kinds of feed
     if len(players) < _RAIL_PLAYERS:
         return frozenset(
             _link_rails(doc, router)
-            | feed_grids(doc, router)
-            | tile_grids(doc, router)
+            | feed_grids(doc, router, outside_chrome)
+            | tile_grids(doc, router, outside_chrome)
             | chrome_modals(doc, router)
         )
     held: dict[int, set[int]] = {}
@@ -740,8 +741,8 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     return frozenset(
         rails
         | _link_rails(doc, router)
-        | feed_grids(doc, router)
-        | tile_grids(doc, router)
+        | feed_grids(doc, router, outside_chrome)
+        | tile_grids(doc, router, outside_chrome)
         | chrome_modals(doc, router)
     )
 
@@ -872,13 +873,15 @@ def _named_modals(tag: Tag, idents: Mapping[str, object]) -> set[str]:
     return named
 
 
-def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
+def feed_grids(
+    doc: ParsedDocument, router: Router, outside_chrome: list[tuple[Node, PostRef]] | None = None
+) -> set[int]:
     """The positions of the links in an account's feed widget: a block holding three or more links to posts
     of one platform that show a picture and at most a line of text (a screen reader's caption), a link to a
     profile on that platform (the "Follow on Instagram" button), and hardly any text besides (Smash
     Balloon's ``#sb_instagram`` grid that a food blog appends to every post, inside the post's own column).
     An article citing posts writes about them, or links them from its text."""
-    links = _links_outside_chrome(doc, router)
+    links = _links_outside_chrome(doc, router) if outside_chrome is None else outside_chrome
     thumbnails: list[tuple[Node, str, str]] = []
     profiles: list[tuple[Node, str]] = []
     for node, ref in links:
@@ -903,14 +906,18 @@ def feed_grids(doc: ParsedDocument, router: Router) -> set[int]:
     return grids
 
 
-def tile_grids(doc: ParsedDocument, router: Router) -> set[int]:
+def tile_grids(
+    doc: ParsedDocument, router: Router, outside_chrome: list[tuple[Node, PostRef]] | None = None
+) -> set[int]:
     """The positions of the links in a grid of tiles: an element whose children (six or more) are each a tile
     linking one post of one platform, no two the same, by a picture or nothing at all (at most a screen
     reader's caption as the link's text), with no text of the tiles' own and no paragraph of prose among
     them. That is an account's feed widget (WPZoom's and Smash Balloon's Instagram grids at the foot of a
     sidebar) whether or not its follow button sits near enough for ``feed_grids`` to see. An article that
     shows posts it cites writes about them: a caption, a sentence, a paragraph between them."""
-    links = [(node, ref) for node, ref in _links_outside_chrome(doc, router) if ref.kind != "account"]
+    if outside_chrome is None:
+        outside_chrome = _links_outside_chrome(doc, router)
+    links = [(node, ref) for node, ref in outside_chrome if ref.kind != "account"]
     tiles: dict[int, dict[int, set[str]]] = {}  # id(grid) -> id(tile) -> post ids
     grids: dict[int, Tag] = {}
     platforms: dict[int, set[str]] = {}
