@@ -933,7 +933,8 @@ def tile_grids(
             grids[id(grid)] = grid
             platforms.setdefault(id(grid), set()).add(ref.platform)
             tile = grid
-    found: set[int] = set()
+    boxes: dict[int, set[str]] = {}  # id(the box around a grid) -> the grid's posts
+    prose: dict[int, bool] = {}  # id(an element above a grid) -> whether it holds prose
     for key, held in tiles.items():
         if len(held) < _GRID_TILES or len(platforms[key]) != 1:
             continue
@@ -954,14 +955,24 @@ def tile_grids(
         box = grid
         for _ in range(_TILE_BOX_DEPTH):
             parent = box.parent
-            if parent is None or parent.name in ("body", "html") or _holds_prose(parent):
+            if parent is None or parent.name in ("body", "html"):
+                break
+            if id(parent) not in prose:  # many grids may share one parent: each is read once
+                prose[id(parent)] = _holds_prose(parent)
+            if prose[id(parent)]:
                 break
             box = parent
-        found.update(
-            node.position
-            for node, ref in links
-            if ref.id in posts and (node.tag is box or any(up is box for up in node.tag.parents))
-        )
+        boxes.setdefault(id(box), set()).update(posts)
+    if not boxes:
+        return set()
+    # One walk up from each link to a grid's post: a page may hold many grids.
+    listed = set().union(*boxes.values())
+    found: set[int] = set()
+    for node, ref in links:
+        if ref.id in listed and any(
+            ref.id in boxes.get(id(up), ()) for up in chain((node.tag,), node.tag.parents)
+        ):
+            found.add(node.position)
     return found
 
 
