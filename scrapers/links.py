@@ -701,13 +701,14 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
     # and a placeholder keeping the video's bare id (<div class="dailymotion__thumb" data-videoid="x7o1lqw">)
     players.extend(node for node, ref in _typed_refs(doc, router) if ref.platform in VIDEO_PLATFORMS)
     outside_chrome = _links_outside_chrome(doc, router)  # read once for both kinds of feed
+    widgets = (
+        _link_rails(doc, router)
+        | feed_grids(doc, router, outside_chrome)
+        | tile_grids(doc, router, outside_chrome)
+        | chrome_modals(doc, router)
+    )
     if len(players) < _RAIL_PLAYERS:
-        return frozenset(
-            _link_rails(doc, router)
-            | feed_grids(doc, router, outside_chrome)
-            | tile_grids(doc, router, outside_chrome)
-            | chrome_modals(doc, router)
-        )
+        return frozenset(widgets)
     held: dict[int, set[int]] = {}
     holders: dict[int, Tag] = {}
     in_content: set[int] = set()  # holders of a player the page's content zone holds
@@ -738,13 +739,7 @@ def video_rails(doc: ParsedDocument, router: Router) -> frozenset[int]:
             continue
         if len(holder.get_text(" ", strip=True)) <= _RAIL_TEXT_PER_PLAYER * len(positions):
             rails |= positions
-    return frozenset(
-        rails
-        | _link_rails(doc, router)
-        | feed_grids(doc, router, outside_chrome)
-        | tile_grids(doc, router, outside_chrome)
-        | chrome_modals(doc, router)
-    )
+    return frozenset(rails | widgets)
 
 
 def _holds_prose(element: Tag) -> bool:
