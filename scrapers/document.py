@@ -2029,9 +2029,28 @@ def _headline(doc: ParsedDocument) -> Node | None:
 
 def _heading_key(node: Node, site: set[str]) -> str | None:
     """A heading's ``title_key``, when it is long enough to say which title it carries and is not the site's
-    own name."""
+    own name: neither ``og:site_name`` nor a masthead (see ``_masthead``)."""
     key = title_key(node.tag.get_text())
-    return key if _title_width(key) >= _TITLE_WIDTH and key not in site else None
+    if _title_width(key) < _TITLE_WIDTH or key in site or _masthead(node.tag):
+        return None
+    return key
+
+
+def _masthead(heading: Tag) -> bool:
+    """Whether a heading is the site's name: all its text a link to a site's front page (Blogger's
+    ``<h1><a href="http://blog.example.com/">Blog</a></h1>``, over a post titled "Blog: Post"). A story's
+    headline links to the story, if anywhere; the title starts with the blog's name all the same."""
+    links = heading.find_all("a", href=True, limit=2)
+    if len(links) != 1:
+        return False
+    href = links[0]["href"]
+    if not isinstance(href, str) or href.strip().startswith("#"):
+        return False
+    # "/?p=15500" is a WordPress permalink, not the front page.
+    address = urlsplit(href.strip())
+    if address.path not in ("", "/") or address.query or not (address.netloc or address.path):
+        return False
+    return links[0].get_text(" ", strip=True) == heading.get_text(" ", strip=True)
 
 
 # How long a heading's text must read to say which title it carries (see ``_title_width``).

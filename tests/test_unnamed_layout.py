@@ -464,3 +464,34 @@ def test_a_japanese_headline_is_as_telling_as_an_english_one_twice_its_length() 
     doc = _headed("「苦しみ」への新解釈 - 伊勢ー白山 道", "「苦しみ」への新解釈", "h2")
     assert _headline_found(doc, "h2")
     assert not _headline_found(_headed("苦しみ解釈 - 伊勢ー白山 道", "苦しみ解釈", "h2"), "h2")
+
+
+def _blogger_page(masthead_href: str) -> scrapers.ParsedDocument:
+    # Blogger's layout with its names gone: the blog's name an <h1> linking the front page, the post's title
+    # an <h3>, the page titled "Blog: Post", so that the title starts with the masthead's text.
+    html = (
+        "<html><head><title>Harbour Town Weekly: Harbour road closes to cars</title></head><body>"
+        f"<div class='h1a'><div class='h2b'><h1><a href='{masthead_href}'>Harbour Town Weekly</a></h1></div>"
+        "<p>News of the harbour since 2004</p></div>"
+        "<div class='m3c'><div class='p4d'><h2>Wednesday, August 1, 2012</h2><div class='q5e'>"
+        f"<h3>Harbour road closes to cars</h3><div class='r6f'>{PROSE * 2}"
+        "<div><iframe src='https://www.youtube.com/embed/dQw4w9WgXcQ'></iframe></div>"
+        f"{PROSE}</div></div></div></div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbourtown.blogspot.com/2012/08/road-closes.html")
+
+
+def test_a_masthead_linking_the_front_page_is_no_headline() -> None:
+    # Taken for the headline, the masthead made its header the story, and the post's own video one beside it.
+    doc = _blogger_page("https://harbourtown.blogspot.com/")
+    assert _headline_found(doc, "h3")
+    assert _posts(doc) == ["youtube:dQw4w9WgXcQ"]
+    assert _headline_found(_blogger_page("/"), "h3")
+
+
+def test_a_heading_linking_its_own_permalink_is_the_headline() -> None:
+    # "/?p=15500" is a WordPress permalink at the site's root: the story's address, not the front page.
+    title = "Harbour road closes to cars"
+    for href in ("/?p=15500", "https://harbour.example/2012/08/road-closes/", "#top"):
+        assert _headline_found(_headed(title, f"<a href='{href}'>{title}</a>", "h1"), "h1"), href
+    assert not _headline_found(_headed(title, f"<a href='https://harbour.example/'>{title}</a>", "h1"), "h1")
