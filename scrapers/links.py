@@ -35,6 +35,7 @@ from .document import (
     UrlRef,
     after_story_list,
     among_paragraphs,
+    among_paragraphs_within,
     beside_body,
     beside_story,
     beyond_story_column,
@@ -323,12 +324,17 @@ _IMAGE_TAGS = frozenset({"img", "source"})
 
 
 def _keep(
-    doc: ParsedDocument, ref: UrlRef, method: str, platform: str, memo: dict[tuple[str, int], bool]
+    doc: ParsedDocument,
+    ref: UrlRef,
+    method: str,
+    post: PostRef,
+    memo: dict[tuple[str, int], bool],
 ) -> bool:
     """Whether a URL's element counts as the article's; ``memo`` caches what is asked of the elements around
     many links (``writes_loose_text`` of a parent, a paragraph in a list's container), by question and
     ``id()``: a page of 30,000 links in one list reads its container once, not once per link."""
     zone = ref.node.zone
+    platform = post.platform
     if zone == BOILERPLATE:
         return False
     if method == "link" and _in_other_post(ref.node.tag, platform):
@@ -378,6 +384,9 @@ def _keep(
     # into a <div> with <br>s between its paragraphs (older CMSs).
     if zone != NEUTRAL or doc.has_content_root:
         return False
+    # Before the shapes of lists: a story's screenshots, each credited, stand side by side as a list's items.
+    if method == "link" and _credited_picture(ref.node.tag, post):
+        return True
     if (
         _teaser_card(ref.node.tag)
         or _link_list_beside_text(ref.node.tag, memo)
@@ -394,6 +403,44 @@ def _keep(
     if known is None:
         known = memo[("loose", id(parent))] = writes_loose_text(parent)
     return known or _between_paragraphs(ref.node.tag)
+
+
+# How long a picture's caption may read: a line crediting it, not a paragraph of the story.
+_CREDIT_CHARS = 300
+# How many wrappers holding nothing but the picture may stand between it and its caption.
+_CREDIT_WRAPPERS = 2
+
+
+def _credited_picture(anchor: Tag, post: PostRef) -> bool:
+    """Whether a link is a picture of a post credited to the post, standing in the running text: the link
+    holds an image and no text, and the caption after it, a line in the same box, names the post's author
+    ("(@drewbrees/Twitter)"), or its platform when the address names no author (an Instagram post's). A
+    screenshot credited to its post is cited as a caption's credit is; with the caption's class name gone
+    (WordPress's ``wp-caption``), only this shape tells it from a sidebar's picture."""
+    if anchor.find("img") is None or anchor.get_text(strip=True):
+        return False
+    element = anchor
+    caption = element.find_next_sibling(True)
+    for _ in range(_CREDIT_WRAPPERS):
+        parent = element.parent
+        if caption is not None or parent is None or parent.name in ("body", "html"):
+            break
+        if any(type(child) is NavigableString and child.strip() for child in parent.contents):
+            return False
+        element = parent
+        caption = element.find_next_sibling(True)
+    if caption is None or caption.find("a") is not None or element.find_previous_sibling(True) is not None:
+        return False
+    credit = caption.get_text(" ", strip=True).lower()
+    if not credit or len(credit) > _CREDIT_CHARS:
+        return False
+    if post.handle:
+        if not re.search(rf"@{re.escape(post.handle.lower())}(?![\w])", credit):
+            return False
+    elif not re.search(rf"\b{re.escape(post.platform)}\b", credit):
+        return False
+    box = caption.parent
+    return box is not None and box.parent is not None and writes_running_text(box.parent)
 
 
 # A post's age as a live stream prints it: "53 minutes ago", "7 Hours ago", "about an hour ago", "vor 2
@@ -1189,7 +1236,7 @@ def scan_links(
         ref = router.ref(ref_url.url)
         if ref is None:
             continue
-        if not _keep(doc, ref_url, method, ref.platform, memo):
+        if not _keep(doc, ref_url, method, ref, memo):
             # A video the page's structured data names as the article's counts in an aside too (a recipe's
             # own videos in its side column).
             if ref_url.node.zone != ASIDE:
@@ -1408,11 +1455,13 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
     # Without a recognised article body, only carriers of parked markup count, and code that sits among the
-    # text's paragraphs (a WordPress plugin's player set up in the post); page-level code does not.
+    # text's paragraphs (a WordPress plugin's player set up in the post), itself or in the wrappers of the
+    # embed it renders (polygraph.info's player box, a close button beside the script); page-level code does
+    # not.
     kind = node.tag.get("type")
     if node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES):
         return True
-    return among_paragraphs(node.tag)
+    return among_paragraphs_within(node.tag, _EMBED_BLOCK_DEPTH)
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
@@ -1699,8 +1748,9 @@ def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node 
 
 
 def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
-    """The outermost elements of the article's text whose class names a video (``listicle-item-video-card``)
-    and that hold no URL a platform claims: players and buttons a script fills in."""
+    """The outermost elements of the article's text whose class names a video (``listicle-item-video-card``),
+    or buttons whose label does ("Watch video review of NIU KQi 100F", "Watch review on YouTube"), and that
+    hold no URL a platform claims: players and buttons a script fills in."""
     in_text = (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
     candidates: dict[int, Node] = {}
     for value, nodes in doc.nodes_by_class.items():
@@ -1709,6 +1759,10 @@ def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
         for node in nodes:
             if node.zone in in_text:
                 candidates[id(node.tag)] = node
+    # A button says what it plays to a screen reader and on its face, whatever its class is named.
+    for node in doc.nodes_by_tag.get("button", ()):
+        if node.zone in in_text and _labels_video(node.tag):
+            candidates[id(node.tag)] = node
     controls: list[Node] = []
     for node in sorted(candidates.values(), key=lambda node: node.position):
         if any(id(parent) in candidates for parent in node.tag.parents):
@@ -1717,6 +1771,21 @@ def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
             continue
         controls.append(node)
     return controls
+
+
+# How long a button's label may read: a control's few words, not a paragraph a script made clickable.
+_CONTROL_LABEL_CHARS = 200
+_WORD = re.compile(r"\w+")
+
+
+def _labels_video(button: Tag) -> bool:
+    """Whether a button's ``aria-label`` or text names a video or a video host as a word."""
+    label = button.get("aria-label")
+    texts = (label if isinstance(label, str) else "", button.get_text(" ", strip=True))
+    return any(
+        len(text) <= _CONTROL_LABEL_CHARS and _CONTROL_WORDS.intersection(_WORD.findall(text.lower()))
+        for text in texts
+    )
 
 
 def _claims_inside(element: Tag, router: Router) -> bool:

@@ -495,3 +495,91 @@ def test_a_heading_linking_its_own_permalink_is_the_headline() -> None:
     for href in ("/?p=15500", "https://harbour.example/2012/08/road-closes/", "#top"):
         assert _headline_found(_headed(title, f"<a href='{href}'>{title}</a>", "h1"), "h1"), href
     assert not _headline_found(_headed(title, f"<a href='https://harbour.example/'>{title}</a>", "h1"), "h1")
+
+
+def _screenshot(href: str, caption: str) -> str:
+    # WordPress's captioned image (div.wp-caption) with its names gone: a picture linking the post, a line
+    # under it crediting the post.
+    return (
+        f"<div class='w1x'><a href='{href}'><img src='/uploads/shot.jpg' width='585'></a>"
+        f"<p class='w2x'>{caption}</p></div>"
+    )
+
+
+def test_a_picture_credited_to_the_post_it_links_is_cited() -> None:
+    # "NFL players celebrate Halloween": each costume a screenshot of a player's tweet, credited to him.
+    story = (
+        "<p>Players got into the Halloween spirit last night. Here are a few of our favourites from the "
+        "league, in costume and out of it:</p>"
+        + _screenshot(
+            "https://twitter.com/drewbrees/status/263826044845432832",
+            "Iron Man and Cinderella, with their son. (@drewbrees/Twitter)",
+        )
+        + _screenshot(
+            "https://www.instagram.com/p/DaNCA6TyKhn/", "The kicker as Bane, on his Instagram page."
+        )
+        + _screenshot("https://twitter.com/68INCOGNITO/status/263661626115383296", "Batman and Superman.")
+    )
+    doc = _story_page("", story=story)
+    # The third picture's caption names neither its author nor its platform: nothing says it is the post's.
+    assert sorted(_posts(doc)) == ["instagram:DaNCA6TyKhn", "twitter:263826044845432832"]
+
+
+def test_a_credited_picture_in_a_column_of_boxes_is_the_sites() -> None:
+    # The same picture and credit in the column beside the story: a box among boxes, no running text there.
+    box = _screenshot(
+        "https://twitter.com/portnews/status/841701733168476161", "Our ferry (@portnews/Twitter)"
+    )
+    column = f"<div class='b1'>{box}</div><div class='b2'><h3>Archive</h3></div>"
+    assert _posts(_columns_page("", column)) == []
+
+
+def _script_player(video: str) -> str:
+    # polygraph.info's player box with its names gone: a close button, a placeholder, and the script that
+    # renders the player into it.
+    return (
+        "<div><div><div><span title='close'><span></span></span><div></div>"
+        f"<script>renderExternalContent('https://www.youtube.com/embed/{video}?fs=1')</script></div></div></div>"
+    )
+
+
+def test_a_script_rendering_a_player_in_its_box_among_the_paragraphs_is_the_storys() -> None:
+    doc = _story_page("", story=PROSE + _script_player("DA2VCxy2Eek") + PROSE * 2)
+    assert _posts(doc) == ["youtube:DA2VCxy2Eek"]
+
+
+def test_a_script_naming_a_video_outside_the_text_is_the_pages() -> None:
+    # The same box in the column beside the story, and deeper than an embed's wrappers below the story.
+    beside = _columns_page("", _script_player("DA2VCxy2Eek"))
+    deep = _story_page("", story=PROSE * 2 + f"<div><div>{_script_player('DA2VCxy2Eek')}</div></div>" + PROSE)
+    assert _posts(beside) == _posts(deep) == []
+
+
+def _declaring_page(buttons: list[str]) -> scrapers.ParsedDocument:
+    # ERideHero's buyer's guide with its names gone: each item's video review a button a script turns into a
+    # player, the videos' addresses only in the head's og:video tags, one per button.
+    ids = ["CmUXmY6P2sE", "CqzZfOT5E-Q"]
+    metas = "".join(f"<meta property='og:video' content='https://www.youtube.com/embed/{v}'>" for v in ids)
+    items = "".join(f"<div class='i9'><h2>Scooter {n}</h2>{PROSE}{b}</div>" for n, b in enumerate(buttons))
+    html = (
+        f"<html><head><title>Best scooters for commuting</title>{metas}</head><body><div class='a1b2'>"
+        f"<div class='c3d4'><h1>Best scooters for commuting</h1>{PROSE}{items}</div></div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://scooters.example/best-commuting/")
+
+
+def test_buttons_labelled_as_videos_take_the_videos_the_page_declares() -> None:
+    label = "<button class='k1' aria-label='Watch video review of {}'><img src='/t.png'></button>"
+    face = (
+        "<button class='k2'><img src='/t.png'><span>Watch review on <strong>YouTube</strong></span></button>"
+    )
+    doc = _declaring_page([label.format("NIU KQi 100F"), face])
+    assert _posts(doc) == ["youtube:CmUXmY6P2sE", "youtube:CqzZfOT5E-Q"]
+
+
+def test_buttons_that_label_no_video_take_nothing() -> None:
+    # A newsletter's "Subscribe" and a gallery's "Next" play nothing; "videography" is no video either.
+    doc = _declaring_page(
+        ["<button>Subscribe</button>", "<button aria-label='Next videography tip'>›</button>"]
+    )
+    assert _posts(doc) == []
