@@ -1395,6 +1395,21 @@ def _swallowing_chrome(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
+def _unswallowed(prose: dict[int, int], doc: ParsedDocument) -> dict[int, int]:
+    """The prose rule's openers (``_prose_body``) with the chrome that swallowed the page set aside
+    (``_swallowing_chrome``). A body found inside a page-level ``<header>`` left unclosed around the whole
+    page is the body either way, but the header, its words set aside, still opened the page header's zone by
+    its tag, and the article's own header beside the body (its headline, its lead and the embed under it:
+    panamaamerica.com.pa's ``<article>``) stayed chrome."""
+    swallowed = _swallowing_chrome(doc)
+    if not prose:
+        return swallowed
+    for key, opener in swallowed.items():
+        if prose.get(key, _NO_WORDS) == _NO_WORDS:
+            prose[key] = opener
+    return prose
+
+
 def _swallowing_wrappers(doc: ParsedDocument) -> dict[int, int]:
     """The elements, from the ``<body>`` down, each holding nearly all its text, that words on them open
     chrome (HackNMod's ``div#header`` around every column, a mega menu's ``li.menu-item > div.menu-dropdown``
@@ -2242,7 +2257,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         root: Tag = roots[0] if len(roots) == 1 else soup
         _Walker(doc).walk(root)
         forced = (
-            (_prose_body(doc) or _swallowing_chrome(doc) or _share_wrapper(doc))
+            (_unswallowed(_prose_body(doc), doc) or _share_wrapper(doc))
             | _stacked_stories(doc)
             | _builder_post(doc)
             | _comment_threads(doc)

@@ -15,7 +15,9 @@ Ids: a form's post ids are rewritten (the last characters of the id made unique 
 markup writes them; a form whose ids are encoded beyond a plain replacement (base64, a DID, a channel path) is
 checked on the minimal article first and, when its rewritten ids do not come out there, placed with its own
 ids in a group of its own. ``python -m tests.survey_placement`` prints the result;
-``tests/test_survey_placement.py`` pins it.
+``tests/test_survey_placement.py`` pins it. ``--names-stripped`` places the forms in the pages with their
+class and id names made opaque (``tests.ablation``): standard embed code on a site whose naming says nothing
+to the extractor. A stress measure, as the ablation is, not a gate.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from typing import Any
 from embedtrail import scrapers
 
 try:  # imported as tests.survey_placement (python -m) or as a top-level module (pytest's rootdir import)
+    from tests.ablation import strip_names
     from tests.corpus_report import FIXTURES, PAGES, load_labels, page_url
     from tests.transplant import COMMENTS, load_anchors
 except ImportError:  # pragma: no cover
+    from ablation import strip_names  # type: ignore
     from corpus_report import FIXTURES, PAGES, load_labels, page_url  # type: ignore
     from transplant import COMMENTS, load_anchors  # type: ignore
 
@@ -128,8 +132,21 @@ def groups() -> tuple[list[list[Form]], int, list[str]]:
     return chunks, len(naming), [form.name for form in kept]
 
 
-def evaluate(rotation: int = 0) -> Result:
-    """Place each page's group after its anchor paragraph and score it."""
+def placed_in(page: bytes, offset: int, block: str, names_stripped: bool = False) -> bytes:
+    """``page`` with ``block`` placed at ``offset``; ``names_stripped``: the page's own class and id names
+    made opaque first (``tests.ablation``), the block's left as the survey writes them."""
+    before, after = page[:offset], page[offset:]
+    if names_stripped:
+        # The anchor offset is between two elements, outside any tag, script or style sheet, so each side
+        # strips as a page would.
+        before, after = strip_names(before), strip_names(after)
+    return before + block.encode() + after
+
+
+def evaluate(rotation: int = 0, names_stripped: bool = False) -> Result:
+    """Place each page's group after its anchor paragraph and score it. ``names_stripped``: in the pages
+    with their class and id names made opaque (a site naming nothing the extractor reads), the forms as
+    embed code writes them."""
     chunks, rewritten, kept = groups()
     anchors = load_anchors()
     result = Result(rewritten=rewritten, kept=kept)
@@ -139,9 +156,9 @@ def evaluate(rotation: int = 0) -> Result:
         group = chunks[(index + rotation) % len(chunks)]
         page = (PAGES / name).read_bytes()
         offset = anchors[name]["offset"]
-        placed = "".join(f"<div>{form.markup}</div>{PROSE}" for form in group).encode()
+        placed = "".join(f"<div>{form.markup}</div>{PROSE}" for form in group)
         url = page_url(label)
-        got = _posts(page[:offset] + placed + page[offset:], url)
+        got = _posts(placed_in(page, offset, placed, names_stripped), url)
         result.pages += 1
         for form in group:
             if not form.posts:
@@ -152,13 +169,13 @@ def evaluate(rotation: int = 0) -> Result:
             else:
                 result.missed.setdefault(form.name, []).append(name)
         if not any(form.posts for form in group):
-            strays = got - _posts(page, url)
+            strays = got - _posts(placed_in(page, offset, "", names_stripped), url)
             if strays:
                 result.strays[name] = sorted(strays)
             continue
         # Ids of their own cannot be on the page already, so no extraction of the page alone is needed.
-        quoted = COMMENTS.format(block="".join(f"<div>{form.markup}</div>" for form in group)).encode()
-        logged = _posts(page[:offset] + quoted + page[offset:], url)
+        quoted = COMMENTS.format(block="".join(f"<div>{form.markup}</div>" for form in group))
+        logged = _posts(placed_in(page, offset, quoted, names_stripped), url)
         for form in group:
             result.commented += 1
             if set(form.posts) & logged:
@@ -192,7 +209,7 @@ def format_result(result: Result) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     rotation = int(args[args.index("--rotation") + 1]) if "--rotation" in args else 0
-    print(format_result(evaluate(rotation)))
+    print(format_result(evaluate(rotation, names_stripped="--names-stripped" in args)))
     return 0
 
 

@@ -11,10 +11,10 @@ import pytest
 
 try:  # pytest imports tests/ as rootdir-relative or as a plain directory, depending on the invocation
     from tests.corpus_report import FLOORS
-    from tests.survey_placement import FORMS, Result, evaluate, format_result, groups
+    from tests.survey_placement import FORMS, Result, evaluate, format_result, groups, placed_in
 except ImportError:  # pragma: no cover
     from corpus_report import FLOORS  # type: ignore
-    from survey_placement import FORMS, Result, evaluate, format_result, groups  # type: ignore
+    from survey_placement import FORMS, Result, evaluate, format_result, groups, placed_in  # type: ignore
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,13 @@ def test_placed_forms_floors(result: Result) -> None:
     assert len(result.strays) <= floors["pages_with_strays"], format_result(result)
     assert result.commented == result.tried
     assert result.left_out / result.commented >= floors["left_out_of_comments"], format_result(result)
+
+
+def test_names_stripped_placement_strips_the_page_and_keeps_the_forms_names() -> None:
+    page = b"<div class='entry-content' id='post'><p class='lead'>Text.</p><script>var c='x';</script></div>"
+    offset = page.index(b"<script>")
+    form = "<blockquote class='twitter-tweet'><a href='https://twitter.com/a/status/1'>x</a></blockquote>"
+    assert placed_in(page, offset, form) == page[:offset] + form.encode() + page[offset:]
+    stripped = placed_in(page, offset, form, names_stripped=True).decode()
+    assert "entry-content" not in stripped and "post" not in stripped and "lead" not in stripped
+    assert form in stripped and "<script>var c='x';</script>" in stripped

@@ -583,3 +583,22 @@ def test_buttons_that_label_no_video_take_nothing() -> None:
         ["<button>Subscribe</button>", "<button aria-label='Next videography tip'>›</button>"]
     )
     assert _posts(doc) == []
+
+
+def test_an_embed_under_the_lead_inside_a_header_that_swallowed_the_page_is_the_storys() -> None:
+    # panamaamerica.com.pa: the site's <header> holds the whole page (its markup never closes it), and the
+    # story's <article> opens with the headline and the lead, the body's paragraphs in a block after them.
+    menu = (
+        "<nav><ul>" + "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(8)) + "</ul></nav>"
+    )
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><div class='p0'>"
+        f"<header class='h7'>{menu}<div class='m1'><section class='s2'><article class='a3'>"
+        "<h1>Harbour road closes to cars</h1><p class='l4'>The council closes the road for the summer, "
+        "its leader said on Twitter, and the mayor posted a video of the vote.</p>"
+        "<div><iframe src='https://www.youtube.com/embed/dQw4w9WgXcQ'></iframe></div>"
+        f"<div class='b5'>{PROSE * 10}</div></article></section></div>"
+        "<footer class='f6'><p>Harbour Herald, 1 Quay Street</p></footer></div></body></html>"
+    )
+    doc = scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+    assert _posts(doc) == ["youtube:dQw4w9WgXcQ"]
