@@ -402,7 +402,33 @@ def _keep(
     known = memo.get(("loose", id(parent)))
     if known is None:
         known = memo[("loose", id(parent))] = writes_loose_text(parent)
-    return known or _between_paragraphs(ref.node.tag)
+    return known or _between_paragraphs(ref.node.tag) or _alone_in_loose_text(ref.node.tag, memo)
+
+
+def _alone_in_loose_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool:
+    """Whether a link stands alone in wrappers holding nothing else (an editor's bare ``<div>``) among lines
+    of text written between ``<br>``s: a line of the running text, as the link itself would be standing
+    there bare (a story whose paragraphs are lines, as Blogger and older CMSs wrote them)."""
+    element = anchor
+    for _ in range(_EMBED_BLOCK_DEPTH + 1):
+        parent = element.parent
+        if parent is None or parent.name in ("body", "html"):
+            return False
+        if any(child is not element and _fills(child) for child in parent.children):
+            if element is anchor:
+                return False  # not alone in its own parent, whose text the caller has read already
+            known = memo.get(("loose", id(parent)))
+            if known is None:
+                known = memo[("loose", id(parent))] = writes_loose_text(parent)
+            return known
+        element = parent
+    return False
+
+
+def _fills(child: PageElement) -> bool:
+    """Whether a child of an element is content beside its siblings: an element or words (not blank text,
+    not a comment)."""
+    return type(child) is Tag or (type(child) is NavigableString and bool(child.strip()))
 
 
 # How long a picture's caption may read: a line crediting it, not a paragraph of the story.

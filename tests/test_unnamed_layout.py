@@ -602,3 +602,36 @@ def test_an_embed_under_the_lead_inside_a_header_that_swallowed_the_page_is_the_
     )
     doc = scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
     assert _posts(doc) == ["youtube:dQw4w9WgXcQ"]
+
+
+LINES = (
+    "The council voted on Tuesday to close the old harbour road to cars for the summer months.<br><br>" * 3
+)
+
+
+def _lines_page(text: str) -> scrapers.ParsedDocument:
+    # A story written as lines between <br>s (Blogger, older CMSs) in a page that marks no body.
+    html = (
+        "<html><head><title>Harbour road closes to cars</title></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><h1>Harbour road closes to cars</h1><div class='t5'>{text}</div></div>"
+        "</div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://harbour.example/2012/08/road-closes/")
+
+
+def test_a_link_alone_in_a_bare_div_among_lines_of_text_is_in_the_running_text() -> None:
+    # An editor's bare <div> (or two) around a link between lines: a line of the text, as the link alone is.
+    link = "<a href='https://bsky.app/profile/port.bsky.social/post/3kabcdefghi2x'>post</a>"
+    for wrapped in (f"<div>{link}</div>", f"<div><div><span>{link}</span></div></div>"):
+        assert _posts(_lines_page(LINES + wrapped + LINES)) == ["bluesky:port.bsky.social/3kabcdefghi2x"]
+
+
+def test_a_link_beside_others_in_a_div_among_lines_is_not_alone() -> None:
+    # A row of links (a menu's, a share bar's) in the text's column writes no line of the text itself.
+    row = (
+        "<div><a href='https://bsky.app/profile/port.bsky.social/post/3kabcdefghi2x'>post</a> "
+        "<a href='/archive'>archive</a></div>"
+    )
+    boxes = "<div><a href='https://bsky.app/profile/port.bsky.social/post/3kabcdefghi2x'>post</a></div>"
+    assert _posts(_lines_page(LINES + row + LINES)) == []
+    assert _posts(_lines_page(f"<div>{boxes}<div><a href='/archive'>archive</a></div></div>")) == []
