@@ -35,7 +35,6 @@ from .document import (
     UrlRef,
     after_story_list,
     among_paragraphs,
-    among_paragraphs_within,
     beside_body,
     beside_story,
     beyond_story_column,
@@ -385,7 +384,7 @@ def _keep(
     if zone != NEUTRAL or doc.has_content_root:
         return False
     # Before the shapes of lists: a story's screenshots, each credited, stand side by side as a list's items.
-    if method == "link" and _credited_picture(ref.node.tag, post):
+    if method == "link" and _credited_picture(ref.node.tag, post, memo):
         return True
     if (
         _teaser_card(ref.node.tag)
@@ -433,16 +432,18 @@ def _fills(child: PageElement) -> bool:
 
 # How long a picture's caption may read: a line crediting it, not a paragraph of the story.
 _CREDIT_CHARS = 300
+_WORD = re.compile(r"\w+")
 # How many wrappers holding nothing but the picture may stand between it and its caption.
 _CREDIT_WRAPPERS = 2
 
 
-def _credited_picture(anchor: Tag, post: PostRef) -> bool:
+def _credited_picture(anchor: Tag, post: PostRef, memo: dict[tuple[str, int], bool]) -> bool:
     """Whether a link is a picture of a post credited to the post, standing in the running text: the link
     holds an image and no text, and the caption after it, a line in the same box, names the post's author
     ("(@drewbrees/Twitter)"), or its platform when the address names no author (an Instagram post's). A
     screenshot credited to its post is cited as a caption's credit is; with the caption's class name gone
-    (WordPress's ``wp-caption``), only this shape tells it from a sidebar's picture."""
+    (WordPress's ``wp-caption``), only this shape tells it from a sidebar's picture. ``memo`` as ``_keep``'s:
+    a gallery of 20,000 credited pictures reads the element holding them once."""
     if anchor.find("img") is None or anchor.get_text(strip=True):
         return False
     element = anchor
@@ -460,13 +461,28 @@ def _credited_picture(anchor: Tag, post: PostRef) -> bool:
     credit = caption.get_text(" ", strip=True).lower()
     if not credit or len(credit) > _CREDIT_CHARS:
         return False
-    if post.handle:
-        if not re.search(rf"@{re.escape(post.handle.lower())}(?![\w])", credit):
-            return False
-    elif not re.search(rf"\b{re.escape(post.platform)}\b", credit):
+    if not (_names_account(credit, post.handle) if post.handle else post.platform in _WORD.findall(credit)):
         return False
     box = caption.parent
-    return box is not None and box.parent is not None and writes_running_text(box.parent)
+    column = box.parent if box is not None else None
+    if column is None:
+        return False
+    known = memo.get(("running", id(column)))
+    if known is None:
+        known = memo[("running", id(column))] = writes_running_text(column)
+    return known
+
+
+def _names_account(text: str, handle: str) -> bool:
+    """Whether lowercase ``text`` names ``@handle`` whole (not the start of a longer handle)."""
+    wanted = "@" + handle.lower()
+    start = text.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        if end == len(text) or not (text[end].isalnum() or text[end] == "_"):
+            return True
+        start = text.find(wanted, end)
+    return False
 
 
 # A post's age as a live stream prints it: "53 minutes ago", "7 Hours ago", "about an hour ago", "vor 2
@@ -1471,7 +1487,9 @@ def _unbase64(value: str) -> str | None:
 _COPY_PARAGRAPHS = 3
 
 
-def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
+def _raw_in_play(doc: ParsedDocument, node: Node, memo: dict[int, bool]) -> bool:
+    """Whether a carrier's URLs are the article's; ``memo`` holds, by ``id()`` of an element, whether it
+    holds paragraphs of prose (20,000 players side by side share the element above their wrappers)."""
     if node.tag.name == "textarea" and (node.tag.string or "").count("<p") >= _COPY_PARAGRAPHS:
         return False
     if node.zone == CONTENT:
@@ -1487,7 +1505,18 @@ def _raw_in_play(doc: ParsedDocument, node: Node) -> bool:
     kind = node.tag.get("type")
     if node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES):
         return True
-    return among_paragraphs_within(node.tag, _EMBED_BLOCK_DEPTH)
+    element: Tag = node.tag
+    for _ in range(_EMBED_BLOCK_DEPTH + 1):
+        parent = element.parent
+        if parent is None or element.name in ("body", "html"):
+            return False
+        known = memo.get(id(parent))
+        if known is None:
+            known = memo[id(parent)] = among_paragraphs(element)
+        if known:
+            return True
+        element = parent
+    return False
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
@@ -1547,8 +1576,9 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
     outside it, and repeat what the markup shows (the merge counts a post once in any case). A URL here is an
     embed's source, so the method is ``script`` (``embed`` for a textarea's or srcdoc's parked markup).
     """
+    memo: dict[int, bool] = {}
     for node in raw_carriers(doc):
-        if not _raw_in_play(doc, node):
+        if not _raw_in_play(doc, node, memo):
             continue
         method = "embed" if _parks(node) else "script"
         seen: set[str] = set()
@@ -1801,7 +1831,6 @@ def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
 
 # How long a button's label may read: a control's few words, not a paragraph a script made clickable.
 _CONTROL_LABEL_CHARS = 200
-_WORD = re.compile(r"\w+")
 
 
 def _labels_video(button: Tag) -> bool:
