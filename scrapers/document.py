@@ -2538,12 +2538,12 @@ def _in_running_text(element: Tag) -> bool:
     styled-component pages wrap each paragraph); a sidebar beside the text sits in a column of boxes. Wrappers
     holding nothing but the element (an editor's bare ``<div>`` around an embed) stand where it stands."""
     parent = element.parent
-    while parent is not None and _wraps_only(parent, element) and parent.name not in ("body", "html"):
+    while parent is not None and wraps_only(parent, element) and parent.name not in ("body", "html"):
         element, parent = parent, parent.parent
     return parent is not None and writes_running_text(parent)
 
 
-def _wraps_only(parent: Tag, element: Tag) -> bool:
+def wraps_only(parent: Tag, element: Tag) -> bool:
     """Whether ``parent`` holds ``element`` and nothing else (no other element, no text)."""
     for child in parent.children:
         if child is element:
@@ -2706,13 +2706,20 @@ def holds_a_paragraph(element: Tag) -> bool:
     return any(_is_prose(paragraph) for paragraph in element.find_all("p"))
 
 
-def among_paragraphs_within(element: Tag, wrappers: int) -> bool:
-    """Whether ``element``, or one of its ``wrappers`` nearest ancestors, sits among paragraphs of prose."""
+def among_paragraphs_within(element: Tag, wrappers: int, memo: dict[int, bool] | None = None) -> bool:
+    """Whether ``element``, or one of its ``wrappers`` nearest ancestors, sits among paragraphs of prose.
+    ``memo``, when a caller asks for many elements of one page, keeps each answer by ``id()`` of the parent
+    read (20,000 players side by side share the element above their wrappers)."""
     current: Tag | None = element
     for _ in range(wrappers + 1):
         if current is None or current.name in ("body", "html"):
             return False
-        if among_paragraphs(current):
+        if memo is None:
+            among = among_paragraphs(current)
+        else:
+            known = memo.get(id(current.parent))
+            among = memo[id(current.parent)] = among_paragraphs(current) if known is None else known
+        if among:
             return True
         current = current.parent
     return False
@@ -2735,7 +2742,7 @@ def _in_text_widget(tag: Tag, box: Tag) -> bool:
     current: Tag = paragraph
     holder = paragraph.parent
     for _ in range(_SOLE_WRAPPERS):
-        if holder is None or holder is box or not _wraps_only(holder, current):
+        if holder is None or holder is box or not wraps_only(holder, current):
             break
         current, holder = holder, holder.parent
     return _holds_paragraphs(holder)

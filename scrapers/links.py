@@ -35,6 +35,7 @@ from .document import (
     UrlRef,
     after_story_list,
     among_paragraphs,
+    among_paragraphs_within,
     beside_body,
     beside_story,
     beyond_story_column,
@@ -44,6 +45,7 @@ from .document import (
     holds_a_paragraph,
     strings_outside,
     without_taxonomy,
+    wraps_only,
     writes_loose_text,
     writes_running_text,
     zone_of,
@@ -413,7 +415,7 @@ def _alone_in_loose_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool
         parent = element.parent
         if parent is None or parent.name in ("body", "html"):
             return False
-        if any(child is not element and _fills(child) for child in parent.children):
+        if not wraps_only(parent, element):
             if element is anchor:
                 return False  # not alone in its own parent, whose text the caller has read already
             known = memo.get(("loose", id(parent)))
@@ -422,12 +424,6 @@ def _alone_in_loose_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool
             return known
         element = parent
     return False
-
-
-def _fills(child: PageElement) -> bool:
-    """Whether a child of an element is content beside its siblings: an element or words (not blank text,
-    not a comment)."""
-    return type(child) is Tag or (type(child) is NavigableString and bool(child.strip()))
 
 
 # How long a picture's caption may read: a line crediting it, not a paragraph of the story.
@@ -1505,18 +1501,7 @@ def _raw_in_play(doc: ParsedDocument, node: Node, memo: dict[int, bool]) -> bool
     kind = node.tag.get("type")
     if node.tag.name != "script" or (isinstance(kind, str) and kind.lower() in _INERT_SCRIPT_TYPES):
         return True
-    element: Tag = node.tag
-    for _ in range(_EMBED_BLOCK_DEPTH + 1):
-        parent = element.parent
-        if parent is None or element.name in ("body", "html"):
-            return False
-        known = memo.get(id(parent))
-        if known is None:
-            known = memo[id(parent)] = among_paragraphs(element)
-        if known:
-            return True
-        element = parent
-    return False
+    return among_paragraphs_within(node.tag, _EMBED_BLOCK_DEPTH, memo)
 
 
 def raw_carriers(doc: ParsedDocument) -> Iterator[Node]:
