@@ -169,20 +169,21 @@ def own_videos(doc: ParsedDocument) -> frozenset[str]:
     return frozenset(addresses)
 
 
-def video_objects(doc: ParsedDocument) -> list[str]:
-    """The addresses of the videos the page's JSON-LD describes as entities of their own (a top-level or
-    ``@graph`` ``VideoObject``, not another entity's ``video``), in the page's order: a recipe page listing
-    the technique videos its steps use, one ``VideoObject`` each."""
-    addresses: list[str] = []
+def video_objects(doc: ParsedDocument) -> list[tuple[str, str | None]]:
+    """The videos the page's JSON-LD describes as entities of their own (a top-level or ``@graph``
+    ``VideoObject``, not another entity's ``video``), in the page's order, each as its address and its
+    ``name`` (None without one): a recipe page listing the technique videos its steps use, one
+    ``VideoObject`` each."""
+    videos: list[tuple[str, str | None]] = []
     for obj in _jsonld_objects(doc, "VideoObject"):
         if "videoobject" not in _types(obj):
             continue
         for key in _VIDEO_ADDRESS_KEYS:
             value = obj.get(key)
             if isinstance(value, str) and value.strip():
-                addresses.append(value.strip())
+                videos.append((value.strip(), _clean(obj.get("name"))))
                 break
-    return addresses
+    return videos
 
 
 def _types(obj: dict[str, Any]) -> set[str]:

@@ -1746,21 +1746,35 @@ _CONTROL_WORDS = frozenset({"video", "youtube", "vimeo", "dailymotion"})
 
 
 def scan_declared(doc: ParsedDocument, router: Router) -> Iterator[Found]:
-    """The videos a page declares as its own (``declared_videos``), when the body holds at least as many video
-    controls that keep no address of their own: click-to-play buttons whose player a script builds from the
-    page's metadata (ERideHero's eight "Watch video review" buttons, one per ``og:video``). Each declared
-    video is the article's, sighted at the control in the same place of the order."""
+    """The videos a page declares as its own (``declared_videos``) that its text shows without an address: a
+    video the page lists with a title, at the picture in the text titled like it (a player's thumbnail a
+    script turns into the player); the others when the body holds at least as many video controls that keep
+    no address of their own, click-to-play buttons whose player a script builds from the page's metadata
+    (ERideHero's eight "Watch video review" buttons, one per ``og:video``), each sighted at the control in
+    the same place of the order."""
     declared: dict[str, PostRef] = {}
     for _node, _address, ref in declared_videos(doc, router):
         declared.setdefault(ref.id, ref)
     if not declared:
         return  # most pages declare no video: their classes are not read
-    controls = _bare_video_controls(doc, router)
-    if len(declared) > len(controls):
+    thumbnails = _titled_thumbnails(doc, router)
+    for ref in declared.values():
+        node = thumbnails.get(ref.id)
+        if node is not None:
+            yield _declared_found(doc, ref, node)
+    # A control holding a titled picture is that video's player: the others' controls are the rest.
+    shown = {id(element) for node in thumbnails.values() for element in (node.tag, *node.tag.parents)}
+    controls = [node for node in _bare_video_controls(doc, router) if id(node.tag) not in shown]
+    untitled = [ref for ref in declared.values() if ref.id not in thumbnails]
+    if not untitled or len(untitled) > len(controls):
         return
-    for ref, node in zip(declared.values(), controls, strict=False):
-        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
-        yield Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
+    for ref, node in zip(untitled, controls, strict=False):
+        yield _declared_found(doc, ref, node)
+
+
+def _declared_found(doc: ParsedDocument, ref: PostRef, node: Node) -> Found:
+    post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+    return Found(post, "placeholder", node.position, doc.block_text(node), block=node.block)
 
 
 _LISTED_VIDEO_OBJECTS = 2
@@ -1779,13 +1793,45 @@ def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node 
     addresses.extend((None, address) for address in sorted(own_videos(doc)))
     # One VideoObject of its own is what a site-wide player declares on every story (National World's
     # filler programme); several are a list the page shows (a recipe's technique videos).
-    objects = video_objects(doc)
+    objects = [address for address, _title in video_objects(doc)]
     if len(set(objects)) >= _LISTED_VIDEO_OBJECTS:
         addresses.extend((None, address) for address in objects)
     for declaring, address in addresses:
         ref = router.ref(address) if router.claims(address) else None
         if ref is not None and ref.kind == "video" and ref.platform in VIDEO_PLATFORMS:
             yield declaring, address, ref
+
+
+def _titled_thumbnails(doc: ParsedDocument, router: Router) -> dict[str, Node]:
+    """For each video the page lists as a ``VideoObject`` with a title (when it lists several, as
+    ``declared_videos`` counts them), the first picture in the article's text whose ``alt`` is that title, by
+    the video's post id; titles too short to name one video are not matched."""
+    videos = video_objects(doc)
+    if len({address for address, _title in videos}) < _LISTED_VIDEO_OBJECTS:
+        return {}
+    by_title: dict[str, str] = {}
+    for address, title in videos:
+        ref = router.ref(address) if title and router.claims(address) else None
+        if ref is not None and title and len(folded := _folded(title)) >= _VIDEO_TITLE_CHARS:
+            by_title.setdefault(folded, ref.id)
+    if not by_title:
+        return {}
+    in_text = (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
+    thumbnails: dict[str, Node] = {}
+    for node in doc.nodes_by_tag.get("img", ()):
+        alt = node.tag.get("alt")
+        video = by_title.get(_folded(alt)) if node.zone in in_text and isinstance(alt, str) else None
+        if video is not None:
+            thumbnails.setdefault(video, node)
+    return thumbnails
+
+
+# A title naming one video rather than a word many pictures carry ("Video", "Play").
+_VIDEO_TITLE_CHARS = 12
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:

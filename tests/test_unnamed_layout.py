@@ -7,6 +7,8 @@ of posts however its column is named; an article's own list of posts is not."""
 
 from __future__ import annotations
 
+import json
+
 from embedtrail import scrapers
 from embedtrail.scrapers.explain import explain
 
@@ -635,3 +637,45 @@ def test_a_link_beside_others_in_a_div_among_lines_is_not_alone() -> None:
     boxes = "<div><a href='https://bsky.app/profile/port.bsky.social/post/3kabcdefghi2x'>post</a></div>"
     assert _posts(_lines_page(LINES + row + LINES)) == []
     assert _posts(_lines_page(f"<div>{boxes}<div><a href='/archive'>archive</a></div></div>")) == []
+
+
+def _technique_page(thumbnails: str, titles: tuple[str, ...]) -> scrapers.ParsedDocument:
+    # L'Atelier des Chefs' technique videos with their names gone: the head's JSON-LD lists one VideoObject
+    # per video, and the body shows each as a picture titled like it (a script builds the player on click).
+    ids = ("L8A_G04vb1Q", "xo4xNxU5VxQ")
+    objects = json.dumps(
+        [
+            {
+                "@type": "VideoObject",
+                "name": title,
+                "embedUrl": f"https://www.youtube.com/embed/{video}?rel=0",
+            }
+            for title, video in zip(titles, ids, strict=True)
+        ],
+        ensure_ascii=False,
+    )
+    html = (
+        "<html><head><title>Mushroom risotto</title>"
+        f"<script type='application/ld+json'>{objects}</script></head><body><div class='a1b2'>"
+        f"<div class='c3d4'><h1>Mushroom risotto</h1>{PROSE}{thumbnails}</div></div></body></html>"
+    )
+    return scrapers.parse_html(html.encode(), "https://chefs.example/recettes/risotto")
+
+
+def _thumbnail(alt: str) -> str:
+    picture = f"<div class='v2'><img alt='{alt}' src='/technique.png'><svg></svg></div>"
+    return f"<div class='v1'>{picture}<p>{alt}</p></div>"
+
+
+TECHNIQUES = ("Comment cuire des champignons", "Comment préparer des champignons")
+
+
+def test_pictures_titled_as_the_videos_the_page_lists_take_those_videos() -> None:
+    doc = _technique_page("".join(_thumbnail(title) for title in TECHNIQUES), TECHNIQUES)
+    assert _posts(doc) == ["youtube:L8A_G04vb1Q", "youtube:xo4xNxU5VxQ"]
+
+
+def test_pictures_titled_otherwise_or_too_briefly_take_nothing() -> None:
+    # A picture of the dish is no player; nor is a title of one word that many pictures carry.
+    assert _posts(_technique_page(_thumbnail("Risotto aux champignons") * 2, TECHNIQUES)) == []
+    assert _posts(_technique_page(_thumbnail("Video") * 2, ("Video", "video"))) == []
