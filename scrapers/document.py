@@ -25,6 +25,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
+from .times import parse_date
+
 __all__ = [
     "ASIDE",
     "BOILERPLATE",
@@ -1577,6 +1579,17 @@ _COMMENT_LINK = re.compile(
     r"#(?:li-)?comment[-_]?(\d+)\b|[?&](?:replytocom|showComment|comment_id|commentId)=(\w+)|#c(\d{6,})$",
     re.IGNORECASE,
 )
+# A comment's permalink as a comment system of its own may write it (SB Nation's): a fragment naming the
+# comment's number ("#111041428"), its text the comment's time, beside the comment's reply control. A live
+# blog writes its entries' permalinks the same way, but offers no reply under them.
+_NUMBERED_FRAGMENT = re.compile(r"#(\d{4,})")
+_PERMALINK_TIME_CHARS = 40
+# The word a comment's reply control shows, in the languages the date parser reads.
+_REPLY_WORDS = frozenset({"reply", "antworten", "répondre", "responder", "rispondi", "odpovědět", "ответить"})
+# What a reply control's face shows besides its word: an arrow, a bracket, a count's punctuation.
+_WORDS_ONLY = re.compile(r"[^\w]+")
+# How many levels above a permalink (and above a reply control) the two may meet: a comment's byline line.
+_REPLY_LEVELS = 3
 # Two comments' links make a thread.
 _THREAD_COMMENTS = 2
 # A paragraph of the page's own text, which no thread may hold: more than a caption or a heading.
@@ -1596,14 +1609,22 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
     links, ``_THREAD_DEPTH`` levels above each."""
     comments: dict[int, set[str]] = defaultdict(set)  # element -> the comments linked inside it
     links: list[Tag] = []
+    replies: set[int] | None = None  # the elements near a reply control, read on the first dated permalink
     for node in doc.nodes_by_tag.get("a", ()):
         href = node.tag.get("href")
         if not isinstance(href, str):
             continue
         match = _COMMENT_LINK.search(href)
-        if match is None or not _same_site(doc, href):
+        if match is not None and _same_site(doc, href):
+            comment = next(group for group in match.groups() if group is not None)
+        elif (numbered := _dated_permalink(node.tag, href)) is not None:
+            if replies is None:
+                replies = _near_replies(doc)
+            if not any(id(element) in replies for element in _up(node.tag, _REPLY_LEVELS)):
+                continue
+            comment = numbered
+        else:
             continue  # a story may cite readers' comments on another site
-        comment = next(group for group in match.groups() if group is not None)
         links.append(node.tag)
         for element in _up(node.tag):
             comments[id(element)].add(comment)
@@ -1643,12 +1664,35 @@ def _comment_threads(doc: ParsedDocument) -> dict[int, int]:
     return forced
 
 
-def _up(tag: Tag) -> Iterator[Tag]:
-    """The elements above ``tag``, nearest first, up to ``_THREAD_DEPTH`` of them and below ``<body>``."""
+def _up(tag: Tag, depth_limit: int = _THREAD_DEPTH) -> Iterator[Tag]:
+    """The elements above ``tag``, nearest first, up to ``depth_limit`` of them and below ``<body>``."""
     for depth, element in enumerate(tag.parents):
-        if depth >= _THREAD_DEPTH or element.name in _UNZONED_TAGS or element.name == "[document]":
+        if depth >= depth_limit or element.name in _UNZONED_TAGS or element.name == "[document]":
             return
         yield element
+
+
+def _dated_permalink(link: Tag, href: str) -> str | None:
+    """The comment number a link names when it is a fragment of the page naming a number and its text is a
+    time ("Aug 9, 2012 1:14 PM EDT"); None otherwise."""
+    match = _NUMBERED_FRAGMENT.fullmatch(href.strip())
+    if match is None:
+        return None
+    text = link.get_text(" ", strip=True)
+    if not text or len(text) > _PERMALINK_TIME_CHARS or parse_date(text) is None:
+        return None
+    return match.group(1)
+
+
+def _near_replies(doc: ParsedDocument) -> set[int]:
+    """The elements (by ``id()``) within ``_REPLY_LEVELS`` above a reply control: a link or button whose whole
+    text is the word "reply"."""
+    near: set[int] = set()
+    for name in ("a", "button"):
+        for node in doc.nodes_by_tag.get(name, ()):
+            if _WORDS_ONLY.sub(" ", node.tag.get_text(" ", strip=True)).strip().casefold() in _REPLY_WORDS:
+                near.update(id(element) for element in _up(node.tag, _REPLY_LEVELS))
+    return near
 
 
 def _page_elements(doc: ParsedDocument, headline: Node, threads: set[int]) -> set[int]:

@@ -269,6 +269,42 @@ def test_comments_of_another_site_cited_in_a_list_stay() -> None:
     assert len(_posts(_story_page("", story=PROSE + cited + PROSE))) == 2
 
 
+def _numbered_comment(number: int, text: str, reply: str = "<a href='#' onclick='r()'>reply</a>") -> str:
+    # SB Nation's comments with their names gone: an anchor named by the comment's number, the comment's
+    # text, and a byline line whose permalink is that number as a fragment, its text the comment's time.
+    return (
+        f"<a name='{111041000 + number}'></a><div><div><h5><a href='#'>Re: road</a></h5><div>{text}</div>"
+        f"<p>by <a href='/users/reader{number}'>reader{number}</a> on <span>"
+        f"<a href='#{111041000 + number}'>Aug {number}, 2012 1:1{number} PM EDT</a></span> {reply}</p>"
+        "</div></div>"
+    )
+
+
+NUMBERED = _numbered_comment(
+    1, "<p>The mayor: https://twitter.com/mayor/status/263826044845432832</p>"
+) + _numbered_comment(2, '<p><a href="https://twitter.com/mayor/status/263762072351936512">This</a>.</p>')
+
+
+def test_comments_linked_by_their_numbers_and_times_beside_a_reply_are_a_thread() -> None:
+    doc = _story_page(f"<div><div>{NUMBERED}</div></div>")
+    assert _posts(doc) == []
+    arrows = _numbered_comment(
+        1, "<p>https://twitter.com/mayor/status/263826044845432832</p>", "<a>↩ Reply</a>"
+    )
+    assert _posts(_story_page(f"<div>{arrows}{arrows.replace('1110410', '1110420')}</div>")) == []
+
+
+def test_a_live_blogs_entries_linked_by_their_numbers_and_times_stay() -> None:
+    # A live blog writes its entries' permalinks the same way, and offers no reply under them.
+    entries = "".join(
+        _numbered_comment(n, f"<p>{PROSE} https://twitter.com/mayor/status/26382604484543283{n}</p>", "")
+        for n in (1, 2)
+    )
+    assert len(_posts(_story_page("", story=PROSE + entries))) == 2
+    untimed = NUMBERED.replace("Aug 1, 2012 1:11 PM EDT", "One").replace("Aug 2, 2012 1:12 PM EDT", "Two")
+    assert len(_posts(_story_page(f"<div>{untimed}</div>"))) == 2
+
+
 def _columns_page(story_column: str, far_column: str) -> scrapers.ParsedDocument:
     # A page that marks no body, as a CSS-module build writes it: the story (headline and prose) in one
     # element, boxes after it in the story's column, and a column of the layout beside that column.
