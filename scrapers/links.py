@@ -743,15 +743,29 @@ _DISCUSSION_LINE = re.compile(
 # A pointer is a line of a few words; a sentence that opens with "Comments from readers …" is prose.
 _DISCUSSION_LINE_WORDS = 10
 _DISCUSSION_ANCHOR_MAX = 30
+# A link whose own text asks readers to react to the page itself on the platform ("Like this post on Bluesky
+# to see your face on this page", "Reply to this post on Mastodon"): the post it links is the page's own
+# announcement, whose likes or replies the page shows as its comments.
+_REACT_TO_PAGE = re.compile(
+    r"^\W{0,3}(?:like|reply to|comment on|respond to|boost|repost|discuss) this "
+    r"(?:post|article|page|entry|note|story)\b",
+    re.I,
+)
+_REACT_TO_PAGE_MAX = 100
 
 
 def discussion_pointer(line: str | None, anchor: Tag) -> bool:
     """Whether a link is the page's pointer to the discussion of itself: ``line``, the text of its
     paragraph, is a line of a few words that opens by inviting comments, and the link's own text is short (a
-    site's name, "here")."""
+    site's name, "here"); or the link's own text asks readers to react to the page on the platform."""
+    if anchor.name != "a":
+        return False
+    text = anchor.get_text(" ", strip=True)
+    if len(text) <= _REACT_TO_PAGE_MAX and _REACT_TO_PAGE.match(text):
+        return True
     if not line or len(line.split()) > _DISCUSSION_LINE_WORDS or not _DISCUSSION_LINE.match(line):
         return False
-    return anchor.name == "a" and len(anchor.get_text(" ", strip=True)) <= _DISCUSSION_ANCHOR_MAX
+    return len(text) <= _DISCUSSION_ANCHOR_MAX
 
 
 def _quoted(node: Node) -> bool:

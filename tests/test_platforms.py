@@ -970,6 +970,24 @@ def test_a_pointer_to_the_article_discussion_is_not_a_citation(line: str, kept: 
 
 
 @pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # toddl.dev: the page's own announcement post, whose likes the page shows as its comments.
+        ("Like this post on 🦋Bluesky to see your face on this page", False),
+        ("Reply to this post on Mastodon", False),
+        # A link naming what the post says, or asking for a like of someone else's post, is a citation.
+        ("the minister's post on Bluesky", True),
+        ("Like the post the minister deleted", True),
+    ],
+)
+def test_a_link_asking_readers_to_react_to_the_page_itself_is_not_a_citation(text: str, kept: bool) -> None:
+    url = "https://bsky.app/profile/toddl.dev/post/3lauorp3v4k2g"
+    body = f'<p>The council voted.</p><section><h3>likes on Bluesky</h3><a href="{url}">{text}</a></section>'
+    expected = {"bluesky:toddl.dev/3lauorp3v4k2g"} if kept else set()
+    assert _post_ids(ARTICLE.format(head="", chrome="", body=body)) == expected
+
+
+@pytest.mark.parametrize(
     ("src", "expected"),
     [
         ("https://www.youtube.com/embed/dQw4w9WgXcQ?playlist=mvDHs0LCTf8,N4uJiZmcYbc,4SBwRCHeYpg", set()),
