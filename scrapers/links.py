@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from types import ModuleType
@@ -400,10 +400,23 @@ def _keep(
     if parent is None:
         return False
     # Siblings share the answer: a page of 100,000 links side by side reads their parent once, not each time.
-    known = memo.get(("loose", id(parent)))
+    return (
+        _remembered(memo, "loose", parent, writes_loose_text)
+        or _between_paragraphs(ref.node.tag)
+        or _alone_in_loose_text(ref.node.tag, memo)
+    )
+
+
+def _remembered(
+    memo: dict[tuple[str, int], bool], kind: str, element: Tag, test: Callable[[Tag], bool]
+) -> bool:
+    """``test(element)``, asked once per page: ``memo`` keeps each answer by ``kind`` and ``id()`` of the
+    element (the links of one list, or the pictures of one gallery, share the element above them)."""
+    key = (kind, id(element))
+    known = memo.get(key)
     if known is None:
-        known = memo[("loose", id(parent))] = writes_loose_text(parent)
-    return known or _between_paragraphs(ref.node.tag) or _alone_in_loose_text(ref.node.tag, memo)
+        known = memo[key] = test(element)
+    return known
 
 
 def _alone_in_loose_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool:
@@ -418,10 +431,7 @@ def _alone_in_loose_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bool
         if not wraps_only(parent, element):
             if element is anchor:
                 return False  # not alone in its own parent, whose text the caller has read already
-            known = memo.get(("loose", id(parent)))
-            if known is None:
-                known = memo[("loose", id(parent))] = writes_loose_text(parent)
-            return known
+            return _remembered(memo, "loose", parent, writes_loose_text)
         element = parent
     return False
 
@@ -461,12 +471,7 @@ def _credited_picture(anchor: Tag, post: PostRef, memo: dict[tuple[str, int], bo
         return False
     box = caption.parent
     column = box.parent if box is not None else None
-    if column is None:
-        return False
-    known = memo.get(("running", id(column)))
-    if known is None:
-        known = memo[("running", id(column))] = writes_running_text(column)
-    return known
+    return column is not None and _remembered(memo, "running", column, writes_running_text)
 
 
 def _names_account(text: str, handle: str) -> bool:
@@ -653,10 +658,7 @@ def _link_list_beside_text(anchor: Tag, memo: dict[tuple[str, int], bool]) -> bo
     for element in (container, container.parent if container else None):
         if element is None:
             continue
-        held = memo.get(("paragraph", id(element)))
-        if held is None:
-            held = memo[("paragraph", id(element))] = holds_a_paragraph(element)
-        if held:
+        if _remembered(memo, "paragraph", element, holds_a_paragraph):
             return False
     return True
 
@@ -1825,12 +1827,14 @@ def _titled_thumbnails(doc: ParsedDocument, router: Router) -> dict[str, Node]:
         return {}
     by_title: dict[str, str] = {}
     for address, title in videos:
-        ref = router.ref(address) if title and router.claims(address) else None
-        if ref is not None and title and len(folded := _folded(title)) >= _VIDEO_TITLE_CHARS:
+        if not title or len(folded := _folded(title)) < _VIDEO_TITLE_CHARS or not router.claims(address):
+            continue
+        ref = router.ref(address)
+        if ref is not None:
             by_title.setdefault(folded, ref.id)
     if not by_title:
         return {}
-    in_text = (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
+    in_text = _text_zones(doc)
     thumbnails: dict[str, Node] = {}
     for node in doc.nodes_by_tag.get("img", ()):
         alt = node.tag.get("alt")
@@ -1848,11 +1852,17 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _text_zones(doc: ParsedDocument) -> tuple[str, ...]:
+    """The zones of the article's text: the body the page marks, or, on a page that marks none, what no
+    chrome holds."""
+    return (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
+
+
 def _bare_video_controls(doc: ParsedDocument, router: Router) -> list[Node]:
     """The outermost elements of the article's text whose class names a video (``listicle-item-video-card``),
     or buttons whose label does ("Watch video review of NIU KQi 100F", "Watch review on YouTube"), and that
     hold no URL a platform claims: players and buttons a script fills in."""
-    in_text = (CONTENT,) if doc.has_content_root else (CONTENT, NEUTRAL)
+    in_text = _text_zones(doc)
     candidates: dict[int, Node] = {}
     for value, nodes in doc.nodes_by_class.items():
         if not _CONTROL_WORDS.intersection(_CLASS_SPLIT.split(value.lower())):
