@@ -87,7 +87,10 @@ def _sightings(
     router = _router(modules)
     for ref_url in doc.urls:
         if not router.claims(ref_url.url):
-            continue
+            meant = router.mistyped(ref_url)
+            if meant is None:
+                continue
+            ref_url = meant
         ref = router.ref(ref_url.url)
         if ref is not None:
             where = f"{ref_url.node.tag.name}[{ref_url.attribute}]"

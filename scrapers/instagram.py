@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .document import ParsedDocument
+from .document import Node, ParsedDocument
 from .records import Found, PostRef
 from .sightings import anchor_ref, attribute, containers, in_play, linked_ref, sighting
 from .urls import owned_host, split
@@ -107,7 +107,32 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         # The author line comes last, after a caption that may itself mention people as "(@someone)".
         bylines = _SHARED_BY.findall(text)
         yield sighting(doc, node, ref, "blockquote", author_handle=bylines[-1] if bylines else None)
+    for node in in_play(doc.tagged("blockquote")):
+        # Instagram's embed code marks each link in its blockquote "?utm_source=ig_embed": a pasted embed whose
+        # class a Markdown or sanitising step dropped is still that embed (sabahlatan.com's blog).
+        if node.position in nested or _classed(node, "instagram-media"):
+            continue
+        ref = _embed_code_link(doc, node)
+        if ref is not None:
+            bylines = _SHARED_BY.findall(node.tag.get_text(" ", strip=True))
+            yield sighting(doc, node, ref, "blockquote", author_handle=bylines[-1] if bylines else None)
     for node in in_play(doc.tagged("amp-instagram")):
         code = attribute(node, "data-shortcode")
         if code and _SHORTCODE.match(code):
             yield sighting(doc, node, PostRef(NAME, code, "post", post_url(code)), "amp")
+
+
+def _classed(node: Node, name: str) -> bool:
+    classes = node.tag.get("class")
+    return isinstance(classes, list) and name in classes
+
+
+def _embed_code_link(doc: ParsedDocument, node: Node) -> PostRef | None:
+    """The post a blockquote's link from Instagram's embed code names (its query says ``ig_embed``)."""
+    for anchor in node.tag.find_all("a", href=True):
+        href = anchor["href"]
+        if isinstance(href, str) and "utm_source=ig_embed" in href:
+            ref = linked_ref(doc, href, post_ref)
+            if ref is not None and ref.kind != "account":
+                return ref
+    return None

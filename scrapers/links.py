@@ -60,6 +60,7 @@ from .urls import (
     SHIM_HOSTS,
     host_matches,
     is_player_url,
+    mistyped_address,
     quick_host,
     split,
     unwrap,
@@ -131,6 +132,17 @@ class Router:
         if any(matcher(host) for matcher in self.prefix_matchers):
             return True
         return any(getattr(p, "could_be", _always)(url) for p in self.shape_matchers)
+
+    def mistyped(self, ref_url: UrlRef) -> UrlRef | None:
+        """A link whose href its writer mistyped (``urls.mistyped_address``), read as the address meant,
+        when a platform claims that address; None otherwise. Only links: other attributes are written by
+        code."""
+        if ref_url.attribute != "href":
+            return None
+        meant = mistyped_address(ref_url.url)
+        if meant is None or not self.claims(meant):
+            return None
+        return UrlRef(meant, ref_url.attribute, ref_url.node)
 
     def ref(self, url: str) -> PostRef | None:
         """The post or account ``url`` names, if any platform recognises it."""
@@ -215,10 +227,19 @@ _FACADE_WORDS = frozenset(
 )
 
 
+# Hugo's no-script "simple" shortcodes (instagram_simple, youtube_simple, vimeo_simple) render a post as a
+# card of its thumbnail linked to it, in a ``div.s_<platform>_simple``: the site generator's embed.
+_STATIC_EMBED_BLOCK = re.compile(r"^s_[a-z]+_simple$")
+
+
 def _link_method(anchor: Tag) -> str:
     # A link drawn around the player (Kinja's ``<a href=…/p/ID x-embed><iframe src="/ajax/inset/…">``): the
     # post is shown there, through the publisher's own frame.
     if anchor.find("iframe") is not None and not anchor.get_text(strip=True):
+        return "embed"
+    holder = anchor.parent
+    holder_classes = holder.get("class") if holder is not None else None
+    if isinstance(holder_classes, list) and any(_STATIC_EMBED_BLOCK.match(name) for name in holder_classes):
         return "embed"
     node_classes = anchor.get("class")
     if isinstance(node_classes, list):
@@ -1273,7 +1294,12 @@ def scan_links(
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
             continue
-        if not router.claims(ref_url.url) or _is_share(ref_url.url):
+        if not router.claims(ref_url.url):
+            meant = router.mistyped(ref_url)
+            if meant is None:
+                continue
+            ref_url = meant
+        if _is_share(ref_url.url):
             continue
         if method == "link":
             attribute = ref_url.attribute

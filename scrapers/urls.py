@@ -26,6 +26,7 @@ __all__ = [
     "canonical_article_url",
     "host_matches",
     "is_player_url",
+    "mistyped_address",
     "owned_host",
     "quick_host",
     "split",
@@ -315,6 +316,35 @@ def unwrap(url: str, depth: int = 3) -> str:
             return url
         url = target
     return url
+
+
+# A relative href whose first segment is a host name ("www.youtube.com/watch?v=…", "twitter.com/a/status/1"):
+# the writer left out the scheme, so the browser sends the reader to a path of the publisher's own site, but
+# the address the text cites is the platform's. A file name ("index.html/…") is a path, not a host.
+_HOST_FIRST = re.compile(
+    r"^(?:[a-z0-9-]+\.)+(?!(?:s?html?|php|aspx?|jsp|cgi|xml|json)/)[a-z]{2,12}(?=/)", re.I
+)
+# An absolute address written inside a relative href: a Markdown slip pasting "[url](url)" as the link's
+# target ("%5Bhttps://youtu.be/…%5D(https://youtu.be/…)"), or a redirect path of the site's ("/go/https://…").
+# WordPress's typographic quotes turn a pasted href="“https://…”" into one whose quotes are part of it.
+_WRITTEN_INSIDE = re.compile(r"https?://[^\s()\[\]<>\"'\u2018\u2019\u201c\u201d\u2032\u2033«»]+", re.I)
+
+
+def mistyped_address(href: str) -> str | None:
+    """The absolute address a relative href means when its writer mistyped it, or None: a scheme left out
+    before a host name, or an absolute address pasted inside the relative one (the last one, which is the
+    target of a Markdown "[text](target)"; or the one between typographic quotes). Relative hrefs into the
+    site (``/a/b``, ``#c``, ``page.html``) give None; so do absolute ones, which mean what they say."""
+    if not href or href[0] in "/#?." or _SCHEME.match(href):
+        return None
+    if "%" in href and ("%3a" in href or "%3A" in href or "%5B" in href or "%5b" in href):
+        href = unquote(href)
+    if "://" in href:
+        inside = _WRITTEN_INSIDE.findall(href)
+        return inside[-1].rstrip(".,;:!") if inside else None
+    if _HOST_FIRST.match(href):
+        return "https://" + href
+    return None
 
 
 def strip_tracking(url: str) -> str:

@@ -14,8 +14,11 @@ import pytest
 
 from embedtrail import scrapers
 from embedtrail.scrapers.document import zone_of
+from embedtrail.scrapers.explain import explain
 from embedtrail.scrapers.links import Router
 from embedtrail.scrapers.registry import PLATFORMS, by_name
+from tests.stories import URL as STORY_URL
+from tests.stories import logged, story
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNIPPETS = FIXTURES / "snippets"
@@ -1984,3 +1987,89 @@ def test_embed_markup_a_consent_gate_parks_in_a_data_attribute() -> None:
         _methods("<span data-tooltip='&lt;b&gt;https://www.instagram.com/p/B63DdKjgavx/&lt;/b&gt;'>i</span>")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        # A scheme left out: the browser reads a path of the publisher's site, the writer meant the platform.
+        ("www.youtube.com/watch?v=IXR9PByA9SY", "youtube:IXR9PByA9SY"),
+        ("twitter.com/jack/status/20", "twitter:20"),
+        # A Markdown slip in a static blog's note: "[url](url)" pasted as the target (samfeldstein.com).
+        (
+            "%5Bhttps://youtu.be/IXR9PByA9SY?si=yCiOYcS7Mwa4iwyq%5D(https://youtu.be/IXR9PByA9SY?si=yCiOYcS7Mwa4iwyq)",
+            "youtube:IXR9PByA9SY",
+        ),
+        # WordPress's typographic quotes around a pasted address.
+        ("\u201dhttps://twitter.com/jack/status/21\u2033", "twitter:21"),
+    ],
+)
+def test_a_link_whose_writer_mistyped_its_address_cites_the_address_meant(href: str, expected: str) -> None:
+    assert logged(story(f'<p>He said so in <a href="{href}">this video</a>.</p>')) == {expected: "link"}
+    page = scrapers.parse_html(story(f'<p>See <a href="{href}">it</a>.</p>').encode(), STORY_URL)
+    assert [(c.post_id, c.decision) for c in explain(page)] == [(expected, "link")]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "index.html/www.youtube.com/watch?v=IXR9PByA9SY",
+        "videos/IXR9PByA9SY",
+        "/watch?v=IXR9PByA9SY",
+        "https://news.example/www.youtube.com/watch?v=IXR9PByA9SY",
+        "?v=IXR9PByA9SY",
+    ],
+)
+def test_relative_links_into_the_site_name_no_post(href: str) -> None:
+    # Guard: paths of the publisher's own site, a file name first or an absolute address of the site.
+    assert logged(story(f'<p>He said so in <a href="{href}">this video</a>.</p>')) == {}
+
+
+def test_a_mistyped_link_in_the_sites_chrome_stays_chrome() -> None:
+    # Guard: the address is read as meant, and then placed like any link.
+    html = story(
+        "", after='<footer class="site-footer"><a href="twitter.com/news/status/5">Our tweet</a></footer>'
+    )
+    assert logged(html) == {}
+
+
+HUGO_INSTAGRAM_SIMPLE = (
+    '<div class="{block} card" style="max-width: 640px"><div class="card-header">'
+    '<a href="https://www.instagram.com/grad_masterov" class="card-link">grad_masterov</a></div>'
+    '<a href="https://instagram.com/p/B9zZZYWIbVv/" target="_blank"><img class="card-img-top img-fluid" '
+    'src="https://instagram.fhel6-1.fna.fbcdn.net/v/t51/90089571_n.jpg" alt="Instagram Image"></a>'
+    '<div class="card-body"><a href="https://www.instagram.com/grad_masterov" class="card-link">Vew More on '
+    "Instagram</a></div></div>"
+)
+
+
+def test_a_hugo_simple_shortcode_card_is_an_embed() -> None:
+    # Hugo's no-script instagram_simple renders the post as its thumbnail linked to it (rfrk.ru, batch ai).
+    html = story(HUGO_INSTAGRAM_SIMPLE.format(block="__h_instagram s_instagram_simple"))
+    assert logged(html) == {"instagram:B9zZZYWIbVv": "embed"}
+
+
+def test_a_card_of_a_linked_picture_is_a_link() -> None:
+    # Guard: the same card under a theme's own class names is a picture linking the post.
+    assert logged(story(HUGO_INSTAGRAM_SIMPLE.format(block="post-card"))) == {"instagram:B9zZZYWIbVv": "link"}
+
+
+def test_an_instagram_embed_code_that_lost_its_class_is_still_an_embed() -> None:
+    # A blog's Markdown kept the pasted blockquote but not its class (sabahlatan.com, batch ai); Instagram's
+    # embed code marks its links "utm_source=ig_embed".
+    pasted = (
+        "<blockquote><p>View this post on Instagram</p><p>"
+        '<a href="https://www.instagram.com/p/B-hZFqrh4sN/?utm_source=ig_embed&amp;utm_campaign=loading">'
+        "Silinmeyen dosyalar</a></p><p>A post shared by Sabah Latan (@sabahlatan) on Apr 2, 2020</p></blockquote>"
+    )
+    assert logged(story(pasted)) == {"instagram:B-hZFqrh4sN": "blockquote"}
+
+
+def test_an_embed_codes_link_outside_a_blockquote_or_a_plain_quote_is_a_link() -> None:
+    # Guards: a link copied out of an embed, in the text; a quotation linking its post without the marker.
+    inline = '<p>As <a href="https://www.instagram.com/p/CNA1FxsAzH4/?utm_source=ig_embed">she wrote</a>.</p>'
+    quoted = '<blockquote><p>"Never again," <a href="https://www.instagram.com/p/CNA1FxsAzH5/">she wrote</a>.</p></blockquote>'
+    assert logged(story(inline + quoted)) == {
+        "instagram:CNA1FxsAzH4": "link",
+        "instagram:CNA1FxsAzH5": "link",
+    }
