@@ -793,8 +793,21 @@ def discussion_pointer(line: str | None, anchor: Tag) -> bool:
 
 def _quoted(node: Node) -> bool:
     """True when the element sits inside a blockquote: a profile linked from an embedded or quoted post (its
-    author, people it mentions) is that post's, not a citation by the article."""
-    return next(_blockquotes_around(node.tag), None) is not None
+    author, people it mentions) is that post's, not a citation by the article. A quotation's own attribution
+    (its ``<cite>``, as WordPress's quote block writes it) names whom the article quotes, unless the
+    blockquote is a platform's post embed."""
+    quote = next(_blockquotes_around(node.tag), None)
+    if quote is None:
+        return False
+    classes = quote.get("class")
+    if isinstance(classes, list) and any(name in POST_EMBED_CLASSES for name in classes):
+        return True
+    for parent in node.tag.parents:
+        if parent is quote:
+            return True
+        if parent.name == "cite":
+            return False
+    return True
 
 
 # A block outside the article body holding this many video players, and no more text than this per player

@@ -2073,3 +2073,30 @@ def test_an_embed_codes_link_outside_a_blockquote_or_a_plain_quote_is_a_link() -
         "instagram:CNA1FxsAzH4": "link",
         "instagram:CNA1FxsAzH5": "link",
     }
+
+
+def _account_ids(html: str) -> set[str]:
+    extraction = scrapers.extract(scrapers.parse_html(html.encode(), STORY_URL))
+    return {account.id for account in extraction.accounts}
+
+
+def test_a_quotations_attribution_cites_the_account_it_links() -> None:
+    # WordPress's quote block names whom the article quotes in its <cite> (BLURR magazine, batch aj).
+    quote = (
+        '<blockquote class="wp-block-quote"><p>"I said i got the ick... maybe I am being too harsh"</p><cite>'
+        '<a href="https://www.instagram.com/priyagopaldas/?hl=en">Priya Gopaldas</a> on Love Island 2021</cite>'
+        "</blockquote>"
+    )
+    assert _account_ids(story(quote)) == {"instagram:priyagopaldas"}
+
+
+def test_profiles_inside_a_quoted_or_embedded_post_stay_the_posts() -> None:
+    # Guards: people a quoted passage mentions, and the people a tweet embed names, in its text or in a
+    # <cite> of its own; only the embedded post's author (from its status URL) is an account of the page.
+    quoted = '<blockquote><p>As <a href="https://www.instagram.com/someone/">@someone</a> said, no.</p></blockquote>'
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>Thanks <a href="https://twitter.com/friend">@friend</a></p><cite>'
+        '<a href="https://twitter.com/other">Other</a></cite> <a href="https://twitter.com/author/status/'
+        '1714567890123456789">May 1, 2024</a></blockquote>'
+    )
+    assert _account_ids(story(quoted + tweet)) == {"twitter:author"}
