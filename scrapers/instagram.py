@@ -103,23 +103,26 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             ref = anchor_ref(doc, node, post_ref)
         if ref is None:
             continue
-        text = node.tag.get_text(" ", strip=True)
-        # The author line comes last, after a caption that may itself mention people as "(@someone)".
-        bylines = _SHARED_BY.findall(text)
-        yield sighting(doc, node, ref, "blockquote", author_handle=bylines[-1] if bylines else None)
+        yield sighting(doc, node, ref, "blockquote", author_handle=_author(node))
     for node in in_play(doc.tagged("blockquote")):
-        # Instagram's embed code marks each link in its blockquote "?utm_source=ig_embed": a pasted embed whose
-        # class a Markdown or sanitising step dropped is still that embed (sabahlatan.com's blog).
+        # Instagram's embed code marks each link in its blockquote "?utm_source=ig_embed": a pasted embed
+        # whose class a Markdown or sanitising step dropped is still that embed (sabahlatan.com's blog).
         if node.position in nested or _classed(node, "instagram-media"):
             continue
         ref = _embed_code_link(doc, node)
         if ref is not None:
-            bylines = _SHARED_BY.findall(node.tag.get_text(" ", strip=True))
-            yield sighting(doc, node, ref, "blockquote", author_handle=bylines[-1] if bylines else None)
+            yield sighting(doc, node, ref, "blockquote", author_handle=_author(node))
     for node in in_play(doc.tagged("amp-instagram")):
         code = attribute(node, "data-shortcode")
         if code and _SHORTCODE.match(code):
             yield sighting(doc, node, PostRef(NAME, code, "post", post_url(code)), "amp")
+
+
+def _author(node: Node) -> str | None:
+    """The handle of a pasted embed's "A post shared by Name (@handle)" line. It comes last, after a caption
+    that may itself mention people as "(@someone)"."""
+    bylines = _SHARED_BY.findall(node.tag.get_text(" ", strip=True))
+    return bylines[-1] if bylines else None
 
 
 def _classed(node: Node, name: str) -> bool:

@@ -325,9 +325,12 @@ _HOST_FIRST = re.compile(
     r"^(?:[a-z0-9-]+\.)+(?!(?:s?html?|php|aspx?|jsp|cgi|xml|json)/)[a-z]{2,12}(?=/)", re.I
 )
 # An absolute address written inside a relative href: a Markdown slip pasting "[url](url)" as the link's
-# target ("%5Bhttps://youtu.be/…%5D(https://youtu.be/…)"), or a redirect path of the site's ("/go/https://…").
-# WordPress's typographic quotes turn a pasted href="“https://…”" into one whose quotes are part of it.
+# target ("%5Bhttps://youtu.be/…%5D(https://youtu.be/…)"); WordPress's typographic quotes turn a pasted
+# href="“https://…”" into one whose quotes are part of it.
 _WRITTEN_INSIDE = re.compile(r"https?://[^\s()\[\]<>\"'\u2018\u2019\u201c\u201d\u2032\u2033«»]+", re.I)
+
+
+_ENCODED_MARKS = ("%3a", "%3A", "%5b", "%5B")  # an encoded ":" or "[" of an address pasted inside
 
 
 def mistyped_address(href: str) -> str | None:
@@ -337,7 +340,7 @@ def mistyped_address(href: str) -> str | None:
     site (``/a/b``, ``#c``, ``page.html``) give None; so do absolute ones, which mean what they say."""
     if not href or href[0] in "/#?." or _SCHEME.match(href):
         return None
-    if "%" in href and ("%3a" in href or "%3A" in href or "%5B" in href or "%5b" in href):
+    if "%" in href and any(mark in href for mark in _ENCODED_MARKS):
         href = unquote(href)
     if "://" in href:
         inside = _WRITTEN_INSIDE.findall(href)

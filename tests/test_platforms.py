@@ -2060,7 +2060,8 @@ def test_an_instagram_embed_code_that_lost_its_class_is_still_an_embed() -> None
     pasted = (
         "<blockquote><p>View this post on Instagram</p><p>"
         '<a href="https://www.instagram.com/p/B-hZFqrh4sN/?utm_source=ig_embed&amp;utm_campaign=loading">'
-        "Silinmeyen dosyalar</a></p><p>A post shared by Sabah Latan (@sabahlatan) on Apr 2, 2020</p></blockquote>"
+        "Silinmeyen dosyalar</a></p><p>A post shared by Sabah Latan (@sabahlatan) on Apr 2, 2020</p>"
+        "</blockquote>"
     )
     assert logged(story(pasted)) == {"instagram:B-hZFqrh4sN": "blockquote"}
 
@@ -2068,7 +2069,10 @@ def test_an_instagram_embed_code_that_lost_its_class_is_still_an_embed() -> None
 def test_an_embed_codes_link_outside_a_blockquote_or_a_plain_quote_is_a_link() -> None:
     # Guards: a link copied out of an embed, in the text; a quotation linking its post without the marker.
     inline = '<p>As <a href="https://www.instagram.com/p/CNA1FxsAzH4/?utm_source=ig_embed">she wrote</a>.</p>'
-    quoted = '<blockquote><p>"Never again," <a href="https://www.instagram.com/p/CNA1FxsAzH5/">she wrote</a>.</p></blockquote>'
+    quoted = (
+        '<blockquote><p>"Never again," <a href="https://www.instagram.com/p/CNA1FxsAzH5/">she wrote</a>.</p>'
+        "</blockquote>"
+    )
     assert logged(story(inline + quoted)) == {
         "instagram:CNA1FxsAzH4": "link",
         "instagram:CNA1FxsAzH5": "link",
@@ -2083,8 +2087,9 @@ def _account_ids(html: str) -> set[str]:
 def test_a_quotations_attribution_cites_the_account_it_links() -> None:
     # WordPress's quote block names whom the article quotes in its <cite> (BLURR magazine, batch aj).
     quote = (
-        '<blockquote class="wp-block-quote"><p>"I said i got the ick... maybe I am being too harsh"</p><cite>'
-        '<a href="https://www.instagram.com/priyagopaldas/?hl=en">Priya Gopaldas</a> on Love Island 2021</cite>'
+        '<blockquote class="wp-block-quote"><p>"I said i got the ick... maybe I am being too harsh"</p>'
+        '<cite><a href="https://www.instagram.com/priyagopaldas/?hl=en">Priya Gopaldas</a>'
+        " on Love Island 2021</cite>"
         "</blockquote>"
     )
     assert _account_ids(story(quote)) == {"instagram:priyagopaldas"}
@@ -2093,7 +2098,10 @@ def test_a_quotations_attribution_cites_the_account_it_links() -> None:
 def test_profiles_inside_a_quoted_or_embedded_post_stay_the_posts() -> None:
     # Guards: people a quoted passage mentions, and the people a tweet embed names, in its text or in a
     # <cite> of its own; only the embedded post's author (from its status URL) is an account of the page.
-    quoted = '<blockquote><p>As <a href="https://www.instagram.com/someone/">@someone</a> said, no.</p></blockquote>'
+    quoted = (
+        '<blockquote><p>As <a href="https://www.instagram.com/someone/">@someone</a> said, no.</p>'
+        "</blockquote>"
+    )
     tweet = (
         '<blockquote class="twitter-tweet"><p>Thanks <a href="https://twitter.com/friend">@friend</a></p><cite>'
         '<a href="https://twitter.com/other">Other</a></cite> <a href="https://twitter.com/author/status/'
