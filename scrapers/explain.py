@@ -85,12 +85,10 @@ def _sightings(
     """(ref, url, position, element, where, paragraph text) for every post or profile URL the scanners can
     read."""
     router = _router(modules)
-    for ref_url in doc.urls:
-        if not router.claims(ref_url.url):
-            meant = router.mistyped(ref_url)
-            if meant is None:
-                continue
-            ref_url = meant
+    for as_written in doc.urls:
+        ref_url = router.claimed(as_written)
+        if ref_url is None:
+            continue
         ref = router.ref(ref_url.url)
         if ref is not None:
             where = f"{ref_url.node.tag.name}[{ref_url.attribute}]"

@@ -104,10 +104,11 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
         if ref is None:
             continue
         yield sighting(doc, node, ref, "blockquote", author_handle=_author(node))
+    classed = {node.position for node in doc.classed("instagram-media")}
     for node in in_play(doc.tagged("blockquote")):
         # Instagram's embed code marks each link in its blockquote "?utm_source=ig_embed": a pasted embed
         # whose class a Markdown or sanitising step dropped is still that embed (sabahlatan.com's blog).
-        if node.position in nested or _classed(node, "instagram-media"):
+        if node.position in nested or node.position in classed:
             continue
         ref = _embed_code_link(doc, node)
         if ref is not None:
@@ -123,11 +124,6 @@ def _author(node: Node) -> str | None:
     that may itself mention people as "(@someone)"."""
     bylines = _SHARED_BY.findall(node.tag.get_text(" ", strip=True))
     return bylines[-1] if bylines else None
-
-
-def _classed(node: Node, name: str) -> bool:
-    classes = node.tag.get("class")
-    return isinstance(classes, list) and name in classes
 
 
 def _embed_code_link(doc: ParsedDocument, node: Node) -> PostRef | None:

@@ -133,10 +133,12 @@ class Router:
             return True
         return any(getattr(p, "could_be", _always)(url) for p in self.shape_matchers)
 
-    def mistyped(self, ref_url: UrlRef) -> UrlRef | None:
-        """A link whose href its writer mistyped (``urls.mistyped_address``), read as the address meant,
-        when a platform claims that address; None otherwise. Only links: other attributes are written by
-        code."""
+    def claimed(self, ref_url: UrlRef) -> UrlRef | None:
+        """``ref_url`` when a platform could recognise its URL; a link whose href its writer mistyped
+        (``urls.mistyped_address``) read as the address meant, when a platform claims that; None otherwise.
+        Only links are read as meant: other attributes are written by code."""
+        if self.claims(ref_url.url):
+            return ref_url
         if ref_url.attribute != "href":
             return None
         meant = mistyped_address(ref_url.url)
@@ -1307,13 +1309,10 @@ def scan_links(
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
             continue
-        if not router.claims(ref_url.url):
-            meant = router.mistyped(ref_url)
-            if meant is None:
-                continue
-            ref_url = meant
-        if _is_share(ref_url.url):
+        claimed = router.claimed(ref_url)
+        if claimed is None or _is_share(claimed.url):
             continue
+        ref_url = claimed
         if method == "link":
             attribute = ref_url.attribute
             if attribute != "href" and _repeats_href(ref_url):
