@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,33 @@ def test_every_platform_note_the_code_cites_exists() -> None:
     }
     assert cited, "no citations found: the pattern is stale"
     assert {(path, number) for path, number in cited if number not in sections} == set()
+
+
+def _heading_anchors(markdown: str) -> set[str]:
+    """The fragment GitHub gives each heading: lower case, punctuation dropped, spaces as hyphens."""
+    return {
+        re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        for heading in re.findall(r"^#{1,6} (.+)$", markdown, re.M)
+    }
+
+
+@pytest.mark.parametrize(
+    "document",
+    [README_PATH, ROOT / "SECURITY.md", *sorted((ROOT / "docs").glob("*.md"))],
+    ids=lambda p: p.name,
+)
+def test_every_local_link_in_the_docs_leads_somewhere(document: Path) -> None:
+    """A link to a file of the repository (and to a heading in it) names one that exists: moving a section
+    into its own page must not leave the README pointing at nothing."""
+    # Code spans and blocks quote markup and patterns (a regex's `](…)`), not links.
+    text = re.sub(r"```.*?```|`[^`\n]*`", "", document.read_text(encoding="utf-8"), flags=re.S)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target) or target == "url":
+            continue  # an address on the web, or a placeholder in an example of Markdown
+        path, _, fragment = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        # A fragment names a heading of the Markdown file it points into.
+        if not linked.exists() or (fragment and fragment not in _heading_anchors(linked.read_text("utf-8"))):
+            broken.append(target)
+    assert broken == []
