@@ -1,7 +1,8 @@
 """Pulls YouTube videos out of a parsed page: every URL form (watch, youtu.be, embed, nocookie, shorts, live,
 /v/, thumbnails), ``lite-youtube`` and ``amp-youtube`` elements, and lazy-loading facades.
 
-Playlists, channels and live-stream slots name no single video and are not posts.
+Playlists, channels and live-stream slots name no single video and are not posts; a channel's address
+names the channel, an account.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ _THUMB = re.compile(r"^/vi(?:_webp)?/" + _ID)
 _SHORT = re.compile(r"^/" + _ID)
 _VALID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _QUERY_V = re.compile(r"(?:^|[&;?!])v=" + _ID)
+# A channel's addresses: its handle (``/@name``, what YouTube shows since 2022), its id (``/channel/UC…``) and
+# the two older names it may still answer to (``/c/name``, ``/user/name``), each optionally followed by one of
+# the channel's tabs. A handle is 3 to 30 letters, digits, ``_``, ``-`` or ``.``.
+_CHANNEL = re.compile(
+    r"^/(?:@(?P<handle>[\w.-]{3,30})|channel/(?P<channel>UC[A-Za-z0-9_-]{22})|(?:c|user)/(?P<name>[\w.-]{1,100}))"
+    r"(?:/(?:featured|videos|shorts|streams|live|playlists|community|about|posts|podcasts|releases))?/?$"
+)
 
 
 def video_url(native_id: str) -> str:
@@ -56,9 +64,19 @@ def _ref(native: str) -> PostRef:
     return PostRef(NAME, native, "video", video_url(native))
 
 
+def _channel_ref(path: str) -> PostRef | None:
+    match = _CHANNEL.match(path)
+    if match is None:
+        return None
+    group = next(group for group in ("handle", "channel", "name") if match.group(group))
+    name = match.group(group)
+    written = path[: match.end(group)]  # "/@name", "/channel/UC…", "/c/name": the channel without its tab
+    return PostRef(NAME, "@" + name.lower(), "account", f"https://www.youtube.com{written}", name)
+
+
 def post_ref(url: str) -> PostRef | None:
-    """Map any YouTube URL form to its 11-character video id; channels, playlists and playlist players
-    map to None."""
+    """Map any YouTube URL form to its 11-character video id, and a channel's address to the channel (an
+    account); playlists and playlist players map to None."""
     parts = split(url)
     if parts is None:
         return None
@@ -89,7 +107,8 @@ def post_ref(url: str) -> PostRef | None:
         target = parts.param("u")
         if target:
             return post_ref("https://www.youtube.com" + unquote(target))
-    return None
+        return None
+    return _channel_ref(path) if host in {"youtube.com", "www.youtube.com", "m.youtube.com"} else None
 
 
 # Data attributes in which publishers' click-to-play placeholders keep a YouTube video's id or URL: ones

@@ -56,6 +56,7 @@ class PageResult:
     # Accounts the article cites in its body, as labelled ("platform:@handle"), and the ones we did not find.
     accounts_missed: list[str] = field(default_factory=list)
     repo: str = ""  # the repository the page was saved from
+    accounts_labelled: int = 0
 
     @property
     def missed(self) -> list[str]:
@@ -104,6 +105,12 @@ class Report:
     labelled: Counter[str] = field(default_factory=Counter)
     method_agreement: float = 1.0
 
+    @property
+    def accounts(self) -> tuple[int, int]:
+        """Accounts the pages' bodies cite (as labelled), and how many of them the extraction found."""
+        labelled = sum(page.accounts_labelled for page in self.pages)
+        return labelled, labelled - sum(len(page.accounts_missed) for page in self.pages)
+
 
 def _platform(post: str) -> str:
     return post.split(":", 1)[0]
@@ -151,7 +158,8 @@ def evaluate(split: str | None = None, batch: str | None = None) -> Report:
         ours = {account.id for account in extraction.accounts}
         missed = [a for a in label.get("accounts", []) if a.replace(":@", ":", 1).lower() not in ours]
         repo = label.get("copy_of") or label["source"]["repo"]
-        results.append(PageResult(label["file"], expected, got, seconds, missed, repo))
+        accounts = len(label.get("accounts", []))
+        results.append(PageResult(label["file"], expected, got, seconds, missed, repo, accounts))
     report = Report(results)
     agreed = compared = 0
     for page in results:

@@ -101,10 +101,18 @@ def test_method_agreement_floor(scored: tuple[str, Report], floors: dict[str, An
     assert report.method_agreement >= floors[split]["method_agreement"], split
 
 
+def test_cited_accounts_floor(scored: tuple[str, Report], floors: dict[str, Any]) -> None:
+    """The profiles an article's body cites (labelled as ``accounts``) reach the accounts table."""
+    split, report = scored
+    labelled, found = report.accounts
+    assert labelled and found / labelled >= floors[split]["accounts_recall"], (split, found, labelled)
+
+
 def test_floors_are_reachable_numbers(floors: dict[str, Any]) -> None:
     for split in SPLITS:
         pinned = floors[split]
         values = [pinned["overall"]["precision"], pinned["overall"]["recall"], pinned["method_agreement"]]
+        values.append(pinned["accounts_recall"])
         values += [v for floor in pinned["platforms"].values() for v in floor.values()]
         assert all(0.0 <= value <= 1.0 for value in values), split
 

@@ -83,6 +83,13 @@ URL_CASES = [
     ),
     ("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "youtube:dQw4w9WgXcQ", "video"),
     ("https://img.youtube.com/vi_webp/dQw4w9WgXcQ/0.webp", "youtube:dQw4w9WgXcQ", "video"),
+    # A channel is an account: its handle, its id, its two older names, any of its tabs.
+    ("https://www.youtube.com/@ReeseWitherspoon", "youtube:@reesewitherspoon", "account"),
+    ("https://youtube.com/@GIYIreland/videos", "youtube:@giyireland", "account"),
+    ("https://m.youtube.com/@yoga.with.adriene/?sub_confirmation=1", "youtube:@yoga.with.adriene", "account"),
+    ("https://youtube.com/channel/UC4R8DWoMoI7CAwX8_LjQHig", "youtube:@uc4r8dwomoi7cawx8_ljqhig", "account"),
+    ("https://www.youtube.com/c/9to5toys/featured", "youtube:@9to5toys", "account"),
+    ("https://www.youtube.com/user/NASAtelevision", "youtube:@nasatelevision", "account"),
     # Telegram (§3.2)
     ("https://t.me/europa_press/613", "telegram:europa_press/613", "post"),
     ("https://t.me/vorposte/29342?single", "telegram:vorposte/29342", "post"),
@@ -353,6 +360,24 @@ SHORT_LINKS = [
 
 @pytest.mark.parametrize("url", SHORT_LINKS)
 def test_short_links_name_neither_post_nor_account(url: str) -> None:
+    assert ROUTER.ref(url) is None, url
+
+
+# YouTube pages that are neither a video nor a channel: a search, a feed, a path under a channel that is none
+# of its tabs, names too short or too odd to be a handle or a channel id.
+YOUTUBE_NEITHER = [
+    "https://www.youtube.com/@ab",
+    "https://www.youtube.com/@someone/video/12",
+    "https://www.youtube.com/channel/UCshort",
+    "https://www.youtube.com/feed/trending",
+    "https://www.youtube.com/results?search_query=embedtrail",
+    "https://www.youtube.com/premium",
+    "https://music.youtube.com/@artist",
+]
+
+
+@pytest.mark.parametrize("url", YOUTUBE_NEITHER)
+def test_youtube_pages_that_are_neither_video_nor_channel(url: str) -> None:
     assert ROUTER.ref(url) is None, url
 
 
