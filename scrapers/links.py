@@ -57,9 +57,9 @@ from .urls import (
     BARE_ID_PLATFORMS,
     PATH_SHIM_MARKS,
     POST_URLS_BY_ID,
-    SHIM_HOSTS,
     host_matches,
     is_player_url,
+    is_shim_host,
     mistyped_address,
     quick_host,
     split,
@@ -127,7 +127,7 @@ class Router:
         host = quick_host(url)
         if host is None:
             return False
-        if host in self.by_host or host in SHIM_HOSTS or host_matches(host, self.domains):
+        if host in self.by_host or is_shim_host(host) or host_matches(host, self.domains):
             return True
         if any(matcher(host) for matcher in self.prefix_matchers):
             return True
@@ -1268,6 +1268,10 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
             continue
         holder = holders[key]
         if among_paragraphs(holder) or (holder.parent is not None and among_paragraphs(holder.parent)):
+            continue
+        # Videos each linked from a paragraph of its own are a list the article writes (a show's notes, a
+        # post's sources, one per line): a rail's items are cards and list items, not paragraphs.
+        if kinds.get(key) == {"p"}:
             continue
         # A grid of teasers mixing the site's videos with its stories ("Latest: insights, videos, podcast")
         # may have a date or a label per card: its own text is measured per card of the kind holding the

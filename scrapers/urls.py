@@ -26,6 +26,7 @@ __all__ = [
     "canonical_article_url",
     "host_matches",
     "is_player_url",
+    "is_shim_host",
     "mistyped_address",
     "owned_host",
     "quick_host",
@@ -121,8 +122,9 @@ _ARCHIVE_TODAY_TLDS = ("today", "ph", "is", "li", "vn", "md", "fo")
 _SHIMS = {
     "l.facebook.com": "u",
     "lm.facebook.com": "u",
-    "www.google.com": "q",
-    "google.com": "q",
+    # Google's redirect (a link copied from its results) names the target in "q", or in "url" with "q" empty.
+    "www.google.com": "q|url",
+    "google.com": "q|url",
     "t.umblr.com": "z",
     "href.li": "",
     "out.reddit.com": "url",
@@ -147,6 +149,8 @@ _SHIMS = {
     "l.lj-toys.com": "source",
 }
 SHIM_HOSTS = frozenset(_SHIMS)
+# Google's redirect on its country sites (www.google.co.in/url?…, google.de/url?…): the same shim, at /url.
+_GOOGLE_COUNTRY = re.compile(r"^(?:www\.)?google\.(?:[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$")
 # Shims on the publisher's own host, known by their path: Drupal's remote-video media renders its player in an
 # iframe of /media/oembed?url=<the video's URL>.
 _PATH_SHIMS = {"/media/oembed": "url"}
@@ -288,6 +292,11 @@ def _source_target(parts: SplitUrl) -> str:
     return template.format(ident) if template and BARE_ID.match(ident) else ""
 
 
+def is_shim_host(host: str) -> bool:
+    """Whether links through ``host`` may carry another URL (``unwrap`` reads them)."""
+    return host in SHIM_HOSTS or _GOOGLE_COUNTRY.match(host) is not None
+
+
 def unwrap(url: str, depth: int = 3) -> str:
     """Follow link shims (``l.facebook.com/l.php?u=``, ``google.com/url?q=``) to the URL they carry."""
     for _ in range(depth):
@@ -297,6 +306,8 @@ def unwrap(url: str, depth: int = 3) -> str:
         if parts is None:
             return url
         key = _SHIMS.get(parts.host)
+        if key is None and parts.path == "/url" and _GOOGLE_COUNTRY.match(parts.host):
+            key = "q|url"
         if key is None:
             key = next((k for path, k in _PATH_SHIMS.items() if parts.path.endswith(path)), None)
         if key is None:
@@ -309,6 +320,8 @@ def unwrap(url: str, depth: int = 3) -> str:
             target = _s9e_target(parts)
         elif key == "source":
             target = _source_target(parts)
+        elif "|" in key:
+            target = next((value for name in key.split("|") if (value := parts.param(name))), "")
         else:
             target = (parts.query or parts.path.lstrip("/")) if key == "" else (parts.param(key) or "")
         target = unquote(target) if "%" in target and "://" not in target else target

@@ -41,7 +41,8 @@ HOSTS = frozenset(
     }
 )
 _ID = r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
-_PATH_ID = re.compile(r"^/(?:embed|v|e|shorts|live)/(?!videoseries|live_stream)" + _ID)
+# A doubled slash ("/embed//ID", a template joining its base and the id) still reaches the player.
+_PATH_ID = re.compile(r"^/(?:embed|v|e|shorts|live)/+(?!videoseries|live_stream)" + _ID)
 _THUMB = re.compile(r"^/vi(?:_webp)?/" + _ID)
 _SHORT = re.compile(r"^/" + _ID)
 _VALID = re.compile(r"^[A-Za-z0-9_-]{11}$")
