@@ -95,6 +95,7 @@ _HEADER = (
 )
 _NO_WORDS = 7  # the element's class and id words are set aside: its tag and role alone open its zone
 _NOTHING = 8  # the element opens no zone at all (chrome that a parsing mishap wrapped around the body)
+_CREDITS = 9  # a <footer> named after credits: the story's own inside the article, the site's outside it
 
 # Internal zone states carried down the walk; the public zone is CONTENT, NEUTRAL, ASIDE or BOILERPLATE.
 _S_NEUTRAL = 0
@@ -879,7 +880,7 @@ def _opener(name: str, attrs: Mapping[str, object]) -> int | None:
     if by_words in (_STRONG_CHROME, _STRONG_CONTENT):
         return by_words
     if name == "footer" and by_words is None and _names_credits(classes):
-        return None  # a story's footer of sources and credits: the story's own citations
+        return _CREDITS  # a story's footer of sources and credits, or a site's credits line
     if by_words == _WEAK_CHROME and _is_main(name, attrs):
         # A page has one <main>, its dominant content: a layout word on it ("main-sidebar": the main column
         # of a layout with a sidebar) does not make it a sidebar.
@@ -936,6 +937,10 @@ def _enter(state: int, opener: int | None) -> int:
     if opener == _HEADER:
         # The article's own header (headline, lead image and its credit) is part of the article.
         return state if state == _S_CONTENT else max(state, _S_WEAK_CHROME)
+    if opener == _CREDITS:
+        # Inside the article a footer of credits lists the story's sources (Vox's "m-entry__attribution");
+        # outside it, "footer-credits" is the site's copyright line, a footer like any other.
+        return state if state == _S_CONTENT else _S_STRONG_CHROME
     return max(state, _S_WEAK_CHROME)
 
 
@@ -945,6 +950,7 @@ _ENTER: dict[int | None, tuple[int, ...]] = {
     for opener in (None, _STRONG_CONTENT, _WEAK_CONTENT, _STRONG_CHROME, _WEAK_CHROME, _HEADER, _EMBED)
 }
 _ENTER[_NOTHING] = _ENTER[None]
+_ENTER[_CREDITS] = tuple(_enter(state, _CREDITS) for state in range(_S_STRONG_CHROME + 1))
 _TAG_ENTER = {name: _ENTER[opener] for name, opener in _TAG_OPENERS.items()}
 _INHERIT = _ENTER[None]
 # What the walk does with an attribute, by name: index the element under it, read a URL from it, or both.
@@ -1498,12 +1504,15 @@ def _builder_post(doc: ParsedDocument) -> dict[int, int]:
     of its prose for the prose rule to find. When the page has one such document holding prose, outside
     strong chrome, it is the article body, and inside it the builder's widget words lose their chrome
     unless what follows them names chrome ("elementor-widget-sidebar") or its tag or role does."""
+    # A header or footer template that a plugin renders as a "wp-post" too holds no prose: the post does.
     posts = [
         node
         for node in doc.with_attribute("data-elementor-type")
-        if node.tag.get("data-elementor-type") == "wp-post" and node.zone != BOILERPLATE
+        if node.tag.get("data-elementor-type") == "wp-post"
+        and node.zone != BOILERPLATE
+        and _builder_prose(node.tag) >= _PROSE_MIN_PARAGRAPHS
     ]
-    if len(posts) != 1 or _prose_paragraphs(posts[0].tag) < _PROSE_MIN_PARAGRAPHS:
+    if len(posts) != 1:
         return {}
     post = posts[0].tag
     # _unhidden gives nothing when the document is content already or when no wrapper hides it (the page's
@@ -1517,6 +1526,17 @@ def _builder_post(doc: ParsedDocument) -> dict[int, int]:
         if _combine({_value_verdict(value.removeprefix(_BUILDER_WIDGET)) for value in classes}) is None:
             forced[id(element)] = _NO_WORDS
     return forced
+
+
+def _builder_prose(document: Tag) -> int:
+    """The paragraphs of prose a builder's document holds: its ``<p>`` elements, and the widgets whose
+    paragraph has none (Elementor's text editor keeps a one-paragraph text as bare text in its container)."""
+    bare = sum(
+        1
+        for widget in document.find_all("div", class_="elementor-widget-container")
+        if widget.find("p") is None and _is_prose(widget)
+    )
+    return _prose_paragraphs(document) + bare
 
 
 # Elementor's word for every block of a layout, at the start of a class value.
