@@ -945,12 +945,11 @@ def _enter(state: int, opener: int | None) -> int:
 
 
 # ``_enter`` as a table: _ENTER[opener][state] is the state inside an element (opener None: inherit).
+_OPENERS = (None, _STRONG_CONTENT, _WEAK_CONTENT, _STRONG_CHROME, _WEAK_CHROME, _HEADER, _EMBED, _CREDITS)
 _ENTER: dict[int | None, tuple[int, ...]] = {
-    opener: tuple(_enter(state, opener) for state in range(_S_STRONG_CHROME + 1))
-    for opener in (None, _STRONG_CONTENT, _WEAK_CONTENT, _STRONG_CHROME, _WEAK_CHROME, _HEADER, _EMBED)
+    opener: tuple(_enter(state, opener) for state in range(_S_STRONG_CHROME + 1)) for opener in _OPENERS
 }
 _ENTER[_NOTHING] = _ENTER[None]
-_ENTER[_CREDITS] = tuple(_enter(state, _CREDITS) for state in range(_S_STRONG_CHROME + 1))
 _TAG_ENTER = {name: _ENTER[opener] for name, opener in _TAG_OPENERS.items()}
 _INHERIT = _ENTER[None]
 # What the walk does with an attribute, by name: index the element under it, read a URL from it, or both.

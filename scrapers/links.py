@@ -1272,7 +1272,7 @@ def _link_rails(doc: ParsedDocument, router: Router) -> set[int]:
             continue
         # Videos each linked from a paragraph of its own are a list the article writes (a show's notes, a
         # post's sources, one per line): a rail's items are cards and list items, not paragraphs.
-        if kinds.get(key) == {"p"}:
+        if kinds[key] == {"p"}:
             continue
         # A grid of teasers mixing the site's videos with its stories ("Latest: insights, videos, podcast")
         # may have a date or a label per card: its own text is measured per card of the kind holding the

@@ -20,7 +20,6 @@ __all__ = [
     "BARE_ID_PLATFORMS",
     "PATH_SHIM_MARKS",
     "POST_URLS_BY_ID",
-    "SHIM_HOSTS",
     "TRACKING_PARAMETERS",
     "SplitUrl",
     "canonical_article_url",
@@ -119,12 +118,13 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 _ARCHIVE_TODAY_TLDS = ("today", "ph", "is", "li", "vn", "md", "fo")
+# Google's redirect (a link copied from its results) names the target in "q", or in "url" with "q" empty.
+_GOOGLE_REDIRECT = "q|url"
 _SHIMS = {
     "l.facebook.com": "u",
     "lm.facebook.com": "u",
-    # Google's redirect (a link copied from its results) names the target in "q", or in "url" with "q" empty.
-    "www.google.com": "q|url",
-    "google.com": "q|url",
+    "www.google.com": _GOOGLE_REDIRECT,
+    "google.com": _GOOGLE_REDIRECT,
     "t.umblr.com": "z",
     "href.li": "",
     "out.reddit.com": "url",
@@ -148,7 +148,7 @@ _SHIMS = {
     # l.lj-toys.com/?auth_token=…&source=youtube&vid=<id>.
     "l.lj-toys.com": "source",
 }
-SHIM_HOSTS = frozenset(_SHIMS)
+_SHIM_HOSTS = frozenset(_SHIMS)
 # Google's redirect on its country sites (www.google.co.in/url?…, google.de/url?…): the same shim, at /url.
 _GOOGLE_COUNTRY = re.compile(r"^(?:www\.)?google\.(?:[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$")
 # Shims on the publisher's own host, known by their path: Drupal's remote-video media renders its player in an
@@ -294,7 +294,7 @@ def _source_target(parts: SplitUrl) -> str:
 
 def is_shim_host(host: str) -> bool:
     """Whether links through ``host`` may carry another URL (``unwrap`` reads them)."""
-    return host in SHIM_HOSTS or _GOOGLE_COUNTRY.match(host) is not None
+    return host in _SHIM_HOSTS or _GOOGLE_COUNTRY.match(host) is not None
 
 
 def unwrap(url: str, depth: int = 3) -> str:
@@ -307,7 +307,7 @@ def unwrap(url: str, depth: int = 3) -> str:
             return url
         key = _SHIMS.get(parts.host)
         if key is None and parts.path == "/url" and _GOOGLE_COUNTRY.match(parts.host):
-            key = "q|url"
+            key = _GOOGLE_REDIRECT
         if key is None:
             key = next((k for path, k in _PATH_SHIMS.items() if parts.path.endswith(path)), None)
         if key is None:
