@@ -394,7 +394,7 @@ def _keep(
             or is_player_url(ref.url)
         )
         return player and not _rail_player(doc, ref.node, platform)
-    if platform in VIDEO_PLATFORMS and post.kind != "account" and after_story_list(ref.node.tag):
+    if platform in VIDEO_PLATFORMS and post.kind != "account" and after_story_list(ref.node.tag, memo):
         # A video player below the list of other stories a theme prints under the post is the theme's promo.
         # (A channel's address is no player: accounts are not read as one.)
         return False
