@@ -667,3 +667,37 @@ def m096_media(db: Database) -> None:
     )
     db.table("media").create_index(["post_id"])
     db.table("media").create_index(["sha256"])
+
+
+@migrations()
+def m097_mastodon_addresses(db: Database) -> None:
+    # A Mastodon author is "user@server": "alice" on one server is not "alice" on another, and their
+    # statuses must not share one accounts row (nor its status). Authors were kept by name alone; the server
+    # is the one in each status's id ("<host>/<status id>"). Each author's row is copied under its full
+    # address (the citation triggers move the counts as posts move) and the old row goes once no post
+    # names it.
+    if not (db.table("posts").exists() and db.table("accounts").exists()):
+        return
+    columns = [c for c in db.table("accounts").columns_dict if c not in ("id", "handle", "citation_count")]
+    listed = ", ".join(columns)
+    rows = db.execute(
+        "select id, native_id, author_handle, account_id from posts where platform = 'mastodon' "
+        "and author_handle is not null and instr(author_handle, '@') = 0 and instr(native_id, '/') > 1"
+    ).fetchall()
+    for post_id, native_id, handle, old_account in rows:
+        address = f"{handle}@{native_id.split('/', 1)[0].lower()}"
+        new_account = f"mastodon:{address.lower()}"
+        if old_account is not None:
+            db.execute(
+                f"insert or ignore into accounts (id, handle, {listed}) "
+                f"select ?, ?, {listed} from accounts where id = ?",
+                [new_account, address, old_account],
+            )
+        db.execute(
+            "update posts set author_handle = ?, account_id = ? where id = ?",
+            [address, new_account if old_account is not None else None, post_id],
+        )
+    db.execute(
+        "delete from accounts where platform = 'mastodon' and instr(handle, '@') = 0 "
+        "and id not in (select account_id from posts where account_id is not null)"
+    )

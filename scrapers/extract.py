@@ -269,7 +269,9 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
             accounts.setdefault(account.id, account)
     for ref in account_refs:
         account = _account(ref.platform, ref.handle or ref.native_id, url=ref.url)
-        accounts.setdefault(account.id, account)
+        known = accounts.get(account.id)
+        # An author the page also links to keeps the profile's address.
+        accounts[account.id] = account if known is None else replace(known, url=known.url or account.url)
     ordered = tuple(_with_id_time(posts[e.post_id], modules) for e in embeds)
     notices: tuple[str, ...] = ()
     if doc.kind == "html" and not embeds:

@@ -173,6 +173,37 @@ class Router:
                 return ref
         return None
 
+    def profile(self, url: str, servers: frozenset[str]) -> PostRef | None:
+        """The account a profile address on one of ``servers`` names, for the platforms any host can run
+        (Mastodon): ``/@user`` on an arbitrary host means Mastodon only where the page cites a status on
+        that host."""
+        if not servers:
+            return None
+        url = unwrap(url)
+        for shaped in self.shape_matchers:
+            profile_ref = getattr(shaped, "profile_ref", None)
+            ref: PostRef | None = profile_ref(url, servers) if profile_ref is not None else None
+            if ref is not None:
+                return ref
+        return None
+
+    def servers(self, urls: Iterable[str]) -> frozenset[str]:
+        """The hosts ``urls`` name a status on, of the platforms any host can run (Mastodon servers)."""
+        shaped = {platform.NAME for platform in self.shape_matchers}
+        hosts = set()
+        for url in urls:
+            if not any(getattr(p, "could_be", _always)(url) for p in self.shape_matchers):
+                continue
+            ref = self.ref(url)
+            parts = (
+                split(unwrap(url))
+                if ref is not None and ref.kind == "post" and ref.platform in shaped
+                else None
+            )
+            if parts is not None:
+                hosts.add(parts.host)
+        return frozenset(hosts)
+
 
 def _always(url: str) -> bool:
     return True
@@ -1310,6 +1341,7 @@ def scan_links(
     memo: dict[tuple[str, int], bool] = {}
     found: list[tuple[Found | None, PostRef, Tag | None]] = []
     own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
+    servers: frozenset[str] | None = None  # Mastodon servers the page cites statuses on, read when needed
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -1331,6 +1363,10 @@ def scan_links(
             else:
                 method = _link_method(ref_url.node.tag)
         ref = router.ref(ref_url.url)
+        if ref is None:
+            if servers is None:
+                servers = router.servers(url.url for url in doc.urls)
+            ref = router.profile(ref_url.url, servers)
         if ref is None:
             continue
         if not _keep(doc, ref_url, method, ref, memo):

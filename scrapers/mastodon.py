@@ -5,6 +5,10 @@ blockquotes built from them. See docs/platforms.md §10.
 
 The native id is ``<host>/<status id>``: a status id means nothing without its server. A remote status seen
 through another server (``/@user@origin/<id>``) is that server's local copy and keeps that server's host.
+An author is named by their full address, ``user@server``: "alice" on one server is not "alice" on another.
+A profile (``/@user``) is an account only where the shape cannot mean anything else: on a server whose name
+says Mastodon (``mastodon.social``, ``fosstodon.org``, ``mstdn.jp``), or in the fediverse address form
+``/@user@server`` (a server's view of a remote profile; Plume's ``/@/user@server``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ from .records import Found, PostRef
 from .sightings import attribute, in_play, linked_ref, sighting
 from .urls import split
 
-__all__ = ["HOSTS", "NAME", "PROSE_NAMES", "could_be", "post_ref", "scan", "status_url"]
+__all__ = [
+    "HOSTS",
+    "NAME",
+    "PROSE_NAMES",
+    "author_address",
+    "could_be",
+    "post_ref",
+    "profile_ref",
+    "scan",
+    "status_url",
+]
 
 NAME = "mastodon"
 # How prose names the platform ("a Telegram channel", "posted on X").
@@ -29,9 +43,19 @@ HOSTS = None
 # publisher's "Follow us" line). "/users/<user>/statuses/<id>" and "/web/statuses/<id>" are Mastodon's own
 # paths and keep the older, shorter ids too.
 _STATUS = re.compile(
-    r"^/(?:web/)?(?:@(?P<user>[A-Za-z0-9_.-]+)(?:@[A-Za-z0-9_.-]+)?/(?P<id>\d{16,20})"
+    r"^/(?:web/)?(?:@(?P<user>[A-Za-z0-9_.-]+)(?:@(?P<origin>[A-Za-z0-9_.-]+))?/(?P<id>\d{16,20})"
     r"|(?:users/(?P<user2>[A-Za-z0-9_.-]+)/statuses|statuses)/(?P<id2>\d{6,20}))(?:/embed)?/?$"
 )
+_USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
+# A profile: "/@user" (with a tab such as "/with_replies"), or the address forms "/@user@server" and
+# "/@/user@server".
+_PROFILE = re.compile(
+    rf"^/@/?(?P<user>{_USER})(?:@(?P<server>[a-z0-9-]+(?:\.[a-z0-9-]+)+))?(?:/(?:with_replies|media))?/?$",
+    re.IGNORECASE,
+)
+# Names only Mastodon servers take: a label holding "mastodon" or ending in "todon" (fosstodon, mastodon.art)
+# or one of the short forms (mstdn.social, masto.ai, toot.cafe).
+_SERVER_NAME = re.compile(r"(?:^|\.)(?:[a-z0-9-]*mastodon[a-z0-9-]*|[a-z0-9-]*todon|mstdn|masto|toot)\.")
 # Hosts that use the "/@user/<digits>" shape for things that are not ActivityPub statuses.
 # Truth Social has Mastodon's shape but is its own platform (scrapers.truthsocial).
 _NOT_MASTODON = frozenset(
@@ -52,7 +76,7 @@ def could_be(url: str) -> bool:
 def post_ref(url: str) -> PostRef | None:
     """Map a Mastodon-shaped status URL on any host to ``host/status`` (kind ``post``); None otherwise.
 
-    Profiles (``/@user``) are not recognised: on an arbitrary host that shape is too common to mean Mastodon.
+    Profiles are read by ``profile_ref``: on an arbitrary host ``/@user`` is too common to mean Mastodon.
     """
     if not could_be(url):
         return None
@@ -61,10 +85,37 @@ def post_ref(url: str) -> PostRef | None:
         return None
     match = _STATUS.match(parts.path)
     if not match:
-        return None
+        return profile_ref(url)
     user = match.group("user") or match.group("user2")
     native = match.group("id") or match.group("id2")
-    return PostRef(NAME, f"{parts.host}/{native}", "post", status_url(parts.host, native, user), user)
+    address = author_address(parts.host, f"{user}@{match.group('origin')}" if match.group("origin") else user)
+    return PostRef(NAME, f"{parts.host}/{native}", "post", status_url(parts.host, native, user), address)
+
+
+def author_address(host: str, user: str | None) -> str | None:
+    """The full address ``user@server`` of a status's author seen on ``host``: a remote author (``user`` is
+    ``name@origin``) keeps their own server. Servers' names are compared without case."""
+    if not user:
+        return None
+    name, _, origin = user.partition("@")
+    return f"{name}@{(origin or host).lower()}"
+
+
+def profile_ref(url: str, servers: frozenset[str] = frozenset()) -> PostRef | None:
+    """The account a profile address names (kind ``account``, handle ``user@server``) when the shape can only
+    be Mastodon's: a server named as Mastodon's are, the address form ``/@user@server``, or one of
+    ``servers`` (those the page cites a status on); None otherwise."""
+    parts = split(url)
+    if parts is None or parts.host in _NOT_MASTODON or parts.host.endswith(".medium.com"):
+        return None
+    match = _PROFILE.match(parts.path)
+    if match is None:
+        return None
+    server = match.group("server")
+    if server is None and parts.host not in servers and not _SERVER_NAME.search(parts.host + "."):
+        return None
+    address = f"{match.group('user')}@{(server or parts.host).lower()}"
+    return PostRef(NAME, f"@{address}", "account", url, address)
 
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:

@@ -338,6 +338,20 @@ def test_mastodon_classify(http: int, body: bytes, status: str) -> None:
     assert mastodon.classify(answer(http, body)).status == status
 
 
+def test_mastodon_names_the_author_by_full_address() -> None:
+    # The API's "acct" names a local account without its server ("Gargron"); a remote one with it.
+    body = load("mastodon-status-available-shape.json")
+    local = Response("https://mastodon.social/api/v1/statuses/109321313359102522", 200, {}, body)
+    assert mastodon.classify(local).author_handle == "Gargron@mastodon.social"
+    remote = Response(
+        "https://chaos.social/api/v1/statuses/1",
+        200,
+        {},
+        body.replace(b'"acct":"Gargron"', b'"acct":"Gargron@mastodon.social"'),
+    )
+    assert mastodon.classify(remote).author_handle == "Gargron@mastodon.social"
+
+
 def test_mastodon_api_url_follows_post_host() -> None:
     assert mastodon.api_url("https://mastodon.social/@Gargron/109321313359102522") == (
         "https://mastodon.social/api/v1/statuses/109321313359102522"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -379,3 +380,41 @@ def test_a_saved_page_is_known_by_the_address_its_browser_noted(
     assert [row["post_id"] for row in db.query("select post_id from embeds")] == [
         "twitter:1000000000000000003"
     ]
+
+
+def test_mastodon_authors_move_to_their_full_addresses_on_upgrade(db_path: str) -> None:
+    # Before m097 an author was kept by name alone: "alice" on two servers shared one accounts row. The
+    # upgrade names each by "user@server" (the server in the status's id) and moves the citations with them.
+    db = open_database(db_path)
+    posts = [
+        Post(
+            f"mastodon:{host}/10999999999999999{n}",
+            "mastodon",
+            "post",
+            f"https://{host}/@alice/10999999999999999{n}",
+            f"{host}/10999999999999999{n}",
+            author_handle="alice",
+        )
+        for n, host in enumerate(["mastodon.social", "Chaos.Social", "mastodon.social"])
+    ]
+    save_extraction(db, capture(), extraction(*posts), NOW)
+    assert [r["id"] for r in db["accounts"].rows] == ["mastodon:alice"]
+    db.execute("delete from _sqlite_migrations where name = 'm097_mastodon_addresses'")
+    db.conn.commit()
+    db.close()
+    db = open_database(db_path)
+    accounts = {r["id"]: (r["handle"], r["citation_count"]) for r in db["accounts"].rows}
+    assert accounts == {
+        "mastodon:alice@mastodon.social": ("alice@mastodon.social", 2),
+        "mastodon:alice@chaos.social": ("alice@chaos.social", 1),
+    }
+    handles = {r["id"]: (r["author_handle"], r["account_id"]) for r in db["posts"].rows}
+    assert handles["mastodon:Chaos.Social/109999999999999991"] == (
+        "alice@chaos.social",
+        "mastodon:alice@chaos.social",
+    )
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    # Upgraded and new sightings agree: saving the same posts as today's extractor names them adds no row.
+    today = [replace(post, author_handle=f"alice@{post.native_id.split('/')[0].lower()}") for post in posts]
+    save_extraction(db, capture(), extraction(*today), LATER)
+    assert db["accounts"].count == 2

@@ -1,6 +1,7 @@
 """Checks Mastodon statuses with the instance's REST API ``/api/v1/statuses/<id>`` (platforms.md §10.3).
 Any host can run Mastodon, so the endpoint comes from the post URL itself (same scheme and host). 404
 means deleted or not visible to us (Mastodon does not say which); 401 is an instance that wants a token.
+The author's ``acct`` names a local account without its server: the handle kept is the full address.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from embedtrail.scrapers.mastodon import author_address
 from embedtrail.scrapers.records import ERROR, CheckResult
 from embedtrail.tracker.endpoints import Endpoint, Endpoints
 
@@ -59,6 +61,7 @@ def classify(response: Response) -> CheckResult:
     if response.status != 200 or not isinstance(data, dict) or "id" not in data:
         return result(response, ERROR, f"status API: unexpected HTTP {response.status}")
     account: dict[str, Any] = data["account"] if isinstance(data.get("account"), dict) else {}
+    acct = account.get("acct")
     created = data.get("created_at")
     media = tuple(
         str(m["url"]) for m in data.get("media_attachments") or [] if isinstance(m, dict) and m.get("url")
@@ -67,7 +70,9 @@ def classify(response: Response) -> CheckResult:
         response,
         "available",
         f"status API: shown ({data.get('visibility', 'public')})",
-        author_handle=account.get("acct"),
+        author_handle=author_address(
+            urlsplit(response.url).hostname or "", acct if isinstance(acct, str) else None
+        ),
         author_name=account.get("display_name") or None,
         account_platform_id=str(account["id"]) if account.get("id") else None,
         posted_at=created[:19] + "Z" if isinstance(created, str) and len(created) >= 19 else None,
