@@ -344,13 +344,23 @@ _WRITTEN_INSIDE = re.compile(r"https?://[^\s()\[\]<>\"'\u2018\u2019\u201c\u201d\
 
 
 _ENCODED_MARKS = ("%3a", "%3A", "%5b", "%5B")  # an encoded ":" or "[" of an address pasted inside
+# A scheme typed with a slip: a stray mark before it (".https://", a sentence's full stop kept in the pasted
+# href) or a doubled colon ("https:://"). Browsers read the first as a path of the site and the second as no
+# address at all; either way the writer meant the address after it.
+_SLIPPED_SCHEME = re.compile(
+    r"^(?:[.,;:]+(?=https?://)|(?=https?::+//))(?P<scheme>https?)::*//(?P<rest>\S+)$", re.I
+)
 
 
 def mistyped_address(href: str) -> str | None:
     """The absolute address a relative href means when its writer mistyped it, or None: a scheme left out
     before a host name, or an absolute address pasted inside the relative one (the last one, which is the
-    target of a Markdown "[text](target)"; or the one between typographic quotes). Relative hrefs into the
-    site (``/a/b``, ``#c``, ``page.html``) give None; so do absolute ones, which mean what they say."""
+    target of a Markdown "[text](target)"; or the one between typographic quotes); a scheme with a stray mark
+    before it or a doubled colon. Relative hrefs into the site (``/a/b``, ``#c``, ``page.html``) give None;
+    so do absolute ones, which mean what they say."""
+    slipped = _SLIPPED_SCHEME.match(href) if href else None
+    if slipped is not None:
+        return f"{slipped['scheme'].lower()}://{slipped['rest']}"
     if not href or href[0] in "/#?." or _SCHEME.match(href):
         return None
     if "%" in href and any(mark in href for mark in _ENCODED_MARKS):

@@ -173,6 +173,7 @@ def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
                     break
 
 
+_PLAIN_WORD = re.compile(r"^(?:[a-z]+|[A-Z][a-z]+)(?:[-_]?(?:[a-z]+|[A-Z][a-z]+))*$")
 _SUBSTACK_PREFIX = "youtube2-"
 _LYTE_PREFIX = "WYL_"
 _ID_PREFIXES = (_SUBSTACK_PREFIX, _LYTE_PREFIX)
@@ -183,7 +184,8 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     """Video elements whose id is not in a URL: ``lite-youtube[videoid]``, ``amp-youtube[data-videoid]``,
     Vidstack's ``media-player[src="youtube/<id>"]``, and publishers' click-to-play placeholders keeping the id
     in a data attribute (``data-youtube-id``, or ``data-video-id`` on an element that names YouTube) or in
-    the element's own id (Substack's ``youtube2-<id>``, WP YouTube Lyte's ``WYL_<id>``)."""
+    the element's own id (Substack's ``youtube2-<id>``, WP YouTube Lyte's ``WYL_<id>``, the lazy-load
+    snippet's ``div.youtube#<id>``)."""
     yield from _placeholders(doc)
     # Substack's YouTube component keeps the id only in its element id when its player did not render:
     # <div id="youtube2-6JnMxNa5R-w" class="youtube-wrap">; so does the WordPress plugin WP YouTube Lyte's
@@ -198,6 +200,23 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
             yield Found(
                 Post(ref.id, NAME, "video", ref.url, native), "embed", node.position, None, block=node.block
             )
+    # The first version of the widely copied "lazy load YouTube" snippet (labnol.org, 2013) keeps the id as
+    # the element's own id and builds the player from it by script: <div class="youtube" id="bAKWVTb-AKA">.
+    # An id that is a plain word ("youtubelink") names the element, not a video.
+    for node in doc.classed("youtube"):
+        ident = node.tag.get("id")
+        if (
+            not isinstance(ident, str)
+            or not _VALID.match(ident)
+            or _PLAIN_WORD.match(ident)
+            or node.tag.get_text(strip=True)
+            or _off_body(doc, node)
+        ):
+            continue
+        ref = _ref(ident)
+        yield Found(
+            Post(ref.id, NAME, "video", ref.url, ident), "embed", node.position, None, block=node.block
+        )
     for node in doc.tagged("lite-youtube", "amp-youtube", "media-player"):
         if _off_body(doc, node):
             continue
