@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .document import ParsedDocument
 from .records import Found, PostRef
@@ -58,6 +58,17 @@ _QUERY_KEYS = {
 }
 _VALID_ID = re.compile("^" + _ID + "$")
 _PROFILE = re.compile(r"^/(?P<handle>[A-Za-z0-9.\-]{3,80})/?$")
+# A page without a user name of its own: Facebook's older address "/pages/<Name>/<id>" and the one that
+# replaced it, "/<Name>-<id>", whose name may be in any script (percent-encoded in the link). Both name the
+# page "<Name>-<id>", as Facebook's redirect from the older one does.
+_NUMBERED_PAGE = re.compile(
+    r"^/(?:pages/(?P<name>[^\W_][\w.'\-]{0,79})/(?P<number>\d{5,20})"
+    r"|(?P<slug>(?=[^\W_])[\w.'\-]{1,80})-(?P<number2>\d{5,20}))/?$"
+)
+# Query keys a page's address carries that still name the page: where the reader came from, the tab shown.
+_PROFILE_QUERY_KEYS = frozenset(
+    {"_rdc", "_rdr", "ref", "fref", "hc_ref", "hc_location", "mibextid", "sk", "__tn__", "locale", "refsrc"}
+)
 _RESERVED = frozenset(
     {
         "sharer",
@@ -148,11 +159,26 @@ def post_ref(url: str) -> PostRef | None:
         return None
     if host == "fb.watch":
         return None  # a short link to a video: only a redirect names it, and it is never a profile
+    if not _only_tracking(parts.query):
+        return None
+    page = _NUMBERED_PAGE.match(unquote(path))
+    if page is not None:
+        name = page.group("name") or page.group("slug")
+        handle = f"{name}-{page.group('number') or page.group('number2')}"
+        return PostRef(NAME, "@" + handle.lower(), "account", url, handle)
     profile = _PROFILE.match(path)
-    if profile and profile.group("handle").lower() not in _RESERVED and not parts.query:
+    if profile and profile.group("handle").lower() not in _RESERVED:
         handle = profile.group("handle")
         return PostRef(NAME, "@" + handle.lower(), "account", f"https://www.facebook.com/{handle}", handle)
     return None
+
+
+def _only_tracking(query: str) -> bool:
+    """Whether a profile address's query only says where the reader came from or which tab they open
+    (``?_rdc=1&_rdr``, ``?ref=ts``, ``?sk=info``): the address still names the page."""
+    return not query or all(
+        key.lower() in _PROFILE_QUERY_KEYS for key, _value in parse_qsl(query, keep_blank_values=True)
+    )
 
 
 def scan(doc: ParsedDocument) -> Iterator[Found]:

@@ -10,7 +10,10 @@ culture, tech and regional sites, and blogs citing Mastodon and Bluesky).
 - The accounts the bodies cite (README, "Data model"): a Mastodon profile is an account where the shape can
   only be Mastodon's (a server named as Mastodon servers are, the address form ``/@user@server``, or a
   server the page cites a status on), and every Mastodon author is named by the full address, ``user@server``
-  (three profiles the labels list were missed, and "alice" on two servers was one accounts row).
+  (three profiles the labels list were missed, and "alice" on two servers was one accounts row). A Facebook
+  page without a user name of its own (``/pages/<Name>/<id>``, ``/<Name>-<id>``, a name in any script) is an
+  account too, named ``<Name>-<id>`` as Facebook's redirect from the older address names it, and a page's
+  address keeps naming it with a referrer's or a tab's query (``?_rdc=1&_rdr``, ``?sk=info``).
 """
 
 from __future__ import annotations
@@ -145,3 +148,52 @@ def test_the_status_url_keeps_its_form() -> None:
     ref = mastodon.post_ref("https://mastodon.social/@Gargron/109321313359102522")
     assert ref is not None and ref.url == "https://mastodon.social/@Gargron/109321313359102522"
     assert ref.handle == "Gargron@mastodon.social"
+
+
+def _facebook_accounts(html: str) -> dict[str, str | None]:
+    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story"))
+    return {account.id: account.handle for account in extraction.accounts if account.platform == "facebook"}
+
+
+@pytest.mark.parametrize(
+    ("href", "account", "handle"),
+    [
+        # Facebook's older address of a page without a user name, and the one that replaced it.
+        (
+            "http://www.facebook.com/pages/Kolkata-Traffic-Police/129115403803409",
+            "facebook:kolkata-traffic-police-129115403803409",
+            "Kolkata-Traffic-Police-129115403803409",
+        ),
+        (
+            "http://www.facebook.com/pages/TNT-Bar/420621557983692?sk=info",
+            "facebook:tnt-bar-420621557983692",
+            "TNT-Bar-420621557983692",
+        ),
+        (
+            "https://web.facebook.com/Free-Assange-Ireland-108045181097849?_rdc=1&_rdr",
+            "facebook:free-assange-ireland-108045181097849",
+            "Free-Assange-Ireland-108045181097849",
+        ),
+        (
+            "https://web.facebook.com/Julian-Assangea-%C3%96zg%C3%BCrl%C3%BCk-114096633778393/",
+            "facebook:julian-assangea-özgürlük-114096633778393",
+            "Julian-Assangea-Özgürlük-114096633778393",
+        ),
+        ("https://www.facebook.com/ExampleNews?ref=ts", "facebook:examplenews", "ExampleNews"),
+    ],
+)
+def test_a_facebook_page_without_a_user_name_is_an_account(href: str, account: str, handle: str) -> None:
+    html = story(f'<p>More than 22,000 people like the <a href="{href}">page</a>.</p>')
+    assert _facebook_accounts(html) == {account: handle}
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://www.facebook.com/pages/create/?ref_type=launch_point",  # Facebook's own pages, no number
+        "https://www.facebook.com/ExampleNews?v=123456789",  # a query that names something else
+        "https://www.facebook.com/sharer/sharer.php?u=https://news.example/a",
+    ],
+)
+def test_other_facebook_addresses_are_no_accounts(href: str) -> None:
+    assert _facebook_accounts(story(f'<p>See <a href="{href}">this</a>.</p>')) == {}
