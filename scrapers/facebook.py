@@ -165,7 +165,7 @@ def post_ref(url: str) -> PostRef | None:
     if page is not None:
         name = page.group("name") or page.group("slug")
         handle = f"{name}-{page.group('number') or page.group('number2')}"
-        return PostRef(NAME, "@" + handle.lower(), "account", url, handle)
+        return PostRef(NAME, "@" + handle.lower(), "account", f"https://www.facebook.com/{handle}", handle)
     profile = _PROFILE.match(path)
     if profile and profile.group("handle").lower() not in _RESERVED:
         handle = profile.group("handle")

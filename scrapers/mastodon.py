@@ -7,8 +7,9 @@ The native id is ``<host>/<status id>``: a status id means nothing without its s
 through another server (``/@user@origin/<id>``) is that server's local copy and keeps that server's host.
 An author is named by their full address, ``user@server``: "alice" on one server is not "alice" on another.
 A profile (``/@user``) is an account only where the shape cannot mean anything else: on a server whose name
-says Mastodon (``mastodon.social``, ``fosstodon.org``, ``mstdn.jp``), or in the fediverse address form
-``/@user@server`` (a server's view of a remote profile; Plume's ``/@/user@server``).
+says Mastodon (``mastodon.social``, ``fosstodon.org``, ``mstdn.jp``), in the fediverse address form
+``/@user@server`` (a server's view of a remote profile; Plume's ``/@/user@server``), or on a server the page
+cites a status on (the link scan asks ``profile_ref`` with those servers, ``links.Router.profile``).
 """
 
 from __future__ import annotations

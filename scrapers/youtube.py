@@ -173,6 +173,7 @@ def _placeholders(doc: ParsedDocument) -> Iterator[Found]:
                     break
 
 
+# An element id made of words ("youtubelink", "videoPlayer", "main-video"), not an 11-character video id.
 _PLAIN_WORD = re.compile(r"^(?:[a-z]+|[A-Z][a-z]+)(?:[-_]?(?:[a-z]+|[A-Z][a-z]+))*$")
 _SUBSTACK_PREFIX = "youtube2-"
 _LYTE_PREFIX = "WYL_"
