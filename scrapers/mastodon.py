@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from .document import ParsedDocument
 from .records import Found, PostRef
 from .sightings import attribute, in_play, linked_ref, sighting
-from .urls import split
+from .urls import SplitUrl, split
 
 __all__ = [
     "HOSTS",
@@ -81,12 +81,12 @@ def post_ref(url: str) -> PostRef | None:
     """
     if not could_be(url):
         return None
-    parts = split(url)
-    if parts is None or parts.host in _NOT_MASTODON or parts.host.endswith(".medium.com"):
+    parts = _split_here(url)
+    if parts is None:
         return None
     match = _STATUS.match(parts.path)
     if not match:
-        return profile_ref(url)
+        return _profile(parts, url, frozenset())
     user = match.group("user") or match.group("user2")
     native = match.group("id") or match.group("id2")
     address = author_address(parts.host, f"{user}@{match.group('origin')}" if match.group("origin") else user)
@@ -106,9 +106,19 @@ def profile_ref(url: str, servers: frozenset[str] = frozenset()) -> PostRef | No
     """The account a profile address names (kind ``account``, handle ``user@server``) when the shape can only
     be Mastodon's: a server named as Mastodon's are, the address form ``/@user@server``, or one of
     ``servers`` (those the page cites a status on); None otherwise."""
+    parts = _split_here(url)
+    return None if parts is None else _profile(parts, url, servers)
+
+
+def _split_here(url: str) -> SplitUrl | None:
+    """``url`` split, when its host may be an ActivityPub server (not a site whose ``/@user`` is its own)."""
     parts = split(url)
     if parts is None or parts.host in _NOT_MASTODON or parts.host.endswith(".medium.com"):
         return None
+    return parts
+
+
+def _profile(parts: SplitUrl, url: str, servers: frozenset[str]) -> PostRef | None:
     match = _PROFILE.match(parts.path)
     if match is None:
         return None
