@@ -8,6 +8,7 @@ layout)."""
 from __future__ import annotations
 
 from embedtrail import scrapers
+from embedtrail.scrapers.records import Extraction
 
 URL = "https://news.example/2024/story/"
 PROSE = (
@@ -23,7 +24,11 @@ def story(inner: str, after: str = "") -> str:
     )
 
 
+def extracted(html: str, url: str = URL) -> Extraction:
+    """What the extractor makes of ``html`` read as the page at ``url``."""
+    return scrapers.extract(scrapers.parse_html(html.encode(), url))
+
+
 def logged(html: str, url: str = URL) -> dict[str, str]:
     """The posts the extractor logs from ``html``, by id, with the method of each."""
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), url))
-    return {embed.post_id: embed.method for embed in extraction.embeds}
+    return {embed.post_id: embed.method for embed in extracted(html, url).embeds}

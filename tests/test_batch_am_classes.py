@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import pytest
 
-from embedtrail import scrapers
 from embedtrail.scrapers import mastodon
-from tests.stories import logged, story
+from tests.stories import extracted, logged, story
 
 
 @pytest.mark.parametrize(
@@ -74,13 +73,11 @@ def test_a_lazy_load_placeholder_in_the_sites_footer_stays_chrome() -> None:
 
 
 def _accounts(html: str) -> dict[str, str | None]:
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story"))
-    return {account.id: account.url for account in extraction.accounts if account.platform == "mastodon"}
+    return {account.id: account.url for account in extracted(html).accounts if account.platform == "mastodon"}
 
 
 def _authors(html: str) -> dict[str, str | None]:
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story"))
-    return {post.id: post.author_handle for post in extraction.posts}
+    return {post.id: post.author_handle for post in extracted(html).posts}
 
 
 @pytest.mark.parametrize(
@@ -151,8 +148,9 @@ def test_the_status_url_keeps_its_form() -> None:
 
 
 def _facebook_accounts(html: str) -> dict[str, str | None]:
-    extraction = scrapers.extract(scrapers.parse_html(html.encode(), "https://news.example/2024/story"))
-    return {account.id: account.handle for account in extraction.accounts if account.platform == "facebook"}
+    return {
+        account.id: account.handle for account in extracted(html).accounts if account.platform == "facebook"
+    }
 
 
 @pytest.mark.parametrize(
