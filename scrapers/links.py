@@ -104,6 +104,12 @@ METHOD_BY_TAG = {
 }
 
 
+# Platforms whose posts a page's comment system may be built on (``Router.threads``).
+_THREADED = frozenset({"mastodon"})
+# How many URLs' answers a router keeps (a page holds a few hundred; a run's pages share the chrome's).
+_CLAIMS_REMEMBERED = 50_000
+
+
 class Router:
     """Routes a URL to the platform module whose hosts it belongs to (host lookup, not regex trial)."""
 
@@ -118,10 +124,21 @@ class Router:
         self.prefix_matchers = tuple(
             p.matches_host for p in platforms if getattr(p, "matches_host", None) is not None
         )
+        self._claims: dict[str, bool] = {}
 
     def claims(self, url: str) -> bool:
         """Cheap test, without splitting the URL, of whether any platform could recognise it: its host is
         owned by a platform (or is a link shim), or a shape-recognised platform's own pre-check passes."""
+        # A page's URLs are asked about by several passes (the link scan, the rails, the chrome boxes):
+        # remembered, each is read once. Bounded, as one router serves every page of a run.
+        known = self._claims.get(url)
+        if known is None:
+            if len(self._claims) >= _CLAIMS_REMEMBERED:
+                self._claims.clear()
+            known = self._claims[url] = self._reads_as_platform(url)
+        return known
+
+    def _reads_as_platform(self, url: str) -> bool:
         if "?" in url and any(mark in url for mark in PATH_SHIM_MARKS):
             return True
         host = quick_host(url)
@@ -186,6 +203,16 @@ class Router:
             if ref is not None:
                 return ref
         return None
+
+    def threads(self, urls: Iterable[str]) -> frozenset[str]:
+        """The ids of the posts ``urls`` reply to or read the replies of, as a comment system built on a post
+        does (Mastodon's ``/interact/<id>`` and ``/api/v1/statuses/<id>/context``): the page's own thread."""
+        anchors = tuple(
+            (p.NAME, p.thread_anchor) for p in self.platforms if getattr(p, "thread_anchor", None)
+        )
+        return frozenset(
+            f"{name}:{native}" for url in urls for name, read in anchors if (native := read(url)) is not None
+        )
 
     def servers(self, urls: Iterable[str]) -> frozenset[str]:
         """The hosts ``urls`` name a status on, of the platforms any host can run (Mastodon servers)."""
@@ -1342,6 +1369,7 @@ def scan_links(
     found: list[tuple[Found | None, PostRef, Tag | None]] = []
     own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
     servers: frozenset[str] | None = None  # Mastodon servers the page cites statuses on, read when needed
+    threads: frozenset[str] | None = None  # posts the page's comment system is built on, read when needed
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -1377,6 +1405,18 @@ def scan_links(
             if own is None:
                 own = _own_video_ids(doc, router)
             if ref.id not in own:
+                continue
+        if ref.kind == "post" and ref.platform in _THREADED:
+            # A blog that takes its comments as replies to its own toot links that toot under the post
+            # ("reply to this post"), beside a reply button and a script loading the replies: the comment
+            # thread, not a citation.
+            if threads is None:
+                written = chain(
+                    (url.url for url in doc.urls),
+                    (url for node in doc.tagged("script") for url in raw_urls(node)),
+                )
+                threads = router.threads(written)
+            if ref.id in threads:
                 continue
         if ref.kind == "account":
             if method == "link" and not _quoted(ref_url.node):

@@ -32,6 +32,7 @@ __all__ = [
     "profile_ref",
     "scan",
     "status_url",
+    "thread_anchor",
 ]
 
 NAME = "mastodon"
@@ -64,6 +65,12 @@ _NOT_MASTODON = frozenset(
 )
 
 
+# The addresses of a status a page's comment system is built on (a blog's "reply to this post on Mastodon"
+# section): the server's page for replying to it (Mastodon's remote interaction, "/interact/<id>?type=reply")
+# and the API call a script loads its replies with ("/api/v1/statuses/<id>/context").
+_THREAD = re.compile(r"^/(?:interact/(?P<id>\d{6,20})|api/v1/statuses/(?P<id2>\d{6,20})/context)/?$")
+
+
 def status_url(host: str, native: str, user: str | None = None) -> str:
     """Canonical URL of a status on its server."""
     return f"https://{host}/@{user}/{native}" if user else f"https://{host}/web/statuses/{native}"
@@ -91,6 +98,18 @@ def post_ref(url: str) -> PostRef | None:
     native = match.group("id") or match.group("id2")
     address = author_address(parts.host, f"{user}@{match.group('origin')}" if match.group("origin") else user)
     return PostRef(NAME, f"{parts.host}/{native}", "post", status_url(parts.host, native, user), address)
+
+
+def thread_anchor(url: str) -> str | None:
+    """The native id (``host/status``) of the status ``url`` replies to or reads the replies of, when
+    ``url`` is one of the addresses a comment system built on a status uses (``_THREAD``); None otherwise."""
+    if "/interact/" not in url and "/context" not in url:
+        return None
+    parts = _split_here(url)
+    match = None if parts is None else _THREAD.match(parts.path)
+    if parts is None or match is None:
+        return None
+    return f"{parts.host}/{match.group('id') or match.group('id2')}"
 
 
 def author_address(host: str, user: str | None) -> str | None:
