@@ -57,6 +57,7 @@ from .urls import (
     BARE_ID_PLATFORMS,
     PATH_SHIM_MARKS,
     POST_URLS_BY_ID,
+    glued_address,
     host_matches,
     is_player_url,
     is_shim_host,
@@ -153,9 +154,14 @@ class Router:
     def claimed(self, ref_url: UrlRef) -> UrlRef | None:
         """``ref_url`` when a platform could recognise its URL; a link whose href its writer mistyped
         (``urls.mistyped_address``) read as the address meant, when a platform claims that; None otherwise.
-        Only links are read as meant: other attributes are written by code."""
+        Only links are read as mistyped: other attributes are written by code. An address code glued onto
+        another's host (``urls.glued_address``) is read as meant wherever it is written."""
         if self.claims(ref_url.url):
             return ref_url
+        glued = glued_address(ref_url.url) if "//" in ref_url.url[8:] else None
+        if glued is not None and self.claims(glued):
+            # Code wrote it so (a base prefixed to an absolute address): read as meant in any attribute.
+            return UrlRef(glued, ref_url.attribute, ref_url.node)
         if ref_url.attribute != "href":
             return None
         meant = mistyped_address(ref_url.url)
@@ -836,16 +842,25 @@ _REACT_TO_PAGE = re.compile(
     re.I,
 )
 _REACT_TO_PAGE_MAX = 100
+# A link whose whole text invites the discussion somewhere ("Discuss on Mastodon", "Comment on Bluesky",
+# "Reply via Mastodon"): a blog's button to the post its replies are gathered under, as a comment section's.
+# The verb alone, not "discussion": "a long discussion on Reddit" names a thread the story cites.
+_REACT_ON_PLATFORM = re.compile(
+    r"^\W{0,3}(?:discuss|comment|reply|respond|join the (?:discussion|conversation))(?: (?:this|it))?"
+    r" (?:on|via|at) [\w.]+(?: [\w.]+)?\W{0,3}$",
+    re.I,
+)
 
 
 def discussion_pointer(line: str | None, anchor: Tag) -> bool:
     """Whether a link is the page's pointer to the discussion of itself: ``line``, the text of its
     paragraph, is a line of a few words that opens by inviting comments, and the link's own text is short (a
-    site's name, "here"); or the link's own text asks readers to react to the page on the platform."""
+    site's name, "here"); or the link's own text asks readers to react to the page on the platform, or
+    to discuss it there."""
     if anchor.name != "a":
         return False
     text = anchor.get_text(" ", strip=True)
-    if len(text) <= _REACT_TO_PAGE_MAX and _REACT_TO_PAGE.match(text):
+    if len(text) <= _REACT_TO_PAGE_MAX and (_REACT_TO_PAGE.match(text) or _REACT_ON_PLATFORM.match(text)):
         return True
     if not line or len(line.split()) > _DISCUSSION_LINE_WORDS or not _DISCUSSION_LINE.match(line):
         return False

@@ -352,6 +352,28 @@ _SLIPPED_SCHEME = re.compile(
 )
 
 
+def glued_address(url: str) -> str | None:
+    """The absolute address that code glued onto another address's host, or None: a base prefixed to an
+    address that was absolute already (``//web.archive.orghttps://www.youtube.com/embed/ID``, a page rebuilt
+    from the Wayback Machine whose archive prefix was cut short; ``https://example.comhttps://youtu.be/ID``, a
+    theme writing its site's address before every link). No browser reaches the first host; the second
+    address is the one meant."""
+    start = url.find("//")
+    if start == -1 or start > 6:
+        return None
+    begin = start + 2
+    end = begin
+    length = len(url)
+    while end < length and url[end] not in "/?#":
+        end += 1
+    host = url[begin:end].lower()
+    for scheme in ("https:", "http:"):
+        glued = host.find(scheme)
+        if glued > 0 and host.endswith(scheme) and url.startswith("//", end):
+            return url[begin + glued :]
+    return None
+
+
 def mistyped_address(href: str) -> str | None:
     """The absolute address a relative href means when its writer mistyped it, or None: a scheme left out
     before a host name, or an absolute address pasted inside the relative one (the last one, which is the
