@@ -105,8 +105,6 @@ METHOD_BY_TAG = {
 }
 
 
-# Platforms whose posts a page's comment system may be built on (``Router.threads``).
-_THREADED = frozenset({"mastodon"})
 # How many URLs' answers a router keeps (a page holds a few hundred; a run's pages share the chrome's).
 _CLAIMS_REMEMBERED = 50_000
 
@@ -126,6 +124,12 @@ class Router:
             p.matches_host for p in platforms if getattr(p, "matches_host", None) is not None
         )
         self._claims: dict[str, bool] = {}
+        # The platforms whose posts a page's comment system may be built on, each with its reader of the
+        # addresses such a system uses (``thread_anchor``): ``threads`` asks them.
+        self.thread_readers = tuple(
+            (p.NAME, p.thread_anchor) for p in platforms if getattr(p, "thread_anchor", None) is not None
+        )
+        self.threaded = frozenset(name for name, _read in self.thread_readers)
 
     def claims(self, url: str) -> bool:
         """Cheap test, without splitting the URL, of whether any platform could recognise it: its host is
@@ -158,7 +162,7 @@ class Router:
         another's host (``urls.glued_address``) is read as meant wherever it is written."""
         if self.claims(ref_url.url):
             return ref_url
-        glued = glued_address(ref_url.url) if "//" in ref_url.url[8:] else None
+        glued = glued_address(ref_url.url)
         if glued is not None and self.claims(glued):
             # Code wrote it so (a base prefixed to an absolute address): read as meant in any attribute.
             return UrlRef(glued, ref_url.attribute, ref_url.node)
@@ -213,11 +217,11 @@ class Router:
     def threads(self, urls: Iterable[str]) -> frozenset[str]:
         """The ids of the posts ``urls`` reply to or read the replies of, as a comment system built on a post
         does (Mastodon's ``/interact/<id>`` and ``/api/v1/statuses/<id>/context``): the page's own thread."""
-        anchors = tuple(
-            (p.NAME, p.thread_anchor) for p in self.platforms if getattr(p, "thread_anchor", None)
-        )
         return frozenset(
-            f"{name}:{native}" for url in urls for name, read in anchors if (native := read(url)) is not None
+            f"{name}:{native}"
+            for url in urls
+            for name, read in self.thread_readers
+            if (native := read(url)) is not None
         )
 
     def servers(self, urls: Iterable[str]) -> frozenset[str]:
@@ -1421,7 +1425,7 @@ def scan_links(
                 own = _own_video_ids(doc, router)
             if ref.id not in own:
                 continue
-        if ref.kind == "post" and ref.platform in _THREADED:
+        if ref.kind == "post" and ref.platform in router.threaded:
             # A blog that takes its comments as replies to its own toot links that toot under the post
             # ("reply to this post"), beside a reply button and a script loading the replies: the comment
             # thread, not a citation.

@@ -106,10 +106,10 @@ def thread_anchor(url: str) -> str | None:
     if "/interact/" not in url and "/context" not in url:
         return None
     parts = _split_here(url)
-    match = None if parts is None else _THREAD.match(parts.path)
-    if parts is None or match is None:
+    if parts is None:
         return None
-    return f"{parts.host}/{match.group('id') or match.group('id2')}"
+    match = _THREAD.match(parts.path)
+    return None if match is None else f"{parts.host}/{match.group('id') or match.group('id2')}"
 
 
 def author_address(host: str, user: str | None) -> str | None:

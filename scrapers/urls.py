@@ -359,8 +359,8 @@ def glued_address(url: str) -> str | None:
     theme writing its site's address before every link). No browser reaches the first host; the second
     address is the one meant."""
     start = url.find("//")
-    if start == -1 or start > 6:
-        return None
+    if start == -1 or start > 6 or url.find("//", start + 2) == -1:
+        return None  # most URLs hold one "//": no second address, and no character-by-character read
     begin = start + 2
     end = begin
     length = len(url)
