@@ -104,6 +104,12 @@ def _site(value: str | None) -> str | None:
 def _jsonld_objects(doc: ParsedDocument, needle: str | None = None) -> Iterator[dict[str, Any]]:
     """The objects of the page's JSON-LD scripts (of those whose text holds ``needle``, when given: a
     script that does not say "video" has no video to parse for)."""
+    for _node, obj in _jsonld_scripts(doc, needle):
+        yield obj
+
+
+def _jsonld_scripts(doc: ParsedDocument, needle: str | None = None) -> Iterator[tuple[Node, dict[str, Any]]]:
+    """``_jsonld_objects``, each with the script holding it."""
     for node in doc.tagged("script"):
         kind = node.tag.get("type")
         if not isinstance(kind, str) or "ld+json" not in kind.lower():
@@ -124,7 +130,7 @@ def _jsonld_objects(doc: ParsedDocument, needle: str | None = None) -> Iterator[
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
-                yield item
+                yield node, item
                 graph = item.get("@graph")
                 if isinstance(graph, list):
                     stack.extend(graph)
@@ -167,6 +173,30 @@ def own_videos(doc: ParsedDocument) -> frozenset[str]:
                     if isinstance(value, str) and value.strip():
                         addresses.add(value.strip())
     return frozenset(addresses)
+
+
+# Where a reviewed claim says it appeared: schema.org's Claim keeps ``appearance`` and ``firstAppearance``
+# (CreativeWorks with a ``url``), Google's older form of ``itemReviewed`` (a CreativeWork) its own ``url``.
+_APPEARANCE_KEYS = ("url", "appearance", "firstAppearance")
+
+
+def reviewed_claims(doc: ParsedDocument) -> list[tuple[Node, str, str | None]]:
+    """Where the claims a fact-check reviews appeared, as its ``ClaimReview`` data gives them: each address
+    under an ``itemReviewed`` with the script holding it and the claim as the review words it
+    (``claimReviewed``). A fact-check often links only an archived copy of the post it checks (perma.cc,
+    archive.today) and names the post itself here: it is the article's subject, whatever the body links."""
+    claims: list[tuple[Node, str, str | None]] = []
+    for node, obj in _jsonld_scripts(doc, "ClaimReview"):
+        if "claimreview" not in _types(obj) or not isinstance(reviewed := obj.get("itemReviewed"), dict):
+            continue
+        claim = _clean(obj.get("claimReviewed"))
+        for key in _APPEARANCE_KEYS:
+            value = reviewed.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                address = item.get("url") if isinstance(item, dict) else item
+                if isinstance(address, str) and address.strip():
+                    claims.append((node, address.strip(), claim))
+    return claims
 
 
 def video_objects(doc: ParsedDocument) -> list[tuple[str, str | None]]:

@@ -35,6 +35,7 @@ from .links import (
     scan_declared,
     scan_links,
     scan_raw,
+    scan_reviewed,
     scan_state,
     scan_typed,
     video_rails,
@@ -212,6 +213,7 @@ def _extract(doc: ParsedDocument, modules: tuple[ModuleType, ...], caps: Caps | 
         found.extend(scan_state(doc, router))
         found.extend(scan_typed(doc, router, rails))
         found.extend(scan_declared(doc, router))
+        found.extend(scan_reviewed(doc, router))
         for kept, node, ours in state_markup(doc, STATE_MARKERS):
             if ours:
                 found.extend(state_embeds(doc, kept, node.position, modules))

@@ -23,7 +23,7 @@ from typing import TypeGuard
 from bs4 import Tag
 from bs4.element import NavigableString, PageElement
 
-from .article import own_videos, video_objects
+from .article import own_videos, reviewed_claims, video_objects
 from .document import (
     ASIDE,
     BOILERPLATE,
@@ -82,6 +82,7 @@ __all__ = [
     "scan_bare",
     "scan_links",
     "scan_raw",
+    "scan_reviewed",
     "scan_state",
     "scan_typed",
     "state_links",
@@ -1455,6 +1456,16 @@ def scan_links(
             beside = beside_story if ref.platform in VIDEO_PLATFORMS else beyond_story_column
             if beside(ref_url.node.tag, ref_url.node.position, story):
                 continue
+        elif (
+            ref_url.node.zone == CONTENT
+            and method == "link"
+            and ref.platform in VIDEO_PLATFORMS
+            and _picture_only(ref_url.node.tag)
+            and beyond_story_column(ref_url.node.tag, ref_url.node.position, doc.story())
+        ):
+            # A picture linking a video in a column of the body beside the story's own (a page builder's
+            # "Video of the week" banner in the sidebar column, inside the page's marked content): a promo.
+            continue
         context = doc.block_text(ref_url.node)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         anchor = ref_url.node.tag if method == "link" else None
@@ -1467,6 +1478,11 @@ def scan_links(
     for result, ref, anchor in found:
         if anchor is None or not in_stream(anchor, streams):
             yield result, ref
+
+
+def _picture_only(anchor: Tag) -> bool:
+    """Whether a link shows a picture and no words."""
+    return anchor.find(["img", "picture"]) is not None and not anchor.get_text(strip=True)
 
 
 # Elements whose text is markup or code rather than prose: consent managers park the embed's HTML in a
@@ -1783,6 +1799,17 @@ def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         seen.add(ref.id)
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, "link", node.position, None, block=None)
+
+
+def scan_reviewed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """The posts a fact-check reviews, as its ``ClaimReview`` data names them (``article.reviewed_claims``):
+    citations (``link``) with the claim as the review words it, sighted at the script."""
+    for node, address, claim in reviewed_claims(doc):
+        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
+        if ref is None or ref.kind == "account":
+            continue
+        post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
+        yield Found(post, "link", node.position, claim, block=None)
 
 
 # Publishers' own embed placeholders name the platform in one data attribute and keep the post's bare id in

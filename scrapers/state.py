@@ -84,6 +84,13 @@ def _names_player(text: str) -> bool:
     return False
 
 
+# Keys of a record's own id, and the numbers in a page's address that can be one: six digits or more standing
+# alone between separators (shorter ones are years, days, page numbers).
+_ARTICLE_ID_KEYS = frozenset(
+    {"id", "articleid", "article_id", "contentid", "content_id", "storyid", "story_id"}
+)
+_PATH_ID = re.compile(r"(?<![0-9a-z])[0-9]{6,}(?![0-9a-z])")
+
 # A string shorter than this holds no embed's markup (the shortest, an iframe with a src, is longer).
 _SHORTEST_MARKUP = 30
 # A title shorter than this is too generic to tell one article from another ("Video", "Live updates").
@@ -96,6 +103,7 @@ class _Identity:
     def __init__(self, doc: ParsedDocument) -> None:
         self.titles = {title for title in page_titles(doc) if len(title) >= _MIN_TITLE}
         self.paths: set[str] = set()
+        self.ids: set[str] = set()  # the article's number in its own address ("…-103441563")
         self.host = quick_host(doc.url.strip())
         for node in doc.nodes_by_tag.get("meta", ()):
             content = node.tag.get("content")
@@ -119,14 +127,24 @@ class _Identity:
         path = _path(url)
         if path:
             self.paths.add(path)
+            self.ids.update(_PATH_ID.findall(path))
 
     def verdict(self, record: dict[str, object]) -> bool | None:
         """True when ``record`` names this article, False when it names another of the site's, else None."""
         other = False
         for key, value in record.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
             if not isinstance(value, str) or len(value) > 2000:
                 continue
             name = key.lower()
+            if name in _ARTICLE_ID_KEYS:
+                # The record's own id, when the page's address carries it as a number of its own (20 Minuten's
+                # "/story/…-103441563", {"id": "103441563", "title": …}): a title may be another variant of
+                # the headline, the number is the article's.
+                if value.strip() in self.ids:
+                    return True
+                continue
             if name in _TITLE_KEYS:
                 # A page re-encoded into a narrower charset writes what it lacks as "&#252;", in scripts too.
                 key_text = title_key(html.unescape(value) if "&" in value else value)

@@ -211,9 +211,8 @@ def _from_blockquote(doc: ParsedDocument, node: Node) -> Found | None:
             break
     if ref is None:
         for attr in ("data-tweet-id", "data-tweetid", "data-id"):
-            value = tag.get(attr)
-            if isinstance(value, str) and value.isdigit():
-                ref = PostRef(NAME, value, "post", status_url(value))
+            ref = _carried(tag.get(attr))
+            if ref is not None:
                 break
     if ref is None:
         return None
@@ -459,18 +458,28 @@ def scan(doc: ParsedDocument) -> Iterator[Found]:
     for node in doc.with_attribute("data-tweet-id", "data-tweetid"):
         if node.zone == BOILERPLATE:
             continue
-        value = node.tag.get("data-tweet-id") or node.tag.get("data-tweetid")
-        if not isinstance(value, str) or not value.strip().isdigit():
+        ref = _carried(node.tag.get("data-tweet-id") or node.tag.get("data-tweetid"))
+        if ref is None:
             continue
-        native = value.strip()
         if node.tag.name == "blockquote" and node.position not in nested:
             found = _from_blockquote(doc, node)
             if found is not None:
                 yield found
                 continue
         method = _ID_CARRIER_METHODS.get(node.tag.name, "embed")
-        post = _status_post(PostRef(NAME, native, "post", status_url(native)))
-        yield Found(post, method, node.position, doc.block_text(node), block=node.block)
+        yield Found(_status_post(ref), method, node.position, doc.block_text(node), block=node.block)
+
+
+def _carried(value: object) -> PostRef | None:
+    """The status an id attribute names: its id, or the status's whole address where a publisher writes that
+    instead (La Vanguardia's ``<amp-twitter data-tweetid="https://twitter.com/user/status/…">``)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return PostRef(NAME, value, "post", status_url(value))
+    ref = post_ref(value) if "/status" in value else None
+    return ref if ref is not None and ref.kind == "post" else None
 
 
 # How an element that carries a tweet id attribute embeds it.
