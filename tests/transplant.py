@@ -221,8 +221,11 @@ def expected_ids(placement: str) -> set[str]:
 
 
 # A page's last <footer> opening tag: its contents are the footer in every parser (the end tag is not: a
-# stray </div> closes a footer early in lxml and in browsers alike).
+# stray </div> closes a footer early in lxml and in browsers alike). One inside a script is not in the page
+# at all: a template's text (crainscleveland-an1's paywall dialog, an EJS template in <script
+# type="text/template">), so scripts' bodies are passed over.
 _FOOTER_START = re.compile(rb"<footer(?:\s[^>]*)?>", re.I)
+_SCRIPT = re.compile(rb"<script\b.*?</script\s*>", re.I | re.S)
 
 
 def transplanted(page: bytes, offset: int) -> tuple[bytes, bool]:
@@ -237,7 +240,12 @@ def transplanted(page: bytes, offset: int) -> tuple[bytes, bool]:
         + COMMENTS.format(block=block("comments")).encode()
     )
     out = page[:offset] + inserted + page[offset:]
-    footers = list(_FOOTER_START.finditer(out))
+    scripts = [match.span() for match in _SCRIPT.finditer(out)]
+    footers = [
+        footer
+        for footer in _FOOTER_START.finditer(out)
+        if not any(start < footer.start() < end for start, end in scripts)
+    ]
     if footers and footers[-1].start() > offset:
         start = footers[-1].end()
         return out[:start] + block("footer").encode() + out[start:], True
@@ -322,6 +330,7 @@ NOT_THE_ARTICLE = {
     "dhnet-s2.html": "an ad box's disclaimer (div#promoBox); its lines, a cinema partner box's (div#cinebel)",
     "vegan-pratique-x3.html": "the recipe categories box of an Elementor sidebar widget",
     "tablespoon-aa2.html": "the recipe's copyright line (div.recipePartCopyRight); its steps are list items",
+    "setn-ao5.html": "a teaser of another video in the 'more videos' list beside the story (dl > dd > p)",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
