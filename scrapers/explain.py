@@ -19,6 +19,7 @@ from types import ModuleType
 
 from bs4 import Tag
 
+from .article import reviewed_claims
 from .document import (
     ASIDE,
     BOILERPLATE,
@@ -114,6 +115,11 @@ def _sightings(
             native = post.native_id or post.id.partition(":")[2]
             ref = PostRef(post.platform, native, post.kind, post.url or "", post.author_handle)
             yield ref, ref.url, node.position, None, where, None
+    # Before the scripts' raw addresses: the same address in the same script, read for what it says.
+    for node, address, claim in reviewed_claims(doc):
+        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
+        if ref is not None:
+            yield ref, address, node.position, node.tag, _REVIEWED, claim
     for node in raw_carriers(doc):
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None
@@ -130,6 +136,8 @@ def _sightings(
                 yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 
 
+# The post a fact-check reviews, as its structured data names it (``article.reviewed_claims``).
+_REVIEWED = "a fact-check's ClaimReview data, naming the post it reviews (itemReviewed)"
 # A video the page's metadata declares (og:video, twitter:player).
 _DECLARED = "a video the page's meta tags declare it plays"
 # Where embed markup kept in the page's JSON state sits: under this article's record, or another article's.

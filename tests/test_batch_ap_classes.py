@@ -21,7 +21,9 @@ import json
 
 import pytest
 
-from tests.stories import PROSE, logged, story
+from embedtrail import scrapers
+from embedtrail.scrapers.explain import explain
+from tests.stories import PROSE, URL, logged, story
 
 STATUS = "https://twitter.com/sanchezcastejon/status/2075515505419460638"
 
@@ -124,6 +126,15 @@ def fact_check(data: dict[str, object]) -> str:
 
 def test_the_post_a_fact_check_reviews_is_cited() -> None:
     assert logged(fact_check(FACT_CHECK)) == {"twitter:2052459009425252459": "link"}
+
+
+def test_explain_says_where_the_reviewed_post_was_named() -> None:
+    # A volunteer who finds the tweet logged but not in the article's text learns why.
+    candidates = explain(scrapers.parse_html(fact_check(FACT_CHECK).encode(), URL))
+    tweet = [c for c in candidates if c.post_id == "twitter:2052459009425252459"]
+    assert [(c.decision, c.found_in) for c in tweet] == [
+        ("link", "a fact-check's ClaimReview data, naming the post it reviews (itemReviewed)")
+    ]
 
 
 @pytest.mark.parametrize(
