@@ -19,7 +19,6 @@ from types import ModuleType
 
 from bs4 import Tag
 
-from .article import reviewed_claims
 from .document import (
     ASIDE,
     BOILERPLATE,
@@ -48,6 +47,7 @@ from .links import (
     own_accounts,
     raw_carriers,
     raw_urls,
+    reviewed_refs,
     state_links,
     stream_slots,
     syndicated_copy,
@@ -116,10 +116,8 @@ def _sightings(
             ref = PostRef(post.platform, native, post.kind, post.url or "", post.author_handle)
             yield ref, ref.url, node.position, None, where, None
     # Before the scripts' raw addresses: the same address in the same script, read for what it says.
-    for node, address, claim in reviewed_claims(doc):
-        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
-        if ref is not None:
-            yield ref, address, node.position, node.tag, _REVIEWED, claim
+    for node, address, claim, ref in reviewed_refs(doc, router):
+        yield ref, address, node.position, node.tag, _REVIEWED, claim
     for node in raw_carriers(doc):
         for written in raw_urls(node):
             ref = router.ref(doc.absolute(written)) if router.claims(written) else None
@@ -136,7 +134,7 @@ def _sightings(
                 yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 
 
-# The post a fact-check reviews, as its structured data names it (``article.reviewed_claims``).
+# The post a fact-check reviews, as its structured data names it (``links.reviewed_refs``).
 _REVIEWED = "a fact-check's ClaimReview data, naming the post it reviews (itemReviewed)"
 # A video the page's metadata declares (og:video, twitter:player).
 _DECLARED = "a video the page's meta tags declare it plays"

@@ -79,6 +79,7 @@ __all__ = [
     "own_promotions",
     "raw_carriers",
     "raw_urls",
+    "reviewed_refs",
     "scan_bare",
     "scan_links",
     "scan_raw",
@@ -1801,12 +1802,20 @@ def scan_state(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         yield Found(post, "link", node.position, None, block=None)
 
 
-def scan_reviewed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
-    """The posts a fact-check reviews, as its ``ClaimReview`` data names them (``article.reviewed_claims``):
-    citations (``link``) with the claim as the review words it, sighted at the script."""
+def reviewed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, str, str | None, PostRef]]:
+    """``article.reviewed_claims`` (script, address, claim) with what a platform recognises at each address
+    (``scan_reviewed`` logs its posts, ``explain`` lists them all)."""
     for node, address, claim in reviewed_claims(doc):
         ref = router.ref(doc.absolute(address)) if router.claims(address) else None
-        if ref is None or ref.kind == "account":
+        if ref is not None:
+            yield node, address, claim, ref
+
+
+def scan_reviewed(doc: ParsedDocument, router: Router) -> Iterator[Found]:
+    """The posts a fact-check reviews, as its ``ClaimReview`` data names them (``reviewed_refs``): citations
+    (``link``) with the claim as the review words it, sighted at the script."""
+    for node, _address, claim, ref in reviewed_refs(doc, router):
+        if ref.kind == "account":
             continue
         post = Post(ref.id, ref.platform, ref.kind, ref.url, ref.native_id, author_handle=ref.handle)
         yield Found(post, "link", node.position, claim, block=None)
