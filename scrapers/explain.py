@@ -120,7 +120,7 @@ def _sightings(
         yield ref, address, node.position, node.tag, _REVIEWED, claim
     for node in raw_carriers(doc):
         for written in raw_urls(node):
-            ref = router.ref(doc.absolute(written)) if router.claims(written) else None
+            ref = router.recognise(written, doc.absolute)
             if ref is not None:
                 yield ref, written, node.position, node.tag, f"inside a <{node.tag.name}>", None
     for declaring, address, ref in declared_videos(doc, router):
@@ -129,7 +129,7 @@ def _sightings(
     state = _state_body(doc)
     if state is not None:
         for url in state_links(state[0]):
-            ref = router.ref(url) if router.claims(url) else None
+            ref = router.recognise(url)
             if ref is not None:
                 yield ref, url, state[1].position, None, "the article body in the page's JSON state", None
 

@@ -175,6 +175,14 @@ class Router:
             return None
         return UrlRef(meant, ref_url.attribute, ref_url.node)
 
+    def recognise(self, address: str, resolve: Callable[[str], str] | None = None) -> PostRef | None:
+        """``ref`` of an address read out of a page (a script's raw text, JSON-LD, the JSON state), resolved
+        by ``resolve`` (the page's ``absolute``) when it may be relative. The cheap ``claims`` test comes
+        first, so most of a page's addresses are never resolved or split."""
+        if not self.claims(address):
+            return None
+        return self.ref(address if resolve is None else resolve(address))
+
     def ref(self, url: str) -> PostRef | None:
         """The post or account ``url`` names, if any platform recognises it."""
         url = unwrap(url)
@@ -1369,7 +1377,7 @@ def _own_video_ids(doc: ParsedDocument, router: Router) -> frozenset[str]:
     """The post ids of the videos the page's JSON-LD gives the article (``article.own_videos``)."""
     ids: set[str] = set()
     for address in own_videos(doc):
-        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
+        ref = router.recognise(address, doc.absolute)
         if ref is not None and ref.kind != "account":
             ids.add(ref.id)
     return frozenset(ids)
@@ -1739,7 +1747,7 @@ def scan_raw(doc: ParsedDocument, router: Router) -> Iterator[Found]:
         method = "embed" if _parks(node) else "script"
         seen: set[str] = set()
         for written in raw_urls(node):
-            ref = router.ref(doc.absolute(written)) if router.claims(written) else None
+            ref = router.recognise(written, doc.absolute)
             if ref is None or ref.kind == "account" or ref.id in seen or _is_share(written):
                 continue
             seen.add(ref.id)
@@ -1806,7 +1814,7 @@ def reviewed_refs(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node, s
     """``article.reviewed_claims`` (script, address, claim) with what a platform recognises at each address
     (``scan_reviewed`` logs its posts, ``explain`` lists them all)."""
     for node, address, claim in reviewed_claims(doc):
-        ref = router.ref(doc.absolute(address)) if router.claims(address) else None
+        ref = router.recognise(address, doc.absolute)
         if ref is not None:
             yield node, address, claim, ref
 
@@ -1987,7 +1995,7 @@ def declared_videos(doc: ParsedDocument, router: Router) -> Iterator[tuple[Node 
     if len(set(objects)) >= _LISTED_VIDEO_OBJECTS:
         addresses.extend((None, address) for address in objects)
     for declaring, address in addresses:
-        ref = router.ref(address) if router.claims(address) else None
+        ref = router.recognise(address)
         if ref is not None and ref.kind == "video" and ref.platform in VIDEO_PLATFORMS:
             yield declaring, address, ref
 
