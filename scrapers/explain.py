@@ -51,6 +51,7 @@ from .links import (
     state_links,
     stream_slots,
     syndicated_copy,
+    syndicated_ids,
     tile_grids,
     video_rails,
 )
@@ -155,6 +156,7 @@ class _Page:
     feeds: set[int]
     tiles: set[int]
     streams: Streams
+    copies: frozenset[str]  # posts the page marks as its own copies on platforms (``syndicated_ids``)
 
 
 def _reason(
@@ -186,6 +188,12 @@ def _reason(
         return (
             "the page's own copy on the platform (a link marked u-syndication or rel=syndication): the page "
             "posted again there, not a post it cites"
+        )
+    if ref.id in page.copies and tag is not None and METHOD_BY_TAG.get(tag.name) == "link":
+        return (
+            "a link to the page's own copy on the platform (another link on the page, marked u-syndication "
+            "or rel=syndication, names that post): responses to the copy (likes, reposts) link it, not a "
+            "citation"
         )
     if (ref.handle or "").lower() in page.publisher:
         return "the publisher's own account"
@@ -285,6 +293,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         feed_grids(doc, _router(modules)),
         tile_grids(doc, _router(modules)),
         stream_slots(anchors),
+        syndicated_ids(doc, _router(modules)),
     )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()

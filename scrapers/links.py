@@ -88,6 +88,7 @@ __all__ = [
     "scan_typed",
     "state_links",
     "syndicated_copy",
+    "syndicated_ids",
     "video_rails",
 ]
 
@@ -297,6 +298,22 @@ def syndicated_copy(anchor: Tag) -> bool:
         return True
     classes = anchor.get("class")
     return isinstance(classes, list) and any(value.lower() == "u-syndication" for value in classes)
+
+
+def syndicated_ids(doc: ParsedDocument, router: Router) -> frozenset[str]:
+    """The ids of the posts the page's ``syndicated_copy`` links name: the page's own copies on platforms.
+
+    Every link to such a post is the page's own copy, not only the marked one: an IndieWeb page lists the
+    responses its copies drew (webmentions), and a like or a repost of the Facebook copy links that copy
+    again, with a fragment naming who liked it (``…/posts/<id>#liked-by-<user>``)."""
+    ids: set[str] = set()
+    for ref_url in doc.urls:
+        tag = ref_url.node.tag
+        if ref_url.attribute == "href" and tag.name == "a" and syndicated_copy(tag):
+            ref = router.recognise(ref_url.url)
+            if ref is not None and ref.kind == "post":
+                ids.add(ref.id)
+    return frozenset(ids)
 
 
 # Classes that make a link a video facade (a thumbnail that becomes the player on click), i.e. an embed; an
@@ -1399,6 +1416,7 @@ def scan_links(
     own: frozenset[str] | None = None  # read from the page's JSON-LD only when an aside's candidate needs it
     servers: frozenset[str] | None = None  # Mastodon servers the page cites statuses on, read when needed
     threads: frozenset[str] | None = None  # posts the page's comment system is built on, read when needed
+    copies: frozenset[str] | None = None  # posts the page marks as its own copies, read when needed
     for ref_url in doc.urls:
         method = METHOD_BY_TAG.get(ref_url.node.tag.name, "placeholder")
         if ref_url.attribute == "cite" and method != "blockquote":
@@ -1451,6 +1469,11 @@ def scan_links(
             if method == "link" and not _quoted(ref_url.node):
                 found.append((None, ref, None))
             continue
+        if method == "link":
+            if copies is None:
+                copies = syndicated_ids(doc, router)
+            if ref.id in copies:
+                continue
         if method == "link" and discussion_pointer(doc.block_text(ref_url.node), ref_url.node.tag):
             continue
         if ref_url.node.position in rails:
