@@ -569,7 +569,7 @@ def _credited_picture(anchor: Tag, post: PostRef, memo: dict[tuple[str, int], bo
     screenshot credited to its post is cited as a caption's credit is; with the caption's class name gone
     (WordPress's ``wp-caption``), only this shape tells it from a sidebar's picture. ``memo`` as ``_keep``'s:
     a gallery of 20,000 credited pictures reads the element holding them once."""
-    if anchor.find("img") is None or anchor.get_text(strip=True):
+    if not _picture_only(anchor):
         return False
     element = anchor
     caption = element.find_next_sibling(True)
