@@ -2226,6 +2226,16 @@ def _strings(
             parts.append(item)
 
 
+def rendered_text(tag: Tag) -> str:
+    """The text a reader sees in ``tag``, words joined by single spaces: ``get_text`` without the code and
+    data of its scripts, styles and templates (an analytics snippet is no story to come after)."""
+    if tag.name in _SKIP_TEXT_TAGS:
+        return ""
+    parts: list[str] = []
+    _strings(tag, parts)
+    return " ".join(" ".join(parts).split())
+
+
 def strings_outside(
     doc: ParsedDocument, tag: Tag, names: frozenset[str], elements: Collection[Tag] = ()
 ) -> list[str]:

@@ -37,10 +37,11 @@ HOSTS = frozenset(
 )
 _ID = r"(?P<id>pfbid[A-Za-z0-9]{10,}|\d{5,25})"
 # /<page>/posts/<id>, /<page>/videos/[<slug>/]<id>, /<page>/photos/[a.<album>/]<id>, /groups/<g>/posts/<id>,
-# /groups/<g>/permalink/<id>, /reel/<id>, /<page>/activity/<id>, /notes/<page>/<slug>/<id>.
+# /groups/<g>/permalink/<id>, /reel/<id>, /<page>/activity/<id>, /notes/<page>/<slug>/<id>; older share
+# links wrote a post's id with a ":0" after it (/<page>/posts/<id>:0), the same post.
 _PATH = re.compile(
     r"^/(?:(?P<page>[^/?#]+)/(?:posts|videos(?:/[^/?#]+)??|photos(?:/[^/?#]+)??|activity)|groups/[^/]+/(?:posts|permalink)"
-    r"|reel|watch/live|notes/[^/]+/[^/]+)/" + _ID + r"(?:[/?#]|$)",
+    r"|reel|watch/live|notes/[^/]+/[^/]+)/" + _ID + r"(?::\d+)?(?:[/?#]|$)",
     re.I,
 )
 _QUERY_KEYS = {

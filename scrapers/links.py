@@ -43,6 +43,7 @@ from .document import (
     body_text_widget,
     body_widget,
     holds_a_paragraph,
+    rendered_text,
     strings_outside,
     without_taxonomy,
     wraps_only,
@@ -1008,7 +1009,7 @@ def _after_text(holder: Tag) -> bool:
         if element is None:
             return False
         for sibling in element.find_previous_siblings(True, limit=20):
-            if len(sibling.get_text(" ", strip=True)) >= _STORY_TEXT:
+            if len(rendered_text(sibling)) >= _STORY_TEXT:
                 return True
         element = element.parent
     return False
@@ -1685,6 +1686,11 @@ def _unbase64(value: str) -> str | None:
 _COPY_PARAGRAPHS = 3
 
 
+# Media elements a script turns into a player of the address their attributes name (video.js writes
+# <video-js> or a <video> with data-setup).
+_PLAYER_ELEMENTS = frozenset({"video", "video-js"})
+
+
 def _raw_in_play(doc: ParsedDocument, node: Node, memo: dict[int, bool]) -> bool:
     """Whether a carrier's URLs are the article's; ``memo`` holds, by ``id()`` of an element, whether it
     holds paragraphs of prose (20,000 players side by side share the element above their wrappers)."""
@@ -1694,6 +1700,11 @@ def _raw_in_play(doc: ParsedDocument, node: Node, memo: dict[int, bool]) -> bool
         return True
     if node.zone == ASIDE and (_parked_embed(node.tag) or _frames_embed(node)):
         return True  # a platform's embed markup, parked or in a frame: an embed counts in weak chrome too
+    if node.zone == NEUTRAL and node.tag.name in _PLAYER_ELEMENTS:
+        # A <video> a script sets up to play a platform's video (video.js's YouTube tech: data-setup='{
+        # "techOrder": ["youtube"], "src": "…/watch?v=ID"}') is that video's player, and counts where its
+        # iframe would: outside chrome, in the body or beside it (the lead video above a story's text).
+        return True
     if node.zone != NEUTRAL or doc.has_content_root:
         return False
     # Without a recognised article body, only carriers of parked markup count, and code that sits among the
