@@ -1776,13 +1776,26 @@ def _own_paths(doc: ParsedDocument) -> frozenset[str]:
 
 
 def _named_paths(story: Tag) -> frozenset[str]:
+    """The pages ``story`` names as its own: in an attribute of its element, or by a permalink, a link marked
+    ``rel="bookmark"`` (HTML's permalink of the nearest article around it, which WordPress themes write in
+    each story's byline line)."""
     paths = set()
     for name, value in story.attrs.items():
         if (name.startswith("data-") or name == "itemid") and isinstance(value, str) and "/" in value:
             path = _story_path(value)
             if path:
                 paths.add(path)
+    for anchor in story.find_all("a", rel="bookmark", limit=_PERMALINKS):
+        href = anchor.get("href")
+        if isinstance(href, str) and anchor.find_parent("article") is story:
+            path = _story_path(href)
+            if path:
+                paths.add(path)
     return frozenset(paths)
+
+
+# How many permalinks of a story are read: its byline's, and a theme's repeat of it under the text.
+_PERMALINKS = 5
 
 
 def _story_path(url: str) -> str | None:
@@ -1916,7 +1929,15 @@ def _unhidden(body: Tag, holds_page: bool = False) -> dict[int, int]:
     # page's other text outweighs it), so the walk's zones stand. A body whose own words say weak chrome
     # (energias-renovables' ``div#Articulo.container-banners``, for the ads it carries) was hidden by them;
     # one whose words say strong chrome (a comment holding most of a short story's prose) stays chrome.
-    if len(forced) > 1 or _opener(body.name, body.attrs) == _WEAK_CHROME or _marks_its_paragraphs(body):
+    # A body that only paywall words make chrome is the story behind the paywall (``_paywalls``), here the
+    # element holding most of the prose itself (Newsquest's div#subscription-content directly around the
+    # paragraphs after the first three).
+    if (
+        len(forced) > 1
+        or _opener(body.name, body.attrs) == _WEAK_CHROME
+        or _marks_its_paragraphs(body)
+        or _paywall(body)
+    ):
         return forced
     if (
         holds_page

@@ -506,7 +506,7 @@ def _keep(
     if zone != NEUTRAL or doc.has_content_root:
         return False
     # Before the shapes of lists: a story's screenshots, each credited, stand side by side as a list's items.
-    if method == "link" and _credited_picture(ref.node.tag, post, memo):
+    if method == "link" and (_credited_picture(ref.node.tag, post, memo) or _quote_attribution(ref.node.tag)):
         return True
     if (
         _teaser_card(ref.node.tag)
@@ -592,6 +592,27 @@ def _credited_picture(anchor: Tag, post: PostRef, memo: dict[tuple[str, int], bo
     box = caption.parent
     column = box.parent if box is not None else None
     return column is not None and _remembered(memo, "running", column, writes_running_text)
+
+
+# The dashes a quotation's attribution line opens with ("— @handle", "- Name").
+_ATTRIBUTION_DASHES = ("\u2014", "\u2013", "\u2015", "-")
+# How long an attribution line may read: a name and a date, not a paragraph.
+_ATTRIBUTION_CHARS = 120
+
+
+def _quote_attribution(anchor: Tag) -> bool:
+    """Whether a link to a post is the attribution of the quotation just before it: the line holding the
+    link comes right after a ``<blockquote>`` and opens with a dash ("<blockquote>You saved my day
+    </blockquote><span>— <a href=".../status/…">@scokmen</a></span>"), as a platform's own embed code writes
+    its fallback inside the quote. A page that quotes a post in full and credits it cites that post."""
+    line = anchor.parent
+    if line is None or line.name == "blockquote":
+        return False
+    previous = line.find_previous_sibling(True)
+    if previous is None or previous.name != "blockquote":
+        return False
+    text = line.get_text(" ", strip=True)
+    return text.startswith(_ATTRIBUTION_DASHES) and len(text) <= _ATTRIBUTION_CHARS
 
 
 def _names_account(text: str, handle: str) -> bool:
