@@ -34,8 +34,9 @@ def stream(permalink: bool = True, url: str = PAGE) -> str:
         mark = ' rel="bookmark"' if permalink else ""
         return (
             f'<article id="post-{number}" class="article-module"><header><h1 class="entry-title">'
-            f'Story {number}</h1><span class="posted-on"><a href="{address}"{mark} class="post-permalink">February 22'
-            f'</a></span></header><div class="entry-content">{PROSE}{inner}{PROSE}{PROSE}</div></article>'
+            f'Story {number}</h1><span class="posted-on"><a href="{address}"{mark} class="post-permalink">'
+            f'February 22</a></span></header><div class="entry-content">{PROSE}{inner}{PROSE}{PROSE}'
+            "</div></article>"
         )
 
     return (
