@@ -66,6 +66,12 @@ _NUMBERED_PAGE = re.compile(
     r"^/(?:pages/(?P<name>[^\W_][\w.'\-]{0,79})/(?P<number>\d{5,20})"
     r"|(?P<slug>(?=[^\W_])[\w.'\-]{1,80})-(?P<number2>\d{5,20}))/?$"
 )
+# A tab of a page's or profile's address ("/<name>/timeline", "/<name>/about"): the page still, as the tab's
+# query ("?sk=info") is.
+_PROFILE_TAB = re.compile(
+    r"^(?P<page>/[^/]+)/(?:timeline|about|info|photos|videos|posts|reels|events|reviews|community|notes)/?$",
+    re.I,
+)
 # Query keys a page's address carries that still name the page: where the reader came from, the tab shown.
 _PROFILE_QUERY_KEYS = frozenset(
     {"_rdc", "_rdr", "ref", "fref", "hc_ref", "hc_location", "mibextid", "sk", "__tn__", "locale", "refsrc"}
@@ -162,6 +168,9 @@ def post_ref(url: str) -> PostRef | None:
         return None  # a short link to a video: only a redirect names it, and it is never a profile
     if not _only_tracking(parts.query):
         return None
+    tab = _PROFILE_TAB.match(path)
+    if tab is not None:
+        path = tab.group("page")
     page = _NUMBERED_PAGE.match(unquote(path))
     if page is not None:
         name = page.group("name") or page.group("slug")

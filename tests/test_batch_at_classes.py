@@ -13,13 +13,15 @@ saved in 2016 to 2018: sports and news sites, product and community pages).
 - A paywall's wrapper (``div#subscription-content``) around all but the first paragraphs of a story, when
   it is itself the element holding most of the prose, is the story, as it is when a wrapper inside the
   body holds them: its players were dropped as page chrome.
+- Facebook's tab addresses of a page ("/<page>/timeline", "/<page>/about/") name the page, as the tab's
+  query ("?sk=info") does: a caption's "via Facebook" credit linking a food bank's timeline was no account.
 """
 
 from __future__ import annotations
 
 from embedtrail import scrapers
 from embedtrail.scrapers.explain import explain
-from tests.stories import PROSE, logged
+from tests.stories import PROSE, extracted, logged, story
 
 PAGE = "https://sports.example/patriots/to-do-list-cyrus-jones"
 NEXT = "https://sports.example/patriots/bennett-to-critics"
@@ -135,3 +137,16 @@ def test_a_paywall_wrapper_holding_most_of_the_prose_is_the_story() -> None:
 def test_another_chrome_wrapper_holding_the_prose_stays_chrome() -> None:
     # Guard: only paywall words are read as a feature of the story; a share bar's do not (here its player).
     assert logged(paywalled("related-videos")) == {}
+
+
+def test_a_caption_crediting_a_facebook_pages_timeline_cites_the_page() -> None:
+    # Facebook's tab addresses ("/<page>/timeline", "/<page>/about/") name the page, as its "?sk=" tabs do.
+    caption = (
+        '<div class="wp-caption"><img src="/food-bank.jpeg" alt="via"><p class="wp-caption-text">The food '
+        'bank (via <a href="https://www.facebook.com/Five-Loaves-Two-Fishes-Food-Bank-Inc-197710816926253/'
+        'timeline">Facebook</a>)</p></div>'
+    )
+    extraction = extracted(story(caption))
+    assert [account.id for account in extraction.accounts] == [
+        "facebook:five-loaves-two-fishes-food-bank-inc-197710816926253"
+    ]
