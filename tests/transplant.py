@@ -331,6 +331,7 @@ NOT_THE_ARTICLE = {
     "vegan-pratique-x3.html": "the recipe categories box of an Elementor sidebar widget",
     "tablespoon-aa2.html": "the recipe's copyright line (div.recipePartCopyRight); its steps are list items",
     "setn-ao5.html": "a teaser of another video in the 'more videos' list beside the story (dl > dd > p)",
+    "adweek-at6.html": "the print copy of the story (div#print-content, after the page's main column)",
 }
 _WORDS = re.compile(r"\s+")
 _NOT_RUNNING_TEXT = [
