@@ -1543,7 +1543,7 @@ _BUILDER_WIDGET = "elementor-widget"
 _BUILDER_WIDGET_CLASS = re.compile("^" + _BUILDER_WIDGET)
 
 
-def _stacked_stories(doc: ParsedDocument) -> dict[int, int]:
+def stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
     sibling ``<article>`` elements (or siblings each wrapping one of them), each with paragraphs of prose
     and each naming its own page in an attribute (``data-path``, ``data-url``, ``itemid``), of which exactly
@@ -2352,7 +2352,7 @@ def parse_html(body: bytes | str, url: str, content_type: str | None = None) -> 
         _Walker(doc).walk(root)
         forced = (
             (_unswallowed(_prose_body(doc), doc) or _share_wrapper(doc))
-            | _stacked_stories(doc)
+            | stacked_stories(doc)
             | _builder_post(doc)
             | _comment_threads(doc)
         )

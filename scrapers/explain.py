@@ -28,6 +28,7 @@ from .document import (
     after_story_list,
     beside_story,
     beyond_story_column,
+    stacked_stories,
     zone_of,
 )
 from .extract import STATE_MARKERS, _router, extract, state_embeds
@@ -157,6 +158,7 @@ class _Page:
     tiles: set[int]
     streams: Streams
     copies: frozenset[str]  # posts the page marks as its own copies on platforms (``syndicated_ids``)
+    stacked: frozenset[int]  # ``id()`` of the stories the page stacks after its own (``stacked_stories``)
 
 
 def _reason(
@@ -220,6 +222,12 @@ def _reason(
         )
     if tag is not None and discussion_pointer(line, tag):
         return "the page's pointer to where it is discussed (like its comments), not a citation"
+    if zone == BOILERPLATE and tag is not None and any(id(parent) in page.stacked for parent in tag.parents):
+        return (
+            "inside another story the page stacks after its own (an infinite scroll's next story, a series "
+            "page's other parts: an <article> that names a page of its own, by an attribute or its "
+            f"permalink, not this one) ({decided_by}): its posts are that story's"
+        )
     if zone == BOILERPLATE:
         return f"inside page chrome ({decided_by or 'page default'}): only the article's own parts count"
     if zone == ASIDE and ref.kind != "account" and (ref.handle or "").lower() in page.own:
@@ -294,6 +302,7 @@ def explain(doc: ParsedDocument, modules: tuple[ModuleType, ...] = PLATFORMS) ->
         tile_grids(doc, _router(modules)),
         stream_slots(anchors),
         syndicated_ids(doc, _router(modules)),
+        frozenset(stacked_stories(doc)),
     )
     candidates: list[Candidate] = []
     seen: set[tuple[str, int]] = set()

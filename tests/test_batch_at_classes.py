@@ -58,10 +58,12 @@ def test_the_next_story_an_infinite_scroll_stacks_is_not_the_pages() -> None:
     assert logged(stream(), PAGE) == {"twitter:422264215530139648": "link"}
 
 
-def test_explain_says_the_next_storys_tweet_is_in_chrome() -> None:
+def test_explain_says_the_next_storys_tweet_is_that_storys() -> None:
     doc = scrapers.parse_html(stream().encode(), PAGE)
-    decisions = {c.post_id: c.decision for c in explain(doc) if c.post_id}
-    assert decisions["twitter:834520421873639436"] == "dropped"
+    tweet = "twitter:834520421873639436"
+    sightings = [c for c in explain(doc) if c.post_id == tweet and c.zone == "boilerplate"]
+    assert sightings and {c.decision for c in sightings} == {"dropped"}
+    assert all("stacks after its own" in c.reason for c in sightings)
 
 
 def test_stories_naming_no_page_all_count() -> None:
