@@ -1546,9 +1546,9 @@ _BUILDER_WIDGET_CLASS = re.compile("^" + _BUILDER_WIDGET)
 def stacked_stories(doc: ParsedDocument) -> dict[int, int]:
     """Other articles a page stacks in full after its own (a series page, an infinite scroll's next stories):
     sibling ``<article>`` elements (or siblings each wrapping one of them), each with paragraphs of prose
-    and each naming its own page in an attribute (``data-path``, ``data-url``, ``itemid``), of which exactly
-    one names this page. The others are set aside as chrome: their embeds are theirs. A live blog's entries
-    name this page (or none), so nothing changes there."""
+    and each naming its own page in an attribute (``data-path``, ``data-url``, ``itemid``) or by its
+    permalink (``_named_paths``), of which exactly one names this page. The others are set aside as chrome:
+    their embeds are theirs. A live blog's entries name this page (or none), so nothing changes there."""
     articles = doc.nodes_by_tag.get("article", ())
     if len(articles) < 2:
         return {}

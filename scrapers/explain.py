@@ -222,7 +222,12 @@ def _reason(
         )
     if tag is not None and discussion_pointer(line, tag):
         return "the page's pointer to where it is discussed (like its comments), not a citation"
-    if zone == BOILERPLATE and tag is not None and any(id(parent) in page.stacked for parent in tag.parents):
+    if (
+        zone == BOILERPLATE
+        and page.stacked
+        and tag is not None
+        and any(id(parent) in page.stacked for parent in tag.parents)
+    ):
         return (
             "inside another story the page stacks after its own (an infinite scroll's next story, a series "
             "page's other parts: an <article> that names a page of its own, by an attribute or its "
